@@ -1,0 +1,94 @@
+"""One settings object: config/shukko.toml, overridden by SHUKKO_* environment variables."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, computed_field, field_validator, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+CONFIG_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = CONFIG_DIR.parent
+
+
+class Settings(BaseSettings):
+    """Where shukko keeps its data and how it behaves; see config/shukko.toml."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SHUKKO_",
+        toml_file=CONFIG_DIR / "shukko.toml",
+        extra="forbid",
+    )
+
+    home: Path = Field(default=PROJECT_DIR / "var", description="data folder (SHUKKO_HOME)")
+    database_url: str = Field(
+        default="", description="SQLAlchemy URL (SHUKKO_DATABASE_URL); default SQLite in home"
+    )
+    max_period_months: int = Field(default=36, ge=1, le=120)
+    timezone: str = "Asia/Tokyo"
+    block_overrides: dict[str, str] = Field(default_factory=dict)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Environment beats the TOML file; explicit arguments beat both.
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+
+    @field_validator("home")
+    @classmethod
+    def _absolute_home(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
+
+    @model_validator(mode="after")
+    def _default_database(self) -> Settings:
+        if not self.database_url:
+            self.database_url = f"sqlite:///{self.home / 'shukko.db'}"
+        elif not self.database_url.startswith(("sqlite", "postgresql+psycopg")):
+            raise ValueError(
+                "SHUKKO_DATABASE_URL must be sqlite:///PATH or postgresql+psycopg://..."
+            )
+        return self
+
+    @field_validator("block_overrides")
+    @classmethod
+    def _known_blocks(cls, value: dict[str, str]) -> dict[str, str]:
+        from models.reference import BLOCK_NAMES, PREFECTURES_BY_CODE
+
+        for code, block in value.items():
+            if code not in PREFECTURES_BY_CODE:
+                raise ValueError(f"block_overrides: {code!r} is not a prefecture code 01-47")
+            if block not in BLOCK_NAMES:
+                raise ValueError(f"block_overrides: {block!r} is not one of {BLOCK_NAMES}")
+        return value
+
+    @computed_field
+    @property
+    def prefect_home(self) -> Path:
+        """Prefect's home: PREFECT_HOME if set, else SHUKKO_HOME/prefect (never ~/.prefect)."""
+        explicit = os.environ.get("PREFECT_HOME")
+        return Path(explicit) if explicit else self.home / "prefect"
+
+    def folder(self, name: str) -> Path:
+        """A data folder under SHUKKO_HOME (inbox, archive, failed, outbox, reports), created."""
+        path = self.home / name
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (clear with get_settings.cache_clear() in tests)."""
+    return Settings()

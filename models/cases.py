@@ -1,0 +1,112 @@
+"""Cases (案件), their append-only event log (履歴) and their contract terms (出向契約)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import Column, Integer, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.common import timestamp_field
+
+
+class CaseKind(StrEnum):
+    """在籍型出向 or 移籍."""
+
+    secondment = "secondment"
+    transfer = "transfer"
+
+
+# The Column object itself must be handed to the mapper for optimistic locking.
+_case_version = Column("version", Integer, nullable=False)
+
+
+class Case(SQLModel, table=True):
+    """One secondment or transfer between a sending and a receiving offer, for N persons.
+
+    The row is the single source of truth for the state; its machine is bound to it.
+    """
+
+    __tablename__ = "cases"  # "case" is an SQL keyword
+    __mapper_args__ = {"version_id_col": _case_version}
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: CaseKind = Field(sa_type=String(16))
+    state: str = Field(index=True)
+    version: int = Field(default=1, sa_column=_case_version)
+    last_seq: int = Field(default=0, description="sequence number of the newest event")
+    sending_offer_id: int = Field(foreign_key="sending_offer.id", index=True)
+    receiving_offer_id: int = Field(foreign_key="receiving_offer.id", index=True)
+    headcount: int = Field(ge=1)
+    start_date: date | None = Field(default=None, description="from the fixed contract terms")
+    end_date: date | None = Field(default=None, description="from the terms, moved by extend")
+    created_by: str = "system"
+    created_at: datetime | None = timestamp_field()
+    updated_at: datetime | None = timestamp_field()
+
+
+class CaseEvent(SQLModel, table=True):
+    """An entry of the append-only case log: a transition or a recorded fact.
+
+    Facts (consent, union agreement, rules update, tour, terms) are events too, so the
+    guards read the same log that the audit shows.
+    """
+
+    __tablename__ = "case_event"
+    __table_args__ = (UniqueConstraint("case_id", "seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    seq: int
+    event: str
+    from_state: str | None
+    to_state: str
+    actor: str
+    occurred_on: date = Field(description="the date the fact or step took place (--at)")
+    recorded_at: datetime | None = timestamp_field()
+    note: str | None = None
+    doc_ref: str | None = None
+    worker_id: int | None = Field(default=None, foreign_key="worker.id")
+
+
+class WagePayer(StrEnum):
+    sending = "sending"
+    receiving = "receiving"
+    split = "split"
+
+
+class InsuranceSide(StrEnum):
+    sending = "sending"
+    receiving = "receiving"
+
+
+class ContractTermsBase(SQLModel):
+    start_date: date
+    end_date: date | None = None
+    workplace_prefecture: str = Field(max_length=2)
+    workplace: str
+    duties: str
+    working_hours: str
+    holidays: str
+    overtime_allowed: bool
+    wage_payer: WagePayer = Field(sa_type=String(16))
+    sending_share_pct: int
+    receiving_share_pct: int
+    monthly_wage_yen: int
+    social_insurance: InsuranceSide = Field(sa_type=String(16))
+    annual_leave: str
+    return_conditions: str | None = None
+
+
+class ContractTerms(ContractTermsBase, table=True):
+    """出向契約: the terms agreed between the two companies, one current set per case."""
+
+    __tablename__ = "contract_terms"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", unique=True)
+    fixed_by: str
+    fixed_on: date
+    doc_ref: str | None = None
+    updated_at: datetime | None = timestamp_field()

@@ -1,0 +1,69 @@
+"""Sending offers (送出情報) and receiving offers (受入情報), keyed by (office, offer_id)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.common import list_field, timestamp_field
+
+
+class OfferKind(StrEnum):
+    """区分: what the offer is open to."""
+
+    secondment = "secondment"  # 出向
+    transfer = "transfer"  # 移籍
+    either = "either"  # いずれも
+
+
+class OfferBase(SQLModel):
+    office_code: str = Field(foreign_key="office.code", max_length=2, index=True)
+    offer_id: str = Field(description="受付番号, the office's own id")
+    received_on: date
+    company_id: int = Field(foreign_key="company.id", index=True)
+    kind: OfferKind = Field(sa_type=String(16))
+    headcount: int = Field(ge=1)
+    occupation: str = Field(max_length=1, description="日本標準職業分類 major group A-K")
+    job_title: str | None = None
+    skills: list[str] = list_field()
+    qualifications: list[str] = list_field()
+    period_months_min: int = 1
+    period_months_max: int = 24
+    start_from: date
+    start_until: date
+    monthly_wage_yen: int | None = None
+    notes: str | None = None
+    is_open: bool = Field(default=True, index=True)
+
+
+class SendingOffer(OfferBase, table=True):
+    """送出情報: "we can send N people"."""
+
+    __tablename__ = "sending_offer"
+    __table_args__ = (UniqueConstraint("office_code", "offer_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    acceptable_area: list[str] = list_field(
+        "prefecture codes, block names or 全国; empty = the company's own block"
+    )
+    reason: str | None = None
+    dismissals: bool | None = None
+    created_at: datetime | None = timestamp_field()
+    updated_at: datetime | None = timestamp_field()
+
+
+class ReceivingOffer(OfferBase, table=True):
+    """受入情報: "we can take N people"."""
+
+    __tablename__ = "receiving_offer"
+    __table_args__ = (UniqueConstraint("office_code", "offer_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    work_prefecture: str = Field(max_length=2)
+    required_qualifications: list[str] = list_field()
+    conditions: list[str] = list_field()
+    created_at: datetime | None = timestamp_field()
+    updated_at: datetime | None = timestamp_field()

@@ -1,0 +1,1 @@
+"""shukko: plain domain logic (no Prefect imports), shared by the CLI and the flows."""

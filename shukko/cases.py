@@ -1,0 +1,387 @@
+"""The transition service: the one place where a case's machine is bound, fired and logged.
+
+Every transition and every recorded fact appends a CaseEvent with the next sequence number
+and bumps the case's version, so two operators acting on one case at once cannot both win.
+Functions here flush but do not commit: the caller (a CLI command or a flow task) owns the
+transaction, which lets the nightly path fire many events in one commit.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session
+
+from models import Case, CaseEvent, CaseKind, CaseWorker, ContractTerms, Worker
+from models.common import utcnow
+from shukko.errors import ConcurrentChange, EventNotAllowed, InvalidInput, NotFound
+from shukko.facts import FACT_EVENTS, load_facts, pending_consent
+from shukko.terms import ContractTermsIn
+from states import (
+    CREATE_EVENT,
+    CaseFacts,
+    event_names,
+    final_states,
+    guard_message,
+    machine_class,
+    state_labels,
+    transition_table,
+)
+
+ASSIGN_WORKER_EVENT = "assign_worker"  # a recorded fact outside the machine: state unchanged
+DEFAULT_MAX_PERIOD_MONTHS = 36
+
+
+@dataclass
+class EventRequest:
+    """One event to send to one case, with what the operator said about it."""
+
+    case_id: int
+    event: str
+    actor: str
+    on: date | None = None  # the date of the step or fact (--at); today when None
+    note: str | None = None
+    doc_ref: str | None = None
+    worker_id: int | None = None
+    end_date: date | None = None  # extend: the new end date
+    terms_valid: bool = False  # fix_terms: set only by set_terms after validating a file
+    expected_version: int | None = None  # optimistic check against what the operator saw
+
+
+def get_case(*, session: Session, case_id: int) -> Case:
+    """A case by id, or a NotFound that says so."""
+    case = session.get(Case, case_id)
+    if case is None:
+        raise NotFound(f"case {case_id} does not exist (see `shukko case list`)")
+    return case
+
+
+def allowed_now(case: Case, facts: CaseFacts) -> list[str]:
+    """Events the case's state accepts, ignoring guards that need the operator's input."""
+    return [event for (state, event) in transition_table(case.kind) if state == case.state]
+
+
+def blocking_guards(case: Case, facts: CaseFacts, event: str, arguments: dict) -> list[str]:
+    """Names of the guards of `event` that do not hold now (empty when it may fire)."""
+    target = transition_table(case.kind).get((case.state, event))
+    if target is None:
+        return []
+    machine = machine_class(case.kind)(_Detached(case.state), facts)
+    missing = []
+    for guard in target[1]:
+        method = getattr(machine, guard)
+        wanted = inspect.signature(method).parameters
+        if not method(**{name: arguments.get(name) for name in wanted}):
+            missing.append(guard)
+    return missing
+
+
+@dataclass
+class _Detached:
+    """A stand-in model so guards can be evaluated without touching the ORM row."""
+
+    state: str
+
+
+def _refuse_unknown_or_disallowed(case: Case, event: str) -> None:
+    kind = str(case.kind)
+    if event not in event_names(kind):
+        raise EventNotAllowed(
+            f"'{event}' is not an event of a {kind} case; its events are: "
+            + ", ".join(event_names(kind))
+        )
+    if (case.state, event) not in transition_table(kind):
+        label = state_labels(kind)[case.state]
+        if case.state in final_states(kind):
+            raise EventNotAllowed(
+                f"case {case.id} is {case.state} ({label}), a final state: it accepts no events"
+            )
+        allowed = [e for (s, e) in transition_table(kind) if s == case.state]
+        raise EventNotAllowed(
+            f"'{event}' is not allowed while case {case.id} is {case.state} ({label}); "
+            f"allowed now: {', '.join(allowed)}"
+        )
+
+
+def _resolve_consenting_worker(session: Session, request: EventRequest) -> int | None:
+    pending = pending_consent(session=session, case_id=request.case_id)
+    if request.worker_id is not None:
+        if request.worker_id not in pending:
+            assigned = session.scalar(
+                select(CaseWorker.id).where(
+                    CaseWorker.case_id == request.case_id,
+                    CaseWorker.worker_id == request.worker_id,
+                )
+            )
+            reason = "has already consented" if assigned else "is not assigned to this case"
+            raise InvalidInput(f"worker {request.worker_id} {reason}")
+        return request.worker_id
+    if len(pending) > 1:
+        raise InvalidInput(
+            "several workers have not consented yet (ids "
+            + ", ".join(map(str, pending))
+            + "): name one with --worker"
+        )
+    return pending[0] if pending else None
+
+
+def fire(
+    *,
+    session: Session,
+    request: EventRequest,
+    today: date,
+    max_period_months: int = DEFAULT_MAX_PERIOD_MONTHS,
+    case: Case | None = None,
+    facts: CaseFacts | None = None,
+) -> CaseEvent:
+    """Send one event to one case and append its log entry; raise a plain-words refusal."""
+    case = case or get_case(session=session, case_id=request.case_id)
+    if request.expected_version is not None and case.version != request.expected_version:
+        raise ConcurrentChange(case.id)
+    _refuse_unknown_or_disallowed(case, request.event)
+    if request.event == "record_consent":
+        request.worker_id = _resolve_consenting_worker(session, request)
+    if facts is None:
+        facts = load_facts(session=session, cases=[case], max_period_months=max_period_months)[
+            case.id
+        ]
+    arguments = {
+        "on": request.on or today,
+        "note": request.note,
+        "date_given": request.on is not None,
+        "worker_id": request.worker_id,
+        "terms_valid": request.terms_valid,
+        "end_date": request.end_date,
+    }
+    missing = blocking_guards(case, facts, request.event, arguments)
+    if missing:
+        raise EventNotAllowed(
+            f"case {case.id}: cannot {request.event}: "
+            + "; ".join(guard_message(name, facts) for name in missing),
+            missing=missing,
+        )
+    before = case.state
+    machine_class(case.kind)(case, facts).send(request.event, **arguments)
+    entry = _append(session, case, request, before, arguments["on"])
+    _learn(facts, case, request)
+    return entry
+
+
+def _learn(facts: CaseFacts, case: Case, request: EventRequest) -> None:
+    """Keep a batch's fact snapshot true after an event, without reading the log again."""
+    if request.event in FACT_EVENTS:
+        setattr(facts, FACT_EVENTS[request.event], True)
+    elif request.event == "record_consent":
+        facts.workers_consented += 1
+    elif request.event == "fix_terms":
+        facts.terms_fixed = True
+    facts.start_date, facts.end_date = case.start_date, case.end_date
+
+
+def _append(
+    session: Session, case: Case, request: EventRequest, before: str | None, on: date
+) -> CaseEvent:
+    case.last_seq += 1
+    case.updated_at = utcnow()  # always an UPDATE, so the version check always runs
+    entry = CaseEvent(
+        case_id=case.id,
+        seq=case.last_seq,
+        event=request.event,
+        from_state=before,
+        to_state=case.state,
+        actor=request.actor,
+        occurred_on=on,
+        note=request.note,
+        doc_ref=request.doc_ref,
+        worker_id=request.worker_id,
+    )
+    session.add(entry)
+    flush_or_conflict(session, case.id)
+    return entry
+
+
+def flush_or_conflict(session: Session, case_id: int | None) -> None:
+    """Flush; a lost optimistic-locking race becomes a ConcurrentChange."""
+    try:
+        session.flush()
+    except (StaleDataError, IntegrityError) as exc:
+        session.rollback()
+        if isinstance(exc, IntegrityError) and "seq" not in str(exc.orig).lower():
+            raise
+        raise ConcurrentChange(case_id or 0) from None
+
+
+def fire_many(
+    *,
+    session: Session,
+    requests: list[EventRequest],
+    today: date,
+    max_period_months: int = DEFAULT_MAX_PERIOD_MONTHS,
+) -> tuple[list[CaseEvent], list[tuple[EventRequest, str]]]:
+    """Fire a batch of events (the nightly path): facts loaded in bulk, one flush per event.
+
+    Returns the log entries and the refused requests with their reasons; a refusal does not
+    stop the batch.
+    """
+    ids = sorted({request.case_id for request in requests})
+    cases = {c.id: c for c in session.scalars(select(Case).where(Case.id.in_(ids)))}
+    facts = load_facts(
+        session=session, cases=list(cases.values()), max_period_months=max_period_months
+    )
+    done: list[CaseEvent] = []
+    refused: list[tuple[EventRequest, str]] = []
+    for request in requests:
+        case = cases.get(request.case_id)
+        if case is None:
+            refused.append((request, f"case {request.case_id} does not exist"))
+            continue
+        try:
+            done.append(
+                fire(
+                    session=session,
+                    request=request,
+                    today=today,
+                    max_period_months=max_period_months,
+                    case=case,
+                    facts=facts[case.id],
+                )
+            )
+        except (EventNotAllowed, InvalidInput) as exc:
+            refused.append((request, str(exc)))
+    return done, refused
+
+
+def open_case(
+    *,
+    session: Session,
+    kind: CaseKind,
+    sending_offer_id: int,
+    receiving_offer_id: int,
+    headcount: int,
+    actor: str,
+    today: date,
+    note: str | None = None,
+) -> Case:
+    """Create a case in its initial state and log its creation as event 1."""
+    from models import ReceivingOffer, SendingOffer
+
+    sending = session.get(SendingOffer, sending_offer_id)
+    receiving = session.get(ReceivingOffer, receiving_offer_id)
+    if sending is None or receiving is None:
+        raise NotFound("the sending or receiving offer does not exist")
+    problems = []
+    for side, offer in (("sending", sending), ("receiving", receiving)):
+        if offer.kind not in (kind.value, "either"):
+            problems.append(f"the {side} offer is for {offer.kind}, not {kind.value}")
+        if headcount > offer.headcount:
+            problems.append(f"headcount {headcount} exceeds the {side} offer's {offer.headcount}")
+    if sending.company_id == receiving.company_id:
+        problems.append("the sending and receiving company are the same company")
+    if headcount < 1:
+        problems.append("headcount must be at least 1")
+    if problems:
+        raise InvalidInput("cannot open the case: " + "; ".join(problems))
+    initial = next(s.value for s in machine_class(kind).states if s.initial)
+    case = Case(
+        kind=kind,
+        state=initial,
+        sending_offer_id=sending_offer_id,
+        receiving_offer_id=receiving_offer_id,
+        headcount=headcount,
+        created_by=actor,
+    )
+    session.add(case)
+    session.flush()
+    request = EventRequest(case_id=case.id, event=CREATE_EVENT, actor=actor, note=note)
+    _append(session, case, request, None, today)
+    return case
+
+
+def assign_worker(
+    *,
+    session: Session,
+    case_id: int,
+    name: str,
+    birth_date: date,
+    actor: str,
+    today: date,
+    gender: str | None = None,
+    qualifications: list[str] | None = None,
+) -> Worker:
+    """出向対象労働者: record the worker selected for a case (personal data in its own table)."""
+    case = get_case(session=session, case_id=case_id)
+    if case.state in final_states(case.kind) or case.state in ("contracted", "active"):
+        raise EventNotAllowed(
+            f"case {case_id} is {case.state}: workers are assigned before the contract"
+        )
+    if not name.strip():
+        raise InvalidInput("--name: the worker's name is empty")
+    if birth_date >= today:
+        raise InvalidInput(f"--birth-date: {birth_date} is not in the past")
+    assigned = session.scalars(select(CaseWorker).where(CaseWorker.case_id == case_id)).all()
+    if len(assigned) >= case.headcount:
+        raise InvalidInput(
+            f"case {case_id} is for {case.headcount} person(s) and "
+            f"{len(assigned)} worker(s) are already assigned"
+        )
+    worker = Worker(
+        name=name.strip(),
+        birth_date=birth_date,
+        gender=gender,
+        qualifications=qualifications or [],
+    )
+    session.add(worker)
+    session.flush()
+    session.add(CaseWorker(case_id=case_id, worker_id=worker.id))
+    request = EventRequest(
+        case_id=case_id, event=ASSIGN_WORKER_EVENT, actor=actor, worker_id=worker.id
+    )
+    _append(session, case, request, case.state, today)
+    return worker
+
+
+def set_terms(
+    *,
+    session: Session,
+    case_id: int,
+    terms: ContractTermsIn,
+    actor: str,
+    today: date,
+    doc_ref: str | None = None,
+    max_period_months: int = DEFAULT_MAX_PERIOD_MONTHS,
+) -> CaseEvent:
+    """Store a validated terms file on a case and record fix_terms (内容確定)."""
+    case = get_case(session=session, case_id=case_id)
+    _refuse_unknown_or_disallowed(case, "fix_terms")
+    terms.check_for_case(kind=str(case.kind), max_period_months=max_period_months)
+    row = session.scalar(select(ContractTerms).where(ContractTerms.case_id == case_id))
+    values = terms.model_dump()
+    if row is None:
+        row = ContractTerms(case_id=case_id, fixed_by=actor, fixed_on=today, **values)
+        session.add(row)
+    else:
+        for key, value in values.items():
+            setattr(row, key, value)
+        row.fixed_by, row.fixed_on, row.updated_at = actor, today, utcnow()
+    row.doc_ref = doc_ref
+    case.start_date, case.end_date = terms.start_date, terms.end_date
+    request = EventRequest(
+        case_id=case_id,
+        event="fix_terms",
+        actor=actor,
+        doc_ref=doc_ref,
+        terms_valid=True,
+        note=f"{terms.start_date}..{terms.end_date or ''}",
+    )
+    return fire(
+        session=session,
+        request=request,
+        today=today,
+        max_period_months=max_period_months,
+        case=case,
+    )

@@ -1,0 +1,447 @@
+"""The `shukko` command (Typer + Rich). Thin: parse options, call domain functions, print.
+
+Prefect is never imported here unless a command runs a flow, so case commands answer fast.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from shukko.errors import ConcurrentChange, ShukkoError
+
+app = typer.Typer(
+    help="shukko (出向): secondment and transfer casework for the 産業雇用安定センター.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Create or upgrade the database schema.", no_args_is_help=True)
+case_app = typer.Typer(
+    help="Cases: open, inspect and move them through their lifecycle.", no_args_is_help=True
+)
+app.add_typer(db_app, name="db")
+app.add_typer(case_app, name="case")
+
+# Piped output (scripts, CI logs) gets a wide console instead of Rich's 80-column default.
+console = Console(width=None if sys.stdout.isatty() else 140)
+errors = Console(stderr=True, width=None if sys.stderr.isatty() else 140)
+
+EXIT_REFUSED = 1
+EXIT_CONFLICT = 3
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+
+
+def _default_actor() -> str:
+    return os.environ.get("SHUKKO_ACTOR") or getpass.getuser()
+
+
+def _settings():
+    from config import get_settings
+
+    try:
+        return get_settings()
+    except Exception as exc:  # pydantic's ValidationError lists every bad setting
+        errors.print(f"[red]error:[/red] configuration: {exc}")
+        raise typer.Exit(EXIT_REFUSED) from None
+
+
+def _today() -> date:
+    from shukko.clock import today
+
+    return today(_settings().timezone)
+
+
+def _date(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    from shukko.clock import parse_date
+
+    try:
+        return parse_date(value)
+    except ValueError as exc:
+        errors.print(f"[red]error:[/red] {option}: {exc}")
+        raise typer.Exit(EXIT_REFUSED) from None
+
+
+@contextmanager
+def _session(check_schema: bool = True) -> Iterator:
+    """A committed-or-rolled-back session; operator errors become a message and an exit code."""
+    from models.db import engine_for, session_scope
+    from shukko.database import require_current_schema
+
+    engine = engine_for(_settings().database_url)
+    try:
+        if check_schema:
+            require_current_schema(engine)
+        with session_scope(engine) as session:
+            yield session
+    except ConcurrentChange as exc:
+        errors.print(f"[red]conflict:[/red] {exc}")
+        raise typer.Exit(EXIT_CONFLICT) from None
+    except ShukkoError as exc:
+        errors.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(EXIT_REFUSED) from None
+
+
+def _print_json(data) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, default=str, indent=2) + "\n")
+
+
+# -- db ---------------------------------------------------------------------------------
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create the database or upgrade it to this version's schema (Alembic migrations)."""
+    from models.db import engine_for
+    from shukko.database import upgrade
+
+    settings = _settings()
+    engine = engine_for(settings.database_url)
+    before, after = upgrade(engine)
+    where = engine.url.render_as_string(hide_password=True)
+    if before == after:
+        console.print(f"database {where} is up to date (revision {after})")
+    else:
+        console.print(f"database {where} upgraded from {before or 'empty'} to {after}")
+
+
+# -- case -------------------------------------------------------------------------------
+
+
+@case_app.command("new")
+def case_new(
+    kind: Annotated[str, typer.Option(help="secondment (在籍型出向) or transfer (移籍)")],
+    sending: Annotated[str, typer.Option(help="sending offer as OFFICE:OFFER_ID")],
+    receiving: Annotated[str, typer.Option(help="receiving offer as OFFICE:OFFER_ID")],
+    headcount: Annotated[int, typer.Option(min=1, help="persons")] = 1,
+    by: Annotated[str | None, typer.Option(help="who opens it")] = None,
+    note: Annotated[str | None, typer.Option()] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Open a case by hand between a sending and a receiving offer."""
+    from models import CaseKind
+    from shukko.cases import open_case
+    from shukko.errors import InvalidInput
+    from shukko.offers import find_offer, parse_offer_key
+
+    with _session() as session:
+        try:
+            case_kind = CaseKind(kind)
+        except ValueError:
+            raise InvalidInput(f"--kind: {kind!r} is not secondment or transfer") from None
+        s_office, s_id = parse_offer_key(sending)
+        r_office, r_id = parse_offer_key(receiving)
+        case = open_case(
+            session=session,
+            kind=case_kind,
+            sending_offer_id=find_offer(
+                session=session, side="sending", office_code=s_office, offer_id=s_id
+            ).id,
+            receiving_offer_id=find_offer(
+                session=session, side="receiving", office_code=r_office, offer_id=r_id
+            ).id,
+            headcount=headcount,
+            actor=by or _default_actor(),
+            today=_today(),
+            note=note,
+        )
+        result = {"id": case.id, "kind": str(case.kind), "state": case.state}
+    if as_json:
+        _print_json(result)
+    else:
+        console.print(f"opened case {result['id']} ({result['kind']}), state {result['state']}")
+
+
+@case_app.command("list")
+def case_list(
+    state: Annotated[str | None, typer.Option(help="only cases in this state")] = None,
+    office: Annotated[str | None, typer.Option(help="office code 01-47 or name")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List cases, newest first."""
+    from models.reference import prefecture_code
+    from shukko.errors import InvalidInput
+    from shukko.views import list_cases
+
+    with _session() as session:
+        try:
+            office_code = prefecture_code(office) if office else None
+        except ValueError as exc:
+            raise InvalidInput(f"--office: {exc}") from None
+        rows = list_cases(session=session, state=state, office=office_code)
+    if as_json:
+        _print_json(rows)
+        return
+    table = Table("id", "kind", "state", "persons", "sending", "receiving", "start", "end")
+    for row in rows:
+        table.add_row(
+            str(row["id"]),
+            row["kind"],
+            f"{row['state']} ({row['state_label']})",
+            str(row["headcount"]),
+            row["sending_office"],
+            row["receiving_office"],
+            str(row["start_date"] or ""),
+            str(row["end_date"] or ""),
+        )
+    console.print(table)
+    console.print(f"{len(rows)} case(s)")
+
+
+@case_app.command("show")
+def case_show(
+    case_id: Annotated[int, typer.Argument(metavar="ID")],
+    with_personal_data: Annotated[
+        bool, typer.Option("--with-personal-data", help="show workers' names (個人情報)")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """State, recorded facts, what blocks the next step, events allowed now, full history."""
+    from shukko.views import show_case
+
+    settings = _settings()
+    with _session() as session:
+        view = show_case(
+            session=session,
+            case_id=case_id,
+            today=_today(),
+            max_period_months=settings.max_period_months,
+            with_personal_data=with_personal_data,
+        )
+    if as_json:
+        _print_json(view)
+        return
+    _render_case(view)
+
+
+def _render_case(view: dict) -> None:
+    console.print(
+        f"[bold]case {view['id']}[/bold] {view['kind']} · [bold]{view['state']}[/bold] "
+        f"({view['state_label']}) · {view['headcount']} person(s) · version {view['version']}"
+    )
+    for side in ("sending", "receiving"):
+        offer = view[side]
+        console.print(
+            f"  {side:9} {offer['office']}:{offer['offer_id']}  {offer['company']} "
+            f"(JSIC {offer['industry']}, pref. {offer['prefecture']})"
+        )
+    if view["start_date"]:
+        console.print(f"  period    {view['start_date']} .. {view['end_date'] or ''}")
+    facts = view["facts"]
+    console.print(
+        f"  facts     consent {facts['workers_consented']}/{view['headcount']} · "
+        f"union {'yes' if facts['union_agreed'] else 'no'} · "
+        f"rules {'yes' if facts['rules_updated'] else 'no'} · "
+        f"terms {'yes' if facts['terms_fixed'] else 'no'}"
+    )
+    for worker in view["workers"]:
+        name = f" {worker['name']}" if "name" in worker else ""
+        console.print(
+            f"  worker    {worker['worker_id']}{name} · "
+            f"{'consented' if worker['consented'] else 'no consent yet'}"
+        )
+    if view["final"]:
+        console.print("  [dim]final state: no further events[/dim]")
+    for step in view["next_steps"]:
+        if step["blocked_by"]:
+            console.print(f"  [yellow]blocked[/yellow]   {step['event']}:")
+            for reason in step["blocked_by"]:
+                console.print(f"              - {reason}")
+        else:
+            needs = f"  [dim](needs: {'; '.join(step['needs'])})[/dim]" if step["needs"] else ""
+            console.print(f"  [green]allowed[/green]   {step['event']}{needs}")
+    table = Table("#", "on", "event", "state", "by", "note", "doc", title="history")
+    for entry in view["history"]:
+        moved = entry["from"] != entry["to"]
+        table.add_row(
+            str(entry["seq"]),
+            str(entry["on"]),
+            entry["event"] + (f" (worker {entry['worker_id']})" if entry["worker_id"] else ""),
+            f"{entry['from'] or '∅'} → {entry['to']}" if moved else entry["to"],
+            entry["by"],
+            entry["note"] or "",
+            entry["doc"] or "",
+        )
+    console.print(table)
+
+
+@case_app.command("event")
+def case_event(
+    case_id: Annotated[int, typer.Argument(metavar="ID")],
+    event: Annotated[str, typer.Argument(metavar="EVENT")],
+    at: Annotated[str | None, typer.Option(help="date of the step or fact (default today)")] = None,
+    by: Annotated[str | None, typer.Option(help="who did it (default: you)")] = None,
+    note: Annotated[str | None, typer.Option(help="note; the reason for withdraw")] = None,
+    doc: Annotated[str | None, typer.Option(help="document reference (書類番号)")] = None,
+    worker: Annotated[int | None, typer.Option(help="worker id, for record_consent")] = None,
+    until: Annotated[str | None, typer.Option(help="new end date, for extend")] = None,
+    expect_version: Annotated[
+        int | None, typer.Option(help="refuse if the case's version is not this one")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Send an event to a case: a step of its lifecycle or a recorded fact."""
+    from shukko.cases import EventRequest, fire
+
+    settings = _settings()
+    request = EventRequest(
+        case_id=case_id,
+        event=event,
+        actor=by or _default_actor(),
+        on=_date(at, "--at"),
+        note=note,
+        doc_ref=doc,
+        worker_id=worker,
+        end_date=_date(until, "--until"),
+        expected_version=expect_version,
+    )
+    with _session() as session:
+        entry = fire(
+            session=session,
+            request=request,
+            today=_today(),
+            max_period_months=settings.max_period_months,
+        )
+        result = {
+            "case_id": case_id,
+            "seq": entry.seq,
+            "event": entry.event,
+            "from": entry.from_state,
+            "to": entry.to_state,
+            "on": entry.occurred_on,
+        }
+    if as_json:
+        _print_json(result)
+    else:
+        console.print(
+            f"case {case_id}: {result['event']} ({result['from']} -> {result['to']}), "
+            f"event #{result['seq']}"
+        )
+
+
+@case_app.command("assign-worker")
+def case_assign_worker(
+    case_id: Annotated[int, typer.Argument(metavar="ID")],
+    name: Annotated[str, typer.Option(help="the worker's name (個人情報)")],
+    birth_date: Annotated[str, typer.Option(help="birth date, 1980-04-01")],
+    gender: Annotated[str | None, typer.Option()] = None,
+    qualifications: Annotated[str | None, typer.Option(help="list separated by ; or 、")] = None,
+    by: Annotated[str | None, typer.Option()] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """出向対象労働者: record the worker selected for a case (personal data kept apart)."""
+    import re
+
+    from shukko.cases import assign_worker
+
+    born = _date(birth_date, "--birth-date")
+    quals = [q.strip() for q in re.split(r"[;、]", qualifications or "") if q.strip()]
+    with _session() as session:
+        worker = assign_worker(
+            session=session,
+            case_id=case_id,
+            name=name,
+            birth_date=born,
+            gender=gender,
+            qualifications=quals,
+            actor=by or _default_actor(),
+            today=_today(),
+        )
+        worker_id = worker.id
+    if as_json:
+        _print_json({"case_id": case_id, "worker_id": worker_id})
+    else:
+        console.print(f"case {case_id}: worker {worker_id} assigned")
+
+
+@case_app.command("terms")
+def case_terms(
+    case_id: Annotated[int, typer.Argument(metavar="ID")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="JSON or YAML terms file")],
+    by: Annotated[str | None, typer.Option()] = None,
+    doc: Annotated[str | None, typer.Option(help="document reference of the contract")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """出向契約: hand in the contract terms; validated, stored, and recorded as fix_terms."""
+    from shukko.cases import set_terms
+    from shukko.terms import read_terms_file
+
+    settings = _settings()
+    with _session() as session:
+        terms = read_terms_file(file)
+        entry = set_terms(
+            session=session,
+            case_id=case_id,
+            terms=terms,
+            actor=by or _default_actor(),
+            today=_today(),
+            doc_ref=doc,
+            max_period_months=settings.max_period_months,
+        )
+        seq = entry.seq
+    if as_json:
+        _print_json({"case_id": case_id, "seq": seq, "event": "fix_terms"})
+    else:
+        console.print(f"case {case_id}: contract terms fixed (event #{seq})")
+
+
+# -- diagrams and the walk-through ------------------------------------------------------------
+
+
+@app.command("diagram")
+def diagram(
+    out: Annotated[Path, typer.Option(help="folder for the Markdown files")] = Path("docs/states"),
+) -> None:
+    """Write Mermaid state diagrams generated from the machines."""
+    from shukko.diagrams import write_diagrams
+
+    for path in write_diagrams(out):
+        console.print(f"wrote {path}")
+
+
+@app.command("demo")
+def demo(
+    as_json: JsonOption = False,
+) -> None:
+    """Walk one secondment case through its whole lifecycle on the configured database."""
+    from models.db import engine_for
+    from shukko.database import upgrade
+    from shukko.walkthrough import walk_one_case
+
+    settings = _settings()
+    engine = engine_for(settings.database_url)
+    upgrade(engine)
+    with _session() as session:
+        case_id = walk_one_case(session=session, today=_today(), say=console.print)
+    with _session() as session:
+        from shukko.views import show_case
+
+        view = show_case(
+            session=session,
+            case_id=case_id,
+            today=_today(),
+            max_period_months=settings.max_period_months,
+        )
+    if as_json:
+        _print_json(view)
+    else:
+        _render_case(view)
+        where = engine.url.render_as_string(hide_password=True)
+        console.print(f"database: {where}")
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()

@@ -1,0 +1,36 @@
+"""Refusals an operator reads: each says what is wrong and what to do."""
+
+
+class ShukkoError(Exception):
+    """An operator-facing error; its message is shown as it is, without a traceback."""
+
+
+class NotFound(ShukkoError):
+    """A case, offer or worker that does not exist."""
+
+
+class InvalidInput(ShukkoError):
+    """Input that fails validation (a terms file, an option)."""
+
+
+class EventNotAllowed(ShukkoError):
+    """An event that the case's machine refuses in its current state or guards."""
+
+    def __init__(self, message: str, missing: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.missing = missing or []
+
+
+class ConcurrentChange(ShukkoError):
+    """Someone else changed the case between our read and our write (optimistic locking)."""
+
+    def __init__(self, case_id: int) -> None:
+        super().__init__(
+            f"case {case_id} was changed by someone else while you were working on it; "
+            "reload it (`shukko case show {0}`) and retry".format(case_id)
+        )
+        self.case_id = case_id
+
+
+class SchemaOutdated(ShukkoError):
+    """The database has not been created or upgraded to this version of shukko."""

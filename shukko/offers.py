@@ -1,0 +1,84 @@
+"""Looking up offers, and creating them by hand until the intake flow feeds them."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Literal
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from models import Company, ReceivingOffer, SendingOffer
+from models.reference import prefecture_code
+from shukko.errors import InvalidInput, NotFound
+
+Side = Literal["sending", "receiving"]
+OFFER_TABLES: dict[str, type[SendingOffer] | type[ReceivingOffer]] = {
+    "sending": SendingOffer,
+    "receiving": ReceivingOffer,
+}
+
+
+def parse_offer_key(text: str) -> tuple[str, str]:
+    """'13:S-0001' or '東京:S-0001' -> ('13', 'S-0001')."""
+    office, sep, offer_id = text.partition(":")
+    if not sep or not offer_id.strip():
+        raise InvalidInput(f"{text!r}: give an offer as OFFICE:OFFER_ID, e.g. 13:S-0001")
+    try:
+        return prefecture_code(office), offer_id.strip()
+    except ValueError as exc:
+        raise InvalidInput(f"{text!r}: {exc}") from None
+
+
+def find_offer(
+    *, session: Session, side: Side, office_code: str, offer_id: str
+) -> SendingOffer | ReceivingOffer:
+    """The offer an office registered under its own id (受付番号)."""
+    table = OFFER_TABLES[side]
+    offer = session.scalar(
+        select(table).where(table.office_code == office_code, table.offer_id == offer_id)
+    )
+    if offer is None:
+        raise NotFound(f"no {side} offer {office_code}:{offer_id} (see `shukko offers list`)")
+    return offer
+
+
+def add_company(*, session: Session, **values) -> Company:
+    """A company row (callers validate first; table models do not)."""
+    company = Company(**values)
+    session.add(company)
+    session.flush()
+    return company
+
+
+def add_offer(
+    *,
+    session: Session,
+    side: Side,
+    office_code: str,
+    offer_id: str,
+    company: Company,
+    received_on: date,
+    headcount: int = 1,
+    kind: str = "either",
+    occupation: str = "H",
+    **values,
+) -> SendingOffer | ReceivingOffer:
+    """A sending or receiving offer with the intake format's defaults for the start window."""
+    values.setdefault("start_from", received_on)
+    values.setdefault("start_until", values["start_from"] + timedelta(days=183))
+    if side == "receiving":
+        values.setdefault("work_prefecture", company.prefecture_code)
+    offer = OFFER_TABLES[side](
+        office_code=office_code,
+        offer_id=offer_id,
+        company_id=company.id,
+        received_on=received_on,
+        headcount=headcount,
+        kind=kind,
+        occupation=occupation,
+        **values,
+    )
+    session.add(offer)
+    session.flush()
+    return offer

@@ -1,0 +1,143 @@
+"""出向契約: the contract-terms file operators hand in (DESIGN.md section 4), validated."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+
+from models.cases import InsuranceSide, WagePayer
+from models.reference import prefecture_code
+from shukko.errors import InvalidInput
+from states.guards import months_between
+
+_HOURS = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d\s*[-~〜]\s*([01]?\d|2[0-3]):[0-5]\d$")
+
+
+class ContractTermsIn(BaseModel):
+    """The keys of a terms file; unknown keys and missing required ones are errors."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, str_min_length=1)
+
+    start_date: date
+    end_date: date | None = None
+    workplace_prefecture: str
+    workplace: str
+    duties: str
+    working_hours: str
+    holidays: str
+    overtime_allowed: bool
+    wage_payer: WagePayer
+    sending_share_pct: int
+    receiving_share_pct: int
+    monthly_wage_yen: int
+    social_insurance: InsuranceSide
+    annual_leave: str
+    return_conditions: str | None = None
+
+    @field_validator("workplace_prefecture")
+    @classmethod
+    def _prefecture(cls, value: str) -> str:
+        return prefecture_code(value)
+
+    @field_validator("working_hours")
+    @classmethod
+    def _hours(cls, value: str) -> str:
+        if not _HOURS.match(value):
+            raise ValueError("must look like 09:00-18:00")
+        return value
+
+    @field_validator("sending_share_pct", "receiving_share_pct")
+    @classmethod
+    def _percentage(cls, value: int) -> int:
+        if not 0 <= value <= 100:
+            raise ValueError("must be between 0 and 100")
+        return value
+
+    @field_validator("monthly_wage_yen")
+    @classmethod
+    def _wage(cls, value: int) -> int:
+        if value <= 0:
+            raise ValueError("must be a positive number of yen")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ContractTermsIn:
+        if self.end_date is not None and self.end_date <= self.start_date:
+            raise ValueError("end_date: must be after start_date")
+        if self.sending_share_pct + self.receiving_share_pct != 100:
+            raise ValueError(
+                "sending_share_pct + receiving_share_pct: must add up to 100 "
+                f"(they add up to {self.sending_share_pct + self.receiving_share_pct})"
+            )
+        expected = {
+            WagePayer.sending: self.sending_share_pct == 100,
+            WagePayer.receiving: self.receiving_share_pct == 100,
+            WagePayer.split: 0 < self.sending_share_pct < 100,
+        }
+        if not expected[self.wage_payer]:
+            raise ValueError(
+                f"wage_payer: '{self.wage_payer.value}' does not fit the shares "
+                f"{self.sending_share_pct}/{self.receiving_share_pct}"
+            )
+        return self
+
+    def check_for_case(self, *, kind: str, max_period_months: int) -> None:
+        """Rules that depend on the case: a secondment needs an end and a return clause."""
+        if kind == "secondment":
+            problems = [
+                f"{key}: required for a secondment"
+                for key in ("end_date", "return_conditions")
+                if getattr(self, key) is None
+            ]
+            if problems:
+                raise InvalidInput("contract terms: " + "; ".join(problems))
+        if self.end_date and months_between(self.start_date, self.end_date) > max_period_months:
+            raise InvalidInput(
+                f"contract terms: end_date: the period {self.start_date}..{self.end_date} is "
+                f"longer than the maximum of {max_period_months} months"
+            )
+
+
+def _describe(error: dict[str, Any]) -> str:
+    key = ".".join(str(part) for part in error["loc"]) or "terms"
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return f"{key}: unknown key"
+    if kind == "missing":
+        return f"{key}: required key is missing"
+    message = error["msg"].removeprefix("Value error, ")
+    if not error["loc"]:
+        return message
+    return f"{key}: {message} (got {error.get('input')!r})"
+
+
+def parse_terms(data: Any, *, source: str = "terms") -> ContractTermsIn:
+    """Validate a mapping of terms; every problem is named by its key."""
+    if not isinstance(data, dict):
+        raise InvalidInput(f"{source}: expected a mapping of keys to values")
+    try:
+        return ContractTermsIn.model_validate(data)
+    except ValidationError as exc:
+        details = "; ".join(_describe(error) for error in exc.errors())
+        raise InvalidInput(f"{source}: {details}") from None
+
+
+def read_terms_file(path: Path) -> ContractTermsIn:
+    """Read a JSON or YAML terms file."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InvalidInput(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"{path}: cannot be read as UTF-8 text ({exc})") from None
+    try:
+        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        raise InvalidInput(f"{path}: not valid JSON/YAML ({exc})") from None
+    return parse_terms(data, source=str(path))
