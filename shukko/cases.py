@@ -11,8 +11,9 @@ from __future__ import annotations
 import inspect
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
@@ -25,6 +26,8 @@ from shukko.terms import ContractTermsIn
 from states import (
     CREATE_EVENT,
     CaseFacts,
+    GuardCheck,
+    RowHandle,
     event_names,
     final_states,
     guard_message,
@@ -71,21 +74,38 @@ def blocking_guards(case: Case, facts: CaseFacts, event: str, arguments: dict) -
     target = transition_table(case.kind).get((case.state, event))
     if target is None:
         return []
-    machine = machine_class(case.kind)(_Detached(case.state), facts)
+    check = GuardCheck(facts)
     missing = []
     for guard in target[1]:
-        method = getattr(machine, guard)
-        wanted = inspect.signature(method).parameters
-        if not method(**{name: arguments.get(name) for name in wanted}):
+        wanted = _guard_parameters(guard)
+        if not getattr(check, guard)(**{name: arguments.get(name) for name in wanted}):
             missing.append(guard)
     return missing
 
 
-@dataclass
-class _Detached:
-    """A stand-in model so guards can be evaluated without touching the ORM row."""
+@cache
+def _guard_parameters(guard: str) -> tuple[str, ...]:
+    return tuple(inspect.signature(getattr(GuardCheck, guard)).parameters)[1:]
 
-    state: str
+
+class MachinePool:
+    """One machine per case kind for a batch, re-pointed at each case through a RowHandle."""
+
+    def __init__(self) -> None:
+        self._machines: dict[str, tuple[RowHandle, object]] = {}
+
+    def send(self, case: Case, facts: CaseFacts, event: str, arguments: dict) -> None:
+        kind = str(case.kind)
+        if kind not in self._machines:
+            handle = RowHandle(case)
+            self._machines[kind] = (handle, machine_class(kind)(handle, facts))
+        handle, machine = self._machines[kind]
+        handle.row = case
+        machine.facts = facts
+        machine.send(event, **arguments)
+        if case.state in final_states(kind):
+            # A machine that reached a final state stops its engine: build a fresh one next.
+            del self._machines[kind]
 
 
 def _refuse_unknown_or_disallowed(case: Case, event: str) -> None:
@@ -137,10 +157,70 @@ def fire(
     today: date,
     max_period_months: int = DEFAULT_MAX_PERIOD_MONTHS,
     case: Case | None = None,
-    facts: CaseFacts | None = None,
 ) -> CaseEvent:
-    """Send one event to one case and append its log entry; raise a plain-words refusal."""
+    """Send one event to one case, append its log entry and flush (the CLI path), so that a
+    lost race shows at once; raise a plain-words refusal when the event may not fire."""
     case = case or get_case(session=session, case_id=request.case_id)
+    row = _transition(session, case, request, today, max_period_months, None, None)
+    entry = CaseEvent(**row)
+    session.add(entry)
+    flush_or_conflict(session, case.id)
+    return entry
+
+
+def fire_many(
+    *,
+    session: Session,
+    requests: list[EventRequest],
+    today: date,
+    max_period_months: int = DEFAULT_MAX_PERIOD_MONTHS,
+) -> tuple[list[dict], list[tuple[EventRequest, str]]]:
+    """Fire a batch of events (the nightly path): facts loaded in bulk, machines reused, the
+    log rows inserted in one statement, one flush for the batch.
+
+    Returns the log rows written and the refused requests with their reasons; a refusal does
+    not stop the batch. A lost race with an operator raises ConcurrentChange for the whole
+    batch (rolled back), so that a re-run starts from what is stored.
+    """
+    ids = sorted({request.case_id for request in requests})
+    cases = {c.id: c for c in session.scalars(select(Case).where(Case.id.in_(ids)))}
+    facts = load_facts(
+        session=session, cases=list(cases.values()), max_period_months=max_period_months
+    )
+    pool = MachinePool()
+    rows: list[dict] = []
+    refused: list[tuple[EventRequest, str]] = []
+    for request in requests:
+        case = cases.get(request.case_id)
+        if case is None:
+            refused.append((request, f"case {request.case_id} does not exist"))
+            continue
+        try:
+            rows.append(
+                _transition(session, case, request, today, max_period_months, facts[case.id], pool)
+            )
+        except (EventNotAllowed, InvalidInput) as exc:
+            refused.append((request, str(exc)))
+    flush_or_conflict(session, None)  # the cases' UPDATEs, each checking its version
+    if rows:
+        try:
+            session.execute(insert(CaseEvent), rows)
+        except IntegrityError:
+            session.rollback()
+            raise ConcurrentChange(None) from None
+    return rows, refused
+
+
+def _transition(
+    session: Session,
+    case: Case,
+    request: EventRequest,
+    today: date,
+    max_period_months: int,
+    facts: CaseFacts | None,
+    pool: MachinePool | None,
+) -> dict:
+    """Check, send and account for one event; returns the log row to append."""
     if request.expected_version is not None and case.version != request.expected_version:
         raise ConcurrentChange(case.id)
     _refuse_unknown_or_disallowed(case, request.event)
@@ -166,10 +246,12 @@ def fire(
             missing=missing,
         )
     before = case.state
-    machine_class(case.kind)(case, facts).send(request.event, **arguments)
-    entry = _append(session, case, request, before, arguments["on"])
+    if pool is None:
+        machine_class(case.kind)(case, facts).send(request.event, **arguments)
+    else:
+        pool.send(case, facts, request.event, arguments)
     _learn(facts, case, request)
-    return entry
+    return _next_log_row(case, request, before, arguments["on"])
 
 
 def _learn(facts: CaseFacts, case: Case, request: EventRequest) -> None:
@@ -183,23 +265,29 @@ def _learn(facts: CaseFacts, case: Case, request: EventRequest) -> None:
     facts.start_date, facts.end_date = case.start_date, case.end_date
 
 
+def _next_log_row(case: Case, request: EventRequest, before: str | None, on: date) -> dict:
+    """Advance the case's sequence and describe its new log entry."""
+    case.last_seq += 1
+    case.updated_at = utcnow()  # always an UPDATE, so the version check always runs
+    return {
+        "case_id": case.id,
+        "seq": case.last_seq,
+        "event": request.event,
+        "from_state": before,
+        "to_state": case.state,
+        "actor": request.actor,
+        "occurred_on": on,
+        "note": request.note,
+        "doc_ref": request.doc_ref,
+        "worker_id": request.worker_id,
+    }
+
+
 def _append(
     session: Session, case: Case, request: EventRequest, before: str | None, on: date
 ) -> CaseEvent:
-    case.last_seq += 1
-    case.updated_at = utcnow()  # always an UPDATE, so the version check always runs
-    entry = CaseEvent(
-        case_id=case.id,
-        seq=case.last_seq,
-        event=request.event,
-        from_state=before,
-        to_state=case.state,
-        actor=request.actor,
-        occurred_on=on,
-        note=request.note,
-        doc_ref=request.doc_ref,
-        worker_id=request.worker_id,
-    )
+    """Log a recorded fact outside the machine (creation, worker assignment) and flush."""
+    entry = CaseEvent(**_next_log_row(case, request, before, on))
     session.add(entry)
     flush_or_conflict(session, case.id)
     return entry
@@ -213,47 +301,7 @@ def flush_or_conflict(session: Session, case_id: int | None) -> None:
         session.rollback()
         if isinstance(exc, IntegrityError) and "seq" not in str(exc.orig).lower():
             raise
-        raise ConcurrentChange(case_id or 0) from None
-
-
-def fire_many(
-    *,
-    session: Session,
-    requests: list[EventRequest],
-    today: date,
-    max_period_months: int = DEFAULT_MAX_PERIOD_MONTHS,
-) -> tuple[list[CaseEvent], list[tuple[EventRequest, str]]]:
-    """Fire a batch of events (the nightly path): facts loaded in bulk, one flush per event.
-
-    Returns the log entries and the refused requests with their reasons; a refusal does not
-    stop the batch.
-    """
-    ids = sorted({request.case_id for request in requests})
-    cases = {c.id: c for c in session.scalars(select(Case).where(Case.id.in_(ids)))}
-    facts = load_facts(
-        session=session, cases=list(cases.values()), max_period_months=max_period_months
-    )
-    done: list[CaseEvent] = []
-    refused: list[tuple[EventRequest, str]] = []
-    for request in requests:
-        case = cases.get(request.case_id)
-        if case is None:
-            refused.append((request, f"case {request.case_id} does not exist"))
-            continue
-        try:
-            done.append(
-                fire(
-                    session=session,
-                    request=request,
-                    today=today,
-                    max_period_months=max_period_months,
-                    case=case,
-                    facts=facts[case.id],
-                )
-            )
-        except (EventNotAllowed, InvalidInput) as exc:
-            refused.append((request, str(exc)))
-    return done, refused
+        raise ConcurrentChange(case_id) from None
 
 
 def open_case(

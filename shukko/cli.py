@@ -35,7 +35,7 @@ app.add_typer(case_app, name="case")
 
 # Piped output (scripts, CI logs) gets a wide console instead of Rich's 80-column default.
 console = Console(width=None if sys.stdout.isatty() else 140)
-errors = Console(stderr=True, width=None if sys.stderr.isatty() else 140)
+errors = Console(stderr=True, soft_wrap=True)  # a message is never cut into lines
 
 EXIT_REFUSED = 1
 EXIT_CONFLICT = 3

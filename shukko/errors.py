@@ -24,11 +24,18 @@ class EventNotAllowed(ShukkoError):
 class ConcurrentChange(ShukkoError):
     """Someone else changed the case between our read and our write (optimistic locking)."""
 
-    def __init__(self, case_id: int) -> None:
-        super().__init__(
-            f"case {case_id} was changed by someone else while you were working on it; "
-            "reload it (`shukko case show {0}`) and retry".format(case_id)
-        )
+    def __init__(self, case_id: int | None) -> None:
+        if case_id is None:
+            message = (
+                "a case in this batch was changed by someone else meanwhile; "
+                "nothing of the batch was saved: run it again"
+            )
+        else:
+            message = (
+                f"case {case_id} was changed by someone else while you were working on it; "
+                f"reload it (`shukko case show {case_id}`) and retry"
+            )
+        super().__init__(message)
         self.case_id = case_id
 
 

@@ -6,7 +6,7 @@ from functools import cache
 
 from statemachine import StateMachine
 
-from states.guards import CaseFacts, guard_message
+from states.guards import CaseFacts, GuardCheck, guard_message
 from states.secondment import SecondmentMachine
 from states.transfer import TransferMachine
 
@@ -52,6 +52,24 @@ def final_states(kind: str) -> frozenset[str]:
     return frozenset(state.value for state in machine_class(kind).states if state.final)
 
 
+class RowHandle:
+    """A stand-in model that forwards to whichever case row it points at, so that one
+    machine can serve a whole batch of cases (the nightly path) instead of one machine per
+    event. The machine reads and writes `state` through it, exactly as on the row."""
+
+    def __init__(self, row: object) -> None:
+        object.__setattr__(self, "row", row)
+
+    def __getattr__(self, name: str):
+        return getattr(object.__getattribute__(self, "row"), name)
+
+    def __setattr__(self, name: str, value) -> None:
+        if name == "row":
+            object.__setattr__(self, "row", value)
+        else:
+            setattr(object.__getattribute__(self, "row"), name, value)
+
+
 def initial_state(kind: str) -> str:
     return next(state.value for state in machine_class(kind).states if state.initial)
 
@@ -59,6 +77,8 @@ def initial_state(kind: str) -> str:
 __all__ = [
     "CREATE_EVENT",
     "CaseFacts",
+    "GuardCheck",
+    "RowHandle",
     "SecondmentMachine",
     "TransferMachine",
     "event_names",

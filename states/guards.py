@@ -81,6 +81,14 @@ class CaseGuards:
         )
 
 
+class GuardCheck(CaseGuards):
+    """The guards alone, for asking which ones block an event without building a machine
+    (constructing a python-statemachine machine costs about 0.7 ms)."""
+
+    def __init__(self, facts: CaseFacts) -> None:
+        self.facts = facts
+
+
 def guard_message(name: str, facts: CaseFacts) -> str:
     """The plain words an operator reads when a guard does not hold."""
     if name == "worker_consented":

@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""The README's two commands, needing nothing but Python 3.11+:
+
+    python3 dev.py demo    set up .venv, create the database, run the main job
+    python3 dev.py test    set up .venv, lint, run the tests (extra args go to pytest)
+
+Everything lives in the project folder: .venv/, var/ (database, Prefect home).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+STAMP = VENV / ".shukko-installed"
+
+
+def run(*args: str | Path, **env: str) -> None:
+    result = subprocess.run([str(a) for a in args], cwd=ROOT, env={**os.environ, **env})
+    if result.returncode:
+        sys.exit(result.returncode)
+
+
+def setup() -> None:
+    """Create .venv and install the project with its test tools, once per pyproject change."""
+    if sys.version_info < (3, 11):  # noqa: UP036  (dev.py runs before any venv exists)
+        sys.exit(f"shukko needs Python 3.11 or newer; this is {sys.version.split()[0]}")
+    if not (BIN / "python").exists():
+        print("creating .venv ...", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if STAMP.exists() and STAMP.read_text() == wanted:
+        return
+    print("installing shukko and its dependencies into .venv ...", flush=True)
+    run(BIN / "python", "-m", "pip", "install", "-q", "--upgrade", "pip")
+    run(BIN / "python", "-m", "pip", "install", "-q", "-e", ".[test]")
+    STAMP.write_text(wanted)
+
+
+def main() -> None:
+    command, *rest = sys.argv[1:] or ["help"]
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    if command == "demo":
+        setup()
+        run(BIN / "shukko", "db", "upgrade")
+        run(BIN / "shukko", "demo", *rest)
+    elif command == "test":
+        setup()
+        run(BIN / "ruff", "check", ".")
+        run(BIN / "python", "-m", "pytest", *rest)
+    elif command == "setup":
+        setup()
+    else:
+        print(__doc__)
+        sys.exit(0 if command == "help" else 2)
+
+
+if __name__ == "__main__":
+    main()

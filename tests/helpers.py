@@ -1,0 +1,148 @@
+"""Tiny data helpers: offers, a case, and the facts that take it to the contract."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from itertools import count
+
+from sqlmodel import Session
+
+from models import Case, CaseKind
+from shukko.cases import EventRequest, assign_worker, fire, open_case, set_terms
+from shukko.offers import add_company, add_offer
+from shukko.terms import parse_terms
+
+TODAY = date(2024, 6, 3)
+ACTOR = "tester"
+_numbers = count(1)
+
+
+def make_case(
+    session: Session,
+    *,
+    kind: CaseKind = CaseKind.secondment,
+    headcount: int = 1,
+    has_union: bool | None = True,
+) -> Case:
+    """Two companies, a sending and a receiving offer, and a proposed case between them."""
+    n = next(_numbers)
+    sender = add_company(
+        session=session,
+        name=f"送出{n}株式会社",
+        industry_code="31",
+        prefecture_code="23",
+        has_union=has_union,
+    )
+    receiver = add_company(
+        session=session, name=f"受入{n}株式会社", industry_code="44", prefecture_code="23"
+    )
+    sending = add_offer(
+        session=session,
+        side="sending",
+        office_code="23",
+        offer_id=f"S-{n}",
+        company=sender,
+        received_on=TODAY - timedelta(days=60),
+        headcount=headcount + 1,
+    )
+    receiving = add_offer(
+        session=session,
+        side="receiving",
+        office_code="13",
+        offer_id=f"R-{n}",
+        company=receiver,
+        received_on=TODAY - timedelta(days=60),
+        headcount=headcount + 1,
+    )
+    case = open_case(
+        session=session,
+        kind=kind,
+        sending_offer_id=sending.id,
+        receiving_offer_id=receiving.id,
+        headcount=headcount,
+        actor=ACTOR,
+        today=TODAY,
+    )
+    session.commit()
+    return case
+
+
+def send(session: Session, case: Case, event: str, **options):
+    """Fire one event and commit, as the CLI does."""
+    options.setdefault("on", TODAY)
+    entry = fire(
+        session=session,
+        request=EventRequest(case_id=case.id, event=event, actor=ACTOR, **options),
+        today=TODAY,
+    )
+    session.commit()
+    return entry
+
+
+def terms_data(**changes) -> dict:
+    data = {
+        "start_date": "2024-07-01",
+        "end_date": "2025-06-30",
+        "workplace_prefecture": "東京都",
+        "workplace": "東京都江東区 受入センター",
+        "duties": "倉庫内の入出荷管理",
+        "working_hours": "09:00-18:00",
+        "holidays": "土日祝",
+        "overtime_allowed": True,
+        "wage_payer": "split",
+        "sending_share_pct": 40,
+        "receiving_share_pct": 60,
+        "monthly_wage_yen": 300000,
+        "social_insurance": "sending",
+        "annual_leave": "出向元の規定による",
+        "return_conditions": "期間満了時に原職復帰",
+    }
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def to_preparing(session: Session, case: Case) -> None:
+    send(session, case, "schedule_interview")
+    send(session, case, "agree_to_proceed")
+
+
+def give_worker(session: Session, case: Case, *, consent: bool = True) -> int:
+    worker = assign_worker(
+        session=session,
+        case_id=case.id,
+        name="試験 花子",
+        birth_date=date(1990, 1, 1),
+        actor=ACTOR,
+        today=TODAY,
+    )
+    session.commit()
+    if consent:
+        send(session, case, "record_consent", worker_id=worker.id)
+    return worker.id
+
+
+def fix_terms(session: Session, case: Case, **changes) -> None:
+    set_terms(
+        session=session,
+        case_id=case.id,
+        terms=parse_terms(terms_data(**changes)),
+        actor=ACTOR,
+        today=TODAY,
+    )
+    session.commit()
+
+
+GUARD_FACTS = ("worker_consented", "union_agreed", "rules_updated", "terms_fixed")
+
+
+def record_guard_facts(session: Session, case: Case, skip: str | None = None) -> None:
+    """Record every fact sign_contract needs, except `skip`."""
+    if skip != "worker_consented":
+        for _ in range(case.headcount):
+            give_worker(session, case)
+    if skip != "union_agreed" and case.kind == CaseKind.secondment:
+        send(session, case, "record_union_agreement", doc_ref="協定-1")
+    if skip != "rules_updated" and case.kind == CaseKind.secondment:
+        send(session, case, "record_rules_update", doc_ref="規則-1")
+    if skip != "terms_fixed":
+        fix_terms(session, case)
