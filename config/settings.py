@@ -92,3 +92,12 @@ class Settings(BaseSettings):
 def get_settings() -> Settings:
     """The process-wide settings (clear with get_settings.cache_clear() in tests)."""
     return Settings()
+
+
+def use_project_prefect_home(settings: Settings | None = None) -> Path:
+    """Point Prefect at SHUKKO_HOME/prefect unless PREFECT_HOME is set; call before importing
+    prefect, so a flow never touches the user's global ~/.prefect."""
+    home = (settings or get_settings()).prefect_home
+    os.environ.setdefault("PREFECT_HOME", str(home))
+    home.mkdir(parents=True, exist_ok=True)
+    return home

@@ -12,8 +12,9 @@ import inspect
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from types import SimpleNamespace
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
@@ -183,7 +184,13 @@ def fire_many(
     batch (rolled back), so that a re-run starts from what is stored.
     """
     ids = sorted({request.case_id for request in requests})
-    cases = {c.id: c for c in session.scalars(select(Case).where(Case.id.in_(ids)))}
+    table = Case.__table__
+    # Plain rows rather than ORM objects: the batch writes them back in one statement.
+    cases = {
+        row["id"]: SimpleNamespace(**row)
+        for row in session.execute(select(table).where(table.c.id.in_(ids))).mappings()
+    }
+    read_version = {case_id: case.version for case_id, case in cases.items()}
     facts = load_facts(
         session=session, cases=list(cases.values()), max_period_months=max_period_months
     )
@@ -201,14 +208,50 @@ def fire_many(
             )
         except (EventNotAllowed, InvalidInput) as exc:
             refused.append((request, str(exc)))
-    flush_or_conflict(session, None)  # the cases' UPDATEs, each checking its version
     if rows:
+        _write_back(
+            session, [cases[i] for i in dict.fromkeys(r["case_id"] for r in rows)], read_version
+        )
         try:
             session.execute(insert(CaseEvent), rows)
         except IntegrityError:
             session.rollback()
             raise ConcurrentChange(None) from None
     return rows, refused
+
+
+def _write_back(session: Session, cases: list, read_version: dict[int, int]) -> None:
+    """One UPDATE statement for the batch, each row guarded by the version it was read at."""
+    table = Case.__table__
+    statement = (
+        table.update()
+        .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_read"))
+        .values(
+            state=bindparam("b_state"),
+            version=bindparam("b_version"),
+            last_seq=bindparam("b_seq"),
+            start_date=bindparam("b_start"),
+            end_date=bindparam("b_end"),
+            updated_at=bindparam("b_updated"),
+        )
+    )
+    params = [
+        {
+            "b_id": case.id,
+            "b_read": read_version[case.id],
+            "b_state": case.state,
+            "b_version": read_version[case.id] + 1,
+            "b_seq": case.last_seq,
+            "b_start": case.start_date,
+            "b_end": case.end_date,
+            "b_updated": case.updated_at,
+        }
+        for case in cases
+    ]
+    result = session.connection().execute(statement, params)
+    if result.rowcount != len(params):
+        session.rollback()
+        raise ConcurrentChange(None)
 
 
 def _transition(

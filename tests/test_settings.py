@@ -40,3 +40,19 @@ def test_block_overrides_are_checked():
     with pytest.raises(ValidationError, match="not one of"):
         Settings(block_overrides={"24": "東海"})
     assert Settings(block_overrides={"24": "中部"}).block_overrides == {"24": "中部"}
+
+
+def test_flows_use_the_project_prefect_home(monkeypatch, tmp_path):
+    import os
+
+    from config import get_settings
+    from config.settings import use_project_prefect_home
+
+    monkeypatch.setenv("SHUKKO_HOME", str(tmp_path))
+    monkeypatch.delenv("PREFECT_HOME", raising=False)
+    get_settings.cache_clear()
+    try:
+        assert use_project_prefect_home() == tmp_path / "prefect"
+        assert os.environ["PREFECT_HOME"] == str(tmp_path / "prefect")
+    finally:
+        get_settings.cache_clear()
