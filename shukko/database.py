@@ -70,3 +70,34 @@ def require_current_schema(engine: Engine) -> None:
             f"the database {engine.url.render_as_string(hide_password=True)} {state}; "
             "run `shukko db upgrade` first"
         )
+
+
+def create_scratch_database(server_url: str, prefix: str) -> str:
+    """Create an empty, uniquely named PostgreSQL database next to `server_url` (for tests
+    and benchmarks) and return its URL."""
+    import uuid
+
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    from models.db import make_engine
+
+    admin = make_engine(server_url).execution_options(isolation_level="AUTOCOMMIT")
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_scratch_database(server_url: str, url: str) -> None:
+    """Drop a database made by create_scratch_database, closing its connections."""
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    from models.db import make_engine
+
+    admin = make_engine(server_url).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+    admin.dispose()

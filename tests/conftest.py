@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +15,12 @@ from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel
 
 from models.db import make_engine
-from shukko.database import sync_reference_rows, upgrade
+from shukko.database import (
+    create_scratch_database,
+    drop_scratch_database,
+    sync_reference_rows,
+    upgrade,
+)
 
 PG_ENV = "SHUKKO_TEST_DATABASE_URL"
 
@@ -44,24 +48,6 @@ def postgres_url_or_skip() -> str:
     return url
 
 
-def _fresh_postgres_database(server_url: str) -> str:
-    """Create an empty, uniquely named database on the server; return its URL."""
-    admin = make_engine(server_url).execution_options(isolation_level="AUTOCOMMIT")
-    name = f"shukko_test_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
-
-
-def _drop_postgres_database(server_url: str, url: str) -> None:
-    admin = make_engine(server_url).execution_options(isolation_level="AUTOCOMMIT")
-    name = make_url(url).database
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One migrated SQLite file, copied for every test (migrating each time costs more)."""
@@ -76,12 +62,12 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def postgres_database(request: pytest.FixtureRequest) -> Iterator[str]:
     """A migrated PostgreSQL database for the whole session."""
     server = postgres_url_or_skip()
-    url = _fresh_postgres_database(server)
+    url = create_scratch_database(server, "shukko_test")
     engine = make_engine(url)
     upgrade(engine)
     engine.dispose()
     yield url
-    _drop_postgres_database(server, url)
+    drop_scratch_database(server, url)
 
 
 def _empty_postgres(engine: Engine) -> None:

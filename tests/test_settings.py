@@ -49,7 +49,8 @@ def test_flows_use_the_project_prefect_home(monkeypatch, tmp_path):
     from config.settings import use_project_prefect_home
 
     monkeypatch.setenv("SHUKKO_HOME", str(tmp_path))
-    monkeypatch.delenv("PREFECT_HOME", raising=False)
+    monkeypatch.setenv("PREFECT_HOME", "placeholder")  # so monkeypatch restores it afterwards
+    monkeypatch.delenv("PREFECT_HOME")
     get_settings.cache_clear()
     try:
         assert use_project_prefect_home() == tmp_path / "prefect"
