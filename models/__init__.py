@@ -1,6 +1,7 @@
 """SQLModel tables and shipped reference data (models/)."""
 
 from models.cases import Case, CaseEvent, CaseKind, ContractTerms
+from models.intake import IntakeFile, IntakeReject, Partner
 from models.offers import OfferKind, ReceivingOffer, SendingOffer
 from models.org import Company, Office
 from models.workers import CaseWorker, Worker
@@ -12,8 +13,11 @@ __all__ = [
     "CaseWorker",
     "Company",
     "ContractTerms",
+    "IntakeFile",
+    "IntakeReject",
     "OfferKind",
     "Office",
+    "Partner",
     "ReceivingOffer",
     "SendingOffer",
     "Worker",

@@ -21,16 +21,28 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for a SQLite file or a PostgreSQL server (psycopg 3)."""
+def make_engine(url: str, *, transactional_ddl: bool = False) -> Engine:
+    """An engine for a SQLite file or a PostgreSQL server (psycopg 3).
+
+    transactional_ddl (SQLite): let SQLAlchemy emit BEGIN itself, so that schema changes
+    roll back with their transaction; Python's sqlite3 otherwise commits around DDL and a
+    failed migration would leave half its tables behind.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 10})
         event.listen(engine, "connect", _sqlite_pragmas)
+        if transactional_ddl:
+            event.listen(engine, "connect", _driver_autocommit)
+            event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def _driver_autocommit(dbapi_connection, _record) -> None:
+    dbapi_connection.isolation_level = None
 
 
 @lru_cache(maxsize=8)

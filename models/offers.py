@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import String, UniqueConstraint
+from sqlalchemy import JSON, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.common import list_field, timestamp_field
@@ -36,6 +36,14 @@ class OfferBase(SQLModel):
     start_until: date
     monthly_wage_yen: int | None = None
     notes: str | None = None
+    extra: dict = Field(
+        default_factory=dict,
+        sa_type=JSON,
+        sa_column_kwargs={"nullable": False, "server_default": "{}"},
+        description="unknown columns of the intake file, kept as notes",
+    )
+    partner_id: int | None = Field(default=None, foreign_key="partner.id", index=True)
+    intake_file_id: int | None = Field(default=None, foreign_key="intake_file.id")
     is_open: bool = Field(default=True, index=True)
 
 

@@ -38,11 +38,19 @@ def current_revision(engine: Engine) -> str | None:
 
 def upgrade(engine: Engine) -> tuple[str | None, str]:
     """Create or upgrade the schema to head and sync the reference rows; (before, after)."""
+    from models.db import make_engine
+
     before = current_revision(engine)
-    config = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    url = engine.url.render_as_string(hide_password=False)
+    config = alembic_config(url)
+    # All migrations in one transaction: a failure leaves the schema as it was.
+    migrating = make_engine(url, transactional_ddl=True)
+    try:
+        with migrating.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    finally:
+        migrating.dispose()
     sync_reference_rows(engine)
     return before, head_revision()
 

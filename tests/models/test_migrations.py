@@ -24,3 +24,35 @@ def test_upgrade_twice_changes_nothing_and_seeds_47_offices(engine):
     with Session(engine) as session:
         assert session.scalar(select(func.count()).select_from(Office)) == 47
         assert session.get(Office, "13").name == "東京事務所"
+
+
+def test_a_failing_migration_leaves_nothing_behind(tmp_path, monkeypatch):
+    """SQLite DDL must roll back with its transaction (Python's sqlite3 commits around it)."""
+    import pytest
+    from alembic import command
+    from sqlalchemy import text
+
+    from models.db import make_engine
+    from shukko import database
+
+    def half_then_fail(config, revision):
+        config.attributes["connection"].execute(text("CREATE TABLE half_done (id INTEGER)"))
+        raise RuntimeError("migration failed midway")
+
+    monkeypatch.setattr(command, "upgrade", half_then_fail)
+    engine = make_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
+    with pytest.raises(RuntimeError, match="midway"):
+        database.upgrade(engine)
+    assert "half_done" not in inspect(engine).get_table_names()
+
+
+def test_downgrade_and_upgrade_round_trip(engine):
+    from alembic import command
+
+    from shukko.database import alembic_config
+
+    url = engine.url.render_as_string(hide_password=False)
+    command.downgrade(alembic_config(url), "base")
+    assert current_revision(engine) is None
+    upgrade(engine)
+    assert current_revision(engine) == head_revision()
