@@ -79,6 +79,9 @@ def _normalise(text: str) -> str:
 
 def prefecture_code(value: str) -> str:
     """The JIS code of a prefecture given by code ('13', '1'), name ('東京都', '東京') or romaji."""
+    code = _PREFECTURE_NAMES.get(value)  # the common case: already clean
+    if code is not None:
+        return code
     key = _normalise(value)
     code = _PREFECTURE_NAMES.get(key) or _PREFECTURE_NAMES.get(key.lower())
     if code is None:

@@ -398,6 +398,106 @@ def case_terms(
         console.print(f"case {case_id}: contract terms fixed (event #{seq})")
 
 
+# -- intake and offers -----------------------------------------------------------------------
+
+offers_app = typer.Typer(help="Sending (送出) and receiving (受入) offers.", no_args_is_help=True)
+app.add_typer(offers_app, name="offers")
+
+
+@app.command("intake")
+def intake(
+    paths: Annotated[list[Path], typer.Argument(metavar="PATH...", help="files or folders")],
+    as_json: JsonOption = False,
+) -> None:
+    """Import offer files (CSV in UTF-8 or Shift_JIS, XLSX); bad rows are kept, not lost.
+
+    Exit 0 when every file was read (even with rejected rows), 1 when a file could not be.
+    """
+    from models.db import engine_for
+    from shukko.database import require_current_schema
+    from shukko.intake.run import import_paths
+
+    engine = engine_for(_settings().database_url)
+    try:
+        require_current_schema(engine)
+    except ShukkoError as exc:
+        errors.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(EXIT_REFUSED) from None
+    reports = import_paths(engine=engine, paths=paths)
+    if as_json:
+        _print_json([report.as_dict() for report in reports])
+    else:
+        _render_intake(reports)
+    if any(report.status == "failed" for report in reports):
+        raise typer.Exit(EXIT_REFUSED)
+
+
+def _render_intake(reports) -> None:
+    table = Table("file", "kind", "status", "read", "imported", "updated", "rejected", "note")
+    for report in reports:
+        table.add_row(
+            report.name,
+            report.kind or "",
+            report.status,
+            str(report.rows_read),
+            str(report.imported),
+            str(report.updated),
+            str(report.rejected),
+            report.reason or "",
+        )
+    console.print(table)
+    for report in reports:
+        for reject in report.rejects[:10]:
+            console.print(
+                f"  {report.name} row {reject['row_number']}, {reject['column']}: "
+                f"{reject['reason']}"
+            )
+        if report.rejected > 10:
+            console.print(f"  ... {report.rejected} rejected rows in {report.name} in all")
+
+
+@offers_app.command("list")
+def offers_list(
+    kind: Annotated[str | None, typer.Option(help="sending or receiving")] = None,
+    office: Annotated[str | None, typer.Option(help="office code 01-47 or name")] = None,
+    only_open: Annotated[bool, typer.Option("--open", help="only open offers")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """List offers, newest first."""
+    from models.reference import prefecture_code
+    from shukko.errors import InvalidInput
+    from shukko.offers_view import list_offers
+
+    with _session() as session:
+        if kind not in (None, "sending", "receiving"):
+            raise InvalidInput(f"--kind: {kind!r} is not sending or receiving")
+        try:
+            office_code = prefecture_code(office) if office else None
+        except ValueError as exc:
+            raise InvalidInput(f"--office: {exc}") from None
+        rows = list_offers(session=session, kind=kind, office=office_code, only_open=only_open)
+    if as_json:
+        _print_json(rows)
+        return
+    table = Table(
+        "side", "offer", "received", "company", "JSIC", "pref.", "kind", "persons", "start window"
+    )
+    for row in rows:
+        table.add_row(
+            row["side"],
+            f"{row['office']}:{row['offer_id']}",
+            str(row["received_on"]),
+            row["company"],
+            row["industry"],
+            row["prefecture"],
+            row["kind"],
+            str(row["headcount"]),
+            f"{row['start_from']}..{row['start_until']}",
+        )
+    console.print(table)
+    console.print(f"{len(rows)} offer(s)")
+
+
 # -- diagrams and the walk-through ------------------------------------------------------------
 
 

@@ -1,0 +1,1 @@
+"""Intake of the offices' offer files (INTAKE_FORMAT.md): read, validate, store, never lose."""

@@ -1,0 +1,104 @@
+"""Stream the rows of an intake file (CSV in UTF-8 or CP932, or XLSX), one at a time, so that
+memory stays flat whatever the file's size."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import deque
+from collections.abc import Iterator
+from pathlib import Path
+
+from shukko.intake.columns import UnreadableFile
+
+SAMPLE_BYTES = 1 << 16
+MAX_LINES_PER_CELL = 20  # a quoted cell longer than this is taken for a stray quote
+ZIP_MAGIC = b"PK\x03\x04"
+
+Row = tuple[int, list[object]]  # (row number in the file, 1 = first line; cells)
+
+
+def sniff_encoding(sample: bytes) -> str:
+    """utf-8-sig, utf-8 or cp932 (Excel's Shift_JIS), from the first bytes of a file."""
+    if sample.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    for encoding in ("utf-8", "cp932"):
+        # A multi-byte character may be cut at the end of the sample: allow 3 bytes of slack.
+        for cut in range(4):
+            try:
+                sample[: len(sample) - cut].decode(encoding)
+                return encoding
+            except UnicodeDecodeError:
+                continue
+    raise UnreadableFile("the text is neither UTF-8 nor Shift_JIS (CP932)")
+
+
+def read_rows(path: Path) -> Iterator[Row]:
+    """Every non-blank row of the file with its row number; the first is the header."""
+    with path.open("rb") as handle:
+        sample = handle.read(SAMPLE_BYTES)
+    if not sample.strip():
+        raise UnreadableFile("the file is empty")
+    if sample.startswith(ZIP_MAGIC):
+        yield from _xlsx_rows(path)
+        return
+    if b"\x00" in sample:
+        raise UnreadableFile("the file is not a CSV or XLSX file (it holds binary data)")
+    yield from _csv_rows(path, sniff_encoding(sample))
+
+
+def _csv_rows(path: Path, encoding: str) -> Iterator[Row]:
+    try:
+        with path.open(encoding=encoding, newline="") as handle:
+            for number, cells in _records(handle):
+                if any(str(cell).strip() for cell in cells):
+                    yield number, cells
+    except UnicodeDecodeError as exc:
+        raise UnreadableFile(
+            f"the file changes encoding midway ({encoding} expected, byte {exc.start} is not)"
+        ) from None
+
+
+def _records(lines) -> Iterator[Row]:
+    """CSV records from physical lines: a quoted cell may span lines, but a stray quote only
+    spoils its own line instead of swallowing the rest of the file."""
+    pending: deque[tuple[int, str]] = deque()
+    numbered = enumerate(lines, start=1)
+    while True:
+        if not pending:
+            item = next(numbered, None)
+            if item is None:
+                return
+            pending.append(item)
+        start = pending[0][0]
+        text = "".join(line for _n, line in pending)
+        if text.count('"') % 2 == 0:
+            pending.clear()
+            yield start, next(csv.reader(io.StringIO(text)), [])
+            continue
+        if len(pending) <= MAX_LINES_PER_CELL:
+            item = next(numbered, None)
+            if item is not None:
+                pending.append(item)
+                continue
+        # An unbalanced quote: read the first line with its quotes as plain characters.
+        first_number, first_line = pending.popleft()
+        cells = next(csv.reader(io.StringIO(first_line), quoting=csv.QUOTE_NONE), [])
+        yield first_number, cells
+
+
+def _xlsx_rows(path: Path) -> Iterator[Row]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken archive
+        raise UnreadableFile(f"the file is not a readable XLSX workbook ({exc})") from None
+    try:
+        sheet = workbook.worksheets[0]
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            cells = list(values)
+            if any(cell is not None and str(cell).strip() for cell in cells):
+                yield number, cells
+    finally:
+        workbook.close()

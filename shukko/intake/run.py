@@ -1,0 +1,77 @@
+"""Import files and folders, one transaction per file, and the inbox run the flow makes."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from shukko.intake.store import FileReport, import_file
+
+SUPPORTED = {".csv", ".txt", ".xlsx"}
+
+
+def expand(paths: Iterable[Path]) -> list[Path]:
+    """Files as given, and the files inside given folders (sorted, hidden ones left out)."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(
+                sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+            )
+        else:
+            files.append(path)
+    return files
+
+
+def import_paths(*, engine: Engine, paths: Iterable[Path]) -> list[FileReport]:
+    """Import every file; each is committed whole or not at all, and one bad file never
+    stops the others."""
+    reports = []
+    for path in expand(paths):
+        if not path.exists():
+            reports.append(FileReport(name=str(path), status="failed", reason="no such file"))
+            continue
+        with Session(engine) as session:
+            try:
+                report = import_file(session=session, path=path)
+                if report.status == "imported":
+                    session.commit()
+            except Exception as exc:  # the file's transaction is undone; the run goes on
+                session.rollback()
+                report = FileReport(
+                    name=path.name, status="failed", reason=f"{type(exc).__name__}: {exc}"
+                )
+        reports.append(report)
+    return reports
+
+
+def run_inbox(*, engine: Engine, inbox: Path, archive: Path, failed: Path) -> list[FileReport]:
+    """Import every file in the inbox; move imported and already-seen files to the archive
+    and unreadable ones to failed/ with a .reason.txt beside them."""
+    reports = import_paths(engine=engine, paths=[inbox])
+    for report in reports:
+        source = inbox / report.name
+        if not source.exists():
+            continue
+        target_dir = failed if report.status == "failed" else archive
+        target_dir.mkdir(parents=True, exist_ok=True)
+        target = _free_name(target_dir / report.name)
+        shutil.move(str(source), target)
+        if report.status == "failed":
+            target.with_name(target.name + ".reason.txt").write_text(
+                f"{report.reason}\n", encoding="utf-8"
+            )
+    return reports
+
+
+def _free_name(target: Path) -> Path:
+    """The target path, or name-1.ext, name-2.ext ... when a file of that name is there."""
+    candidate, n = target, 0
+    while candidate.exists():
+        n += 1
+        candidate = target.with_name(f"{target.stem}-{n}{target.suffix}")
+    return candidate

@@ -1,0 +1,292 @@
+"""Validation of one intake row with pydantic (table models do not validate).
+
+Cells arrive as text (CSV) or typed values (XLSX). Every rule of INTAKE_FORMAT.md lives here:
+NFKC normalisation, dates in both forms, booleans in all listed forms, lists split on ; and 、,
+prefectures by code or name, JSIC groups or divisions, occupations by letter or name, the
+corporate-number check digit, defaults, and the cross-field checks.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import unicodedata
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
+from stdnum.jp import cn as corporate_number_check
+
+from models.reference import (
+    BLOCK_NAMES,
+    INDUSTRY_DIVISIONS,
+    INDUSTRY_GROUPS,
+    OCCUPATIONS,
+    prefecture_code,
+)
+
+_OCCUPATION_BY_NAME = {name: code for code, name in OCCUPATIONS.items()}
+_TRUE = {"yes", "true", "1", "有", "あり", "y", "○"}
+_FALSE = {"no", "false", "0", "無", "なし", "n", "×"}
+_KINDS = {
+    "出向": "secondment", "在籍型出向": "secondment", "secondment": "secondment",
+    "移籍": "transfer", "transfer": "transfer",
+    "いずれも": "either", "either": "either", "両方": "either",
+}  # fmt: skip
+_REASONS = {
+    "雇用調整": "雇用調整", "employment adjustment": "雇用調整",
+    "人材育成": "人材育成", "skills development": "人材育成",
+    "その他": "その他", "other": "その他",
+}  # fmt: skip
+_NATIONWIDE = {"全国", "nationwide"}
+_DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
+_LIST_SEPARATORS = re.compile(r"[;、,]")
+_WHOLE_NUMBER = re.compile(r"-?\d+")
+
+
+def clean(value: Any) -> Any:
+    """NFKC for text (full-width digits and spaces), None for an empty cell."""
+    if isinstance(value, str):
+        if not value.isascii():  # NFKC costs; plain ASCII needs none
+            value = unicodedata.normalize("NFKC", value)
+        return value.strip() or None
+    return value
+
+
+def _text(value: Any) -> Any:
+    value = clean(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # XLSX stores 1001 as 1001.0
+    return None if value is None else str(value)
+
+
+def _date(value: Any) -> Any:
+    value = clean(value)
+    if value is None or isinstance(value, date):
+        return value.date() if isinstance(value, datetime) else value
+    if len(value) == 10 and value[4] == "-":
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    match = _DATE.fullmatch(str(value))
+    if not match:
+        raise ValueError(f"{value!r} is not a date (use 2024-04-01 or 2024/4/1)")
+    try:
+        return date(*(int(part) for part in match.groups()))
+    except ValueError:
+        raise ValueError(f"{value!r} is not a real date") from None
+
+
+def _bool(value: Any) -> Any:
+    value = clean(value)
+    if value is None or isinstance(value, bool):
+        return value
+    key = str(value).lower()
+    if key in _TRUE:
+        return True
+    if key in _FALSE:
+        return False
+    raise ValueError(f"{value!r} is not yes/no (yes/no, true/false, 1/0, 有/無, あり/なし)")
+
+
+def _int(value: Any) -> Any:
+    value = clean(value)
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError(f"{value!r} is not a whole number")
+        return int(value)
+    if isinstance(value, int):
+        return value
+    text = str(value).replace(",", "").removesuffix("円").removesuffix("人")
+    if not _WHOLE_NUMBER.fullmatch(text):
+        raise ValueError(f"{value!r} is not a whole number")
+    return int(text)
+
+
+def _at_least(minimum: int, maximum: int | None = None):
+    def check(value: Any) -> Any:
+        number = _int(value)
+        if number is not None and number < minimum:
+            raise ValueError(f"{number} is less than {minimum}")
+        if number is not None and maximum is not None and number > maximum:
+            raise ValueError(f"{number} is more than {maximum}")
+        return number
+
+    return check
+
+
+def split_list(value: Any) -> list[str]:
+    """A list in one cell, separated by ; or 、 (also ；, normalised by NFKC)."""
+    value = clean(value)
+    if value is None:
+        return []
+    return [part.strip() for part in _LIST_SEPARATORS.split(str(value)) if part.strip()]
+
+
+def _prefecture(value: Any) -> Any:
+    value = _text(value)
+    return None if value is None else prefecture_code(value)
+
+
+def _industry(value: Any) -> Any:
+    value = _text(value)
+    if value is None:
+        return None
+    key = value.upper()
+    if key in INDUSTRY_DIVISIONS:
+        return key
+    if key.isdigit() and key.zfill(2) in INDUSTRY_GROUPS:
+        return key.zfill(2)
+    raise ValueError(f"{value!r} is not a JSIC major group (01-99) or division letter (A-T)")
+
+
+def _occupation(value: Any) -> Any:
+    value = _text(value)
+    if value is None:
+        return None
+    if value.upper() in OCCUPATIONS:
+        return value.upper()
+    if value in _OCCUPATION_BY_NAME:
+        return _OCCUPATION_BY_NAME[value]
+    raise ValueError(f"{value!r} is not an occupation group (A-K or its name, e.g. 事務従事者)")
+
+
+def _corporate_number(value: Any) -> Any:
+    value = _text(value)
+    if value is None:
+        return None
+    digits = value.replace("-", "").replace(" ", "")
+    if not corporate_number_check.is_valid(digits):
+        raise ValueError(f"{value!r} is not a valid 13-digit corporate number (check digit)")
+    return digits
+
+
+def _kind(value: Any) -> Any:
+    value = _text(value)
+    if value is None:
+        return None
+    kind = _KINDS.get(value.lower())
+    if kind is None:
+        raise ValueError(f"{value!r} is not 出向, 移籍 or いずれも")
+    return kind
+
+
+def _reason(value: Any) -> Any:
+    value = _text(value)
+    if value is None:
+        return None
+    reason = _REASONS.get(value.lower())
+    if reason is None:
+        raise ValueError(f"{value!r} is not 雇用調整, 人材育成 or その他")
+    return reason
+
+
+def _area(value: Any) -> list[str]:
+    area = []
+    for token in split_list(value):
+        if token in _NATIONWIDE:
+            area.append("全国")
+        elif token.removesuffix("地方") in BLOCK_NAMES:
+            area.append(token.removesuffix("地方"))
+        else:
+            try:
+                area.append(prefecture_code(token))
+            except ValueError:
+                raise ValueError(
+                    f"{token!r} is not a prefecture, a regional block ({', '.join(BLOCK_NAMES)}) "
+                    "or 全国"
+                ) from None
+    return area
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, clamped to the month's end (1/31 + 1 month = 2/28)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+Text = Annotated[str, BeforeValidator(_text)]
+OptionalText = Annotated[str | None, BeforeValidator(_text)]
+Day = Annotated[date, BeforeValidator(_date)]
+OptionalDay = Annotated[date | None, BeforeValidator(_date)]
+OptionalBool = Annotated[bool | None, BeforeValidator(_bool)]
+OptionalInt = Annotated[int | None, BeforeValidator(_int)]
+TextList = Annotated[list[str], BeforeValidator(split_list)]
+
+
+class OfferRow(BaseModel):
+    """The columns both kinds of offer share."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    offer_id: Text
+    office: Annotated[str, BeforeValidator(_prefecture)]
+    received_on: Day
+    company_name: Text
+    corporate_number: Annotated[str | None, BeforeValidator(_corporate_number)] = None
+    industry: Annotated[str, BeforeValidator(_industry)]
+    prefecture: Annotated[str, BeforeValidator(_prefecture)]
+    capital_yen: Annotated[int | None, BeforeValidator(_at_least(0))] = None
+    employees: Annotated[int | None, BeforeValidator(_at_least(0))] = None
+    has_union: OptionalBool = None
+    kind: Annotated[str, BeforeValidator(_kind)]
+    headcount: Annotated[int, BeforeValidator(_at_least(1))]
+    occupation: Annotated[str, BeforeValidator(_occupation)]
+    job_title: OptionalText = None
+    skills: TextList = []
+    qualifications: TextList = []
+    period_months_min: Annotated[int | None, BeforeValidator(_at_least(1, 120))] = None
+    period_months_max: Annotated[int | None, BeforeValidator(_at_least(1, 120))] = None
+    start_from: OptionalDay = None
+    start_until: OptionalDay = None
+    monthly_wage_yen: Annotated[int | None, BeforeValidator(_at_least(0))] = None
+    referred_by: OptionalText = None
+    notes: OptionalText = None
+
+    @model_validator(mode="after")
+    def _defaults_and_cross_checks(self) -> OfferRow:
+        self.period_months_min = self.period_months_min or 1
+        self.period_months_max = self.period_months_max or 24
+        if self.period_months_min > self.period_months_max:
+            raise ValueError(
+                f"period_months_min {self.period_months_min} is more than "
+                f"period_months_max {self.period_months_max}"
+            )
+        self.start_from = self.start_from or self.received_on
+        self.start_until = self.start_until or add_months(self.start_from, 6)
+        if self.start_from > self.start_until:
+            raise ValueError(
+                f"start_from {self.start_from} is after start_until {self.start_until}"
+            )
+        return self
+
+
+class SendingRow(OfferRow):
+    """送出情報."""
+
+    acceptable_area: Annotated[list[str], BeforeValidator(_area)] = []
+    reason: Annotated[str | None, BeforeValidator(_reason)] = None
+    dismissals: OptionalBool = None
+
+
+class ReceivingRow(OfferRow):
+    """受入情報."""
+
+    work_prefecture: Annotated[str, BeforeValidator(_prefecture)]
+    required_qualifications: TextList = []
+    conditions: TextList = []
+
+
+ROW_MODELS: dict[str, type[OfferRow]] = {"sending": SendingRow, "receiving": ReceivingRow}
+
+
+def cross_field_column(message: str) -> str:
+    """The column a model-level error belongs to (the first field its message names)."""
+    for field in ("period_months_min", "start_from"):
+        if message.startswith(field):
+            return field
+    return "row"
