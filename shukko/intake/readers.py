@@ -15,7 +15,7 @@ SAMPLE_BYTES = 1 << 16
 MAX_LINES_PER_CELL = 20  # a quoted cell longer than this is taken for a stray quote
 ZIP_MAGIC = b"PK\x03\x04"
 
-Row = tuple[int, list[object]]  # (row number in the file, 1 = first line; cells)
+Row = tuple[int, list[object]]  # (row number as a spreadsheet shows it, 1 = header; cells)
 
 
 def sniff_encoding(sample: bytes) -> str:
@@ -50,7 +50,8 @@ def read_rows(path: Path) -> Iterator[Row]:
 def _csv_rows(path: Path, encoding: str) -> Iterator[Row]:
     try:
         with path.open(encoding=encoding, newline="") as handle:
-            for number, cells in _records(handle):
+            # Rows are numbered as a spreadsheet shows them: a cell spanning lines is one row.
+            for number, (_line, cells) in enumerate(_records(handle), start=1):
                 if any(str(cell).strip() for cell in cells):
                     yield number, cells
     except UnicodeDecodeError as exc:
@@ -72,9 +73,10 @@ def _records(lines) -> Iterator[Row]:
             pending.append(item)
         start = pending[0][0]
         text = "".join(line for _n, line in pending)
-        if text.count('"') % 2 == 0:
+        cells = _parse(text)
+        if cells is not None:
             pending.clear()
-            yield start, next(csv.reader(io.StringIO(text)), [])
+            yield start, cells
             continue
         if len(pending) <= MAX_LINES_PER_CELL:
             item = next(numbered, None)
@@ -85,6 +87,16 @@ def _records(lines) -> Iterator[Row]:
         first_number, first_line = pending.popleft()
         cells = next(csv.reader(io.StringIO(first_line), quoting=csv.QUOTE_NONE), [])
         yield first_number, cells
+
+
+def _parse(text: str) -> list[str] | None:
+    """The cells of one record, or None while a quoted cell is still open."""
+    try:
+        return next(csv.reader(io.StringIO(text), strict=True), [])
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            return None
+        return next(csv.reader(io.StringIO(text)), [])  # e.g. "ab"c: read leniently
 
 
 def _xlsx_rows(path: Path) -> Iterator[Row]:

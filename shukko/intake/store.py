@@ -80,7 +80,7 @@ def _chunks(rows: Iterator, size: int) -> Iterator[list]:
         yield chunk
 
 
-def import_file(*, session: Session, path: Path, chunk_rows: int = CHUNK_ROWS) -> FileReport:
+def import_file(*, session: Session, path: Path, chunk_rows: int | None = None) -> FileReport:
     """Read, validate and store one file; never commits (the caller commits per file)."""
     report = FileReport(name=path.name, status="imported")
     digest = checksum(path)
@@ -103,7 +103,7 @@ def import_file(*, session: Session, path: Path, chunk_rows: int = CHUNK_ROWS) -
     report.file_id = record.id
     writer = _Writer(session, layout, record.id, report)
     try:
-        for chunk in _chunks(rows, chunk_rows):
+        for chunk in _chunks(rows, chunk_rows or CHUNK_ROWS):
             writer.write(chunk)
     except UnreadableFile as exc:  # e.g. the encoding changes midway
         session.rollback()
