@@ -12,9 +12,10 @@ import calendar
 import re
 import unicodedata
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from stdnum.jp import cn as corporate_number_check
 
 from models.reference import (
@@ -154,12 +155,17 @@ def _occupation(value: Any) -> Any:
     raise ValueError(f"{value!r} is not an occupation group (A-K or its name, e.g. 事務従事者)")
 
 
+@lru_cache(maxsize=65536)
+def _valid_corporate_number(digits: str) -> bool:
+    return corporate_number_check.is_valid(digits)
+
+
 def _corporate_number(value: Any) -> Any:
     value = _text(value)
     if value is None:
         return None
     digits = value.replace("-", "").replace(" ", "")
-    if not corporate_number_check.is_valid(digits):
+    if not _valid_corporate_number(digits):
         raise ValueError(f"{value!r} is not a valid 13-digit corporate number (check digit)")
     return digits
 
@@ -209,13 +215,42 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def _memo(convert):
+    """Cells repeat (offices, dates, codes): remember each raw value's result. Errors are
+    not remembered, so a bad value is reported afresh on every row that has it."""
+    cached = lru_cache(maxsize=16384)(convert)
+
+    def lookup(value: Any) -> Any:
+        try:
+            return cached(value)
+        except TypeError:  # an unhashable cell
+            return convert(value)
+
+    return lookup
+
+
+_date, _bool, _prefecture, _industry, _occupation, _kind, _reason = (
+    _memo(f) for f in (_date, _bool, _prefecture, _industry, _occupation, _kind, _reason)
+)
+
+
+def _list_cell(value: Any) -> tuple[str, ...]:
+    return tuple(split_list(value))
+
+
+def _area_cell(value: Any) -> tuple[str, ...]:
+    return tuple(_area(value))
+
+
+_list_cell, _area_cell = _memo(_list_cell), _memo(_area_cell)
+
 Text = Annotated[str, BeforeValidator(_text)]
 OptionalText = Annotated[str | None, BeforeValidator(_text)]
 Day = Annotated[date, BeforeValidator(_date)]
 OptionalDay = Annotated[date | None, BeforeValidator(_date)]
 OptionalBool = Annotated[bool | None, BeforeValidator(_bool)]
 OptionalInt = Annotated[int | None, BeforeValidator(_int)]
-TextList = Annotated[list[str], BeforeValidator(split_list)]
+TextList = Annotated[list[str], BeforeValidator(_list_cell)]
 
 
 class OfferRow(BaseModel):
@@ -237,8 +272,8 @@ class OfferRow(BaseModel):
     headcount: Annotated[int, BeforeValidator(_at_least(1))]
     occupation: Annotated[str, BeforeValidator(_occupation)]
     job_title: OptionalText = None
-    skills: TextList = []
-    qualifications: TextList = []
+    skills: TextList = Field(default_factory=list)
+    qualifications: TextList = Field(default_factory=list)
     period_months_min: Annotated[int | None, BeforeValidator(_at_least(1, 120))] = None
     period_months_max: Annotated[int | None, BeforeValidator(_at_least(1, 120))] = None
     start_from: OptionalDay = None
@@ -268,7 +303,7 @@ class OfferRow(BaseModel):
 class SendingRow(OfferRow):
     """送出情報."""
 
-    acceptable_area: Annotated[list[str], BeforeValidator(_area)] = []
+    acceptable_area: Annotated[list[str], BeforeValidator(_area_cell)] = Field(default_factory=list)
     reason: Annotated[str | None, BeforeValidator(_reason)] = None
     dismissals: OptionalBool = None
 
@@ -277,8 +312,8 @@ class ReceivingRow(OfferRow):
     """受入情報."""
 
     work_prefecture: Annotated[str, BeforeValidator(_prefecture)]
-    required_qualifications: TextList = []
-    conditions: TextList = []
+    required_qualifications: TextList = Field(default_factory=list)
+    conditions: TextList = Field(default_factory=list)
 
 
 ROW_MODELS: dict[str, type[OfferRow]] = {"sending": SendingRow, "receiving": ReceivingRow}

@@ -10,7 +10,7 @@ from itertools import islice
 from pathlib import Path
 
 from pydantic import ValidationError
-from sqlalchemy import insert, select, tuple_, update
+from sqlalchemy import select, tuple_, update
 from sqlmodel import Session
 
 from models import Company, IntakeFile, IntakeReject, Partner, ReceivingOffer, SendingOffer
@@ -125,6 +125,8 @@ class _Writer:
         self.partners: dict[str, int] = {}
 
     def write(self, chunk: list[tuple[int, list]]) -> None:
+        # Forget the previous chunk's companies: memory stays flat however long the file.
+        self.companies.clear()
         good: list[tuple[int, OfferRow, dict]] = []
         rejects: list[dict] = []
         for number, cells in chunk:
@@ -136,7 +138,7 @@ class _Writer:
             else:
                 good.append((number, row, extra))
         if rejects:
-            self.session.execute(insert(IntakeReject), rejects)
+            self.session.execute(IntakeReject.__table__.insert(), rejects)
             room = REPORTED_REJECTS - len(self.report.rejects)
             self.report.rejects.extend(
                 {k: r[k] for k in ("row_number", "column", "value", "reason")}
@@ -220,8 +222,8 @@ class _Writer:
             for key, values in latest.items()
             if key in existing
         ]
-        if new_rows:
-            self.session.execute(insert(table), new_rows)
+        if new_rows:  # Core executemany: an order of magnitude faster than ORM objects
+            self.session.execute(table.__table__.insert(), new_rows)
         if changed:
             self.session.execute(update(table), changed)
         self.report.imported += len(new_rows)
@@ -249,8 +251,9 @@ class _Writer:
                     self.companies[("name", name, prefecture)] = company_id
             new = [(key, row) for key, row in missing.items() if key not in self.companies]
             if new:
+                companies = Company.__table__
                 created = self.session.execute(
-                    insert(Company).returning(Company.id, sort_by_parameter_order=True),
+                    companies.insert().returning(companies.c.id, sort_by_parameter_order=True),
                     [
                         {
                             "name": row.company_name,
