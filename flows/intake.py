@@ -79,3 +79,7 @@ def intake_flow(as_of: date | None = None) -> dict:
         totals,
     )
     return totals
+
+
+if __name__ == "__main__":
+    print(intake_flow())

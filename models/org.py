@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import BigInteger
 from sqlmodel import Field, SQLModel
 
 from models.common import timestamp_field
@@ -21,7 +22,7 @@ class CompanyBase(SQLModel):
     corporate_number: str | None = Field(default=None, max_length=13, unique=True)
     industry_code: str = Field(max_length=2, description="JSIC major group 01-99")
     prefecture_code: str = Field(max_length=2)
-    capital_yen: int | None = None
+    capital_yen: int | None = Field(default=None, sa_type=BigInteger)  # 資本金 can exceed 2^31
     employees: int | None = None
     has_union: bool | None = Field(default=None, description="労働組合の有無")
     is_sme: bool | None = Field(default=None, description="中小企業 for employment subsidies")

@@ -42,9 +42,7 @@ def import_paths(*, engine: Engine, paths: Iterable[Path]) -> list[FileReport]:
                     session.commit()
             except Exception as exc:  # the file's transaction is undone; the run goes on
                 session.rollback()
-                report = FileReport(
-                    name=path.name, status="failed", reason=f"{type(exc).__name__}: {exc}"
-                )
+                report = FileReport(name=path.name, status="failed", reason=_brief(exc))
         reports.append(report)
     return reports
 
@@ -75,3 +73,9 @@ def _free_name(target: Path) -> Path:
         n += 1
         candidate = target.with_name(f"{target.stem}-{n}{target.suffix}")
     return candidate
+
+
+def _brief(exc: Exception) -> str:
+    """One line for an operator: a database error carries its whole statement otherwise."""
+    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+    return f"not imported, nothing of it was stored: {type(exc).__name__}: {text}"[:300]

@@ -24,7 +24,7 @@ def upgrade() -> None:
     sa.Column('corporate_number', sqlmodel.sql.sqltypes.AutoString(length=13), nullable=True),
     sa.Column('industry_code', sqlmodel.sql.sqltypes.AutoString(length=2), nullable=False),
     sa.Column('prefecture_code', sqlmodel.sql.sqltypes.AutoString(length=2), nullable=False),
-    sa.Column('capital_yen', sa.Integer(), nullable=True),
+    sa.Column('capital_yen', sa.BigInteger(), nullable=True),
     sa.Column('employees', sa.Integer(), nullable=True),
     sa.Column('has_union', sa.Boolean(), nullable=True),
     sa.Column('is_sme', sa.Boolean(), nullable=True),
