@@ -10,7 +10,7 @@ from itertools import islice
 from pathlib import Path
 
 from pydantic import ValidationError
-from sqlalchemy import select, tuple_, update
+from sqlalchemy import select, update
 from sqlmodel import Session
 
 from models import Company, IntakeFile, IntakeReject, Partner, ReceivingOffer, SendingOffer
@@ -208,13 +208,17 @@ class _Writer:
             )
             latest[key] = values
         table = self.table
+        # Two plain IN lists use the (office_code, offer_id) index; a row-value IN would not
+        # in SQLite, and scanning the table per chunk makes a large import quadratic.
         existing = {
             (office, offer_id): row_id
             for office, offer_id, row_id in self.session.execute(
                 select(table.office_code, table.offer_id, table.id).where(
-                    tuple_(table.office_code, table.offer_id).in_(list(latest))
+                    table.office_code.in_({office for office, _ in latest}),
+                    table.offer_id.in_({offer_id for _, offer_id in latest}),
                 )
             )
+            if (office, offer_id) in latest
         }
         new_rows = [values for key, values in latest.items() if key not in existing]
         changed = [
