@@ -21,7 +21,7 @@ class OfferKind(StrEnum):
 
 class OfferBase(SQLModel):
     office_code: str = Field(foreign_key="office.code", max_length=2, index=True)
-    offer_id: str = Field(description="受付番号, the office's own id")
+    offer_id: str = Field(index=True, description="受付番号, the office's own id")
     received_on: date
     company_id: int = Field(foreign_key="company.id", index=True)
     kind: OfferKind = Field(sa_type=String(16))

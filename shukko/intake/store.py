@@ -208,14 +208,13 @@ class _Writer:
             )
             latest[key] = values
         table = self.table
-        # Two plain IN lists use the (office_code, offer_id) index; a row-value IN would not
-        # in SQLite, and scanning the table per chunk makes a large import quadratic.
+        # By offer_id through its index, then the pairs: a row-value IN would scan the table
+        # in SQLite, which makes a large import quadratic.
         existing = {
             (office, offer_id): row_id
             for office, offer_id, row_id in self.session.execute(
                 select(table.office_code, table.offer_id, table.id).where(
-                    table.office_code.in_({office for office, _ in latest}),
-                    table.offer_id.in_({offer_id for _, offer_id in latest}),
+                    table.offer_id.in_({offer_id for _, offer_id in latest})
                 )
             )
             if (office, offer_id) in latest

@@ -59,6 +59,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('partner_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('intake_file_id', sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f('ix_receiving_offer_partner_id'), ['partner_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_receiving_offer_offer_id'), ['offer_id'], unique=False)
         batch_op.create_foreign_key('fk_receiving_offer_partner_id', 'partner', ['partner_id'], ['id'])
         batch_op.create_foreign_key('fk_receiving_offer_intake_file_id', 'intake_file', ['intake_file_id'], ['id'])
 
@@ -67,6 +68,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('partner_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('intake_file_id', sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f('ix_sending_offer_partner_id'), ['partner_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_sending_offer_offer_id'), ['offer_id'], unique=False)
         batch_op.create_foreign_key('fk_sending_offer_partner_id', 'partner', ['partner_id'], ['id'])
         batch_op.create_foreign_key('fk_sending_offer_intake_file_id', 'intake_file', ['intake_file_id'], ['id'])
 
@@ -78,6 +80,7 @@ def downgrade() -> None:
     with op.batch_alter_table('sending_offer', schema=None) as batch_op:
         batch_op.drop_constraint('fk_sending_offer_intake_file_id', type_='foreignkey')
         batch_op.drop_constraint('fk_sending_offer_partner_id', type_='foreignkey')
+        batch_op.drop_index(batch_op.f('ix_sending_offer_offer_id'))
         batch_op.drop_index(batch_op.f('ix_sending_offer_partner_id'))
         batch_op.drop_column('intake_file_id')
         batch_op.drop_column('partner_id')
@@ -86,6 +89,7 @@ def downgrade() -> None:
     with op.batch_alter_table('receiving_offer', schema=None) as batch_op:
         batch_op.drop_constraint('fk_receiving_offer_intake_file_id', type_='foreignkey')
         batch_op.drop_constraint('fk_receiving_offer_partner_id', type_='foreignkey')
+        batch_op.drop_index(batch_op.f('ix_receiving_offer_offer_id'))
         batch_op.drop_index(batch_op.f('ix_receiving_offer_partner_id'))
         batch_op.drop_column('intake_file_id')
         batch_op.drop_column('partner_id')
