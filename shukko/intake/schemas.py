@@ -170,24 +170,23 @@ def _corporate_number(value: Any) -> Any:
     return digits
 
 
-def _kind(value: Any) -> Any:
-    value = _text(value)
-    if value is None:
-        return None
-    kind = _KINDS.get(value.lower())
-    if kind is None:
-        raise ValueError(f"{value!r} is not 出向, 移籍 or いずれも")
-    return kind
+def _one_of(choices: dict[str, str], allowed: str):
+    """A converter for a cell that must be one of a few words (any listed spelling)."""
+
+    def convert(value: Any) -> Any:
+        value = _text(value)
+        if value is None:
+            return None
+        chosen = choices.get(value.lower())
+        if chosen is None:
+            raise ValueError(f"{value!r} is not {allowed}")
+        return chosen
+
+    return convert
 
 
-def _reason(value: Any) -> Any:
-    value = _text(value)
-    if value is None:
-        return None
-    reason = _REASONS.get(value.lower())
-    if reason is None:
-        raise ValueError(f"{value!r} is not 雇用調整, 人材育成 or その他")
-    return reason
+_kind = _one_of(_KINDS, "出向, 移籍 or いずれも")
+_reason = _one_of(_REASONS, "雇用調整, 人材育成 or その他")
 
 
 def _area(value: Any) -> list[str]:
