@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Column, Integer, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.common import timestamp_field
@@ -41,6 +41,10 @@ class Case(SQLModel, table=True):
     headcount: int = Field(ge=1)
     start_date: date | None = Field(default=None, description="from the fixed contract terms")
     end_date: date | None = Field(default=None, description="from the terms, moved by extend")
+    score: float | None = Field(default=None, description="matching score when proposed")
+    score_breakdown: dict | None = Field(
+        default=None, sa_type=JSON, description="weighted score components (why proposed)"
+    )
     created_by: str = "system"
     created_at: datetime | None = timestamp_field()
     updated_at: datetime | None = timestamp_field()

@@ -240,6 +240,9 @@ def _render_case(view: dict) -> None:
         )
     if view["start_date"]:
         console.print(f"  period    {view['start_date']} .. {view['end_date'] or ''}")
+    if view.get("score") is not None:
+        parts = ", ".join(f"{k} {v:.2f}" for k, v in view["score_breakdown"].items())
+        console.print(f"  proposed  score {view['score']:.2f} ({parts})")
     facts = view["facts"]
     console.print(
         f"  facts     consent {facts['workers_consented']}/{view['headcount']} · "
@@ -496,6 +499,131 @@ def offers_list(
         )
     console.print(table)
     console.print(f"{len(rows)} offer(s)")
+
+
+# -- matching -----------------------------------------------------------------------------------
+
+
+@app.command("match")
+def match(
+    as_of: Annotated[
+        str | None, typer.Option(help="the day to match as of (default today)")
+    ] = None,
+    office: Annotated[str | None, typer.Option(help="only pairs this office took part in")] = None,
+    offer: Annotated[
+        str | None, typer.Option(help="list the best counterparts of OFFICE:OFFER_ID instead")
+    ] = None,
+    side: Annotated[str | None, typer.Option(help="with --offer: sending or receiving")] = None,
+    top: Annotated[int, typer.Option(min=1, help="with --offer: how many")] = 10,
+    as_json: JsonOption = False,
+) -> None:
+    """Propose optimal pairs of open offers as `proposed` cases, each score explained.
+
+    With --offer, list one offer's best counterparts without creating anything.
+    """
+    from models.reference import prefecture_code
+    from shukko.errors import InvalidInput, NotFound
+    from shukko.matching.rules import load_rules
+    from shukko.matching.run import best_counterparts, run_matching
+    from shukko.offers import find_offer, parse_offer_key
+
+    settings = _settings()
+    day = _date(as_of, "--as-of") or _today()
+    with _session() as session:
+        if offer:
+            office_code, offer_id = parse_offer_key(offer)
+            found = []
+            for candidate_side in (side,) if side else ("sending", "receiving"):
+                try:
+                    found.append(
+                        (
+                            candidate_side,
+                            find_offer(
+                                session=session,
+                                side=candidate_side,
+                                office_code=office_code,
+                                offer_id=offer_id,
+                            ),
+                        )
+                    )
+                except NotFound:
+                    continue
+            if not found:
+                raise NotFound(f"no offer {office_code}:{offer_id} (see `shukko offers list`)")
+            if len(found) > 1:
+                raise InvalidInput(f"{offer} is both a sending and a receiving offer: add --side")
+            offer_side, row = found[0]
+            rows = best_counterparts(
+                session=session,
+                rules=load_rules(),
+                as_of=day,
+                side=offer_side,
+                offer_id=row.id,
+                top=top,
+                block_overrides=settings.block_overrides,
+            )
+            if as_json:
+                _print_json(rows)
+                return
+            table = Table(
+                "offer",
+                "remaining",
+                "score",
+                *(c for c in _COMPONENTS),
+                title=f"best counterparts of {offer} ({offer_side})",
+            )
+            for entry in rows:
+                table.add_row(
+                    entry["offer"],
+                    str(entry["remaining"]),
+                    f"{entry['score']:.2f}",
+                    *(f"{entry['breakdown'][c]:.2f}" for c in _COMPONENTS),
+                )
+            console.print(table)
+            return
+        try:
+            office_code = prefecture_code(office) if office else None
+        except ValueError as exc:
+            raise InvalidInput(f"--office: {exc}") from None
+        created, figures = run_matching(
+            session=session,
+            rules=load_rules(),
+            as_of=day,
+            office=office_code,
+            block_overrides=settings.block_overrides,
+        )
+    if as_json:
+        _print_json({"proposals": created, "figures": figures})
+        return
+    table = Table(
+        "case",
+        "kind",
+        "persons",
+        "sending",
+        "receiving",
+        "score",
+        *(c for c in _COMPONENTS),
+        title="proposals",
+    )
+    for row in created:
+        table.add_row(
+            str(row["case_id"]),
+            row["kind"],
+            str(row["persons"]),
+            row["sending"],
+            row["receiving"],
+            f"{row['score']:.2f}",
+            *(f"{row['breakdown'][c]:.2f}" for c in _COMPONENTS),
+        )
+    console.print(table)
+    console.print(
+        f"{figures['proposals']} proposal(s) for {figures['persons']} person(s) from "
+        f"{figures['feasible_pairs']} feasible pairs ({figures['candidate_edges']} kept); "
+        f"total score {figures['total_score']}"
+    )
+
+
+_COMPONENTS = ("occupation", "skills", "wage", "industry", "distance", "waiting")
 
 
 # -- diagrams and the walk-through ------------------------------------------------------------

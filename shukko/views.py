@@ -146,6 +146,8 @@ def show_case(
         "headcount": case.headcount,
         "start_date": case.start_date,
         "end_date": case.end_date,
+        "score": case.score,
+        "score_breakdown": case.score_breakdown,
         "sending": _offer_summary(sending, session.get(Company, sending.company_id)),
         "receiving": _offer_summary(receiving, session.get(Company, receiving.company_id)),
         "facts": {

@@ -1,0 +1,1 @@
+"""Matching (マッチング): feasible pairs of open offers, explained scores, optimal assignment."""

@@ -1,0 +1,92 @@
+"""From open offers to proposals: candidates, scores, the optimal assignment, explained."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from shukko.matching.assign import assign
+from shukko.matching.candidates import COMPONENTS, OfferRecord, generate
+from shukko.matching.rules import MatchingRules
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """Persons proposed between one sending and one receiving offer, and why."""
+
+    sending_id: int
+    receiving_id: int
+    kind: str
+    persons: int
+    score: float
+    breakdown: dict[str, float]  # component -> weighted contribution
+
+
+def case_kind(sending_kind: str, receiving_kind: str) -> str:
+    """The case kind two compatible offers make: a secondment unless one wants a transfer."""
+    kinds = {str(sending_kind), str(receiving_kind)}
+    return "transfer" if "transfer" in kinds else "secondment"
+
+
+def propose(
+    sending: list[OfferRecord],
+    receiving: list[OfferRecord],
+    *,
+    rules: MatchingRules,
+    as_of: date,
+    block_overrides: dict[str, str] | None = None,
+    excluded: set[tuple[int, int]] | None = None,
+    office: str | None = None,
+) -> tuple[list[Proposal], dict]:
+    """The optimal proposals, and figures about the run (pairs, edges, total score)."""
+    sending = [o for o in sending if o.remaining > 0]
+    receiving = [o for o in receiving if o.remaining > 0]
+    edges = generate(sending, receiving, rules=rules, as_of=as_of, block_overrides=block_overrides)
+    keep = np.ones(len(edges.sending), dtype=bool)
+    if excluded:  # pairs a consultant withdrew, or that already have a case
+        pair_ids = zip(edges.sending.tolist(), edges.receiving.tolist(), strict=True)
+        keep = np.array(
+            [(sending[i].id, receiving[j].id) not in excluded for i, j in pair_ids], dtype=bool
+        )
+    if office:  # only pairs in which this office took at least one of the offers
+        s_here = np.array([o.office == office for o in sending], dtype=bool)
+        r_here = np.array([o.office == office for o in receiving], dtype=bool)
+        if len(edges.sending):
+            keep &= s_here[edges.sending] | r_here[edges.receiving]
+    si, rj, total = edges.sending[keep], edges.receiving[keep], edges.total[keep]
+    persons = assign(
+        si, rj, total,
+        np.array([o.remaining for o in sending], dtype=np.int64),
+        np.array([o.remaining for o in receiving], dtype=np.int64),
+    )  # fmt: skip
+    weights = rules.weights.model_dump()
+    proposals = []
+    for index in np.flatnonzero(persons > 0).tolist():
+        i, j = int(si[index]), int(rj[index])
+        original = np.flatnonzero(keep)[index]
+        proposals.append(
+            Proposal(
+                sending_id=sending[i].id,
+                receiving_id=receiving[j].id,
+                kind=case_kind(sending[i].kind, receiving[j].kind),
+                persons=int(persons[index]),
+                score=round(float(total[index]), 3),
+                breakdown={
+                    name: round(weights[name] * float(edges.components[name][original]), 3)
+                    for name in COMPONENTS
+                },
+            )
+        )
+    proposals.sort(key=lambda p: (-p.score, p.sending_id, p.receiving_id))
+    figures = {
+        "sending_open": len(sending),
+        "receiving_open": len(receiving),
+        "feasible_pairs": edges.feasible_pairs,
+        "candidate_edges": int(keep.sum()),
+        "proposals": len(proposals),
+        "persons": int(persons.sum()),
+        "total_score": round(float((persons * total).sum()), 3),
+    }
+    return proposals, figures

@@ -1,0 +1,95 @@
+"""Matching against the database: proposals become cases, re-runs create nothing, withdrawn
+pairs stay withdrawn, open cases use up headcounts."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from models import Case
+from shukko.cli import app
+from shukko.intake.store import import_file
+from shukko.matching.rules import MatchingRules
+from shukko.matching.run import best_counterparts, run_matching
+from tests.helpers import send
+from tests.intake.files import receiving_row, sending_row, write_csv
+
+AS_OF = date(2024, 5, 1)
+RULES = MatchingRules()
+
+
+def load(session, tmp_path):
+    senders = [
+        sending_row(1, office="東京", prefecture="東京", headcount="2"),
+        sending_row(2, office="神奈川", prefecture="神奈川", occupation="C"),
+    ]
+    receivers = [
+        receiving_row(1, work_prefecture="東京", occupation="H", headcount="1"),
+        receiving_row(2, work_prefecture="東京", occupation="C", headcount="1"),
+        receiving_row(3, work_prefecture="千葉", occupation="H", headcount="1"),
+    ]
+    import_file(session=session, path=write_csv(tmp_path / "s.csv", senders))
+    import_file(session=session, path=write_csv(tmp_path / "r.csv", receivers))
+    session.commit()
+
+
+def test_proposals_become_cases_and_a_rerun_creates_nothing(session, tmp_path):
+    load(session, tmp_path)
+    created, figures = run_matching(session=session, rules=RULES, as_of=AS_OF)
+    session.commit()
+    assert figures["persons"] == 3 and len(created) == 3
+    cases = session.scalars(select(Case).order_by(Case.id)).all()
+    assert {c.state for c in cases} == {"proposed"}
+    assert all(c.score and set(c.score_breakdown) >= {"occupation", "distance"} for c in cases)
+    again, figures = run_matching(session=session, rules=RULES, as_of=AS_OF)
+    session.commit()
+    assert again == [] and figures["persons"] == 0
+
+
+def test_a_withdrawn_pair_is_not_proposed_again_but_frees_its_persons(session, tmp_path):
+    load(session, tmp_path)
+    created, _ = run_matching(session=session, rules=RULES, as_of=AS_OF)
+    session.commit()
+    first = session.get(Case, created[0]["case_id"])
+    pair = (first.sending_offer_id, first.receiving_offer_id)
+    send(session, first, "withdraw", note="受入先の都合")
+    again, _ = run_matching(session=session, rules=RULES, as_of=AS_OF)
+    session.commit()
+    assert all(
+        (
+            session.get(Case, row["case_id"]).sending_offer_id,
+            session.get(Case, row["case_id"]).receiving_offer_id,
+        )
+        != pair
+        for row in again
+    )
+
+
+def test_best_counterparts_explain_and_create_nothing(session, tmp_path):
+    load(session, tmp_path)
+    rows = best_counterparts(
+        session=session, rules=RULES, as_of=AS_OF, side="sending", offer_id=1, top=5
+    )
+    assert [r["offer"] for r in rows][:1] == ["13:R-00001"]
+    assert rows[0]["breakdown"]["occupation"] == 3.0
+    assert session.scalar(select(Case.id)) is None
+
+
+def test_match_command(shukko_env, engine, tmp_path):
+    from sqlmodel import Session
+
+    with Session(engine) as session:
+        load(session, tmp_path)
+    runner = CliRunner()
+    result = runner.invoke(app, ["match", "--as-of", "2024-05-01", "--json"])
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.output)["proposals"]) == 3
+    result = runner.invoke(
+        app, ["match", "--offer", "13:S-00001", "--as-of", "2024-05-01", "--json"]
+    )
+    assert result.exit_code == 0 and json.loads(result.output) == []  # all persons proposed
+    result = runner.invoke(app, ["match", "--offer", "13:NOPE"])
+    assert result.exit_code == 1 and "no offer 13:NOPE" in result.output
