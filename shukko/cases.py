@@ -32,6 +32,7 @@ from states import (
     event_names,
     final_states,
     guard_message,
+    initial_state,
     machine_class,
     state_labels,
     transition_table,
@@ -391,6 +392,59 @@ def open_case(
     request = EventRequest(case_id=case.id, event=CREATE_EVENT, actor=actor, note=note)
     _append(session, case, request, None, today)
     return case
+
+
+def open_cases_bulk(*, session: Session, cases: list[dict], actor: str, today: date) -> list[int]:
+    """Open many checked cases at once (matching's proposals), each logged as event 1.
+
+    Each dict holds kind, sending_offer_id, receiving_offer_id, headcount and may hold score,
+    score_breakdown and note. The caller has checked the pairs (kinds, headcounts,
+    companies), as the matching constraints do.
+    """
+    if not cases:
+        return []
+    now = utcnow()
+    table = Case.__table__
+    rows = [
+        {
+            "kind": str(c["kind"]),
+            "state": initial_state(str(c["kind"])),
+            "version": 1,
+            "last_seq": 1,
+            "sending_offer_id": c["sending_offer_id"],
+            "receiving_offer_id": c["receiving_offer_id"],
+            "headcount": c["headcount"],
+            "score": c.get("score"),
+            "score_breakdown": c.get("score_breakdown"),
+            "created_by": actor,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for c in cases
+    ]
+    ids = list(
+        session.execute(
+            table.insert().returning(table.c.id, sort_by_parameter_order=True), rows
+        ).scalars()
+    )
+    session.execute(
+        CaseEvent.__table__.insert(),
+        [
+            {
+                "case_id": case_id,
+                "seq": 1,
+                "event": CREATE_EVENT,
+                "from_state": None,
+                "to_state": row["state"],
+                "actor": actor,
+                "occurred_on": today,
+                "note": case.get("note"),
+                "recorded_at": now,
+            }
+            for case_id, row, case in zip(ids, rows, cases, strict=True)
+        ],
+    )
+    return ids
 
 
 def assign_worker(

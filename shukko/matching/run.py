@@ -9,8 +9,8 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from models import Case, CaseKind, Company, ReceivingOffer, SendingOffer
-from shukko.cases import open_case
+from models import Case, Company, ReceivingOffer, SendingOffer
+from shukko.cases import open_cases_bulk
 from shukko.matching.candidates import COMPONENTS, OfferRecord, generate
 from shukko.matching.propose import Proposal, propose
 from shukko.matching.rules import MatchingRules
@@ -95,36 +95,53 @@ def run_matching(
         sending, receiving, rules=rules, as_of=as_of, block_overrides=block_overrides,
         excluded=paired_before(session), office=office,
     )  # fmt: skip
-    created = []
-    for proposal in proposals:
-        case = open_case(
-            session=session,
-            kind=CaseKind(proposal.kind),
-            sending_offer_id=proposal.sending_id,
-            receiving_offer_id=proposal.receiving_id,
-            headcount=proposal.persons,
-            actor=ACTOR,
-            today=as_of,
-            note=f"score {proposal.score}",
-        )
-        case.score, case.score_breakdown = proposal.score, proposal.breakdown
-        created.append(_describe(session, case.id, proposal))
-    session.flush()
+    ids = open_cases_bulk(
+        session=session,
+        cases=[
+            {
+                "kind": proposal.kind,
+                "sending_offer_id": proposal.sending_id,
+                "receiving_offer_id": proposal.receiving_id,
+                "headcount": proposal.persons,
+                "score": proposal.score,
+                "score_breakdown": proposal.breakdown,
+                "note": f"score {proposal.score}",
+            }
+            for proposal in proposals
+        ],
+        actor=ACTOR,
+        today=as_of,
+    )
+    keys = _offer_keys(session, proposals)
+    created = [
+        {
+            "case_id": case_id,
+            "kind": p.kind,
+            "persons": p.persons,
+            "sending": keys["sending"][p.sending_id],
+            "receiving": keys["receiving"][p.receiving_id],
+            "score": p.score,
+            "breakdown": p.breakdown,
+        }
+        for case_id, p in zip(ids, proposals, strict=True)
+    ]
     return created, figures
 
 
-def _describe(session: Session, case_id: int | None, proposal: Proposal) -> dict:
-    sending = session.get(SendingOffer, proposal.sending_id)
-    receiving = session.get(ReceivingOffer, proposal.receiving_id)
-    return {
-        "case_id": case_id,
-        "kind": proposal.kind,
-        "persons": proposal.persons,
-        "sending": f"{sending.office_code}:{sending.offer_id}",
-        "receiving": f"{receiving.office_code}:{receiving.offer_id}",
-        "score": proposal.score,
-        "breakdown": proposal.breakdown,
-    }
+def _offer_keys(session: Session, proposals: list[Proposal]) -> dict[str, dict[int, str]]:
+    """OFFICE:OFFER_ID of the offers in the proposals, in two queries."""
+    keys: dict[str, dict[int, str]] = {}
+    for side, table, wanted in (
+        ("sending", SendingOffer, {p.sending_id for p in proposals}),
+        ("receiving", ReceivingOffer, {p.receiving_id for p in proposals}),
+    ):
+        keys[side] = {
+            row_id: f"{office}:{offer_id}"
+            for row_id, office, offer_id in session.execute(
+                select(table.id, table.office_code, table.offer_id).where(table.id.in_(wanted))
+            )
+        }
+    return keys
 
 
 def best_counterparts(
