@@ -17,6 +17,7 @@ from shukko.matching.rules import MatchingRules
 KIND_BITS = {"secondment": 1, "transfer": 2, "either": 3}
 COMPONENTS = ("occupation", "skills", "wage", "industry", "distance", "waiting")
 MAX_PAIRS_PER_CHUNK = 2_000_000
+BUCKET_ABOVE = 250_000  # pairs in a prefecture above which occupations are met in buckets
 EPOCH = date(2000, 1, 1)
 
 
@@ -145,35 +146,67 @@ def generate(
     r_quals = _bitmasks([set(o.qualifications) for o in receiving], qual_vocab, qual_words)
 
     keep = rules.pruning.per_offer
-    parts: list[tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]] = []
+    parts: list[tuple[np.ndarray, np.ndarray]] = []
     feasible = 0
     receivers_by_pref = {
         p: np.flatnonzero(r.prefecture == p) for p in np.unique(r.prefecture).tolist()
     }
-    for pref, receivers in receivers_by_pref.items():
-        senders = np.flatnonzero(area[:, pref])
+
+    def visit(senders: np.ndarray, receivers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Score a block in chunks; returns the feasible counterparts each sender and each
+        receiver found. `feasible` counts the feasible pairs scored."""
+        nonlocal feasible
+        counts = np.zeros(len(senders), dtype=np.int64)
+        found = np.zeros(len(receivers), dtype=np.int64)
         if not len(senders) or not len(receivers):
-            continue
+            return counts, found
         step = max(1, MAX_PAIRS_PER_CHUNK // len(receivers))
         for start in range(0, len(senders), step):
             chunk = senders[start : start + step]
-            si = np.repeat(chunk, len(receivers))
-            rj = np.tile(receivers, len(chunk))
-            ok = _feasible(s, r, si, rj, s_quals, r_quals, rules)
-            si, rj = si[ok], rj[ok]
-            feasible += len(si)
-            if not len(si):
+            # Blocks of (senders x receivers) by broadcasting: no index arrays per pair.
+            ok = _feasible_block(s, r, chunk, receivers, s_quals, r_quals, rules)
+            counts[start : start + step] = ok.sum(axis=1)
+            found += ok.sum(axis=0)
+            feasible += int(counts[start : start + step].sum())
+            if not counts[start : start + step].any():
                 continue
-            components = _score(s, r, si, rj, s_skills, r_skills, rules, as_of)
-            total = _total(components, rules)
-            chosen = _best_per_group(si, total, keep) | _best_per_group(rj, total, keep)
-            parts.append((si[chosen], rj[chosen], {k: v[chosen] for k, v in components.items()}))
+            total = _total_block(s, r, chunk, receivers, s_skills, r_skills, rules, as_of)
+            rows, cols = _top_in_block(np.where(ok, total, -np.inf), keep)
+            parts.append((chunk[rows], receivers[cols]))
+        return counts, found
+
+    for pref, receivers in receivers_by_pref.items():
+        senders = np.flatnonzero(area[:, pref])
+        if not len(senders):
+            continue
+        if len(senders) * len(receivers) <= BUCKET_ABOVE or keep >= len(receivers):
+            visit(senders, receivers)
+            continue
+        # Large prefectures: pairs of the same occupation first (that match weighs most);
+        # offers left with fewer than `keep` candidates then meet every occupation.
+        s_occ, r_occ = s.occupation[senders], r.occupation[receivers]
+        short_s, r_found = [], np.zeros(len(receivers), dtype=np.int64)
+        for occupation in np.unique(np.concatenate([s_occ, r_occ])).tolist():
+            s_here = senders[s_occ == occupation]
+            r_mask = r_occ == occupation
+            counts, found = visit(s_here, receivers[r_mask])
+            short_s.append(s_here[counts < keep])
+            r_found[r_mask] = found
+        short_s = np.concatenate(short_s) if short_s else np.zeros(0, dtype=np.int64)
+        if len(short_s):  # these senders meet the other occupations too
+            visit(short_s, receivers)
+        short_r = receivers[r_found < keep]
+        if len(short_r):
+            visit(senders, short_r)
     if not parts:
         empty = np.zeros(0, dtype=np.int64)
         return Edges(empty, empty, {k: np.zeros(0) for k in COMPONENTS}, np.zeros(0), 0)
     si = np.concatenate([p[0] for p in parts])
     rj = np.concatenate([p[1] for p in parts])
-    components = {k: np.concatenate([p[2][k] for p in parts]) for k in COMPONENTS}
+    # A pair met in two passes is one edge.
+    _unique, first = np.unique(si * len(receiving) + rj, return_index=True)
+    si, rj = si[first], rj[first]
+    components = _score(s, r, si, rj, s_skills, r_skills, rules, as_of)
     total = _total(components, rules)
     chosen = _best_per_group(si, total, keep) | _best_per_group(rj, total, keep)
     return Edges(
@@ -185,20 +218,84 @@ def generate(
     )
 
 
-def _feasible(s, r, si, rj, s_quals, r_quals, rules: MatchingRules) -> np.ndarray:
+def _feasible_block(s, r, si, rj, s_quals, r_quals, rules: MatchingRules) -> np.ndarray:
     c = rules.constraints
-    ok = np.ones(len(si), dtype=bool)
+    ok = np.ones((len(si), len(rj)), dtype=bool)
     if c.kind_compatible:
-        ok &= (s.kind[si] & r.kind[rj]) != 0
+        ok &= (s.kind[si][:, None] & r.kind[rj][None, :]) != 0
     if c.period_overlap:
-        ok &= (s.period_min[si] <= r.period_max[rj]) & (r.period_min[rj] <= s.period_max[si])
+        ok &= s.period_min[si][:, None] <= r.period_max[rj][None, :]
+        ok &= r.period_min[rj][None, :] <= s.period_max[si][:, None]
     if c.start_window_overlap:
-        ok &= (s.start_from[si] <= r.start_until[rj]) & (r.start_from[rj] <= s.start_until[si])
+        ok &= s.start_from[si][:, None] <= r.start_until[rj][None, :]
+        ok &= r.start_from[rj][None, :] <= s.start_until[si][:, None]
     if c.different_company:
-        ok &= s.company[si] != r.company[rj]
+        ok &= s.company[si][:, None] != r.company[rj][None, :]
     if c.qualifications_held:
-        ok &= np.all((r_quals[rj] & ~s_quals[si]) == 0, axis=1)
+        needing = np.flatnonzero(r_quals[rj].any(axis=1))
+        if len(needing):  # only the few receivers that require qualifications
+            missing = r_quals[rj[needing]][None, :, :] & ~s_quals[si][:, None, :]
+            ok[:, needing] &= ~missing.any(axis=2)
     return ok
+
+
+def _total_block(s, r, si, rj, s_skills, r_skills, rules: MatchingRules, as_of: date):
+    """The weighted total score of every pair in a block, in float32."""
+    w, k = rules.weights, rules.scoring
+    total = np.zeros((len(si), len(rj)), dtype=np.float32)
+    if w.occupation:
+        total += w.occupation * (s.occupation[si][:, None] == r.occupation[rj][None, :])
+    if w.skills:
+        a, b = s_skills[si][:, None, :], r_skills[rj][None, :, :]
+        union = np.bitwise_count(a | b).sum(axis=2)
+        common = np.bitwise_count(a & b).sum(axis=2)
+        total += w.skills * (common / np.maximum(union, 1)).astype(np.float32)
+    if w.wage:
+        sw = s.wage[si].astype(np.float32)[:, None]
+        rw = r.wage[rj].astype(np.float32)[None, :]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            fit = 1.0 - np.clip((sw - rw) / sw, 0.0, 1.0)
+        total += w.wage * np.where(np.isnan(fit), np.float32(k.wage_missing), fit)
+    if w.industry:
+        same = s.division[si][:, None] == r.division[rj][None, :]
+        total += w.industry * np.where(
+            same, np.float32(k.industry_same_division), np.float32(k.industry_other_division)
+        )
+    if w.distance:
+        same_pref = s.prefecture[si][:, None] == r.prefecture[rj][None, :]
+        same_block = s.block[si][:, None] == r.block[rj][None, :]
+        total += w.distance * np.where(
+            same_pref,
+            np.float32(k.distance_same_prefecture),
+            np.where(
+                same_block, np.float32(k.distance_same_block), np.float32(k.distance_elsewhere)
+            ),
+        )
+    if w.waiting:
+        today = _days(as_of)
+        waited = (today - s.received[si])[:, None] + (today - r.received[rj])[None, :]
+        total += w.waiting * np.clip(
+            waited.astype(np.float32) / (2 * k.waiting_full_days), 0.0, 1.0
+        )
+    return total
+
+
+def _top_in_block(total: np.ndarray, keep: int) -> tuple[np.ndarray, np.ndarray]:
+    """(row, column) of each row's and each column's `keep` best feasible entries."""
+    n_rows, n_cols = total.shape
+    chosen = np.zeros(total.shape, dtype=bool)
+    if n_cols > keep:
+        best = np.argpartition(-total, keep - 1, axis=1)[:, :keep]
+        chosen[np.arange(n_rows)[:, None], best] = True
+    else:
+        chosen[:] = True
+    if n_rows > keep:
+        best = np.argpartition(-total, keep - 1, axis=0)[:keep, :]
+        chosen[best, np.arange(n_cols)[None, :]] = True
+    else:
+        chosen[:] = True
+    chosen &= np.isfinite(total)
+    return np.nonzero(chosen)
 
 
 def _score(s, r, si, rj, s_skills, r_skills, rules: MatchingRules, as_of: date):

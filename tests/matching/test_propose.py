@@ -213,3 +213,36 @@ def test_the_assignment_is_optimal_on_small_instances(seed):
     ]
     _proposals, figures = propose(sending, receiving, rules=RULES, as_of=AS_OF)
     assert abs(figures["total_score"] - _brute_force_best(sending, receiving, RULES)) < 0.01
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sending_raw=offers_strategy, receiving_raw=offers_strategy, keep=st.integers(1, 3))
+def test_occupation_buckets_keep_the_constraints_and_meet_each_pair_once(
+    sending_raw, receiving_raw, keep
+):
+    """Large prefectures are met occupation by occupation; force that path on small data."""
+    from shukko.matching import candidates
+
+    sending, receiving = _records(sending_raw, 1, "sending"), _records(receiving_raw, 100, "r")
+    rules = RULES.model_copy(deep=True)
+    rules.pruning.per_offer = keep
+    saved = candidates.BUCKET_ABOVE
+    candidates.BUCKET_ABOVE = 0
+    try:
+        edges = generate(sending, receiving, rules=rules, as_of=AS_OF)
+    finally:
+        candidates.BUCKET_ABOVE = saved
+    pairs = list(zip(edges.sending.tolist(), edges.receiving.tolist(), strict=True))
+    assert len(pairs) == len(set(pairs))
+    full = generate(
+        sending,
+        receiving,
+        rules=RULES.model_copy(
+            update={"pruning": RULES.pruning.model_copy(update={"per_offer": 10**6})}
+        ),
+        as_of=AS_OF,
+    )
+    assert set(pairs) <= set(zip(full.sending.tolist(), full.receiving.tolist(), strict=True))
+    # No offer with a feasible counterpart loses every candidate.
+    assert {i for i, _ in pairs} == set(full.sending.tolist())
+    assert {j for _, j in pairs} == set(full.receiving.tolist())

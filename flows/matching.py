@@ -1,0 +1,71 @@
+"""The matching flow: propose optimal pairs of open offers as cases, publish the proposals."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_table_artifact
+from prefect.cache_policies import NO_CACHE
+
+from config import get_settings
+from models.db import engine_for, session_scope
+from shukko.clock import today
+from shukko.database import require_current_schema
+from shukko.matching.rules import load_rules
+from shukko.matching.run import run_matching
+
+
+@task(cache_policy=NO_CACHE)
+def propose_cases(as_of: date, office: str | None) -> dict:
+    """Run the assignment and write proposals as `proposed` cases (idempotent)."""
+    settings = get_settings()
+    engine = engine_for(settings.database_url)
+    require_current_schema(engine)
+    with session_scope(engine) as session:
+        created, figures = run_matching(
+            session=session, rules=load_rules(), as_of=as_of, office=office,
+            block_overrides=settings.block_overrides,
+        )  # fmt: skip
+    return {"proposals": created, "figures": figures}
+
+
+@task(cache_policy=NO_CACHE)
+def publish_proposals(result: dict) -> dict:
+    """A table of the proposals: offer ids and scores only (offers carry no personal data)."""
+    rows = [
+        {
+            "case": p["case_id"],
+            "kind": p["kind"],
+            "persons": p["persons"],
+            "sending": p["sending"],
+            "receiving": p["receiving"],
+            "score": p["score"],
+            **p["breakdown"],
+        }
+        for p in result["proposals"][:1000]
+    ]
+    figures = result["figures"]
+    create_table_artifact(
+        key="matching-proposals",
+        table=rows,
+        description=(
+            f"{figures['proposals']} proposal(s) for {figures['persons']} person(s); "
+            f"{figures['feasible_pairs']} feasible pairs scored, "
+            f"{figures['candidate_edges']} edges kept; total score {figures['total_score']}"
+        ),
+    )
+    return figures
+
+
+@flow(name="matching")
+def matching_flow(as_of: date | None = None, office: str | None = None) -> dict:
+    """マッチング: propose sending/receiving pairs as cases; consultants decide."""
+    day = as_of or today(get_settings().timezone)
+    figures = publish_proposals(propose_cases(day, office))
+    get_run_logger().info("matching %s: %s", day, figures)
+    return figures
+
+
+if __name__ == "__main__":
+    print(matching_flow())
