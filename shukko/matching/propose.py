@@ -40,9 +40,12 @@ def propose(
     excluded: set[tuple[int, int]] | None = None,
     office: str | None = None,
 ) -> tuple[list[Proposal], dict]:
-    """The optimal proposals, and figures about the run (pairs, edges, total score)."""
-    sending = [o for o in sending if o.remaining > 0]
-    receiving = [o for o in receiving if o.remaining > 0]
+    """The optimal proposals, and figures about the run (pairs, edges, total score).
+
+    Offers whose persons are all in cases stay in the candidate generation with no capacity:
+    each offer's best edges are then the same on a re-run the same day, so the first run's
+    optimum leaves nothing to add and a re-run proposes nothing new.
+    """
     edges = generate(sending, receiving, rules=rules, as_of=as_of, block_overrides=block_overrides)
     keep = np.ones(len(edges.sending), dtype=bool)
     if excluded:  # pairs a consultant withdrew, or that already have a case

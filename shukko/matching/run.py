@@ -32,44 +32,54 @@ def _persons_in_cases(session: Session, column) -> dict[int, int]:
 def load_open_offers(
     *, session: Session, as_of: date
 ) -> tuple[list[OfferRecord], list[OfferRecord]]:
-    """Open offers whose start window has not closed, with remaining headcounts."""
-    used_s = _persons_in_cases(session, Case.sending_offer_id)
-    used_r = _persons_in_cases(session, Case.receiving_offer_id)
+    """Open offers whose start window has not closed, with remaining headcounts (which may
+    be zero: see `propose`). Read as plain columns, not ORM objects: there are many."""
     sides = []
-    for table, used in ((SendingOffer, used_s), (ReceivingOffer, used_r)):
+    for table in (SendingOffer, ReceivingOffer):
+        is_sending = table is SendingOffer
+        used = _persons_in_cases(
+            session, Case.sending_offer_id if is_sending else Case.receiving_offer_id
+        )
+        columns = [
+            table.id, table.company_id, table.kind, table.occupation, table.received_on,
+            table.start_from, table.start_until, table.headcount, table.period_months_min,
+            table.period_months_max, table.monthly_wage_yen, table.skills, table.office_code,
+            Company.industry_code,
+        ]  # fmt: skip
+        if is_sending:
+            columns += [Company.prefecture_code, table.qualifications, table.acceptable_area]
+        else:
+            columns += [table.work_prefecture, table.required_qualifications]
         query = (
-            select(table, Company.industry_code, Company.prefecture_code)
+            select(*columns)
             .join(Company, Company.id == table.company_id)
             .where(table.is_open, table.start_until >= as_of)
             .order_by(table.id)
         )
         records = []
-        for offer, industry, company_pref in session.execute(query):
-            remaining = offer.headcount - int(used.get(offer.id, 0))
-            if remaining <= 0:
-                continue
-            is_sending = table is SendingOffer
+        for row in session.execute(query):
+            (offer_id, company_id, kind, occupation, received_on, start_from, start_until,
+             headcount, period_min, period_max, wage, skills, office, industry,
+             prefecture, qualifications, *area) = row  # fmt: skip
             records.append(
                 OfferRecord(
-                    id=offer.id,
-                    company_id=offer.company_id,
-                    kind=str(offer.kind),
-                    prefecture=company_pref if is_sending else offer.work_prefecture,
+                    id=offer_id,
+                    company_id=company_id,
+                    kind=str(kind),
+                    prefecture=prefecture,
                     industry=industry,
-                    occupation=offer.occupation,
-                    received_on=offer.received_on,
-                    start_from=offer.start_from,
-                    start_until=offer.start_until,
-                    remaining=remaining,
-                    period_min=offer.period_months_min,
-                    period_max=offer.period_months_max,
-                    wage=offer.monthly_wage_yen,
-                    skills=tuple(offer.skills),
-                    qualifications=tuple(
-                        offer.qualifications if is_sending else offer.required_qualifications
-                    ),
-                    area=tuple(offer.acceptable_area) if is_sending else (),
-                    office=offer.office_code,
+                    occupation=occupation,
+                    received_on=received_on,
+                    start_from=start_from,
+                    start_until=start_until,
+                    remaining=max(headcount - int(used.get(offer_id, 0)), 0),
+                    period_min=period_min,
+                    period_max=period_max,
+                    wage=wage,
+                    skills=tuple(skills),
+                    qualifications=tuple(qualifications),
+                    area=tuple(area[0]) if area else (),
+                    office=office,
                 )
             )
         sides.append(records)
@@ -156,6 +166,10 @@ def best_counterparts(
 ) -> list[dict]:
     """The best `top` counterparts of one offer with their breakdown; creates nothing."""
     sending, receiving = load_open_offers(session=session, as_of=as_of)
+    sending = [o for o in sending if o.remaining > 0 or (side == "sending" and o.id == offer_id)]
+    receiving = [
+        o for o in receiving if o.remaining > 0 or (side == "receiving" and o.id == offer_id)
+    ]
     mine = [o for o in (sending if side == "sending" else receiving) if o.id == offer_id]
     if not mine:
         return []

@@ -93,3 +93,25 @@ def test_match_command(shukko_env, engine, tmp_path):
     assert result.exit_code == 0 and json.loads(result.output) == []  # all persons proposed
     result = runner.invoke(app, ["match", "--offer", "13:NOPE"])
     assert result.exit_code == 1 and "no offer 13:NOPE" in result.output
+
+
+def test_a_rerun_adds_nothing_even_when_pruning_is_tight(session, tmp_path):
+    """Offers used up stay in candidate generation, so pruning keeps the same edges."""
+    senders = [
+        sending_row(n, office="東京", prefecture="東京", headcount="1", occupation="HC"[n % 2])
+        for n in range(1, 7)
+    ]
+    receivers = [
+        receiving_row(n, work_prefecture="東京", headcount="1", occupation="HCK"[n % 3])
+        for n in range(1, 9)
+    ]
+    import_file(session=session, path=write_csv(tmp_path / "s.csv", senders))
+    import_file(session=session, path=write_csv(tmp_path / "r.csv", receivers))
+    session.commit()
+    tight = RULES.model_copy(deep=True)
+    tight.pruning.per_offer = 1
+    created, _ = run_matching(session=session, rules=tight, as_of=AS_OF)
+    session.commit()
+    assert created
+    again, _ = run_matching(session=session, rules=tight, as_of=AS_OF)
+    assert again == []
