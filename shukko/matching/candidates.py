@@ -146,7 +146,7 @@ def generate(
     r_quals = _bitmasks([set(o.qualifications) for o in receiving], qual_vocab, qual_words)
 
     keep = rules.pruning.per_offer
-    parts: list[tuple[np.ndarray, np.ndarray]] = []
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     feasible = 0
     receivers_by_pref = {
         p: np.flatnonzero(r.prefecture == p) for p in np.unique(r.prefecture).tolist()
@@ -171,8 +171,9 @@ def generate(
             if not counts[start : start + step].any():
                 continue
             total = _total_block(s, r, chunk, receivers, s_skills, r_skills, rules, as_of)
-            rows, cols = _top_in_block(np.where(ok, total, -np.inf), keep)
-            parts.append((chunk[rows], receivers[cols]))
+            total = np.where(ok, total, -np.inf)
+            rows, cols = _top_in_block(total, keep)
+            parts.append((chunk[rows], receivers[cols], total[rows, cols]))
         return counts, found
 
     for pref, receivers in receivers_by_pref.items():
@@ -203,19 +204,16 @@ def generate(
         return Edges(empty, empty, {k: np.zeros(0) for k in COMPONENTS}, np.zeros(0), 0)
     si = np.concatenate([p[0] for p in parts])
     rj = np.concatenate([p[1] for p in parts])
+    block_total = np.concatenate([p[2] for p in parts])
+    parts.clear()
     # A pair met in two passes is one edge.
     _unique, first = np.unique(si * len(receiving) + rj, return_index=True)
-    si, rj = si[first], rj[first]
+    si, rj, block_total = si[first], rj[first], block_total[first]
+    chosen = _best_per_group(si, block_total, keep) | _best_per_group(rj, block_total, keep)
+    si, rj = si[chosen], rj[chosen]
+    # The breakdown, in full precision, only for the edges kept.
     components = _score(s, r, si, rj, s_skills, r_skills, rules, as_of)
-    total = _total(components, rules)
-    chosen = _best_per_group(si, total, keep) | _best_per_group(rj, total, keep)
-    return Edges(
-        si[chosen],
-        rj[chosen],
-        {k: v[chosen] for k, v in components.items()},
-        total[chosen],
-        feasible,
-    )
+    return Edges(si, rj, components, _total(components, rules), feasible)
 
 
 def _feasible_block(s, r, si, rj, s_quals, r_quals, rules: MatchingRules) -> np.ndarray:
