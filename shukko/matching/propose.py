@@ -48,11 +48,11 @@ def propose(
     """
     edges = generate(sending, receiving, rules=rules, as_of=as_of, block_overrides=block_overrides)
     keep = np.ones(len(edges.sending), dtype=bool)
-    if excluded:  # pairs a consultant withdrew, or that already have a case
-        pair_ids = zip(edges.sending.tolist(), edges.receiving.tolist(), strict=True)
-        keep = np.array(
-            [(sending[i].id, receiving[j].id) not in excluded for i, j in pair_ids], dtype=bool
-        )
+    if excluded and len(edges.sending):  # pairs withdrawn, or that already have a case
+        s_ids = np.array([o.id for o in sending], dtype=np.int64)[edges.sending]
+        r_ids = np.array([o.id for o in receiving], dtype=np.int64)[edges.receiving]
+        pairs = np.array(sorted(excluded), dtype=np.int64).reshape(-1, 2)
+        keep = ~np.isin(s_ids << 32 | r_ids, pairs[:, 0] << 32 | pairs[:, 1])
     if office:  # only pairs in which this office took at least one of the offers
         s_here = np.array([o.office == office for o in sending], dtype=bool)
         r_here = np.array([o.office == office for o in receiving], dtype=bool)
