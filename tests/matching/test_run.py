@@ -115,3 +115,10 @@ def test_a_rerun_adds_nothing_even_when_pruning_is_tight(session, tmp_path):
     assert created
     again, _ = run_matching(session=session, rules=tight, as_of=AS_OF)
     assert again == []
+
+
+def test_office_filter_keeps_pairs_the_office_took_part_in(session, tmp_path):
+    load(session, tmp_path)  # senders from 東京 (13) and 神奈川 (14); receivers from 13
+    created, _ = run_matching(session=session, rules=RULES, as_of=AS_OF, office="14")
+    assert created and all("14:" in row["sending"] + row["receiving"] for row in created)
+    assert {row["sending"] for row in created} == {"14:S-00002"}
