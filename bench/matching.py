@@ -263,7 +263,7 @@ def run_size(name: str, n_sending: int, n_receiving: int, folder: Path, extras: 
     result["excluded_pairs_before"] = len(excluded)
     if extras:
         wide = rules.model_copy(deep=True)
-        wide.pruning.per_offer = 10**9
+        wide.pruning.per_sending_offer = wide.pruning.per_receiving_offer = 10**9
         t = time.perf_counter()
         all_edges = generate(sending, receiving, rules=wide, as_of=AS_OF)
         exact = assign(

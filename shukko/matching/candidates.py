@@ -114,7 +114,9 @@ def generate(
     as_of: date,
     block_overrides: dict[str, str] | None = None,
 ) -> Edges:
-    """Every feasible pair, scored; each offer keeps its best `rules.pruning.per_offer`."""
+    """Every feasible pair, scored; each sending offer keeps its best
+    `rules.pruning.per_sending_offer` edges and each receiving offer its best
+    `rules.pruning.per_receiving_offer`."""
     s, r = _Side(sending), _Side(receiving)
     blocks = {p.code: BLOCK_NAMES.index(block_of(p.code, block_overrides)) for p in PREFECTURES}
     block_of_pref = np.zeros(48, dtype=np.int16)
@@ -145,7 +147,8 @@ def generate(
     s_quals = _bitmasks([set(o.qualifications) for o in sending], qual_vocab, qual_words)
     r_quals = _bitmasks([set(o.qualifications) for o in receiving], qual_vocab, qual_words)
 
-    keep = rules.pruning.per_offer
+    keep = rules.pruning.per_sending_offer
+    keep_r = rules.pruning.per_receiving_offer
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     feasible = 0
     receivers_by_pref = {
@@ -172,7 +175,7 @@ def generate(
                 continue
             total = _total_block(s, r, chunk, receivers, s_skills, r_skills, rules, as_of)
             total = np.where(ok, total, -np.inf)
-            rows, cols = _top_in_block(total, keep)
+            rows, cols = _top_in_block(total, keep, keep_r)
             parts.append((chunk[rows], receivers[cols], total[rows, cols]))
         return counts, found
 
@@ -196,7 +199,7 @@ def generate(
         short_s = np.concatenate(short_s) if short_s else np.zeros(0, dtype=np.int64)
         if len(short_s):  # these senders meet the other occupations too
             visit(short_s, receivers)
-        short_r = receivers[r_found < keep]
+        short_r = receivers[r_found < keep_r]
         if len(short_r):
             visit(senders, short_r)
     if not parts:
@@ -209,7 +212,7 @@ def generate(
     # A pair met in two passes is one edge.
     _unique, first = np.unique(si * len(receiving) + rj, return_index=True)
     si, rj, block_total = si[first], rj[first], block_total[first]
-    chosen = _best_per_group(si, block_total, keep) | _best_per_group(rj, block_total, keep)
+    chosen = _best_per_group(si, block_total, keep) | _best_per_group(rj, block_total, keep_r)
     si, rj = si[chosen], rj[chosen]
     # The breakdown, in full precision, only for the edges kept.
     components = _score(s, r, si, rj, s_skills, r_skills, rules, as_of)
@@ -244,10 +247,15 @@ def _total_block(s, r, si, rj, s_skills, r_skills, rules: MatchingRules, as_of: 
     if w.occupation:
         total += w.occupation * (s.occupation[si][:, None] == r.occupation[rj][None, :])
     if w.skills:
-        a, b = s_skills[si][:, None, :], r_skills[rj][None, :, :]
-        union = np.bitwise_count(a | b).sum(axis=2)
-        common = np.bitwise_count(a & b).sum(axis=2)
-        total += w.skills * (common / np.maximum(union, 1)).astype(np.float32)
+        if s_skills.shape[1] == 1:  # up to 64 distinct skills: plain 2-D words
+            a, b = s_skills[si, 0][:, None], r_skills[rj, 0][None, :]
+            union = np.bitwise_count(a | b).astype(np.float32)
+            common = np.bitwise_count(a & b).astype(np.float32)
+        else:
+            a, b = s_skills[si][:, None, :], r_skills[rj][None, :, :]
+            union = np.bitwise_count(a | b).sum(axis=2).astype(np.float32)
+            common = np.bitwise_count(a & b).sum(axis=2).astype(np.float32)
+        total += np.float32(w.skills) * common / np.maximum(union, np.float32(1))
     if w.wage:
         sw = s.wage[si].astype(np.float32)[:, None]
         rw = r.wage[rj].astype(np.float32)[None, :]
@@ -278,8 +286,9 @@ def _total_block(s, r, si, rj, s_skills, r_skills, rules: MatchingRules, as_of: 
     return total
 
 
-def _top_in_block(total: np.ndarray, keep: int) -> tuple[np.ndarray, np.ndarray]:
-    """(row, column) of each row's and each column's `keep` best feasible entries."""
+def _top_in_block(total: np.ndarray, keep: int, keep_column: int) -> tuple[np.ndarray, np.ndarray]:
+    """(row, column) of each row's `keep` and each column's `keep_column` best feasible
+    entries."""
     n_rows, n_cols = total.shape
     chosen = np.zeros(total.shape, dtype=bool)
     if n_cols > keep:
@@ -287,8 +296,8 @@ def _top_in_block(total: np.ndarray, keep: int) -> tuple[np.ndarray, np.ndarray]
         chosen[np.arange(n_rows)[:, None], best] = True
     else:
         chosen[:] = True
-    if n_rows > keep:
-        best = np.argpartition(-total, keep - 1, axis=0)[:keep, :]
+    if n_rows > keep_column:
+        best = np.argpartition(-total, keep_column - 1, axis=0)[:keep_column, :]
         chosen[best, np.arange(n_cols)[None, :]] = True
     else:
         chosen[:] = True
@@ -335,7 +344,12 @@ def _total(components: dict[str, np.ndarray], rules: MatchingRules) -> np.ndarra
 
 def _best_per_group(group: np.ndarray, score: np.ndarray, keep: int) -> np.ndarray:
     """A mask of each group's `keep` best entries (ties broken by position, so stable)."""
-    order = np.lexsort((np.arange(len(group)), -score, group))
+    if not len(group):
+        return np.zeros(0, dtype=bool)
+    # One stable sort on a combined key (group, then best score first) instead of lexsort.
+    span = float(np.max(score) - np.min(score)) + 1.0
+    key = group.astype(np.float64) * span + (np.max(score) - score.astype(np.float64))
+    order = np.argsort(key, kind="stable")
     sorted_group = group[order]
     starts = np.r_[0, np.flatnonzero(np.diff(sorted_group)) + 1]
     first = np.repeat(starts, np.diff(np.r_[starts, len(sorted_group)]))

@@ -174,7 +174,7 @@ def best_counterparts(
     if not mine:
         return []
     wide = rules.model_copy(deep=True)
-    wide.pruning.per_offer = max(top, 1)
+    wide.pruning.per_sending_offer = wide.pruning.per_receiving_offer = max(top, 1)
     if side == "sending":
         edges = generate(mine, receiving, rules=wide, as_of=as_of, block_overrides=block_overrides)
         others, other_index = receiving, edges.receiving

@@ -225,7 +225,7 @@ def test_occupation_buckets_keep_the_constraints_and_meet_each_pair_once(
 
     sending, receiving = _records(sending_raw, 1, "sending"), _records(receiving_raw, 100, "r")
     rules = RULES.model_copy(deep=True)
-    rules.pruning.per_offer = keep
+    rules.pruning.per_sending_offer = rules.pruning.per_receiving_offer = keep
     saved = candidates.BUCKET_ABOVE
     candidates.BUCKET_ABOVE = 0
     try:
@@ -238,7 +238,11 @@ def test_occupation_buckets_keep_the_constraints_and_meet_each_pair_once(
         sending,
         receiving,
         rules=RULES.model_copy(
-            update={"pruning": RULES.pruning.model_copy(update={"per_offer": 10**6})}
+            update={
+                "pruning": RULES.pruning.model_copy(
+                    update={"per_sending_offer": 10**6, "per_receiving_offer": 10**6}
+                )
+            }
         ),
         as_of=AS_OF,
     )

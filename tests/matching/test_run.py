@@ -109,7 +109,7 @@ def test_a_rerun_adds_nothing_even_when_pruning_is_tight(session, tmp_path):
     import_file(session=session, path=write_csv(tmp_path / "r.csv", receivers))
     session.commit()
     tight = RULES.model_copy(deep=True)
-    tight.pruning.per_offer = 1
+    tight.pruning.per_sending_offer = tight.pruning.per_receiving_offer = 1
     created, _ = run_matching(session=session, rules=tight, as_of=AS_OF)
     session.commit()
     assert created
