@@ -45,7 +45,7 @@ class Scoring(BaseModel):
 class Pruning(BaseModel):
     model_config = ConfigDict(extra="forbid")
     per_sending_offer: int = Field(30, ge=1)
-    per_receiving_offer: int = Field(10, ge=1)
+    per_receiving_offer: int = Field(20, ge=1)
 
 
 class MatchingRules(BaseModel):
