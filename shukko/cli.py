@@ -523,6 +523,7 @@ def match(
     """
     from models.reference import prefecture_code
     from shukko.errors import InvalidInput, NotFound
+    from shukko.matching.candidates import COMPONENTS as _COMPONENTS
     from shukko.matching.rules import load_rules
     from shukko.matching.run import best_counterparts, run_matching
     from shukko.offers import find_offer, parse_offer_key
@@ -621,9 +622,6 @@ def match(
         f"{figures['feasible_pairs']} feasible pairs ({figures['candidate_edges']} kept); "
         f"total score {figures['total_score']}"
     )
-
-
-_COMPONENTS = ("occupation", "skills", "wage", "industry", "distance", "waiting")
 
 
 # -- diagrams and the walk-through ------------------------------------------------------------
