@@ -35,14 +35,18 @@ def make_engine(url: str, *, transactional_ddl: bool = False) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 10})
         event.listen(engine, "connect", _sqlite_pragmas)
         if transactional_ddl:
-            event.listen(engine, "connect", _driver_autocommit)
+            # Batch migrations rebuild tables (create, copy, drop, rename): with foreign keys
+            # enforced, dropping a referenced table fails. The pragma only takes effect
+            # outside a transaction, so it is set when the connection opens.
+            event.listen(engine, "connect", _migration_connection)
             event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
         return engine
     return create_engine(url, pool_pre_ping=True)
 
 
-def _driver_autocommit(dbapi_connection, _record) -> None:
+def _migration_connection(dbapi_connection, _record) -> None:
     dbapi_connection.isolation_level = None
+    dbapi_connection.execute("PRAGMA foreign_keys=OFF")
 
 
 @lru_cache(maxsize=8)

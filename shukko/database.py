@@ -49,6 +49,10 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
         with migrating.begin() as connection:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
+            if connection.dialect.name == "sqlite":  # keys were not enforced while rebuilding
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"migration left broken foreign keys: {broken[:5]}")
     finally:
         migrating.dispose()
     sync_reference_rows(engine)

@@ -56,3 +56,54 @@ def test_downgrade_and_upgrade_round_trip(engine):
     assert current_revision(engine) is None
     upgrade(engine)
     assert current_revision(engine) == head_revision()
+
+
+def test_upgrading_a_database_with_cases_keeps_them(tmp_path):
+    """Later migrations rebuild tables that cases reference; the data must come through."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from models.db import make_engine
+    from shukko.database import alembic_config
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    command.upgrade(alembic_config(url), "0001")
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO office (code, name) VALUES ('13', '東京事務所')"))
+        connection.execute(
+            text(
+                "INSERT INTO company (id, name, industry_code, prefecture_code, created_at) "
+                "VALUES (1, '送出', '31', '13', '2024-01-01'), (2, '受入', '44', '13', '2024-01-01')"
+            )
+        )
+        for table, company in (("sending_offer", 1), ("receiving_offer", 2)):
+            extra = (
+                ", work_prefecture, required_qualifications, conditions"
+                if company == 2
+                else (", acceptable_area")
+            )
+            values = ", '13', '[]', '[]'" if company == 2 else ", '[]'"
+            connection.execute(
+                text(
+                    f"INSERT INTO {table} (id, office_code, offer_id, received_on, company_id, kind, "
+                    "headcount, occupation, skills, qualifications, period_months_min, "
+                    "period_months_max, start_from, start_until, is_open, created_at, updated_at"
+                    f"{extra}) VALUES (1, '13', 'X-1', '2024-04-01', {company}, 'either', 1, 'H', "
+                    "'[]', '[]', 1, 24, '2024-04-01', '2024-10-01', 1, '2024-01-01', '2024-01-01'"
+                    f"{values})"
+                )
+            )
+        connection.execute(
+            text(
+                "INSERT INTO cases (id, kind, state, version, last_seq, sending_offer_id, "
+                "receiving_offer_id, headcount, created_by, created_at, updated_at) VALUES "
+                "(1, 'secondment', 'proposed', 1, 0, 1, 1, 1, 't', '2024-01-01', '2024-01-01')"
+            )
+        )
+    upgrade(engine)
+    assert current_revision(engine) == head_revision()
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT state FROM cases")).scalar() == "proposed"
+        assert connection.execute(text("SELECT extra FROM receiving_offer")).scalar() == "{}"
+    engine.dispose()
