@@ -74,26 +74,32 @@ def test_upgrading_a_database_with_cases_keeps_them(tmp_path):
         connection.execute(
             text(
                 "INSERT INTO company (id, name, industry_code, prefecture_code, created_at) "
-                "VALUES (1, '送出', '31', '13', '2024-01-01'), (2, '受入', '44', '13', '2024-01-01')"
+                "VALUES (1, '送出', '31', '13', '2024-01-01'), "
+                "(2, '受入', '44', '13', '2024-01-01')"
             )
         )
-        for table, company in (("sending_offer", 1), ("receiving_offer", 2)):
-            extra = (
-                ", work_prefecture, required_qualifications, conditions"
-                if company == 2
-                else (", acceptable_area")
+        common = (
+            "id, office_code, offer_id, received_on, company_id, kind, headcount, occupation, "
+            "skills, qualifications, period_months_min, period_months_max, start_from, "
+            "start_until, is_open, created_at, updated_at"
+        )
+        values = (
+            "1, '13', 'X-1', '2024-04-01', {company}, 'either', 1, 'H', '[]', '[]', 1, 24, "
+            "'2024-04-01', '2024-10-01', 1, '2024-01-01', '2024-01-01'"
+        )
+        connection.execute(
+            text(
+                f"INSERT INTO sending_offer ({common}, acceptable_area) "
+                f"VALUES ({values.format(company=1)}, '[]')"
             )
-            values = ", '13', '[]', '[]'" if company == 2 else ", '[]'"
-            connection.execute(
-                text(
-                    f"INSERT INTO {table} (id, office_code, offer_id, received_on, company_id, kind, "
-                    "headcount, occupation, skills, qualifications, period_months_min, "
-                    "period_months_max, start_from, start_until, is_open, created_at, updated_at"
-                    f"{extra}) VALUES (1, '13', 'X-1', '2024-04-01', {company}, 'either', 1, 'H', "
-                    "'[]', '[]', 1, 24, '2024-04-01', '2024-10-01', 1, '2024-01-01', '2024-01-01'"
-                    f"{values})"
-                )
+        )
+        connection.execute(
+            text(
+                f"INSERT INTO receiving_offer ({common}, work_prefecture, "
+                "required_qualifications, conditions) "
+                f"VALUES ({values.format(company=2)}, '13', '[]', '[]')"
             )
+        )
         connection.execute(
             text(
                 "INSERT INTO cases (id, kind, state, version, last_seq, sending_offer_id, "
