@@ -41,6 +41,9 @@ class Case(SQLModel, table=True):
     headcount: int = Field(ge=1)
     start_date: date | None = Field(default=None, description="from the fixed contract terms")
     end_date: date | None = Field(default=None, description="from the terms, moved by extend")
+    subsidy_programme: str | None = Field(
+        default=None, max_length=32, description="助成金: programme in force on the start date"
+    )
     score: float | None = Field(default=None, description="matching score when proposed")
     score_breakdown: dict | None = Field(
         default=None, sa_type=JSON, description="weighted score components (why proposed)"

@@ -23,6 +23,7 @@ from models import Case, CaseEvent, CaseKind, CaseWorker, ContractTerms, Worker
 from models.common import utcnow
 from shukko.errors import ConcurrentChange, EventNotAllowed, InvalidInput, NotFound
 from shukko.facts import FACT_EVENTS, load_facts, pending_consent
+from shukko.subsidy import programme_on
 from shukko.terms import ContractTermsIn
 from states import (
     CREATE_EVENT,
@@ -515,6 +516,9 @@ def set_terms(
         row.fixed_by, row.fixed_on, row.updated_at = actor, today, utcnow()
     row.doc_ref = doc_ref
     case.start_date, case.end_date = terms.start_date, terms.end_date
+    # Each case uses the subsidy programme in force on its start date (none for a transfer).
+    programme = programme_on(terms.start_date) if case.kind == CaseKind.secondment else None
+    case.subsidy_programme = programme.key if programme else None
     request = EventRequest(
         case_id=case_id,
         event="fix_terms",

@@ -240,6 +240,7 @@ def _render_case(view: dict) -> None:
         )
     if view["start_date"]:
         console.print(f"  period    {view['start_date']} .. {view['end_date'] or ''}")
+        console.print(f"  subsidy   {view['subsidy_programme'] or 'no programme in force'}")
     if view.get("score") is not None:
         parts = ", ".join(f"{k} {v:.2f}" for k, v in view["score_breakdown"].items())
         console.print(f"  proposed  score {view['score']:.2f} ({parts})")

@@ -146,6 +146,7 @@ def show_case(
         "headcount": case.headcount,
         "start_date": case.start_date,
         "end_date": case.end_date,
+        "subsidy_programme": case.subsidy_programme,
         "score": case.score,
         "score_breakdown": case.score_breakdown,
         "sending": _offer_summary(sending, session.get(Company, sending.company_id)),

@@ -154,3 +154,17 @@ def test_business_days_follow_japanese_holidays():
     assert not is_business_day(date(2024, 5, 3))  # 憲法記念日
     assert not is_business_day(date(2024, 5, 4))  # a Saturday
     assert is_business_day(date(2024, 5, 7))
+
+
+@pytest.mark.parametrize(
+    ("start", "programme"),
+    [("2022-07-01", "koyo-iji"), ("2023-11-01", "skill-up"), ("2020-10-01", None)],
+)
+def test_a_case_records_the_programme_in_force_on_its_start_date(session, start, programme):
+    from tests.helpers import fix_terms, make_case, to_preparing
+
+    case = make_case(session)
+    to_preparing(session, case)
+    end = {"2022-07-01": "2023-06-30", "2023-11-01": "2024-10-31", "2020-10-01": "2021-09-30"}
+    fix_terms(session, case, start_date=start, end_date=end[start])
+    assert case.subsidy_programme == programme
