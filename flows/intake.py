@@ -9,8 +9,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from config import get_settings
-from models.db import engine_for
-from shukko.database import require_current_schema
+from shukko.database import current_engine
 from shukko.intake.run import run_inbox
 
 SUMMARY_COLUMNS = ("name", "kind", "status", "rows_read", "imported", "updated", "rejected",
@@ -21,10 +20,8 @@ SUMMARY_COLUMNS = ("name", "kind", "status", "rows_read", "imported", "updated",
 def import_inbox() -> list[dict]:
     """Import the inbox's files, one transaction each; move them to archive/ or failed/."""
     settings = get_settings()
-    engine = engine_for(settings.database_url)
-    require_current_schema(engine)
     reports = run_inbox(
-        engine=engine,
+        engine=current_engine(),
         inbox=settings.folder("inbox"),
         archive=settings.folder("archive"),
         failed=settings.folder("failed"),

@@ -9,9 +9,9 @@ from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from config import get_settings
-from models.db import engine_for, session_scope
+from models.db import session_scope
 from shukko.clock import today
-from shukko.database import require_current_schema
+from shukko.database import current_engine
 from shukko.matching.rules import load_rules
 from shukko.matching.run import run_matching
 
@@ -20,9 +20,7 @@ from shukko.matching.run import run_matching
 def propose_cases(as_of: date, office: str | None) -> dict:
     """Run the assignment and write proposals as `proposed` cases (idempotent)."""
     settings = get_settings()
-    engine = engine_for(settings.database_url)
-    require_current_schema(engine)
-    with session_scope(engine) as session:
+    with session_scope(current_engine()) as session:
         created, figures = run_matching(
             session=session, rules=load_rules(), as_of=as_of, office=office,
             block_overrides=settings.block_overrides,

@@ -67,8 +67,8 @@ def get_case(*, session: Session, case_id: int) -> Case:
     return case
 
 
-def allowed_now(case: Case, facts: CaseFacts) -> list[str]:
-    """Events the case's state accepts, ignoring guards that need the operator's input."""
+def allowed_now(case: Case) -> list[str]:
+    """Events the case's state accepts, before any guard is asked."""
     return [event for (state, event) in transition_table(case.kind) if state == case.state]
 
 
@@ -124,10 +124,9 @@ def _refuse_unknown_or_disallowed(case: Case, event: str) -> None:
             raise EventNotAllowed(
                 f"case {case.id} is {case.state} ({label}), a final state: it accepts no events"
             )
-        allowed = [e for (s, e) in transition_table(kind) if s == case.state]
         raise EventNotAllowed(
             f"'{event}' is not allowed while case {case.id} is {case.state} ({label}); "
-            f"allowed now: {', '.join(allowed)}"
+            f"allowed now: {', '.join(allowed_now(case))}"
         )
 
 
@@ -379,7 +378,7 @@ def open_case(
         problems.append("headcount must be at least 1")
     if problems:
         raise InvalidInput("cannot open the case: " + "; ".join(problems))
-    initial = next(s.value for s in machine_class(kind).states if s.initial)
+    initial = initial_state(str(kind))
     case = Case(
         kind=kind,
         state=initial,

@@ -79,12 +79,10 @@ def _date(value: str | None, option: str) -> date | None:
 def _session(check_schema: bool = True) -> Iterator:
     """A committed-or-rolled-back session; operator errors become a message and an exit code."""
     from models.db import engine_for, session_scope
-    from shukko.database import require_current_schema
+    from shukko.database import current_engine
 
-    engine = engine_for(_settings().database_url)
     try:
-        if check_schema:
-            require_current_schema(engine)
+        engine = current_engine() if check_schema else engine_for(_settings().database_url)
         with session_scope(engine) as session:
             yield session
     except ConcurrentChange as exc:
@@ -417,13 +415,12 @@ def intake(
 
     Exit 0 when every file was read (even with rejected rows), 1 when a file could not be.
     """
-    from models.db import engine_for
-    from shukko.database import require_current_schema
+    from shukko.database import current_engine
     from shukko.intake.run import import_paths
 
-    engine = engine_for(_settings().database_url)
+    _settings()  # a bad setting is reported before anything is read
     try:
-        require_current_schema(engine)
+        engine = current_engine()
     except ShukkoError as exc:
         errors.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(EXIT_REFUSED) from None
@@ -470,7 +467,7 @@ def offers_list(
     """List offers, newest first."""
     from models.reference import prefecture_code
     from shukko.errors import InvalidInput
-    from shukko.offers_view import list_offers
+    from shukko.offers import list_offers
 
     with _session() as session:
         if kind not in (None, "sending", "receiving"):
@@ -532,6 +529,8 @@ def match(
     settings = _settings()
     day = _date(as_of, "--as-of") or _today()
     with _session() as session:
+        if side not in (None, "sending", "receiving"):
+            raise InvalidInput(f"--side: {side!r} is not sending or receiving")
         if offer:
             office_code, offer_id = parse_offer_key(offer)
             found = []

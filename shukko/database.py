@@ -73,6 +73,16 @@ def sync_reference_rows(engine: Engine) -> int:
     return len(added)
 
 
+def current_engine() -> Engine:
+    """The configured database's engine, refused unless `shukko db upgrade` brought it to head."""
+    from config import get_settings
+    from models.db import engine_for
+
+    engine = engine_for(get_settings().database_url)
+    require_current_schema(engine)
+    return engine
+
+
 def require_current_schema(engine: Engine) -> None:
     """Refuse to work on a database that `shukko db upgrade` has not brought to head."""
     current = current_revision(engine)

@@ -105,7 +105,7 @@ def show_case(
         "end_date": None,
     }
     next_steps = []
-    for event in allowed_now(case, facts):
+    for event in allowed_now(case):
         missing = blocking_guards(case, facts, event, no_input)
         next_steps.append(
             {

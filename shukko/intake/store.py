@@ -13,16 +13,16 @@ from pydantic import ValidationError
 from sqlalchemy import select, update
 from sqlmodel import Session
 
-from models import Company, IntakeFile, IntakeReject, Partner, ReceivingOffer, SendingOffer
+from models import Company, IntakeFile, IntakeReject, Partner
 from models.common import utcnow
 from shukko.intake.columns import Layout, UnreadableFile, read_layout
 from shukko.intake.readers import read_rows
 from shukko.intake.schemas import ROW_MODELS, OfferRow, cross_field_column
+from shukko.offers import OFFER_TABLES
 from shukko.sme import is_sme
 
 CHUNK_ROWS = 2000
 REPORTED_REJECTS = 20
-OFFER_TABLES = {"sending": SendingOffer, "receiving": ReceivingOffer}
 _OFFER_FIELDS = {
     "sending": ("acceptable_area", "reason", "dismissals"),
     "receiving": ("work_prefecture", "required_qualifications", "conditions"),

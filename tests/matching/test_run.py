@@ -93,6 +93,8 @@ def test_match_command(shukko_env, engine, tmp_path):
     assert result.exit_code == 0 and json.loads(result.output) == []  # all persons proposed
     result = runner.invoke(app, ["match", "--offer", "13:NOPE"])
     assert result.exit_code == 1 and "no offer 13:NOPE" in result.output
+    result = runner.invoke(app, ["match", "--offer", "13:S-00001", "--side", "both"])
+    assert result.exit_code == 1 and "--side: 'both' is not sending or receiving" in result.output
 
 
 def test_a_rerun_adds_nothing_even_when_pruning_is_tight(session, tmp_path):
