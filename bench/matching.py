@@ -33,7 +33,6 @@ from sqlmodel import Session  # noqa: E402
 from models import Company, ReceivingOffer, SendingOffer  # noqa: E402
 from models.db import make_engine  # noqa: E402
 from models.reference import PREFECTURES, block_of  # noqa: E402
-from shukko.cases import open_cases_bulk  # noqa: E402
 from shukko.database import upgrade  # noqa: E402
 from shukko.matching.assign import assign  # noqa: E402
 from shukko.matching.candidates import (  # noqa: E402
@@ -41,9 +40,14 @@ from shukko.matching.candidates import (  # noqa: E402
     OfferRecord,
     generate,
 )
-from shukko.matching.propose import case_kind  # noqa: E402
+from shukko.matching.propose import proposals_from  # noqa: E402
 from shukko.matching.rules import load_rules  # noqa: E402
-from shukko.matching.run import load_open_offers, paired_before, run_matching  # noqa: E402
+from shukko.matching.run import (  # noqa: E402
+    load_open_offers,
+    paired_before,
+    run_matching,
+    write_proposals,
+)
 
 AS_OF = date(2024, 6, 1)
 # Employment-weighted prefectures (large metropolitan areas weigh more).
@@ -226,28 +230,10 @@ def run_size(name: str, n_sending: int, n_receiving: int, folder: Path, extras: 
         )
         result["solve_s"] = round(time.perf_counter() - t, 2)
         t = time.perf_counter()
-        chosen = np.flatnonzero(persons > 0)
-        open_cases_bulk(
-            session=session,
-            cases=[
-                {
-                    "kind": case_kind(sending[i].kind, receiving[j].kind),
-                    "sending_offer_id": sending[i].id,
-                    "receiving_offer_id": receiving[j].id,
-                    "headcount": int(persons[k]),
-                    "score": float(edges.total[k]),
-                    "score_breakdown": {c: float(edges.components[c][k]) for c in COMPONENTS},
-                }
-                for k, i, j in zip(
-                    chosen.tolist(),
-                    edges.sending[chosen].tolist(),
-                    edges.receiving[chosen].tolist(),
-                    strict=True,
-                )
-            ],
-            actor="bench",
-            today=AS_OF,
+        proposals = proposals_from(
+            edges, np.arange(len(edges.sending)), persons, sending, receiving, rules
         )
+        write_proposals(session=session, proposals=proposals, as_of=AS_OF)
         session.commit()
         result["store_s"] = round(time.perf_counter() - t, 2)
         result["end_to_end_s"] = round(time.perf_counter() - started, 2)
@@ -259,7 +245,7 @@ def run_size(name: str, n_sending: int, n_receiving: int, folder: Path, extras: 
     result["candidate_edges"] = len(edges.sending)
     result["persons_proposed"] = int(persons.sum())
     result["total_score"] = round(float((persons * edges.total).sum()), 2)
-    result["cases_created"] = len(chosen)
+    result["cases_created"] = len(proposals)
     result["excluded_pairs_before"] = len(excluded)
     if extras:
         wide = rules.model_copy(deep=True)

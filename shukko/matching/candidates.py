@@ -55,6 +55,15 @@ class Edges:
     feasible_pairs: int = 0
 
 
+def breakdown(edges: Edges, index: int, rules: MatchingRules) -> dict[str, float]:
+    """Why an edge scores what it does: each component times its weight."""
+    weights = rules.weights.model_dump()
+    return {
+        name: round(weights[name] * float(edges.components[name][index]), 3)
+        for name in COMPONENTS
+    }
+
+
 def _days(day: date) -> int:
     return (day - EPOCH).days
 

@@ -8,7 +8,7 @@ from datetime import date
 import numpy as np
 
 from shukko.matching.assign import assign
-from shukko.matching.candidates import COMPONENTS, OfferRecord, generate
+from shukko.matching.candidates import Edges, OfferRecord, breakdown, generate
 from shukko.matching.rules import MatchingRules
 
 
@@ -28,6 +28,34 @@ def case_kind(sending_kind: str, receiving_kind: str) -> str:
     """The case kind two compatible offers make: a secondment unless one wants a transfer."""
     kinds = {str(sending_kind), str(receiving_kind)}
     return "transfer" if "transfer" in kinds else "secondment"
+
+
+def proposals_from(
+    edges: Edges,
+    edge_index: np.ndarray,
+    persons: np.ndarray,
+    sending: list[OfferRecord],
+    receiving: list[OfferRecord],
+    rules: MatchingRules,
+) -> list[Proposal]:
+    """Proposals for the edges that got persons (`persons[k]` for edge `edge_index[k]`),
+    best first."""
+    proposals = []
+    for k in np.flatnonzero(persons > 0).tolist():
+        index = int(edge_index[k])
+        i, j = int(edges.sending[index]), int(edges.receiving[index])
+        proposals.append(
+            Proposal(
+                sending_id=sending[i].id,
+                receiving_id=receiving[j].id,
+                kind=case_kind(sending[i].kind, receiving[j].kind),
+                persons=int(persons[k]),
+                score=round(float(edges.total[index]), 3),
+                breakdown=breakdown(edges, index, rules),
+            )
+        )
+    proposals.sort(key=lambda p: (-p.score, p.sending_id, p.receiving_id))
+    return proposals
 
 
 def propose(
@@ -64,25 +92,7 @@ def propose(
         np.array([o.remaining for o in sending], dtype=np.int64),
         np.array([o.remaining for o in receiving], dtype=np.int64),
     )  # fmt: skip
-    weights = rules.weights.model_dump()
-    proposals = []
-    for index in np.flatnonzero(persons > 0).tolist():
-        i, j = int(si[index]), int(rj[index])
-        original = np.flatnonzero(keep)[index]
-        proposals.append(
-            Proposal(
-                sending_id=sending[i].id,
-                receiving_id=receiving[j].id,
-                kind=case_kind(sending[i].kind, receiving[j].kind),
-                persons=int(persons[index]),
-                score=round(float(total[index]), 3),
-                breakdown={
-                    name: round(weights[name] * float(edges.components[name][original]), 3)
-                    for name in COMPONENTS
-                },
-            )
-        )
-    proposals.sort(key=lambda p: (-p.score, p.sending_id, p.receiving_id))
+    proposals = proposals_from(edges, np.flatnonzero(keep), persons, sending, receiving, rules)
     figures = {
         "sending_open": len(sending),
         "receiving_open": len(receiving),

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from models import Case, Company, ReceivingOffer, SendingOffer
 from shukko.cases import open_cases_bulk
-from shukko.matching.candidates import COMPONENTS, OfferRecord, generate
+from shukko.matching.candidates import OfferRecord, breakdown, generate
 from shukko.matching.propose import Proposal, propose
 from shukko.matching.rules import MatchingRules
 
@@ -105,6 +105,11 @@ def run_matching(
         sending, receiving, rules=rules, as_of=as_of, block_overrides=block_overrides,
         excluded=paired_before(session), office=office,
     )  # fmt: skip
+    return write_proposals(session=session, proposals=proposals, as_of=as_of), figures
+
+
+def write_proposals(*, session: Session, proposals: list[Proposal], as_of: date) -> list[dict]:
+    """Each proposal as a `proposed` case with its score breakdown, opened in bulk."""
     ids = open_cases_bulk(
         session=session,
         cases=[
@@ -123,7 +128,7 @@ def run_matching(
         today=as_of,
     )
     keys = _offer_keys(session, proposals)
-    created = [
+    return [
         {
             "case_id": case_id,
             "kind": p.kind,
@@ -135,7 +140,6 @@ def run_matching(
         }
         for case_id, p in zip(ids, proposals, strict=True)
     ]
-    return created, figures
 
 
 def _offer_keys(session: Session, proposals: list[Proposal]) -> dict[str, dict[int, str]]:
@@ -181,7 +185,6 @@ def best_counterparts(
     else:
         edges = generate(sending, mine, rules=wide, as_of=as_of, block_overrides=block_overrides)
         others, other_index = sending, edges.sending
-    weights = rules.weights.model_dump()
     order = np.lexsort((other_index, -edges.total))[:top]
     rows = []
     for k in order.tolist():
@@ -193,10 +196,7 @@ def best_counterparts(
                 "offer": f"{offer.office_code}:{offer.offer_id}",
                 "remaining": other.remaining,
                 "score": round(float(edges.total[k]), 3),
-                "breakdown": {
-                    name: round(weights[name] * float(edges.components[name][k]), 3)
-                    for name in COMPONENTS
-                },
+                "breakdown": breakdown(edges, k, rules),
             }
         )
     return rows
