@@ -667,7 +667,3 @@ def demo(
         _render_case(view)
         where = engine.url.render_as_string(hide_password=True)
         console.print(f"database: {where}")
-
-
-def main() -> None:  # pragma: no cover - console entry point
-    app()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlmodel import Session
 
 from models import (
@@ -181,8 +181,3 @@ def show_case(
             for e in history
         ],
     }
-
-
-def count_cases_by_state(*, session: Session) -> dict[str, int]:
-    """Number of cases in each state."""
-    return dict(session.execute(select(Case.state, func.count()).group_by(Case.state)).all())

@@ -11,8 +11,6 @@ from sqlmodel import Session
 
 from shukko.intake.store import FileReport, import_file
 
-SUPPORTED = {".csv", ".txt", ".xlsx"}
-
 
 def expand(paths: Iterable[Path]) -> list[Path]:
     """Files as given, and the files inside given folders (sorted, hidden ones left out)."""

@@ -59,8 +59,7 @@ def breakdown(edges: Edges, index: int, rules: MatchingRules) -> dict[str, float
     """Why an edge scores what it does: each component times its weight."""
     weights = rules.weights.model_dump()
     return {
-        name: round(weights[name] * float(edges.components[name][index]), 3)
-        for name in COMPONENTS
+        name: round(weights[name] * float(edges.components[name][index]), 3) for name in COMPONENTS
     }
 
 
