@@ -49,52 +49,27 @@ def test_skill_up_rates():
     ) == Fraction(1, 2)
 
 
+def one_person(programme=KOYO, **changes) -> dict:
+    """An estimate for one person, a month of September 2022 at 300,000 yen split 50/50."""
+    values = dict(start=date(2022, 9, 1), end=date(2022, 9, 30), persons=1,
+                  monthly_wage_yen=300_000, sending_share_pct=50, sending_sme=True,
+                  receiving_sme=False)  # fmt: skip
+    return estimate(programme, **{**values, **changes})
+
+
 def test_estimate_splits_the_burden_and_applies_the_daily_cap_to_both_sides():
-    plain = estimate(
-        KOYO,
-        start=date(2022, 9, 1),
-        end=date(2022, 9, 30),
-        persons=1,
-        monthly_wage_yen=300_000,
-        sending_share_pct=50,
-        sending_sme=True,
-        receiving_sme=False,
-    )
-    assert plain["months"] == [
-        {
-            "month": "2022-09",
-            "days": 30,
-            "sending_yen": 135_000,
-            "receiving_yen": 112_500,
-            "capped": False,
-        }
-    ]
-    high = estimate(
-        KOYO,
-        start=date(2022, 9, 1),
-        end=date(2022, 9, 30),
-        persons=2,
-        monthly_wage_yen=600_000,
-        sending_share_pct=50,
-        sending_sme=True,
-        receiving_sme=True,
-    )
-    month = high["months"][0]
+    assert one_person()["months"] == [
+        {"month": "2022-09", "days": 30, "sending_yen": 135_000, "receiving_yen": 112_500,
+         "capped": False}
+    ]  # fmt: skip
+    month = one_person(persons=2, monthly_wage_yen=600_000, receiving_sme=True)["months"][0]
     assert month["capped"]
     assert month["sending_yen"] + month["receiving_yen"] == 2 * 12_000 * 30  # cap, both sides
 
 
 def test_estimate_is_limited_to_the_programmes_months_and_prorates_part_months():
-    long = estimate(
-        KOYO,
-        start=date(2021, 4, 16),
-        end=date(2024, 3, 31),
-        persons=1,
-        monthly_wage_yen=310_000,
-        sending_share_pct=100,
-        sending_sme=False,
-        receiving_sme=False,
-    )
+    long = one_person(start=date(2021, 4, 16), end=date(2024, 3, 31), monthly_wage_yen=310_000,
+                      sending_share_pct=100, sending_sme=False)  # fmt: skip
     assert len(long["months"]) == 25 and long["months"][0]["days"] == 15  # 2 years from 4/16
     assert long["months"][-1] == {
         "month": "2023-04",
@@ -103,36 +78,20 @@ def test_estimate_is_limited_to_the_programmes_months_and_prorates_part_months()
         "receiving_yen": 0,
         "capped": False,
     }
-    skill = estimate(
-        SKILL,
-        start=date(2024, 4, 1),
-        end=date(2026, 3, 31),
-        persons=1,
-        monthly_wage_yen=300_000,
-        sending_share_pct=100,
-        sending_sme=True,
-        receiving_sme=True,
-    )
+    skill = one_person(SKILL, start=date(2024, 4, 1), end=date(2026, 3, 31),
+                       sending_share_pct=100, receiving_sme=True)  # fmt: skip
     assert len(skill["months"]) == 12 and skill["operating_total_yen"]["receiving"] == 0
 
 
 def test_initial_costs_per_side_with_add_ons_and_none_within_a_group():
-    kwargs = dict(
-        start=date(2022, 9, 1),
-        end=date(2023, 8, 31),
-        persons=2,
-        monthly_wage_yen=300_000,
-        sending_share_pct=50,
-        sending_sme=True,
-        receiving_sme=True,
-    )
-    assert estimate(KOYO, **kwargs)["initial_costs_yen"] == {
+    year = dict(end=date(2023, 8, 31), persons=2, receiving_sme=True)
+    assert one_person(**year)["initial_costs_yen"] == {
         "sending_yen": 200_000,
         "receiving_yen": 200_000,
     }
-    both = estimate(KOYO, surplus_industry=True, other_industry=True, **kwargs)
+    both = one_person(surplus_industry=True, other_industry=True, **year)
     assert both["initial_costs_yen"] == {"sending_yen": 300_000, "receiving_yen": 300_000}
-    group = estimate(KOYO, within_group=True, surplus_industry=True, **kwargs)
+    group = one_person(within_group=True, surplus_industry=True, **year)
     assert group["initial_costs_yen"] == {"sending_yen": 0, "receiving_yen": 0}
 
 
