@@ -34,6 +34,14 @@ class Settings(BaseSettings):
     max_period_months: int = Field(default=36, ge=1, le=120)
     timezone: str = "Asia/Tokyo"
     block_overrides: dict[str, str] = Field(default_factory=dict)
+    reminder_days: list[int] = Field(
+        default=[14, 3], description="reminders this many days before the filing deadline"
+    )
+    follow_up_first_months: int = Field(default=1, ge=1, description="first follow-up after start")
+    follow_up_every_months: int = Field(default=3, ge=1, description="then every N months")
+    end_decision_months: int = Field(
+        default=1, ge=1, description="the return/extension/transfer decision, months before end"
+    )
 
     @classmethod
     def settings_customise_sources(
@@ -61,6 +69,13 @@ class Settings(BaseSettings):
                 "SHUKKO_DATABASE_URL must be sqlite:///PATH or postgresql+psycopg://..."
             )
         return self
+
+    @field_validator("reminder_days")
+    @classmethod
+    def _positive_offsets(cls, value: list[int]) -> list[int]:
+        if any(days < 1 for days in value):
+            raise ValueError("reminder_days: each offset is a number of days >= 1")
+        return sorted(set(value), reverse=True)
 
     @field_validator("block_overrides")
     @classmethod

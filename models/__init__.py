@@ -1,6 +1,7 @@
 """SQLModel tables and shipped reference data (models/)."""
 
 from models.cases import Case, CaseEvent, CaseKind, ContractTerms
+from models.followthrough import FollowUp, Notice
 from models.intake import IntakeFile, IntakeReject, Partner
 from models.offers import OfferKind, ReceivingOffer, SendingOffer
 from models.org import Company, Office
@@ -13,8 +14,10 @@ __all__ = [
     "CaseWorker",
     "Company",
     "ContractTerms",
+    "FollowUp",
     "IntakeFile",
     "IntakeReject",
+    "Notice",
     "OfferKind",
     "Office",
     "Partner",

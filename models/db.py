@@ -72,3 +72,31 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def _dialect_insert(session: Session):
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
+def insert_missing(session: Session, table, rows: list[dict], key: str = "key") -> None:
+    """Insert the rows whose unique `key` is not stored yet, in one statement."""
+    if rows:
+        statement = _dialect_insert(session)(table).on_conflict_do_nothing(index_elements=[key])
+        session.execute(statement, rows)
+
+
+def insert_once(session: Session, table, row: dict, key: str = "key") -> int | None:
+    """Insert a row unless one with the same unique `key` exists; the new id, or None.
+
+    Exactly-once writes for re-runs and overlapping runs: on PostgreSQL a second writer of
+    the same key waits for the first to commit and then inserts nothing.
+    """
+    statement = (
+        _dialect_insert(session)(table).values(**row).on_conflict_do_nothing(index_elements=[key])
+        .returning(table.c.id)
+    )  # fmt: skip
+    return session.execute(statement).scalar()

@@ -23,6 +23,7 @@ from models import Case, CaseEvent, CaseKind, CaseWorker, ContractTerms, Worker
 from models.common import utcnow
 from shukko.errors import ConcurrentChange, EventNotAllowed, InvalidInput, NotFound
 from shukko.facts import FACT_EVENTS, load_facts, pending_consent
+from shukko.followups import SCHEDULE_EVENTS, refresh
 from shukko.subsidy import programme_on
 from shukko.terms import ContractTermsIn
 from states import (
@@ -167,6 +168,11 @@ def fire(
     entry = CaseEvent(**row)
     session.add(entry)
     flush_or_conflict(session, case.id)
+    if request.event in SCHEDULE_EVENTS:
+        # Keep the case's follow-ups current at once (the nightly run does it in bulk).
+        from config import get_settings
+
+        refresh(session, [case.id], as_of=today, settings=get_settings())
     return entry
 
 
@@ -253,6 +259,10 @@ def _write_back(session: Session, cases: list, read_version: dict[int, int]) -> 
     if result.rowcount != len(params):
         session.rollback()
         raise ConcurrentChange(None)
+    for case in cases:  # the session may hold these cases as objects: read them afresh
+        loaded = session.identity_map.get(session.identity_key(Case, case.id))
+        if loaded is not None:
+            session.expire(loaded)
 
 
 def _transition(

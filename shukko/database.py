@@ -123,3 +123,26 @@ def drop_scratch_database(server_url: str, url: str) -> None:
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
     admin.dispose()
+
+
+def run_in_transaction(engine: Engine, work, *, attempts: int = 5):
+    """Run `work(session)` in one transaction; when an overlapping run changed the same rows
+    first (a version conflict, or SQLite's stale snapshot), start again from what is stored.
+    The work must be idempotent, as every flow's is."""
+    import time
+
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    from models.db import session_scope
+    from shukko.errors import ConcurrentChange
+
+    for attempt in range(1, attempts + 1):
+        try:
+            with session_scope(engine) as session:
+                return work(session)
+        except (ConcurrentChange, IntegrityError, OperationalError) as exc:
+            retryable = not isinstance(exc, OperationalError) or "locked" in str(exc)
+            if not retryable or attempt == attempts:
+                raise
+            time.sleep(0.05 * attempt)
+    raise AssertionError("unreachable")

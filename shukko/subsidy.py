@@ -17,7 +17,7 @@ import jpholiday
 from pydantic import BaseModel, ConfigDict, Field
 
 from config.settings import CONFIG_DIR
-from shukko.intake.schemas import add_months
+from shukko.clock import add_months
 
 
 class Rates(BaseModel):

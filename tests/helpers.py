@@ -146,3 +146,17 @@ def record_guard_facts(session: Session, case: Case, skip: str | None = None) ->
         send(session, case, "record_rules_update", doc_ref="規則-1")
     if skip != "terms_fixed":
         fix_terms(session, case)
+
+
+def contracted_case(session: Session, *, start: str, end: str, skip: str | None = None) -> Case:
+    """A secondment with every guard fact and terms for start..end, signed unless `skip`
+    names a guard fact to leave out (the case then stays preparing)."""
+    case = make_case(session)
+    to_preparing(session, case)
+    record_guard_facts(session, case, skip=skip)
+    if skip != "terms_fixed":
+        fix_terms(session, case, start_date=start, end_date=end)
+    if skip is None:
+        send(session, case, "sign_contract", doc_ref="契約-1")
+    session.refresh(case)
+    return case

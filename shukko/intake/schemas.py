@@ -8,7 +8,6 @@ corporate-number check digit, defaults, and the cross-field checks.
 
 from __future__ import annotations
 
-import calendar
 import re
 import unicodedata
 from datetime import date, datetime
@@ -25,6 +24,7 @@ from models.reference import (
     OCCUPATIONS,
     prefecture_code,
 )
+from shukko.clock import add_months
 
 _OCCUPATION_BY_NAME = {name: code for code, name in OCCUPATIONS.items()}
 _TRUE = {"yes", "true", "1", "有", "あり", "y", "○"}
@@ -205,13 +205,6 @@ def _area(value: Any) -> list[str]:
                     "or 全国"
                 ) from None
     return area
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later, clamped to the month's end (1/31 + 1 month = 2/28)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _memo(convert):

@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 from pydantic import ValidationError
 
-from shukko.intake.schemas import ReceivingRow, SendingRow, add_months
+from shukko.clock import add_months
+from shukko.intake.schemas import ReceivingRow, SendingRow
 from tests.intake.files import receiving_row, sending_row
 
 

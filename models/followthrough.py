@@ -1,0 +1,57 @@
+"""Subsidy notices (助成金のご案内) to companies; follow-ups (フォローアップ) of active cases."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, String
+from sqlmodel import Field, SQLModel
+
+from models.common import timestamp_field
+
+
+class Notice(SQLModel, table=True):
+    """One notice or reminder written to one company of a case; written exactly once.
+
+    `key` is unique: case, side, kind and the start date it was written for, so that re-runs
+    never write it twice, while a case whose start moves gets notices for its new dates.
+    """
+
+    __tablename__ = "notice"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=96, unique=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    company_id: int = Field(foreign_key="company.id")
+    side: str = Field(sa_type=String(16), description="sending or receiving")
+    kind: str = Field(sa_type=String(24), description="notice, or reminder-N (days before)")
+    programme: str | None = Field(default=None, max_length=32)
+    start_date: date
+    filing_deadline: date | None = None
+    written_on: date = Field(description="the business day (as_of) the notice was written")
+    estimate: dict | None = Field(default=None, sa_type=JSON, description="the figures as data")
+    path: str = Field(description="the Markdown file in the outbox (the HTML file beside it)")
+    created_at: datetime | None = timestamp_field()
+
+
+class FollowUp(SQLModel, table=True):
+    """A follow-up due on a date for an active secondment: periodic, or the decision one month
+    before the end (return, extension or transfer)."""
+
+    __tablename__ = "follow_up"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=64, unique=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    kind: str = Field(sa_type=String(16), description="periodic or end_decision")
+    due_on: date = Field(index=True)
+    status: str = Field(
+        default="scheduled",
+        sa_type=String(16),
+        index=True,
+        description="scheduled, done, or cancelled (the end date moved)",
+    )
+    done_on: date | None = None
+    done_seq: int | None = Field(default=None, description="the record_follow_up event's seq")
+    overdue_since: date | None = Field(default=None, description="first found overdue on")
+    created_at: datetime | None = timestamp_field()

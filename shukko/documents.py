@@ -1,0 +1,106 @@
+"""Documents written for people (notices, reports): one list of blocks, rendered as Markdown
+and as a standalone HTML page, so both files always say the same thing."""
+
+from __future__ import annotations
+
+import html
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class Block:
+    kind: str  # title, heading, paragraph, bullets, table, note
+    text: str = ""
+    items: list[str] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+
+
+def title(text: str) -> Block:
+    return Block("title", text)
+
+
+def heading(text: str) -> Block:
+    return Block("heading", text)
+
+
+def paragraph(text: str) -> Block:
+    return Block("paragraph", text)
+
+
+def bullets(items: list[str]) -> Block:
+    return Block("bullets", items=items)
+
+
+def table(header: list[str], rows: list[list[str]]) -> Block:
+    return Block("table", header=header, rows=rows)
+
+
+def note(text: str) -> Block:
+    return Block("note", text)
+
+
+def _md_cell(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(blocks: list[Block]) -> str:
+    lines: list[str] = []
+    for block in blocks:
+        if block.kind == "title":
+            lines += [f"# {block.text}", ""]
+        elif block.kind == "heading":
+            lines += [f"## {block.text}", ""]
+        elif block.kind == "paragraph":
+            lines += [block.text, ""]
+        elif block.kind == "note":
+            lines += [f"> {block.text}", ""]
+        elif block.kind == "bullets":
+            lines += [f"- {item}" for item in block.items] + [""]
+        elif block.kind == "table":
+            lines.append("| " + " | ".join(map(_md_cell, block.header)) + " |")
+            lines.append("|" + "---|" * len(block.header))
+            lines += ["| " + " | ".join(map(_md_cell, row)) + " |" for row in block.rows]
+            lines.append("")
+    return "\n".join(lines)
+
+
+def to_html(blocks: list[Block], page_title: str) -> str:
+    e = html.escape
+    body: list[str] = []
+    for block in blocks:
+        if block.kind == "title":
+            body.append(f"<h1>{e(block.text)}</h1>")
+        elif block.kind == "heading":
+            body.append(f"<h2>{e(block.text)}</h2>")
+        elif block.kind == "paragraph":
+            body.append(f"<p>{e(block.text)}</p>")
+        elif block.kind == "note":
+            body.append(f'<p class="note">{e(block.text)}</p>')
+        elif block.kind == "bullets":
+            body.append("<ul>" + "".join(f"<li>{e(i)}</li>" for i in block.items) + "</ul>")
+        elif block.kind == "table":
+            head = "".join(f"<th>{e(str(h))}</th>" for h in block.header)
+            rows = "".join(
+                "<tr>" + "".join(f"<td>{e(str(c))}</td>" for c in row) + "</tr>"
+                for row in block.rows
+            )
+            body.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+    return (
+        '<!DOCTYPE html>\n<html lang="ja">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{e(page_title)}</title>\n<style>"
+        "body{font-family:sans-serif;max-width:48em;margin:2em auto;line-height:1.6}"
+        "table{border-collapse:collapse}td,th{border:1px solid #999;padding:.2em .6em}"
+        "td{text-align:right}.note{color:#555;font-size:.9em}"
+        "</style>\n</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n"
+    )
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write a whole file or nothing: a crash never leaves half a notice behind."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(text, encoding="utf-8")
+    os.replace(partial, path)

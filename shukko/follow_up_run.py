@@ -1,0 +1,113 @@
+"""The follow-up run (nightly): start contracted secondments whose day has come, close the
+ones whose end has passed, keep every active case's follow-ups current and flag overdue ones.
+
+Steps by the calendar go through the transition service like an operator's, with the actor
+"system" and the date they belong to (the start date, the end date), so the log reads true
+when a missed night is caught up later.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from models import Case, CaseKind
+from shukko.cases import EventRequest, blocking_guards, fire_many
+from shukko.facts import load_facts
+from shukko.followups import flag_overdue, list_follow_ups, refresh
+from states import guard_message
+
+SYSTEM_ACTOR = "system"
+
+
+def _secondments(session: Session, *conditions) -> list[Case]:
+    return list(
+        session.scalars(
+            select(Case).where(Case.kind == CaseKind.secondment, *conditions).order_by(Case.id)
+        )
+    )
+
+
+def start_due(session: Session, as_of: date, max_period_months: int) -> list[int]:
+    """Contracted secondments whose start date has come become active (出向開始)."""
+    due = _secondments(session, Case.state == "contracted", Case.start_date <= as_of)
+    rows, _refused = fire_many(
+        session=session,
+        requests=[EventRequest(c.id, "start", SYSTEM_ACTOR, on=c.start_date) for c in due],
+        today=as_of,
+        max_period_months=max_period_months,
+    )
+    return [row["case_id"] for row in rows]
+
+
+def blocked_starts(session: Session, as_of: date, max_period_months: int) -> list[dict]:
+    """Secondments whose start date has come but that are not contracted: they stay where
+    they are, and each says what is missing (the sign_contract guards that do not hold)."""
+    late = _secondments(
+        session,
+        Case.state.in_(("preparing", "interviewing", "proposed")),
+        Case.start_date.is_not(None),
+        Case.start_date <= as_of,
+    )
+    facts = load_facts(session=session, cases=late, max_period_months=max_period_months)
+    flagged = []
+    for case in late:
+        missing = (
+            blocking_guards(case, facts[case.id], "sign_contract", {})
+            if case.state == "preparing"
+            else []
+        )
+        flagged.append(
+            {
+                "case_id": case.id,
+                "state": case.state,
+                "start_date": case.start_date,
+                "days_late": (as_of - case.start_date).days,
+                "missing": missing,
+                "reason": "; ".join(guard_message(g, facts[case.id]) for g in missing)
+                or f"still {case.state}: the contract is not signed",
+            }
+        )
+    return flagged
+
+
+def close_ended(session: Session, as_of: date, max_period_months: int) -> list[int]:
+    """Active secondments whose end date has passed return to origin (復帰); extended cases
+    have a later end date, converted ones are no longer active."""
+    ended = _secondments(session, Case.state == "active", Case.end_date < as_of)
+    rows, _refused = fire_many(
+        session=session,
+        requests=[
+            EventRequest(c.id, "return_to_origin", SYSTEM_ACTOR, on=c.end_date, note="出向期間満了")
+            for c in ended
+        ],
+        today=as_of,
+        max_period_months=max_period_months,
+    )
+    return [row["case_id"] for row in rows]
+
+
+def run_follow_up(session: Session, *, as_of: date, settings) -> dict:
+    """One night's follow-up work; idempotent on the same day."""
+    limit = settings.max_period_months
+    started = start_due(session, as_of, limit)
+    closed = close_ended(session, as_of, limit)
+    active = list(
+        session.scalars(
+            select(Case.id).where(Case.kind == CaseKind.secondment, Case.state == "active")
+        )
+    )
+    counts = refresh(session, active + closed, as_of=as_of, settings=settings)
+    newly_overdue = flag_overdue(session, as_of)
+    overdue = list_follow_ups(session=session, as_of=as_of, overdue=True)
+    return {
+        "as_of": as_of,
+        "started": started,
+        "closed": closed,
+        "blocked": blocked_starts(session, as_of, limit),
+        "follow_ups": counts,
+        "newly_overdue": newly_overdue,
+        "overdue": overdue,
+    }

@@ -1,0 +1,174 @@
+"""フォローアップ: the follow-ups an active secondment is due, and which are done or overdue.
+
+The schedule follows from the case's dates and the settings: the first follow-up a month
+after the start, then every three months, and the decision one month before the end (return,
+extension or transfer). A `record_follow_up` event completes the earliest open follow-up.
+Everything here is derived again from the case whenever it changes, so re-runs add nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import select, update
+from sqlmodel import Session
+
+from models import Case, CaseEvent, CaseKind, FollowUp
+from models.db import insert_missing
+from shukko.clock import add_months
+
+# Events after which a case's follow-ups are derived again.
+SCHEDULE_EVENTS = frozenset(
+    {"start", "record_follow_up", "extend", "return_to_origin", "convert_to_transfer"}
+)
+EARLY_GRACE = timedelta(days=31)  # a visit up to a month early still counts
+
+
+def planned(
+    start: date,
+    end: date | None,
+    *,
+    first_months: int,
+    every_months: int,
+    decision_months: int,
+    horizon: date,
+) -> list[tuple[str, date]]:
+    """(kind, due date) of a case's follow-ups: periodic, then the end decision.
+
+    Without an end date, periodic follow-ups are planned up to `horizon`.
+    """
+    decision = add_months(end, -decision_months) if end else None
+
+    def within(due: date) -> bool:
+        return due < decision if decision else due <= horizon
+
+    plan, step = [], 0
+    while within(due := add_months(start, first_months + step * every_months)):
+        plan.append(("periodic", due))
+        step += 1
+    if decision and decision > start:
+        plan.append(("end_decision", decision))
+    return plan
+
+
+def follow_up_key(case_id: int, kind: str, due: date) -> str:
+    return f"{case_id}:{kind}:{due.isoformat()}"
+
+
+def refresh(session: Session, case_ids: list[int], *, as_of: date, settings) -> dict:
+    """Derive the follow-ups of these cases again: add what is due by the plan, cancel open
+    ones the plan no longer has (the end moved, the case ended), and mark done the ones a
+    `record_follow_up` event answered."""
+    counts = {"scheduled": 0, "cancelled": 0, "done": 0}
+    if not case_ids:
+        return counts
+    cases = session.execute(
+        select(Case.id, Case.state, Case.start_date, Case.end_date).where(
+            Case.id.in_(case_ids), Case.kind == CaseKind.secondment
+        )
+    ).all()
+    horizon = add_months(as_of, settings.follow_up_every_months)
+    wanted: dict[int, set[str]] = {case_id: set() for case_id in case_ids}
+    new_rows = []
+    for case_id, state, start, end in cases:
+        if state != "active" or start is None:
+            continue
+        plan = planned(
+            start,
+            end,
+            first_months=settings.follow_up_first_months,
+            every_months=settings.follow_up_every_months,
+            decision_months=settings.end_decision_months,
+            horizon=horizon,
+        )
+        for kind, due in plan:
+            key = follow_up_key(case_id, kind, due)
+            wanted[case_id].add(key)
+            new_rows.append(
+                {"key": key, "case_id": case_id, "kind": kind, "due_on": due, "status": "scheduled"}
+            )
+    known = set(session.scalars(select(FollowUp.key).where(FollowUp.case_id.in_(case_ids))))
+    new_rows = [row for row in new_rows if row["key"] not in known]
+    insert_missing(session, FollowUp.__table__, new_rows)
+    counts["scheduled"] = len(new_rows)
+    existing: dict[int, list[FollowUp]] = {case_id: [] for case_id in case_ids}
+    for row in session.scalars(
+        select(FollowUp).where(FollowUp.case_id.in_(case_ids)).order_by(FollowUp.due_on)
+    ):
+        existing[row.case_id].append(row)
+    for case_id, rows in existing.items():
+        for row in rows:
+            if row.status == "scheduled" and row.key not in wanted[case_id]:
+                row.status = "cancelled"
+                counts["cancelled"] += 1
+            elif row.status == "cancelled" and row.key in wanted[case_id]:
+                row.status = "scheduled"  # the end moved back again
+    counts["done"] = _settle(session, case_ids, existing)
+    session.flush()
+    return counts
+
+
+def _settle(session: Session, case_ids: list[int], existing: dict[int, list[FollowUp]]) -> int:
+    """Link each unlinked record_follow_up event to the earliest open follow-up it answers."""
+    done = 0
+    events = session.execute(
+        select(CaseEvent.case_id, CaseEvent.seq, CaseEvent.occurred_on)
+        .where(CaseEvent.case_id.in_(case_ids), CaseEvent.event == "record_follow_up")
+        .order_by(CaseEvent.case_id, CaseEvent.seq)
+    ).all()
+    for case_id, seq, on in events:
+        rows = sorted(existing[case_id], key=lambda r: r.due_on)
+        if any(row.done_seq == seq for row in rows):
+            continue
+        target = next(
+            (r for r in rows if r.status == "scheduled" and r.due_on <= on + EARLY_GRACE), None
+        )
+        if target is not None:
+            target.status, target.done_on, target.done_seq = "done", on, seq
+            done += 1
+    return done
+
+
+def flag_overdue(session: Session, as_of: date) -> int:
+    """Mark open follow-ups past their date as overdue (the first day they were found so)."""
+    result = session.execute(
+        update(FollowUp)
+        .where(
+            FollowUp.status == "scheduled",
+            FollowUp.due_on < as_of,
+            FollowUp.overdue_since.is_(None),
+        )
+        .values(overdue_since=as_of)
+    )
+    return result.rowcount
+
+
+def list_follow_ups(
+    *,
+    session: Session,
+    as_of: date,
+    due_before: date | None = None,
+    overdue: bool = False,
+    include_done: bool = False,
+) -> list[dict]:
+    """Follow-ups by due date: open ones (and done ones when asked), overdue flagged."""
+    query = select(FollowUp).order_by(FollowUp.due_on, FollowUp.case_id)
+    statuses = ["scheduled", "done"] if include_done else ["scheduled"]
+    query = query.where(FollowUp.status.in_(statuses))
+    if due_before is not None:
+        query = query.where(FollowUp.due_on < due_before)
+    if overdue:
+        query = query.where(FollowUp.status == "scheduled", FollowUp.due_on < as_of)
+    return [
+        {
+            "id": row.id,
+            "case_id": row.case_id,
+            "kind": row.kind,
+            "due_on": row.due_on,
+            "status": row.status,
+            "overdue": row.status == "scheduled" and row.due_on < as_of,
+            "overdue_days": (as_of - row.due_on).days if row.due_on < as_of else 0,
+            "done_on": row.done_on,
+        }
+        for row in session.scalars(query)
+    ]

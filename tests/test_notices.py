@@ -1,0 +1,122 @@
+"""Subsidy notices: what they say, to whom, when, and that each is written exactly once."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from models import Notice
+from shukko.database import run_in_transaction
+from shukko.notices import list_notices, write_due_notices
+from tests.helpers import contracted_case
+
+REMINDERS = [14, 3]
+
+
+def write(session, outbox, as_of, **options):
+    written = write_due_notices(
+        session=session, outbox=outbox, as_of=as_of, reminder_days=REMINDERS, **options
+    )
+    session.commit()
+    return written
+
+
+def test_a_notice_to_each_company_in_japanese_with_programme_estimate_documents_deadline(
+    session, tmp_path
+):
+    # 2023-07-03 is a Monday; the deadline is the business day before: Friday 2023-06-30.
+    case = contracted_case(session, start="2023-07-03", end="2024-07-02")
+    written = write(session, tmp_path, date(2023, 6, 1))
+    assert {(n["case_id"], n["side"], n["kind"]) for n in written} == {
+        (case.id, "sending", "notice"),
+        (case.id, "receiving", "notice"),
+    }
+    sending = next(n for n in written if n["side"] == "sending")
+    text = (tmp_path / sending["path"]).read_text(encoding="utf-8")
+    for words in ("雇用維持支援コース", "労使協定", "同意書", "出向契約書", "2023年6月30日（金）",
+                  "見込み", "支給を約束するものではありません", "送出"):  # fmt: skip
+        assert words in text, words
+    assert "試験 花子" not in text  # the worker's name stays out of notices
+    html = (tmp_path / sending["path"]).with_suffix(".html").read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "2023年6月30日（金）" in html
+    # The figures as data: 40% of 300,000 yen at 9/10 (SME) for the sender.
+    stored = list_notices(session=session, case_id=case.id)
+    assert stored[0]["programme"] == "koyo-iji"
+    assert {n["filing_deadline"] for n in stored} == {date(2023, 6, 30)}
+    sender_total = next(n for n in stored if n["side"] == "sending")["operating_total_yen"]
+    assert 0 < sender_total <= 12 * 300_000 * 4 // 10 * 9 // 10 + 12
+
+
+def test_each_notice_once_then_reminders_at_14_and_3_days_whatever_is_rerun(session, tmp_path):
+    case = contracted_case(session, start="2023-07-03", end="2024-07-02")
+    day = date(2023, 6, 1)
+    while day < date(2023, 7, 3):
+        write(session, tmp_path, day)
+        write(session, tmp_path, day)  # a second run the same night adds nothing
+        day += timedelta(days=1)
+    kinds = sorted((n["side"], n["kind"], n["written_on"]) for n in list_notices(session=session))
+    assert kinds == [
+        ("receiving", "notice", date(2023, 6, 1)),
+        ("receiving", "reminder-14", date(2023, 6, 16)),
+        ("receiving", "reminder-3", date(2023, 6, 27)),
+        ("sending", "notice", date(2023, 6, 1)),
+        ("sending", "reminder-14", date(2023, 6, 16)),
+        ("sending", "reminder-3", date(2023, 6, 27)),
+    ]
+    files = sorted(p.name for p in (tmp_path / f"case-{case.id:06d}").glob("*.md"))
+    assert len(files) == 6
+
+
+def test_a_missed_night_sends_only_the_nearest_reminder(session, tmp_path):
+    contracted_case(session, start="2023-07-03", end="2024-07-02")
+    write(session, tmp_path, date(2023, 6, 1))
+    write(session, tmp_path, date(2023, 6, 28))
+    assert {n["kind"] for n in list_notices(session=session)} == {"notice", "reminder-3"}
+
+
+def test_no_programme_in_force_says_so_and_sends_no_reminders(session, tmp_path):
+    contracted_case(session, start="2020-10-01", end="2021-09-30")
+    written = write(session, tmp_path, date(2020, 9, 1))
+    text = (tmp_path / written[0]["path"]).read_text(encoding="utf-8")
+    assert "施行中の出向に関する助成金はありません" in text
+    write(session, tmp_path, date(2020, 9, 28))
+    assert {n["kind"] for n in list_notices(session=session)} == {"notice"}
+    assert all(n["programme"] is None for n in list_notices(session=session))
+
+
+def test_skill_up_course_pays_the_sender_only(session, tmp_path):
+    contracted_case(session, start="2024-07-01", end="2025-06-30")
+    written = write(session, tmp_path, date(2024, 6, 3))
+    receiving = next(n for n in written if n["side"] == "receiving")
+    text = (tmp_path / receiving["path"]).read_text(encoding="utf-8")
+    assert "スキルアップ支援コース" in text and "貴社は対象外" in text
+
+
+def test_overlapping_runs_write_each_notice_once(engine, session, tmp_path):
+    contracted_case(session, start="2023-07-03", end="2024-07-02")
+    contracted_case(session, start="2023-07-10", end="2024-07-09")
+    session.close()
+    barrier = threading.Barrier(2)
+    results: list[list[dict]] = []
+
+    def night() -> None:
+        barrier.wait()
+
+        def work(s: Session) -> list[dict]:
+            return write_due_notices(
+                session=s, outbox=tmp_path, as_of=date(2023, 6, 1), reminder_days=REMINDERS
+            )
+
+        results.append(run_in_transaction(engine, work))
+
+    threads = [threading.Thread(target=night) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with Session(engine) as check:
+        assert check.scalar(select(func.count()).select_from(Notice)) == 4
+    assert sum(len(r) for r in results) == 4  # each reported by exactly one of the runs
