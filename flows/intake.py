@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from config import get_settings
+from flows.parameters import IntakeParameters
 from shukko.database import current_engine
 from shukko.intake.run import run_inbox
 
-SUMMARY_COLUMNS = ("name", "kind", "status", "rows_read", "imported", "updated", "rejected",
-                   "reason")  # fmt: skip
+SUMMARY_COLUMNS = (
+    "name",
+    "kind",
+    "status",
+    "rows_read",
+    "imported",
+    "updated",
+    "rejected",
+    "reason",
+)
 
 
 @task(cache_policy=NO_CACHE)
@@ -66,12 +73,15 @@ def publish_summary(reports: list[dict]) -> dict:
 
 
 @flow(name="intake", log_prints=False)
-def intake_flow(as_of: date | None = None) -> dict:
-    """受付: import the offices' offer files from the inbox (CSV/XLSX), keeping every bad row."""
+def intake_flow(parameters: IntakeParameters = IntakeParameters()) -> dict:
+    """受付: import the offices' offer files from the inbox (CSV/XLSX), keeping every bad row.
+
+    Offers carry the date each office received them; as_of only names the run's day."""
     reports = import_inbox()
     totals = publish_summary(reports)
     get_run_logger().info(
-        "intake: %(files)s file(s), %(rows_read)s rows read, %(imported)s imported, "
+        f"intake {parameters.day()}: "
+        "%(files)s file(s), %(rows_read)s rows read, %(imported)s imported, "
         "%(updated)s updated, %(rejected)s rejected",
         totals,
     )

@@ -9,8 +9,8 @@ from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from config import get_settings
+from flows.parameters import MatchingParameters
 from models.db import session_scope
-from shukko.clock import today
 from shukko.database import current_engine
 from shukko.matching.rules import load_rules
 from shukko.matching.run import run_matching
@@ -22,9 +22,12 @@ def propose_cases(as_of: date, office: str | None) -> dict:
     settings = get_settings()
     with session_scope(current_engine()) as session:
         created, figures = run_matching(
-            session=session, rules=load_rules(), as_of=as_of, office=office,
+            session=session,
+            rules=load_rules(),
+            as_of=as_of,
+            office=office,
             block_overrides=settings.block_overrides,
-        )  # fmt: skip
+        )
     return {"proposals": created, "figures": figures}
 
 
@@ -57,10 +60,10 @@ def publish_proposals(result: dict) -> dict:
 
 
 @flow(name="matching")
-def matching_flow(as_of: date | None = None, office: str | None = None) -> dict:
+def matching_flow(parameters: MatchingParameters = MatchingParameters()) -> dict:
     """マッチング: propose sending/receiving pairs as cases; consultants decide."""
-    day = as_of or today(get_settings().timezone)
-    figures = publish_proposals(propose_cases(day, office))
+    day = parameters.day()
+    figures = publish_proposals(propose_cases(day, parameters.office))
     get_run_logger().info("matching %s: %s", day, figures)
     return figures
 

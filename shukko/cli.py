@@ -667,3 +667,7 @@ def demo(
         _render_case(view)
         where = engine.url.render_as_string(hide_password=True)
         console.print(f"database: {where}")
+
+
+# Operations (notices, follow-ups, flows) live in their own module and register on `app`.
+from shukko import cli_operations  # noqa: E402, F401

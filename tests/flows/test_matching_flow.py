@@ -15,6 +15,7 @@ def test_matching_flow_proposes_once(shukko_env, engine, tmp_path):
     from prefect.client.orchestration import get_client
 
     from flows.matching import matching_flow
+    from flows.parameters import MatchingParameters
 
     with Session(engine) as session:
         import_file(session=session, path=write_csv(tmp_path / "s.csv", [sending_row(1)]))
@@ -23,7 +24,7 @@ def test_matching_flow_proposes_once(shukko_env, engine, tmp_path):
             path=write_csv(tmp_path / "r.csv", [receiving_row(1, work_prefecture="愛知")]),
         )
         session.commit()
-    figures = matching_flow(as_of=date(2024, 5, 1))
+    figures = matching_flow(MatchingParameters(as_of=date(2024, 5, 1)))
     assert figures["proposals"] == 1 and figures["persons"] == 2
 
     async def table() -> str:
@@ -32,4 +33,4 @@ def test_matching_flow_proposes_once(shukko_env, engine, tmp_path):
             return next(a.data for a in artifacts if a.key == "matching-proposals")
 
     assert "23:S-00001" in asyncio.run(table())
-    assert matching_flow(as_of=date(2024, 5, 1))["proposals"] == 0
+    assert matching_flow(MatchingParameters(as_of=date(2024, 5, 1)))["proposals"] == 0

@@ -1,0 +1,78 @@
+"""The follow-up flow: start and close cases by the calendar, keep follow-ups current."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+
+from config import get_settings
+from flows.parameters import FollowUpParameters
+from shukko.database import current_engine, run_in_transaction
+from shukko.follow_up_run import run_follow_up
+
+
+@task(cache_policy=NO_CACHE)
+def follow_up_cases(as_of: date) -> dict:
+    """Start due cases, close ended ones, schedule and flag follow-ups (one transaction)."""
+    settings = get_settings()
+    return run_in_transaction(
+        current_engine(), lambda session: run_follow_up(session, as_of=as_of, settings=settings)
+    )
+
+
+@task(cache_policy=NO_CACHE)
+def publish_follow_up(result: dict) -> dict:
+    """Case ids, dates and reasons only: what started, closed, is blocked or overdue."""
+    counts = {
+        "started": len(result["started"]),
+        "closed": len(result["closed"]),
+        "blocked": len(result["blocked"]),
+        "overdue": len(result["overdue"]),
+        **{f"follow_ups_{k}": v for k, v in result["follow_ups"].items()},
+    }
+    lines = [
+        f"# Follow-up {result['as_of']}",
+        "",
+        f"{counts['started']} case(s) started, {counts['closed']} closed (期間満了), "
+        f"{counts['follow_ups_scheduled']} follow-up(s) scheduled, "
+        f"{counts['follow_ups_done']} recorded, {counts['overdue']} overdue.",
+        "",
+    ]
+    if result["blocked"]:
+        lines += ["## Start date come, not contracted (not started)", ""]
+        lines += [
+            f"- case {b['case_id']} ({b['state']}, start {b['start_date']}, "
+            f"{b['days_late']} day(s) late): {b['reason']}"
+            for b in result["blocked"][:200]
+        ]
+    create_markdown_artifact(key="follow-up-summary", markdown="\n".join(lines))
+    create_table_artifact(
+        key="follow-ups-overdue",
+        table=[
+            {
+                "case": f["case_id"],
+                "kind": f["kind"],
+                "due_on": str(f["due_on"]),
+                "overdue_days": f["overdue_days"],
+            }
+            for f in result["overdue"][:1000]
+        ],
+        description=f"{counts['overdue']} follow-up(s) overdue on {result['as_of']}",
+    )
+    return counts
+
+
+@flow(name="follow-up")
+def follow_up_flow(parameters: FollowUpParameters = FollowUpParameters()) -> dict:
+    """フォローアップ: start contracted cases whose day has come (blocked ones are flagged),
+    schedule follow-ups, flag overdue ones, close cases whose end date has passed."""
+    counts = publish_follow_up(follow_up_cases(parameters.day()))
+    get_run_logger().info("follow-up %s: %s", parameters.day(), counts)
+    return counts
+
+
+if __name__ == "__main__":
+    print(follow_up_flow())
