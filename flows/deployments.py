@@ -17,13 +17,16 @@ from flows.parameters import (
     MatchingParameters,
     NightlyParameters,
     NoticeParameters,
+    ReportParameters,
 )
+from flows.report import report_flow
 
 FLOWS = {
     "intake": (intake_flow, IntakeParameters),
     "matching": (matching_flow, MatchingParameters),
     "subsidy-notice": (subsidy_notice_flow, NoticeParameters),
     "follow-up": (follow_up_flow, FollowUpParameters),
+    "report": (report_flow, ReportParameters),
     "nightly": (nightly_flow, NightlyParameters),
 }
 DEPLOYMENT_NAME = "shukko"

@@ -16,13 +16,16 @@ from flows.parameters import (
     MatchingParameters,
     NightlyParameters,
     NoticeParameters,
+    ReportParameters,
 )
+from flows.report import report_flow
 
 STAGES = (
     ("intake", intake_flow, IntakeParameters),
     ("matching", matching_flow, MatchingParameters),
     ("subsidy-notice", subsidy_notice_flow, NoticeParameters),
     ("follow-up", follow_up_flow, FollowUpParameters),
+    ("report", report_flow, ReportParameters),
 )
 
 
@@ -32,7 +35,7 @@ class StagesFailed(RuntimeError):
 
 @flow(name="nightly")
 def nightly_flow(parameters: NightlyParameters = NightlyParameters()) -> dict:
-    """夜間処理: intake, matching, subsidy notices and follow-up for one day, in that order."""
+    """夜間処理: intake, matching, subsidy notices, follow-up and the report, in that order."""
     day = parameters.day()
     logger = get_run_logger()
     outcomes: dict[str, dict] = {}

@@ -102,3 +102,28 @@ def industry_division(code: str) -> str:
     if key in INDUSTRY_DIVISIONS:
         return key
     return INDUSTRY_GROUPS[key.zfill(2)].division
+
+
+@dataclass(frozen=True)
+class BrochureMonth:
+    """One month of the Center's brochure table for 在籍型出向 (persons)."""
+
+    fiscal_year: int
+    month: int
+    receiving_info: int
+    sending_info: int
+    established: int
+
+
+def _data_rows(name: str) -> list[dict[str, str]]:
+    """A CSV whose leading lines are # comments."""
+    with (REFERENCE_DIR / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(line for line in handle if not line.startswith("#")))
+
+
+BROCHURE_MONTHS: dict[tuple[int, int], BrochureMonth] = {
+    (int(row["fiscal_year"]), int(row["month"])): BrochureMonth(
+        **{key: int(value) for key, value in row.items()}
+    )
+    for row in _data_rows("brochure_monthly_zaiseki.csv")
+}

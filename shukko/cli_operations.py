@@ -23,7 +23,7 @@ from shukko.cli import (
     errors,
 )
 
-FLOW_NAMES = ("intake", "matching", "subsidy-notice", "follow-up", "nightly")
+FLOW_NAMES = ("intake", "matching", "subsidy-notice", "follow-up", "report", "nightly")
 
 
 @app.command("notices")
@@ -169,3 +169,45 @@ def serve() -> None:
     from flows.deployments import serve_all
 
     serve_all()
+
+
+@app.command("report")
+def report(
+    fy: Annotated[
+        int | None, typer.Option("--fy", help="fiscal year (年度, April-March); default: current")
+    ] = None,
+    out: Annotated[
+        str | None, typer.Option("--out", help="folder for the files (default reports/FYyyyy)")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The Center's statistics for a fiscal year: tables, and Markdown, CSV, XLSX, PNG files."""
+    from pathlib import Path
+
+    from config import get_settings
+    from shukko.report import build_report, fiscal_year_of
+    from shukko.report_files import write_report_files
+
+    year = fy or fiscal_year_of(_today())
+    folder = Path(out) if out else get_settings().folder("reports") / f"FY{year}"
+    with _session() as session:
+        data = build_report(session, year)
+    paths = write_report_files(data, folder)
+    if as_json:
+        _print_json({**data, "files": [str(p) for p in paths]})
+        return
+    render_report(data)
+    console.print(f"files: {folder}/ ({', '.join(p.name for p in paths)})")
+
+
+def render_report(data: dict) -> None:
+    """The report's tables on the terminal (Rich)."""
+    from shukko.report_files import tables
+
+    for title, (header, rows) in tables(data).items():
+        table = Table(*header, title=f"{title}（{data['fiscal_year']}年度）", title_justify="left")
+        for row in rows:
+            table.add_row(
+                *("—" if c is None else f"{c:,}" if isinstance(c, int) else str(c) for c in row)
+            )
+        console.print(table)

@@ -23,18 +23,19 @@ def make_case(
     kind: CaseKind = CaseKind.secondment,
     headcount: int = 1,
     has_union: bool | None = True,
+    industries: tuple[str, str] = ("31", "44"),
 ) -> Case:
     """Two companies, a sending and a receiving offer, and a proposed case between them."""
     n = next(_numbers)
     sender = add_company(
         session=session,
         name=f"送出{n}株式会社",
-        industry_code="31",
+        industry_code=industries[0],
         prefecture_code="23",
         has_union=has_union,
     )
     receiver = add_company(
-        session=session, name=f"受入{n}株式会社", industry_code="44", prefecture_code="23"
+        session=session, name=f"受入{n}株式会社", industry_code=industries[1], prefecture_code="23"
     )
     sending = add_offer(
         session=session,
@@ -148,10 +149,12 @@ def record_guard_facts(session: Session, case: Case, skip: str | None = None) ->
         fix_terms(session, case)
 
 
-def contracted_case(session: Session, *, start: str, end: str, skip: str | None = None) -> Case:
+def contracted_case(
+    session: Session, *, start: str, end: str, skip: str | None = None, **case_options
+) -> Case:
     """A secondment with every guard fact and terms for start..end, signed unless `skip`
     names a guard fact to leave out (the case then stays preparing)."""
-    case = make_case(session)
+    case = make_case(session, **case_options)
     to_preparing(session, case)
     record_guard_facts(session, case, skip=skip)
     if skip != "terms_fixed":

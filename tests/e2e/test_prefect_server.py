@@ -5,6 +5,7 @@ its artifacts and its effects in the database."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import socket
@@ -121,7 +122,7 @@ def test_served_nightly_runs_on_a_real_server(prefect_server, shukko_env, engine
     async def scenario() -> tuple:
         async with get_client() as client:
             deadline = time.monotonic() + STARTUP_SECONDS
-            while len(await client.read_deployments()) < 5:  # one per flow
+            while len(await client.read_deployments()) < 6:  # one per flow
                 assert serve.poll() is None, (tmp_path / "serve.log").read_text()
                 assert time.monotonic() < deadline, "shukko serve made no deployments"
                 await asyncio.sleep(0.5)
@@ -150,7 +151,8 @@ def test_served_nightly_runs_on_a_real_server(prefect_server, shukko_env, engine
     assert schedule.schedule.timezone == "Asia/Tokyo"
     assert schedule.active
     assert run.state.is_completed(), (tmp_path / "serve.log").read_text()[-3000:]
-    assert {"intake", "matching", "subsidy-notice", "follow-up", "nightly"} <= flows
+    assert {"intake", "matching", "subsidy-notice", "follow-up", "report", "nightly"} <= flows
+    assert json.loads(artifacts["report-monthly"])[0]["月"] == "2023-04"
     assert "Completed" in artifacts["nightly-stages"]
     assert "aichi.csv" in artifacts["intake-files"]
     assert str(heading) in artifacts["subsidy-notices"]

@@ -1,0 +1,210 @@
+"""統計: the Center's figures for a fiscal year (April to March), out of the data.
+
+Monthly 受入情報 and 送出情報 are persons offered (headcount, by the date each office received
+the offer) in secondment offers (出向, and いずれも); 成立数 is persons in cases that reached a
+contract (sign_contract for a secondment, hire for a transfer), by the contract's date. The
+brochure's own monthly rows are shown beside them where it has them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from models import Case, CaseEvent, Company, Partner, ReceivingOffer, SendingOffer
+from models.reference import BROCHURE_MONTHS, INDUSTRY_DIVISIONS, industry_division
+from states import state_labels
+
+SECONDMENT_OFFER_KINDS = ("secondment", "either")
+CONTRACT_EVENTS = {"secondment": "sign_contract", "transfer": "hire"}
+FISCAL_MONTHS = (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)
+
+
+def fiscal_year_of(day: date) -> int:
+    """年度: April to March, named by the year it starts in."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def fiscal_year_bounds(fiscal_year: int) -> tuple[date, date]:
+    return date(fiscal_year, 4, 1), date(fiscal_year + 1, 3, 31)
+
+
+def _month_key(day: date) -> int:
+    return day.month
+
+
+def build_report(session: Session, fiscal_year: int) -> dict:
+    """Every table of the report as plain data (no personal data: workers are not read)."""
+    first, last = fiscal_year_bounds(fiscal_year)
+    offered = {"receiving_info": Counter(), "sending_info": Counter()}
+    for key, table in (("receiving_info", ReceivingOffer), ("sending_info", SendingOffer)):
+        for received_on, headcount in session.execute(
+            select(table.received_on, table.headcount).where(
+                table.received_on.between(first, last), table.kind.in_(SECONDMENT_OFFER_KINDS)
+            )
+        ):
+            offered[key][_month_key(received_on)] += headcount
+
+    established = _established(session, first, last)
+    monthly_established = Counter()
+    for row in established:
+        if row["kind"] == "secondment":
+            monthly_established[row["on"].month] += row["persons"]
+
+    monthly = []
+    for month in FISCAL_MONTHS:
+        brochure = BROCHURE_MONTHS.get((fiscal_year, month))
+        monthly.append(
+            {
+                "month": f"{fiscal_year + (month < 4)}-{month:02d}",
+                "label": f"{month}月",
+                "receiving_info": offered["receiving_info"][month],
+                "sending_info": offered["sending_info"][month],
+                "established": monthly_established[month],
+                "brochure_receiving_info": brochure.receiving_info if brochure else None,
+                "brochure_sending_info": brochure.sending_info if brochure else None,
+                "brochure_established": brochure.established if brochure else None,
+            }
+        )
+    totals = {
+        key: sum(m[key] for m in monthly)
+        for key in ("receiving_info", "sending_info", "established")
+    }
+    by_kind = Counter()
+    sending_divisions, receiving_divisions = Counter(), Counter()
+    cross = 0
+    for row in established:
+        by_kind[row["kind"]] += row["persons"]
+        sending_divisions[row["sending_division"]] += row["persons"]
+        receiving_divisions[row["receiving_division"]] += row["persons"]
+        cross += row["persons"] * (row["sending_division"] != row["receiving_division"])
+    all_persons = sum(by_kind.values())
+    return {
+        "fiscal_year": fiscal_year,
+        "from": first,
+        "to": last,
+        "monthly": monthly,
+        "totals": totals,
+        "established_by_kind": [
+            {"kind": kind, "label": label, "persons": by_kind[kind]}
+            for kind, label in (("secondment", "在籍型出向"), ("transfer", "移籍"))
+        ],
+        "sending_by_division": _divisions(sending_divisions),
+        "receiving_by_division": _divisions(receiving_divisions),
+        "cross_industry": {
+            "persons": cross,
+            "of_persons": all_persons,
+            "share": round(cross / all_persons, 4) if all_persons else None,
+        },
+        "referrals": _referrals(session, first, last, established),
+        "cases_by_state": _cases_by_state(session, first, last),
+    }
+
+
+def _established(session: Session, first: date, last: date) -> list[dict]:
+    """Cases that reached a contract in the period: persons, date, both industries, partners."""
+    sender, receiver = aliased(Company), aliased(Company)
+    query = (
+        select(
+            Case.kind,
+            Case.headcount,
+            CaseEvent.event,
+            CaseEvent.occurred_on,
+            sender.industry_code,
+            receiver.industry_code,
+            SendingOffer.partner_id,
+            ReceivingOffer.partner_id,
+        )
+        .join(Case, Case.id == CaseEvent.case_id)
+        .join(SendingOffer, SendingOffer.id == Case.sending_offer_id)
+        .join(ReceivingOffer, ReceivingOffer.id == Case.receiving_offer_id)
+        .join(sender, sender.id == SendingOffer.company_id)
+        .join(receiver, receiver.id == ReceivingOffer.company_id)
+        .where(
+            CaseEvent.event.in_(tuple(CONTRACT_EVENTS.values())),
+            CaseEvent.occurred_on.between(first, last),
+        )
+    )
+    rows = []
+    for kind, persons, event, on, s_industry, r_industry, s_partner, r_partner in session.execute(
+        query
+    ):
+        if CONTRACT_EVENTS[str(kind)] != event:
+            continue
+        rows.append(
+            {
+                "kind": str(kind),
+                "persons": persons,
+                "on": on,
+                "sending_division": industry_division(s_industry),
+                "receiving_division": industry_division(r_industry),
+                "partners": {p for p in (s_partner, r_partner) if p is not None},
+            }
+        )
+    return rows
+
+
+def _divisions(counts: Counter) -> list[dict]:
+    total = sum(counts.values())
+    return [
+        {
+            "division": code,
+            "name": INDUSTRY_DIVISIONS[code].name,
+            "persons": persons,
+            "share": round(persons / total, 4) if total else None,
+        }
+        for code, persons in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    ]
+
+
+def _referrals(session: Session, first: date, last: date, established: list[dict]) -> list[dict]:
+    """Offers received in the period through partners (トスアップ), by the partner's kind."""
+    kinds = dict(session.execute(select(Partner.id, Partner.kind)).all())
+    offers, persons = Counter(), Counter()
+    for table in (SendingOffer, ReceivingOffer):
+        for partner_id, headcount in session.execute(
+            select(table.partner_id, table.headcount).where(
+                table.received_on.between(first, last), table.partner_id.is_not(None)
+            )
+        ):
+            offers[kinds[partner_id]] += 1
+            persons[kinds[partner_id]] += headcount
+    placed = Counter()
+    for row in established:
+        for kind in {kinds[p] for p in row["partners"]}:
+            placed[kind] += row["persons"]
+    return [
+        {
+            "partner_kind": kind,
+            "offers": offers[kind],
+            "persons_offered": persons[kind],
+            "persons_established": placed[kind],
+        }
+        for kind in sorted(set(offers) | set(placed))
+    ]
+
+
+def _cases_by_state(session: Session, first: date, last: date) -> list[dict]:
+    """Cases opened in the period, by kind and current state."""
+    opened = defaultdict(lambda: [0, 0])
+    for kind, state, headcount in session.execute(
+        select(Case.kind, Case.state, Case.headcount)
+        .join(CaseEvent, (CaseEvent.case_id == Case.id) & (CaseEvent.seq == 1))
+        .where(CaseEvent.occurred_on.between(first, last))
+    ):
+        opened[(str(kind), state)][0] += 1
+        opened[(str(kind), state)][1] += headcount
+    return [
+        {
+            "kind": kind,
+            "state": state,
+            "label": state_labels(kind)[state],
+            "cases": cases,
+            "persons": persons,
+        }
+        for (kind, state), (cases, persons) in sorted(opened.items())
+    ]

@@ -1,0 +1,207 @@
+"""The report's files: Markdown, CSV per table, one XLSX workbook, PNG charts in Japanese."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from shukko import documents as doc
+from shukko.exports import write_csv, write_xlsx
+
+MONTHLY_HEADER = [
+    "月",
+    "受入情報",
+    "送出情報",
+    "成立数",
+    "受入情報（パンフレット）",
+    "送出情報（パンフレット）",
+    "成立数（パンフレット）",
+]
+
+
+def _dash(value) -> str:
+    return "—" if value is None else f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def tables(report: dict) -> dict[str, tuple[list[str], list[list]]]:
+    """Every table as (header, rows), shared by CSV, XLSX and Markdown."""
+    monthly = [
+        [
+            m["month"],
+            m["receiving_info"],
+            m["sending_info"],
+            m["established"],
+            m["brochure_receiving_info"],
+            m["brochure_sending_info"],
+            m["brochure_established"],
+        ]
+        for m in report["monthly"]
+    ]
+    totals = report["totals"]
+    monthly.append(
+        [
+            "合計",
+            totals["receiving_info"],
+            totals["sending_info"],
+            totals["established"],
+            None,
+            None,
+            None,
+        ]
+    )
+    cross = report["cross_industry"]
+    return {
+        "月別実績": (MONTHLY_HEADER, monthly),
+        "出向・移籍": (
+            ["区分", "成立数"],
+            [[k["label"], k["persons"]] for k in report["established_by_kind"]],
+        ),
+        "送出業種": (
+            ["大分類", "業種", "成立数", "構成比"],
+            [
+                [d["division"], d["name"], d["persons"], d["share"]]
+                for d in report["sending_by_division"]
+            ],
+        ),
+        "受入業種": (
+            ["大分類", "業種", "成立数", "構成比"],
+            [
+                [d["division"], d["name"], d["persons"], d["share"]]
+                for d in report["receiving_by_division"]
+            ],
+        ),
+        "異業種間": (
+            ["異業種間の成立数", "成立数", "割合"],
+            [[cross["persons"], cross["of_persons"], cross["share"]]],
+        ),
+        "紹介元": (
+            ["紹介元の種類", "件数", "人数", "成立数"],
+            [
+                [r["partner_kind"], r["offers"], r["persons_offered"], r["persons_established"]]
+                for r in report["referrals"]
+            ],
+        ),
+        "案件の状態": (
+            ["区分", "状態", "状態名", "件数", "人数"],
+            [
+                [c["kind"], c["state"], c["label"], c["cases"], c["persons"]]
+                for c in report["cases_by_state"]
+            ],
+        ),
+    }
+
+
+CSV_NAMES = {
+    "月別実績": "monthly.csv",
+    "出向・移籍": "by_kind.csv",
+    "送出業種": "sending_by_division.csv",
+    "受入業種": "receiving_by_division.csv",
+    "異業種間": "cross_industry.csv",
+    "紹介元": "referrals.csv",
+    "案件の状態": "cases_by_state.csv",
+}
+
+
+def markdown(report: dict) -> str:
+    fy = report["fiscal_year"]
+    blocks = [
+        doc.title(f"産業雇用安定センター 業務統計 {fy}年度（{report['from']} 〜 {report['to']}）"),
+        doc.paragraph(
+            "受入情報・送出情報は受付日の月に数えた在籍型出向の人数、成立数は出向契約締結日の月に"
+            "数えた人数です。（パンフレット）の列はセンターのパンフレットに掲載された数値です。"
+        ),
+    ]
+    for title, (header, rows) in tables(report).items():
+        blocks += [doc.heading(title), doc.table(header, [[_dash(c) for c in r] for r in rows])]
+    return doc.to_markdown(blocks)
+
+
+def monthly_chart(report: dict, path: Path) -> Path:
+    """The brochure's chart: 受入情報 and 送出情報 as bars, 成立数 as a line, by month."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import matplotlib_fontja  # noqa: F401  (IPAexGothic for the Japanese labels)
+
+    months = report["monthly"]
+    labels = [m["label"] for m in months]
+    positions = range(len(months))
+    figure, axes = plt.subplots(figsize=(10, 5), dpi=110)
+    width = 0.4
+    axes.bar(
+        [p - width / 2 for p in positions],
+        [m["receiving_info"] for m in months],
+        width,
+        label="受入情報",
+        color="#f3a953",
+    )
+    axes.bar(
+        [p + width / 2 for p in positions],
+        [m["sending_info"] for m in months],
+        width,
+        label="送出情報",
+        color="#5b8fd9",
+    )
+    axes.plot(
+        list(positions),
+        [m["established"] for m in months],
+        marker="o",
+        color="#d9534f",
+        label="成立数",
+    )
+    axes.set_xticks(list(positions), labels)
+    axes.set_ylabel("人数")
+    axes.set_title(f"在籍型出向 月別実績（{report['fiscal_year']}年度）")
+    axes.legend()
+    axes.grid(axis="y", alpha=0.3)
+    figure.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path)
+    plt.close(figure)
+    return path
+
+
+def industry_chart(report: dict, path: Path) -> Path:
+    """成立数 by JSIC division, sender beside receiver."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import matplotlib_fontja  # noqa: F401
+
+    figure, panes = plt.subplots(1, 2, figsize=(11, 5), dpi=110)
+    for axes, key, title in (
+        (panes[0], "sending_by_division", "送出企業の業種"),
+        (panes[1], "receiving_by_division", "受入企業の業種"),
+    ):
+        rows = report[key][:8][::-1]
+        axes.barh(
+            [f"{r['division']} {r['name']}" for r in rows],
+            [r["persons"] for r in rows],
+            color="#5b8fd9",
+        )
+        axes.set_title(title)
+        axes.set_xlabel("成立数（人）")
+    share = report["cross_industry"]["share"]
+    figure.suptitle(
+        f"{report['fiscal_year']}年度 業種別の成立数"
+        + (f"（異業種間 {share:.1%}）" if share is not None else "")
+    )
+    figure.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path)
+    plt.close(figure)
+    return path
+
+
+def write_report_files(report: dict, out: Path) -> list[Path]:
+    """Every file of the report into `out`; returns their paths."""
+    out.mkdir(parents=True, exist_ok=True)
+    every = tables(report)
+    paths = [doc_path := out / "report.md"]
+    doc.write_atomically(doc_path, markdown(report))
+    paths += [write_csv(out / CSV_NAMES[title], *table) for title, table in every.items()]
+    paths.append(write_xlsx(out / "report.xlsx", every))
+    paths.append(monthly_chart(report, out / "monthly.png"))
+    paths.append(industry_chart(report, out / "industries.png"))
+    return paths
