@@ -89,14 +89,15 @@ def insert_missing(session: Session, table, rows: list[dict], key: str = "key") 
         session.execute(statement, rows)
 
 
-def insert_once(session: Session, table, row: dict, key: str = "key") -> int | None:
-    """Insert a row unless one with the same unique `key` exists; the new id, or None.
-
-    Exactly-once writes for re-runs and overlapping runs: on PostgreSQL a second writer of
-    the same key waits for the first to commit and then inserts nothing.
-    """
+def insert_new(session: Session, table, rows: list[dict], key: str = "key") -> set:
+    """Insert the rows whose unique `key` is not stored yet; returns the keys this call
+    inserted. Exactly-once writes for re-runs and overlapping runs: on PostgreSQL a second
+    writer of the same key waits for the first to commit and then inserts nothing."""
+    if not rows:
+        return set()
     statement = (
-        _dialect_insert(session)(table).values(**row).on_conflict_do_nothing(index_elements=[key])
-        .returning(table.c.id)
-    )  # fmt: skip
-    return session.execute(statement).scalar()
+        _dialect_insert(session)(table)
+        .on_conflict_do_nothing(index_elements=[key])
+        .returning(table.c[key])
+    )
+    return set(session.execute(statement, rows).scalars())

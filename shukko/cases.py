@@ -512,12 +512,42 @@ def set_terms(
 ) -> CaseEvent:
     """Store a validated terms file on a case and record fix_terms (内容確定)."""
     case = get_case(session=session, case_id=case_id)
+    request = stage_terms(
+        session=session,
+        case=case,
+        terms=terms,
+        actor=actor,
+        today=today,
+        doc_ref=doc_ref,
+        max_period_months=max_period_months,
+    )
+    return fire(
+        session=session,
+        request=request,
+        today=today,
+        max_period_months=max_period_months,
+        case=case,
+    )
+
+
+def stage_terms(
+    *,
+    session: Session,
+    case: Case,
+    terms: ContractTermsIn,
+    actor: str,
+    today: date,
+    doc_ref: str | None = None,
+    max_period_months: int = DEFAULT_MAX_PERIOD_MONTHS,
+) -> EventRequest:
+    """Store the terms and the case's dates; return the fix_terms request to fire (alone by
+    set_terms, or in a batch by fire_many after a flush)."""
     _refuse_unknown_or_disallowed(case, "fix_terms")
     terms.check_for_case(kind=str(case.kind), max_period_months=max_period_months)
-    row = session.scalar(select(ContractTerms).where(ContractTerms.case_id == case_id))
+    row = session.scalar(select(ContractTerms).where(ContractTerms.case_id == case.id))
     values = terms.model_dump()
     if row is None:
-        row = ContractTerms(case_id=case_id, fixed_by=actor, fixed_on=today, **values)
+        row = ContractTerms(case_id=case.id, fixed_by=actor, fixed_on=today, **values)
         session.add(row)
     else:
         for key, value in values.items():
@@ -528,18 +558,11 @@ def set_terms(
     # Each case uses the subsidy programme in force on its start date (none for a transfer).
     programme = programme_on(terms.start_date) if case.kind == CaseKind.secondment else None
     case.subsidy_programme = programme.key if programme else None
-    request = EventRequest(
-        case_id=case_id,
+    return EventRequest(
+        case_id=case.id,
         event="fix_terms",
         actor=actor,
         doc_ref=doc_ref,
         terms_valid=True,
         note=f"{terms.start_date}..{terms.end_date or ''}",
-    )
-    return fire(
-        session=session,
-        request=request,
-        today=today,
-        max_period_months=max_period_months,
-        case=case,
     )

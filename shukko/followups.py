@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlmodel import Session
 
 from models import Case, CaseEvent, CaseKind, FollowUp
@@ -58,19 +58,20 @@ def follow_up_key(case_id: int, kind: str, due: date) -> str:
 def refresh(session: Session, case_ids: list[int], *, as_of: date, settings) -> dict:
     """Derive the follow-ups of these cases again: add what is due by the plan, cancel open
     ones the plan no longer has (the end moved, the case ended), and mark done the ones a
-    `record_follow_up` event answered."""
+    `record_follow_up` event answered. Plain rows and bulk statements: the nightly run
+    refreshes every active case."""
     counts = {"scheduled": 0, "cancelled": 0, "done": 0}
     if not case_ids:
         return counts
-    cases = session.execute(
+    table = FollowUp.__table__
+    horizon = add_months(as_of, settings.follow_up_every_months)
+    wanted: dict[int, set[str]] = {case_id: set() for case_id in case_ids}
+    planned_rows = []
+    for case_id, state, start, end in session.execute(
         select(Case.id, Case.state, Case.start_date, Case.end_date).where(
             Case.id.in_(case_ids), Case.kind == CaseKind.secondment
         )
-    ).all()
-    horizon = add_months(as_of, settings.follow_up_every_months)
-    wanted: dict[int, set[str]] = {case_id: set() for case_id in case_ids}
-    new_rows = []
-    for case_id, state, start, end in cases:
+    ):
         if state != "active" or start is None:
             continue
         plan = planned(
@@ -84,48 +85,88 @@ def refresh(session: Session, case_ids: list[int], *, as_of: date, settings) -> 
         for kind, due in plan:
             key = follow_up_key(case_id, kind, due)
             wanted[case_id].add(key)
-            new_rows.append(
+            planned_rows.append(
                 {"key": key, "case_id": case_id, "kind": kind, "due_on": due, "status": "scheduled"}
             )
-    known = set(session.scalars(select(FollowUp.key).where(FollowUp.case_id.in_(case_ids))))
-    new_rows = [row for row in new_rows if row["key"] not in known]
-    insert_missing(session, FollowUp.__table__, new_rows)
+    columns = (
+        table.c.id,
+        table.c.case_id,
+        table.c.key,
+        table.c.status,
+        table.c.due_on,
+        table.c.done_seq,
+    )
+    known = {
+        row.key for row in session.execute(select(table.c.key).where(table.c.case_id.in_(case_ids)))
+    }
+    new_rows = [row for row in planned_rows if row["key"] not in known]
+    insert_missing(session, table, new_rows)
     counts["scheduled"] = len(new_rows)
-    existing: dict[int, list[FollowUp]] = {case_id: [] for case_id in case_ids}
-    for row in session.scalars(
-        select(FollowUp).where(FollowUp.case_id.in_(case_ids)).order_by(FollowUp.due_on)
-    ):
-        existing[row.case_id].append(row)
-    for case_id, rows in existing.items():
+
+    rows_by_case: dict[int, list[dict]] = {case_id: [] for case_id in case_ids}
+    for row in session.execute(
+        select(*columns).where(table.c.case_id.in_(case_ids)).order_by(table.c.due_on)
+    ).mappings():
+        rows_by_case[row["case_id"]].append(dict(row))
+    changed: dict[int, dict] = {}
+    for case_id, rows in rows_by_case.items():
         for row in rows:
-            if row.status == "scheduled" and row.key not in wanted[case_id]:
-                row.status = "cancelled"
+            if row["status"] == "scheduled" and row["key"] not in wanted[case_id]:
+                row["status"] = "cancelled"
+                changed[row["id"]] = row
                 counts["cancelled"] += 1
-            elif row.status == "cancelled" and row.key in wanted[case_id]:
-                row.status = "scheduled"  # the end moved back again
-    counts["done"] = _settle(session, case_ids, existing)
-    session.flush()
+            elif row["status"] == "cancelled" and row["key"] in wanted[case_id]:
+                row["status"] = "scheduled"  # the end moved back again
+                changed[row["id"]] = row
+    for row in _settle(session, case_ids, rows_by_case):
+        changed[row["id"]] = row
+        counts["done"] += 1
+    if changed:
+        session.execute(
+            update(table)
+            .where(table.c.id == bindparam("b_id"))
+            .values(
+                status=bindparam("b_status"),
+                done_on=bindparam("b_done_on"),
+                done_seq=bindparam("b_done_seq"),
+            ),
+            [
+                {
+                    "b_id": row["id"],
+                    "b_status": row["status"],
+                    "b_done_on": row.get("done_on"),
+                    "b_done_seq": row["done_seq"],
+                }
+                for row in changed.values()
+            ],
+        )
     return counts
 
 
-def _settle(session: Session, case_ids: list[int], existing: dict[int, list[FollowUp]]) -> int:
-    """Link each unlinked record_follow_up event to the earliest open follow-up it answers."""
-    done = 0
+def _settle(session: Session, case_ids: list[int], rows_by_case: dict[int, list[dict]]) -> list:
+    """Link each unlinked record_follow_up event to the earliest open follow-up it answers;
+    returns the rows marked done."""
+    done = []
     events = session.execute(
         select(CaseEvent.case_id, CaseEvent.seq, CaseEvent.occurred_on)
         .where(CaseEvent.case_id.in_(case_ids), CaseEvent.event == "record_follow_up")
         .order_by(CaseEvent.case_id, CaseEvent.seq)
     ).all()
+    linked = {(case_id, row["done_seq"]) for case_id, rows in rows_by_case.items() for row in rows}
     for case_id, seq, on in events:
-        rows = sorted(existing[case_id], key=lambda r: r.due_on)
-        if any(row.done_seq == seq for row in rows):
+        if (case_id, seq) in linked:
             continue
         target = next(
-            (r for r in rows if r.status == "scheduled" and r.due_on <= on + EARLY_GRACE), None
+            (
+                row
+                for row in rows_by_case[case_id]
+                if row["status"] == "scheduled" and row["due_on"] <= on + EARLY_GRACE
+            ),
+            None,
         )
         if target is not None:
-            target.status, target.done_on, target.done_seq = "done", on, seq
-            done += 1
+            target.update(status="done", done_on=on, done_seq=seq)
+            done.append(target)
     return done
 
 

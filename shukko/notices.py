@@ -17,7 +17,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from models import Case, CaseKind, Company, ContractTerms, Notice, ReceivingOffer, SendingOffer
-from models.db import insert_once
+from models.db import insert_new
 from models.reference import industry_division
 from shukko import documents as doc
 from shukko.sme import is_sme
@@ -66,11 +66,14 @@ def yen(amount: int) -> str:
     return f"{amount:,}円"
 
 
-def _company(row: Company) -> CompanyFacts:
-    sme = row.is_sme
+COMPANY_COLUMNS = ("id", "name", "industry_code", "capital_yen", "employees", "is_sme")
+
+
+def _company(values: tuple) -> CompanyFacts:
+    company_id, name, industry, capital, employees, sme = values
     if sme is None:
-        sme = is_sme(row.industry_code, row.capital_yen, row.employees)
-    return CompanyFacts(row.id, row.name, row.industry_code, sme)
+        sme = is_sme(industry, capital, employees)
+    return CompanyFacts(company_id, name, industry, sme)
 
 
 def cases_heading_to_start(
@@ -78,8 +81,20 @@ def cases_heading_to_start(
 ) -> list[NoticeCase]:
     """Secondments with fixed terms, not started, whose start date is still ahead."""
     sender, receiver = aliased(Company), aliased(Company)
+    width = len(COMPANY_COLUMNS)
     query = (
-        select(Case, ContractTerms, SendingOffer.dismissals, sender, receiver)
+        select(
+            Case.id,
+            Case.headcount,
+            Case.start_date,
+            Case.end_date,
+            ContractTerms.end_date,
+            ContractTerms.monthly_wage_yen,
+            ContractTerms.sending_share_pct,
+            SendingOffer.dismissals,
+            *(getattr(sender, column) for column in COMPANY_COLUMNS),
+            *(getattr(receiver, column) for column in COMPANY_COLUMNS),
+        )
         .join(ContractTerms, ContractTerms.case_id == Case.id)
         .join(SendingOffer, SendingOffer.id == Case.sending_offer_id)
         .join(ReceivingOffer, ReceivingOffer.id == Case.receiving_offer_id)
@@ -94,20 +109,23 @@ def cases_heading_to_start(
     )
     if case_id is not None:
         query = query.where(Case.id == case_id)
-    return [
-        NoticeCase(
-            case_id=case.id,
-            headcount=case.headcount,
-            start=case.start_date,
-            end=case.end_date or terms.end_date or case.start_date,
-            monthly_wage_yen=terms.monthly_wage_yen,
-            sending_share_pct=terms.sending_share_pct,
-            dismissals=bool(dismissals),
-            sending=_company(sending),
-            receiving=_company(receiving),
+    cases = []
+    for row in session.execute(query):
+        case, headcount, start, end, terms_end, wage, share, dismissals = row[:8]
+        cases.append(
+            NoticeCase(
+                case_id=case,
+                headcount=headcount,
+                start=start,
+                end=end or terms_end or start,
+                monthly_wage_yen=wage,
+                sending_share_pct=share,
+                dismissals=bool(dismissals),
+                sending=_company(row[8 : 8 + width]),
+                receiving=_company(row[8 + width :]),
+            )
         )
-        for case, terms, dismissals, sending, receiving in session.execute(query)
-    ]
+    return cases
 
 
 def estimate_for(case: NoticeCase, programme: Programme) -> dict:
@@ -173,11 +191,11 @@ def due_drafts(
     for case in cases:
         programme = next((p for p in programmes if p.in_force(case.start)), None)
         deadline = filing_window(programme, case.start)[1] if programme else None
-        figures = estimate_for(case, programme) if programme else None
+        due = []
         for side in SIDES:
             first = notice_key(case, side, "notice")
             if first not in written:
-                drafts.append(Draft(first, case, side, "notice", programme, deadline, figures))
+                due.append((first, side, "notice"))
                 continue
             if deadline is None:
                 continue
@@ -186,7 +204,13 @@ def due_drafts(
                 kind = f"reminder-{min(come)}"
                 key = notice_key(case, side, kind)
                 if key not in written:
-                    drafts.append(Draft(key, case, side, kind, programme, deadline, figures))
+                    due.append((key, side, kind))
+        if due:  # the estimate only for a case with something to write
+            figures = estimate_for(case, programme) if programme else None
+            drafts += [
+                Draft(key, case, side, kind, programme, deadline, figures)
+                for key, side, kind in due
+            ]
     return drafts
 
 
@@ -317,10 +341,9 @@ def write_due_notices(
     written = set(
         session.scalars(select(Notice.key).where(Notice.case_id.in_([c.case_id for c in cases])))
     )
-    out = []
-    for draft in due_drafts(cases, as_of=as_of, reminder_days=reminder_days, written=written):
-        markdown_path = outbox / draft.relative_path
-        row = {
+    drafts = due_drafts(cases, as_of=as_of, reminder_days=reminder_days, written=written)
+    rows = [
+        {
             "key": draft.key,
             "case_id": draft.case.case_id,
             "company_id": draft.company.id,
@@ -333,16 +356,28 @@ def write_due_notices(
             "estimate": _as_data(draft.estimate),
             "path": str(draft.relative_path),
         }
-        if insert_once(session, Notice.__table__, row) is None:
-            continue  # an overlapping run wrote it
+        for draft in drafts
+    ]
+    inserted = insert_new(session, Notice.__table__, rows)  # others: an overlapping run's
+    out = []
+    for draft in drafts:
+        if draft.key not in inserted:
+            continue
+        markdown_path = outbox / draft.relative_path
         blocks = render(draft, as_of)
         doc.write_atomically(markdown_path, doc.to_markdown(blocks))
         doc.write_atomically(
             markdown_path.with_suffix(".html"), doc.to_html(blocks, blocks[0].text)
         )
         out.append(
-            {k: row[k] for k in ("case_id", "side", "kind", "programme")}
-            | {"filing_deadline": draft.deadline, "path": str(markdown_path)}
+            {
+                "case_id": draft.case.case_id,
+                "side": draft.side,
+                "kind": draft.kind,
+                "programme": draft.programme.key if draft.programme else None,
+                "filing_deadline": draft.deadline,
+                "path": str(markdown_path),
+            }
         )
     return out
 

@@ -1,0 +1,205 @@
+"""Simulated consultants (コンサルタント): they act on cases with realistic delays and
+drop-outs, through the same transition service as an operator at the CLI.
+
+Proposals are interviewed or declined; interviews lead to preparation or are declined;
+preparation assigns the workers and records their consent, the union agreement, the rules
+update and the workplace tour, then the terms and the contract. Follow-ups are visited mostly
+on time (some late, so the overdue list is not empty), and at the decision one month before
+the end a few cases are extended or converted to a transfer.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from models import Case, FollowUp, SendingOffer
+from shukko.cases import EventRequest, assign_worker, fire_many, stage_terms
+from shukko.clock import add_months
+from shukko.subsidy import is_business_day
+from shukko.terms import parse_terms
+
+ACTOR = "demo-consultant"
+FAMILY_NAMES = ["佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "山本", "中村", "小林", "加藤"]
+GIVEN_NAMES = ["翔太", "陽菜", "大輔", "美咲", "健一", "由美", "拓也", "直子", "誠", "恵"]
+
+
+class Consultants:
+    """An agenda of steps per day; each business day's steps run as one batch."""
+
+    def __init__(self, rng: random.Random, max_period_months: int) -> None:
+        self.rng = rng
+        self.max_period_months = max_period_months
+        self.agenda: dict[date, list[tuple[int, str]]] = defaultdict(list)
+        self.kind: dict[int, str] = {}
+        self.planned_follow_ups: set[int] = set()
+        self.counts: dict[str, int] = defaultdict(int)
+
+    def later(self, day: date, case_id: int, step: str, low: int, high: int) -> None:
+        self.agenda[day + timedelta(days=self.rng.randint(low, high))].append((case_id, step))
+
+    def take_proposals(self, proposals: list[dict], day: date) -> None:
+        for proposal in proposals:
+            case_id = proposal["case_id"]
+            self.kind[case_id] = proposal["kind"]
+            if self.rng.random() < 0.2:
+                self.later(day, case_id, "decline", 2, 8)
+            else:
+                self.later(day, case_id, "interview", 2, 7)
+
+    def work(self, session: Session, day: date) -> None:
+        """The day's steps (moved to the next business day on a day off)."""
+        todo = self.agenda.pop(day, [])
+        if not is_business_day(day):
+            self.agenda[day + timedelta(days=1)].extend(todo)
+            return
+        self._plan_follow_up_visits(session, day)
+        requests: list[EventRequest] = []
+        for case_id, step in sorted(todo):
+            requests += getattr(self, f"_{step.split(':')[0]}")(session, day, case_id, step)
+        if requests:
+            session.flush()  # staged terms and workers, before the batch reads the cases
+            _rows, refused = fire_many(
+                session=session,
+                requests=requests,
+                today=day,
+                max_period_months=self.max_period_months,
+            )
+            self.counts["events"] += len(_rows)
+            self.counts["refused"] += len(refused)
+
+    def _request(self, case_id: int, event: str, day: date, **values) -> EventRequest:
+        return EventRequest(case_id=case_id, event=event, actor=ACTOR, on=day, **values)
+
+    def _decline(self, session, day, case_id, step) -> list[EventRequest]:
+        return [self._request(case_id, "withdraw", day, note="企業間の条件が合わず不成立")]
+
+    def _interview(self, session, day, case_id, step) -> list[EventRequest]:
+        if self.rng.random() < 0.15:
+            self.later(day, case_id, "decline", 3, 10)
+        else:
+            self.later(day, case_id, "proceed", 5, 12)
+        return [self._request(case_id, "schedule_interview", day, note="企業間面談")]
+
+    def _proceed(self, session, day, case_id, step) -> list[EventRequest]:
+        self.later(day, case_id, "paperwork", 3, 8)
+        return [self._request(case_id, "agree_to_proceed", day)]
+
+    def _paperwork(self, session, day, case_id, step) -> list[EventRequest]:
+        """Workers chosen and consenting; union, rules and tour for a secondment."""
+        if self.rng.random() < 0.05:
+            return [self._request(case_id, "withdraw", day, note="対象労働者が辞退")]
+        case = session.get(Case, case_id)
+        if case is None or case.state != "preparing":
+            return []
+        requests = []
+        for _ in range(case.headcount):
+            worker = assign_worker(
+                session=session,
+                case_id=case_id,
+                actor=ACTOR,
+                today=day,
+                name=f"{self.rng.choice(FAMILY_NAMES)} {self.rng.choice(GIVEN_NAMES)}",
+                birth_date=date(
+                    self.rng.randint(1965, 2001), self.rng.randint(1, 12), self.rng.randint(1, 28)
+                ),
+            )
+            requests.append(
+                self._request(
+                    case_id,
+                    "record_consent",
+                    day,
+                    worker_id=worker.id,
+                    doc_ref=f"同意書-{worker.id}",
+                )
+            )
+        if self.kind.get(case_id, str(case.kind)) == "secondment":
+            requests += [
+                self._request(
+                    case_id, "record_union_agreement", day, doc_ref=f"労使協定-{case_id}"
+                ),
+                self._request(case_id, "record_rules_update", day, doc_ref=f"就業規則-{case_id}"),
+                self._request(case_id, "record_tour", day, note="職場見学"),
+            ]
+        self.later(day, case_id, "terms", 3, 10)
+        return requests
+
+    def _terms(self, session, day, case_id, step) -> list[EventRequest]:
+        case = session.get(Case, case_id)
+        if case is None or case.state != "preparing":
+            return []
+        wage = session.scalar(
+            select(SendingOffer.monthly_wage_yen).where(SendingOffer.id == case.sending_offer_id)
+        )
+        start = add_months(date(day.year, day.month, 1), 1)
+        if (start - day).days < 14:
+            start = add_months(start, 1)
+        months = self.rng.choice([6, 12, 12, 18, 24])
+        share = self.rng.choice([100, 50, 40, 0])
+        terms = {
+            "start_date": start.isoformat(),
+            "workplace_prefecture": "13",
+            "workplace": "受入企業の事業所",
+            "duties": "製造・物流業務",
+            "working_hours": "09:00-18:00",
+            "holidays": "土日祝",
+            "overtime_allowed": True,
+            "wage_payer": "sending" if share == 100 else "receiving" if share == 0 else "split",
+            "sending_share_pct": share,
+            "receiving_share_pct": 100 - share,
+            "monthly_wage_yen": wage or 300_000,
+            "social_insurance": "sending",
+            "annual_leave": "出向元の規定による",
+            "return_conditions": "期間満了時に原職復帰",
+        }
+        if str(case.kind) == "secondment":
+            terms["end_date"] = (add_months(start, months) - timedelta(days=1)).isoformat()
+        request = stage_terms(
+            session=session,
+            case=case,
+            terms=parse_terms(terms),
+            actor=ACTOR,
+            today=day,
+            doc_ref=f"出向契約書案-{case_id}",
+            max_period_months=self.max_period_months,
+        )
+        self.later(day, case_id, "sign", 2, 6)
+        return [request]
+
+    def _sign(self, session, day, case_id, step) -> list[EventRequest]:
+        event = "sign_contract" if self.kind.get(case_id) != "transfer" else "hire"
+        return [self._request(case_id, event, day, doc_ref=f"契約書-{case_id}")]
+
+    def _plan_follow_up_visits(self, session: Session, day: date) -> None:
+        """Visits for follow-ups falling due: mostly on time, some a few weeks late."""
+        due = session.execute(
+            select(FollowUp.id, FollowUp.case_id, FollowUp.kind).where(
+                FollowUp.status == "scheduled", FollowUp.due_on <= day + timedelta(days=3)
+            )
+        ).all()
+        for follow_up_id, case_id, kind in due:
+            if follow_up_id in self.planned_follow_ups:
+                continue
+            self.planned_follow_ups.add(follow_up_id)
+            late = self.rng.random() < 0.1
+            self.later(day, case_id, f"visit:{kind}", 25 if late else 0, 45 if late else 5)
+
+    def _visit(self, session, day, case_id, step) -> list[EventRequest]:
+        requests = [self._request(case_id, "record_follow_up", day, note="定期面談：就業状況良好")]
+        if step.endswith("end_decision"):
+            draw = self.rng.random()
+            case = session.get(Case, case_id)
+            if case is not None and case.end_date and draw < 0.08:
+                requests.append(
+                    self._request(case_id, "extend", day, end_date=add_months(case.end_date, 6))
+                )
+            elif draw < 0.12:
+                requests += [
+                    self._request(case_id, "record_transfer_consent", day, doc_ref="移籍同意書"),
+                    self._request(case_id, "convert_to_transfer", day, note="本人の希望で移籍"),
+                ]
+        return requests

@@ -1,0 +1,261 @@
+"""Offices' intake files for the demo year, generated to the brochure's monthly figures.
+
+For every month the persons offered in secondment offers (受入情報, 送出情報) add up exactly
+to the brochure's row; offers are spread over the month's business days, written per day as
+files with Japanese headers (a share in Shift_JIS/CP932, some XLSX), with a few bad rows as
+real files have (they are rejected and do not count). Transfer (移籍) offers come on top.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+from stdnum.jp import cn
+
+from models.reference import BROCHURE_MONTHS, PREFECTURES
+from shukko.intake.columns import COMMON, RECEIVING_ONLY, SENDING_ONLY
+from shukko.report import FISCAL_MONTHS
+from shukko.subsidy import is_business_day
+
+JAPANESE = {**COMMON, **SENDING_ONLY, **RECEIVING_ONLY}
+# Employment-weighted offices; the brochure's industry mix (senders: manufacturing and
+# transport; receivers: manufacturing, services, retail).
+BIG_PREFECTURES = {
+    "13": 8,
+    "27": 5,
+    "14": 5,
+    "23": 6,
+    "11": 4,
+    "12": 3,
+    "28": 3,
+    "40": 3,
+    "01": 3,
+    "22": 3,
+}
+PREFECTURE_WEIGHTS = [BIG_PREFECTURES.get(p.code, 1) for p in PREFECTURES]
+SENDER_INDUSTRIES = {
+    "31": 20,
+    "24": 8,
+    "29": 8,
+    "09": 8,
+    "44": 14,
+    "43": 10,
+    "42": 8,
+    "80": 4,
+    "75": 4,
+    "78": 2,
+}
+RECEIVER_INDUSTRIES = {
+    "09": 12,
+    "31": 12,
+    "24": 10,
+    "29": 10,
+    "92": 8,
+    "88": 6,
+    "91": 4,
+    "58": 6,
+    "60": 5,
+    "44": 5,
+    "85": 4,
+    "06": 3,
+}
+OCCUPATIONS = {"H": 6, "I": 3, "K": 3, "E": 2, "D": 1, "C": 1}
+SKILLS = ["溶接", "旋盤", "フォークリフト", "CAD", "接客", "介護", "運転", "品質管理", "組立"]
+PARTNERS = ["中央銀行", "城南信用金庫", "商工会議所", "連合", "県産業労働局", "中小企業協会"]
+HEADCOUNTS = {
+    "receiving": ([1, 2, 3, 4, 5], [30, 25, 20, 15, 10]),
+    "sending": ([1, 2, 3, 4], [45, 30, 15, 10]),
+}
+BAD_ROW_SHARE = 0.008
+TRANSFER_SHARE = 0.08  # transfer offers on top of the secondment figures
+
+
+@dataclass
+class DayFiles:
+    day: date
+    rows: dict[str, list[dict]] = field(default_factory=lambda: {"sending": [], "receiving": []})
+
+
+def month_targets(fiscal_year: int) -> dict[int, dict[str, int]]:
+    """Persons offered per month: the brochure's rows, or (where it has none) the mean of the
+    fiscal year's known months, or FY2021's rows for a year it does not cover."""
+    known = {m: BROCHURE_MONTHS.get((fiscal_year, m)) for m in FISCAL_MONTHS}
+    if not any(known.values()):
+        known = {m: BROCHURE_MONTHS.get((2021, m)) for m in FISCAL_MONTHS}
+    present = [row for row in known.values() if row]
+    mean = {
+        "receiving": round(sum(r.receiving_info for r in present) / len(present)),
+        "sending": round(sum(r.sending_info for r in present) / len(present)),
+    }
+    return {
+        month: ({"receiving": row.receiving_info, "sending": row.sending_info} if row else mean)
+        for month, row in known.items()
+    }
+
+
+def business_days(year: int, month: int) -> list[date]:
+    day, days = date(year, month, 1), []
+    while day.month == month:
+        if is_business_day(day):
+            days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+def split_persons(total: int, side: str, rng: random.Random) -> list[int]:
+    """Headcounts of offers that add up to exactly `total` persons."""
+    sizes, weights = HEADCOUNTS[side]
+    out, left = [], total
+    while left > 0:
+        size = min(rng.choices(sizes, weights)[0], left)
+        out.append(size)
+        left -= size
+    return out
+
+
+class OfferMaker:
+    """Companies (a pool that repeats, as real offices see the same firms) and offer rows."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.serial = {"sending": 0, "receiving": 0}
+        self.companies: dict[str, list[dict]] = {"sending": [], "receiving": []}
+
+    def _company(self, side: str) -> dict:
+        rng, pool = self.rng, self.companies[side]
+        if pool and rng.random() < 0.35:
+            return rng.choice(pool)
+        n = len(pool) + 1
+        prefecture = rng.choices(PREFECTURES, PREFECTURE_WEIGHTS)[0]
+        industries = SENDER_INDUSTRIES if side == "sending" else RECEIVER_INDUSTRIES
+        body = f"{(2 if side == 'sending' else 5) * 10**11 + n:012d}"
+        prefix = "送出" if side == "sending" else "受入"
+        company = {
+            "company_name": f"{prefix}{prefecture.short_name}{n}株式会社",
+            "corporate_number": cn.calc_check_digit(body) + body,
+            "industry": rng.choices(list(industries), list(industries.values()))[0],
+            "prefecture": prefecture,
+            "capital_yen": rng.choice([10, 30, 50, 100, 300, 1000, 5000]) * 1_000_000,
+            "employees": rng.choice([20, 45, 90, 180, 290, 600, 2500]),
+            "has_union": rng.random() < 0.45,
+        }
+        pool.append(company)
+        return company
+
+    def row(self, side: str, day: date, headcount: int, kind: str = "出向") -> dict:
+        rng = self.rng
+        self.serial[side] += 1
+        company = self._company(side)
+        prefecture = company["prefecture"]
+        office = (
+            prefecture if rng.random() < 0.9 else rng.choices(PREFECTURES, PREFECTURE_WEIGHTS)[0]
+        )
+        start_from = day + timedelta(days=rng.randrange(0, 21))
+        row = {
+            "offer_id": f"{'S' if side == 'sending' else 'R'}{day:%y%m%d}-{self.serial[side]:06d}",
+            "office": office.name,
+            "received_on": f"{day.year}/{day.month}/{day.day}",
+            "company_name": company["company_name"],
+            "corporate_number": company["corporate_number"],
+            "industry": company["industry"],
+            "prefecture": prefecture.name,
+            "capital_yen": str(company["capital_yen"]),
+            "employees": str(company["employees"]),
+            "has_union": "有" if company["has_union"] else "無",
+            "kind": kind,
+            "headcount": str(headcount),
+            "occupation": rng.choices(list(OCCUPATIONS), list(OCCUPATIONS.values()))[0],
+            "skills": "、".join(rng.sample(SKILLS, 2)),
+            "period_months_min": "3",
+            "period_months_max": str(rng.choice([12, 24, 24, 36])),
+            "start_from": start_from.isoformat(),
+            "start_until": (start_from + timedelta(days=rng.choice([60, 90, 120]))).isoformat(),
+            "monthly_wage_yen": str(rng.randrange(22, 42) * 10_000),
+            "referred_by": rng.choice(PARTNERS) if rng.random() < 0.15 else "",
+        }
+        if side == "sending":
+            row["acceptable_area"] = rng.choice(["", "", prefecture.block, "全国"])
+            row["reason"] = rng.choice(["雇用調整", "雇用調整", "人材育成"])
+            row["dismissals"] = "有" if rng.random() < 0.05 else "無"
+        else:
+            row["work_prefecture"] = prefecture.name
+        return row
+
+    def bad_row(self, side: str, day: date) -> dict:
+        """A row an office clerk got wrong; the intake rejects it with a reason."""
+        row = self.row(side, day, 1)
+        flaw = self.rng.choice(["headcount", "corporate_number", "prefecture", "received_on"])
+        row.update(
+            {
+                "headcount": {"headcount": "0"},
+                "corporate_number": {"corporate_number": "1234567890123"},
+                "prefecture": {"prefecture": "東京府"},
+                "received_on": {"received_on": "2021/2/30"},
+            }[flaw]
+        )
+        return row
+
+
+def plan_year(fiscal_year: int, seed: int) -> dict[date, DayFiles]:
+    """Every business day's rows for the fiscal year; secondment persons match the targets."""
+    rng = random.Random(seed)
+    maker = OfferMaker(rng)
+    days: dict[date, DayFiles] = {}
+    for month, targets in month_targets(fiscal_year).items():
+        year = fiscal_year + (month < 4)
+        open_days = business_days(year, month)
+        for side in ("receiving", "sending"):
+            sizes = split_persons(targets[side], side, rng)
+            sizes += [0] * round(len(sizes) * TRANSFER_SHARE)  # 0 marks a transfer offer
+            for size in sizes:
+                day = rng.choice(open_days)
+                entry = days.setdefault(day, DayFiles(day))
+                if size:
+                    entry.rows[side].append(maker.row(side, day, size))
+                else:
+                    entry.rows[side].append(maker.row(side, day, rng.randint(1, 2), "移籍"))
+                if rng.random() < BAD_ROW_SHARE:
+                    entry.rows[side].append(maker.bad_row(side, day))
+    for entry in days.values():
+        for rows in entry.rows.values():
+            rows.sort(key=lambda r: r["offer_id"])
+    return dict(sorted(days.items()))
+
+
+def write_day_files(entry: DayFiles, inbox: Path, rng: random.Random) -> list[Path]:
+    """The day's rows as files: one per kind, Japanese headers, CP932 or UTF-8, some XLSX."""
+    paths = []
+    for side, rows in entry.rows.items():
+        if not rows:
+            continue
+        label = "送出情報" if side == "sending" else "受入情報"
+        header = list(dict.fromkeys(key for row in rows for key in row))
+        stem = f"{entry.day.isoformat()}_{label}"
+        draw = rng.random()
+        if draw < 0.05:
+            paths.append(_write_xlsx(inbox / f"{stem}.xlsx", header, rows))
+            continue
+        encoding = "cp932" if draw < 0.45 else "utf-8-sig"
+        path = inbox / f"{stem}.csv"
+        with path.open("w", encoding=encoding, newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\r\n")
+            writer.writerow([JAPANESE[h] for h in header])
+            writer.writerows([[row.get(h, "") for h in header] for row in rows])
+        paths.append(path)
+    return paths
+
+
+def _write_xlsx(path: Path, header: list[str], rows: list[dict]) -> Path:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append([JAPANESE[h] for h in header])
+    for row in rows:
+        sheet.append([row.get(h, "") for h in header])
+    workbook.save(path)
+    return path

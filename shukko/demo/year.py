@@ -1,0 +1,122 @@
+"""The demo year: every day of a fiscal year, the consultants' work by day and the night's
+run (intake, matching, subsidy notices, follow-up) through the functions the flows call.
+
+The last night can be handed to the real Prefect nightly flow (`last_night`), so that it and
+its artifacts show in the UI afterwards.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from sqlalchemy.engine import Engine
+
+from config import Settings
+from shukko.database import run_in_transaction
+from shukko.demo.consultants import Consultants
+from shukko.demo.offer_files import plan_year, write_day_files
+from shukko.follow_up_run import run_follow_up
+from shukko.intake.run import run_inbox
+from shukko.matching.rules import load_rules
+from shukko.matching.run import run_matching
+from shukko.notices import write_due_notices
+from shukko.report import fiscal_year_bounds
+from shukko.subsidy import is_business_day
+
+
+def weekly_matching_day(day: date) -> bool:
+    """The first business day of its week: the demo's consultants meet weekly over the
+    proposals (production runs matching every night; here a year must fit in minutes)."""
+    monday = day - timedelta(days=day.weekday())
+    first = next(
+        (d for d in (monday + timedelta(days=i) for i in range(5)) if is_business_day(d)), None
+    )
+    return day == first
+
+
+def night(engine: Engine, settings: Settings, day: date, rules, *, match: bool = True) -> dict:
+    """One night's stages in order, as the nightly flow runs them (without Prefect)."""
+    files = run_inbox(
+        engine=engine,
+        inbox=settings.folder("inbox"),
+        archive=settings.folder("archive"),
+        failed=settings.folder("failed"),
+    )
+    proposals: list[dict] = []
+    if match:
+        proposals, _figures = run_in_transaction(
+            engine,
+            lambda session: run_matching(
+                session=session, rules=rules, as_of=day, block_overrides=settings.block_overrides
+            ),
+        )
+    notices = run_in_transaction(
+        engine,
+        lambda session: write_due_notices(
+            session=session,
+            outbox=settings.folder("outbox") / "notices",
+            as_of=day,
+            reminder_days=settings.reminder_days,
+        ),
+    )
+    follow_up = run_in_transaction(
+        engine, lambda session: run_follow_up(session, as_of=day, settings=settings)
+    )
+    return {"files": files, "proposals": proposals, "notices": notices, "follow_up": follow_up}
+
+
+def run_demo_year(
+    *,
+    engine: Engine,
+    settings: Settings,
+    fiscal_year: int,
+    seed: int = 1,
+    days: int | None = None,
+    on_day: Callable[[date, dict], None] | None = None,
+    last_night: Callable[[date], dict] | None = None,
+) -> dict:
+    """Simulate the fiscal year (or its first `days` days); returns the running totals."""
+    rng = random.Random(seed)
+    plan = plan_year(fiscal_year, seed)
+    first, last = fiscal_year_bounds(fiscal_year)
+    if days is not None:
+        last = min(last, first + timedelta(days=days - 1))
+    consultants = Consultants(random.Random(seed + 1), settings.max_period_months)
+    rules = load_rules()
+    inbox = settings.folder("inbox")
+    totals = {
+        "days": 0,
+        "files": 0,
+        "rows_read": 0,
+        "rejected": 0,
+        "proposals": 0,
+        "notices": 0,
+        "started": 0,
+        "closed": 0,
+    }
+    day = first
+    while day <= last:
+        run_in_transaction(engine, lambda session, day=day: consultants.work(session, day))
+        if day in plan:
+            write_day_files(plan[day], inbox, rng)
+        if day == last and last_night is not None:
+            last_night(day)
+        else:
+            result = night(engine, settings, day, rules, match=weekly_matching_day(day))
+            consultants.take_proposals(result["proposals"], day)
+            totals["files"] += len(result["files"])
+            totals["rows_read"] += sum(r.rows_read for r in result["files"])
+            totals["rejected"] += sum(r.rejected for r in result["files"])
+            totals["proposals"] += len(result["proposals"])
+            totals["notices"] += len(result["notices"])
+            totals["started"] += len(result["follow_up"]["started"])
+            totals["closed"] += len(result["follow_up"]["closed"])
+        totals["days"] += 1
+        if on_day is not None:
+            on_day(day, totals)
+        day += timedelta(days=1)
+    totals["events_by_consultants"] = consultants.counts["events"]
+    totals["from"], totals["to"] = first, last
+    return totals
