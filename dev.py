@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The README's two commands, needing nothing but Python 3.11+:
 
-    python3 dev.py demo    set up .venv, create the database, run the main job
+    python3 dev.py demo    set up .venv, create the database, simulate a fiscal year, report
     python3 dev.py test    set up .venv, lint, run the tests (extra args go to pytest)
 
 Everything lives in the project folder: .venv/, var/ (database, Prefect home).
@@ -50,7 +50,8 @@ def main() -> None:
     if command == "demo":
         setup()
         run(BIN / "shukko", "db", "upgrade")
-        run(BIN / "shukko", "demo", *rest)
+        # The main job: the demo year on a fresh embedded database (SQLite in var/).
+        run(BIN / "shukko", "demo", "--fresh", *rest)
     elif command == "test":
         setup()
         run(BIN / "ruff", "check", ".")

@@ -1,7 +1,7 @@
 """SQLModel tables and shipped reference data (models/)."""
 
 from models.cases import Case, CaseEvent, CaseKind, ContractTerms
-from models.followthrough import FollowUp, Notice
+from models.followthrough import FollowUp, Notice, Watermark
 from models.intake import IntakeFile, IntakeReject, Partner
 from models.offers import OfferKind, ReceivingOffer, SendingOffer
 from models.org import Company, Office
@@ -23,5 +23,6 @@ __all__ = [
     "Partner",
     "ReceivingOffer",
     "SendingOffer",
+    "Watermark",
     "Worker",
 ]

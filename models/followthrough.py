@@ -55,3 +55,13 @@ class FollowUp(SQLModel, table=True):
     done_seq: int | None = Field(default=None, description="the record_follow_up event's seq")
     overdue_since: date | None = Field(default=None, description="first found overdue on")
     created_at: datetime | None = timestamp_field()
+
+
+class Watermark(SQLModel, table=True):
+    """How far a nightly job has read an append-only log (the newest case event it saw), so
+    that it looks only at what came after."""
+
+    __tablename__ = "watermark"
+
+    name: str = Field(primary_key=True, max_length=32)
+    last_event_id: int = 0

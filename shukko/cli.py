@@ -640,8 +640,60 @@ def diagram(
 
 @app.command("demo")
 def demo(
+    fy: Annotated[int, typer.Option("--fy", help="fiscal year to simulate (April-March)")] = 2021,
+    seed: Annotated[int, typer.Option("--seed", help="seed of the simulation")] = 1,
+    days: Annotated[
+        int | None, typer.Option("--days", help="only the first N days of the year")
+    ] = None,
+    fresh: Annotated[
+        bool,
+        typer.Option("--fresh", help="start from an empty SQLite database and empty folders"),
+    ] = False,
+    one_case: Annotated[
+        bool, typer.Option("--one-case", help="only walk one case through its lifecycle")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
+    """Simulate a fiscal year of the Center's work day by day, then print its report."""
+    if one_case:
+        _demo_one_case(as_json)
+        return
+    from shukko.demo.run import run_demo
+
+    try:
+        outcome = run_demo(
+            settings=_settings(),
+            fiscal_year=fy,
+            seed=seed,
+            days=days,
+            fresh=fresh,
+            console=None if as_json else console,
+        )
+    except ShukkoError as exc:
+        errors.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(EXIT_REFUSED) from None
+    if as_json:
+        _print_json(outcome)
+        return
+    from shukko.cli_operations import render_report
+
+    render_report(outcome["report"])
+    totals = outcome["totals"]
+    console.print(
+        f"{totals['days']} day(s) simulated in {outcome['seconds']} s: {totals['files']} intake "
+        f"file(s), {totals['rows_read']} rows ({totals['rejected']} rejected), "
+        f"{totals['proposals']} proposals, {totals['notices']} notices, "
+        f"{totals['started']} secondments started, {totals['closed']} returned."
+    )
+    console.print(f"report files: {outcome['report_folder']}")
+    console.print(f"database: {outcome['database']}")
+    console.print(
+        "the last night ran as the Prefect flow `nightly`; to see it in the UI: "
+        f"PREFECT_HOME={outcome['prefect_home']} .venv/bin/prefect server start"
+    )
+
+
+def _demo_one_case(as_json: bool) -> None:
     """Walk one secondment case through its whole lifecycle on the configured database."""
     from models.db import engine_for
     from shukko.database import upgrade

@@ -16,7 +16,13 @@ from sqlmodel import Session
 from models import Case, CaseKind
 from shukko.cases import EventRequest, blocking_guards, fire_many
 from shukko.facts import load_facts
-from shukko.followups import flag_overdue, list_follow_ups, refresh
+from shukko.followups import (
+    cases_to_refresh,
+    flag_overdue,
+    list_follow_ups,
+    move_watermark,
+    refresh,
+)
 from states import guard_message
 
 SYSTEM_ACTOR = "system"
@@ -94,12 +100,9 @@ def run_follow_up(session: Session, *, as_of: date, settings) -> dict:
     limit = settings.max_period_months
     started = start_due(session, as_of, limit)
     closed = close_ended(session, as_of, limit)
-    active = list(
-        session.scalars(
-            select(Case.id).where(Case.kind == CaseKind.secondment, Case.state == "active")
-        )
-    )
-    counts = refresh(session, active + closed, as_of=as_of, settings=settings)
+    changed, newest = cases_to_refresh(session)
+    counts = refresh(session, changed, as_of=as_of, settings=settings)
+    move_watermark(session, newest)
     newly_overdue = flag_overdue(session, as_of)
     overdue = list_follow_ups(session=session, as_of=as_of, overdue=True)
     return {

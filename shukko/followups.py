@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlmodel import Session
 
-from models import Case, CaseEvent, CaseKind, FollowUp
+from models import Case, CaseEvent, CaseKind, FollowUp, Watermark
 from models.db import insert_missing
 from shukko.clock import add_months
 
@@ -168,6 +168,43 @@ def _settle(session: Session, case_ids: list[int], rows_by_case: dict[int, list[
             target.update(status="done", done_on=on, done_seq=seq)
             done.append(target)
     return done
+
+
+WATERMARK = "follow-up"
+
+
+def cases_to_refresh(session: Session) -> tuple[list[int], int]:
+    """Cases whose follow-ups may have changed since the last nightly refresh (an event that
+    moves the plan came after the watermark), plus active cases without an end date (their
+    plan rolls forward); and the newest event id, to move the watermark to."""
+    mark = session.get(Watermark, WATERMARK)
+    since = mark.last_event_id if mark else 0
+    newest = session.scalar(select(func.max(CaseEvent.id))) or 0
+    changed = set(
+        session.scalars(
+            select(CaseEvent.case_id)
+            .where(CaseEvent.id > since, CaseEvent.event.in_(SCHEDULE_EVENTS))
+            .distinct()
+        )
+    )
+    open_ended = session.scalars(
+        select(Case.id).where(
+            Case.kind == CaseKind.secondment, Case.state == "active", Case.end_date.is_(None)
+        )
+    )
+    return sorted(changed | set(open_ended)), newest
+
+
+def move_watermark(session: Session, newest: int) -> None:
+    """Forward only: an overlapping run that read further is not set back."""
+    insert_missing(
+        session, Watermark.__table__, [{"name": WATERMARK, "last_event_id": 0}], key="name"
+    )
+    session.execute(
+        update(Watermark)
+        .where(Watermark.name == WATERMARK, Watermark.last_event_id < newest)
+        .values(last_event_id=newest)
+    )
 
 
 def flag_overdue(session: Session, as_of: date) -> int:

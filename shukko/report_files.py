@@ -149,6 +149,15 @@ def monthly_chart(report: dict, path: Path) -> Path:
         color="#d9534f",
         label="成立数",
     )
+    brochure = [m.get("brochure_established") for m in months]
+    if any(value is not None for value in brochure):
+        axes.plot(
+            list(positions),
+            brochure,
+            linestyle="--",
+            color="#777777",
+            label="成立数（パンフレット）",
+        )
     axes.set_xticks(list(positions), labels)
     axes.set_ylabel("人数")
     axes.set_title(f"在籍型出向 月別実績（{report['fiscal_year']}年度）")

@@ -78,6 +78,7 @@ TRANSFER_SHARE = 0.08  # transfer offers on top of the secondment figures
 class DayFiles:
     day: date
     rows: dict[str, list[dict]] = field(default_factory=lambda: {"sending": [], "receiving": []})
+    bad: dict[str, list[dict]] = field(default_factory=lambda: {"sending": [], "receiving": []})
 
 
 def month_targets(fiscal_year: int) -> dict[int, dict[str, int]]:
@@ -219,7 +220,7 @@ def plan_year(fiscal_year: int, seed: int) -> dict[date, DayFiles]:
                 else:
                     entry.rows[side].append(maker.row(side, day, rng.randint(1, 2), "移籍"))
                 if rng.random() < BAD_ROW_SHARE:
-                    entry.rows[side].append(maker.bad_row(side, day))
+                    entry.bad[side].append(maker.bad_row(side, day))
     for entry in days.values():
         for rows in entry.rows.values():
             rows.sort(key=lambda r: r["offer_id"])
@@ -229,7 +230,8 @@ def plan_year(fiscal_year: int, seed: int) -> dict[date, DayFiles]:
 def write_day_files(entry: DayFiles, inbox: Path, rng: random.Random) -> list[Path]:
     """The day's rows as files: one per kind, Japanese headers, CP932 or UTF-8, some XLSX."""
     paths = []
-    for side, rows in entry.rows.items():
+    for side, good in entry.rows.items():
+        rows = sorted(good + entry.bad[side], key=lambda r: r["offer_id"])
         if not rows:
             continue
         label = "送出情報" if side == "sending" else "受入情報"

@@ -1,0 +1,119 @@
+"""`shukko demo`: prepare the database and folders, simulate the year with a progress bar,
+run the last night as the Prefect nightly flow, and return the report."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+
+from config import Settings
+from models import ReceivingOffer, SendingOffer
+from models.db import engine_for
+from shukko.database import upgrade
+from shukko.errors import InvalidInput
+from shukko.report import build_report
+
+DEMO_FOLDERS = ("inbox", "archive", "failed", "outbox", "reports")
+
+
+def _start_fresh(settings: Settings) -> None:
+    """Remove the SQLite database and the demo's folders (never a PostgreSQL database)."""
+    url = make_url(settings.database_url)
+    if url.get_backend_name() != "sqlite":
+        raise InvalidInput(
+            "--fresh removes a SQLite database only; for PostgreSQL, point "
+            "SHUKKO_DATABASE_URL at an empty database instead"
+        )
+    engine_for.cache_clear()
+    for suffix in ("", "-wal", "-shm"):
+        if url.database:
+            (settings.home / f"{url.database}{suffix}").unlink(missing_ok=True)
+    for name in DEMO_FOLDERS:
+        shutil.rmtree(settings.home / name, ignore_errors=True)
+
+
+def run_demo(
+    *, settings: Settings, fiscal_year: int, seed: int, days: int | None, fresh: bool, console
+) -> dict:
+    """The demo year on the configured database; refuses one that already holds offers."""
+    if fresh:
+        _start_fresh(settings)
+    engine = engine_for(settings.database_url)
+    upgrade(engine)
+    with engine.connect() as connection:
+        offers = sum(
+            connection.scalar(select(func.count()).select_from(table)) or 0
+            for table in (SendingOffer, ReceivingOffer)
+        )
+    if offers:
+        raise InvalidInput(
+            f"the database already holds {offers} offers; the demo needs an empty one: "
+            "run `shukko demo --fresh` (SQLite) or set SHUKKO_DATABASE_URL to an empty database"
+        )
+    from shukko.demo.year import run_demo_year
+
+    started = time.perf_counter()
+    progress, task = _progress(console, days or 365, fiscal_year)
+
+    def on_day(day: date, totals: dict) -> None:
+        if progress is not None:
+            progress.update(task, advance=1, description=f"{fiscal_year}年度 {day.isoformat()}")
+
+    def last_night(day: date) -> dict:
+        from flows.deployments import run_flow
+        from flows.parameters import NightlyParameters
+
+        if progress is not None:
+            progress.update(task, description=f"{day.isoformat()}: Prefect nightly flow")
+        return run_flow("nightly", NightlyParameters(as_of=day))
+
+    try:
+        totals = run_demo_year(
+            engine=engine,
+            settings=settings,
+            fiscal_year=fiscal_year,
+            seed=seed,
+            days=days,
+            on_day=on_day,
+            last_night=last_night,
+        )
+    finally:
+        if progress is not None:
+            progress.stop()
+    with engine.connect() as connection:
+        from sqlmodel import Session
+
+        with Session(bind=connection) as session:
+            report = build_report(session, fiscal_year)
+    return {
+        "fiscal_year": fiscal_year,
+        "seed": seed,
+        "seconds": round(time.perf_counter() - started, 1),
+        "totals": totals,
+        "report": report,
+        "report_folder": str(settings.home / "reports" / f"FY{fiscal_year}"),
+        "database": engine.url.render_as_string(hide_password=True),
+        "prefect_home": str(settings.prefect_home),
+    }
+
+
+def _progress(console, total: int, fiscal_year: int):
+    if console is None:
+        return None, None
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    progress = Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
+    task = progress.add_task(f"{fiscal_year}年度", total=total)
+    progress.start()
+    return progress, task

@@ -1,0 +1,80 @@
+"""The demo year for a short span: deterministic for a seed, and its offers reproduce the
+brochure's monthly 受入情報 and 送出情報 exactly."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from config import Settings
+from models import Case, CaseEvent, FollowUp, Notice
+from models.db import make_engine
+from models.reference import BROCHURE_MONTHS
+from shukko.database import upgrade
+from shukko.demo.offer_files import month_targets, plan_year, split_persons
+from shukko.demo.year import run_demo_year
+from shukko.report import build_report
+
+APRIL_AND_MAY = 61
+
+
+def simulate(engine, home, days=APRIL_AND_MAY, seed=7) -> dict:
+    settings = Settings(home=home, database_url=engine.url.render_as_string(False))
+    return run_demo_year(engine=engine, settings=settings, fiscal_year=2021, seed=seed, days=days)
+
+
+def fingerprint(engine) -> tuple:
+    with Session(engine) as session:
+        return (
+            tuple(session.execute(select(Case.id, Case.state, Case.headcount).order_by(Case.id))),
+            session.scalar(select(func.count()).select_from(CaseEvent)),
+            tuple(session.scalars(select(Notice.key).order_by(Notice.key))),
+            tuple(session.scalars(select(FollowUp.key).order_by(FollowUp.key))),
+        )
+
+
+def test_the_demo_offers_reproduce_the_brochures_months(engine, tmp_path):
+    upgrade(engine)
+    totals = simulate(engine, tmp_path / "home")
+    assert totals["days"] == APRIL_AND_MAY and totals["rejected"] > 0  # bad rows, as real files
+    with Session(engine) as session:
+        report = build_report(session, 2021)
+    for month in report["monthly"][:2]:
+        number = int(month["month"][-2:])
+        assert month["receiving_info"] == BROCHURE_MONTHS[(2021, number)].receiving_info
+        assert month["sending_info"] == BROCHURE_MONTHS[(2021, number)].sending_info
+    assert report["totals"]["established"] > 0 and report["cases_by_state"]
+    assert (tmp_path / "home" / "outbox" / "notices").is_dir()
+    inbox = tmp_path / "home" / "inbox"
+    assert not any(inbox.iterdir())  # every file was taken in
+    archived = sorted(p.suffix for p in (tmp_path / "home" / "archive").iterdir())
+    assert ".csv" in archived
+
+
+def test_the_same_seed_gives_the_same_year(tmp_path):
+    engines = []
+    for name in ("one", "two"):
+        engine = make_engine(f"sqlite:///{tmp_path / name}.db")
+        upgrade(engine)
+        simulate(engine, tmp_path / name, days=45)
+        engines.append(engine)
+    assert fingerprint(engines[0]) == fingerprint(engines[1])
+    assert fingerprint(engines[0])[1] > 100
+
+
+def test_offer_persons_add_up_exactly_and_a_year_without_brochure_rows_still_works():
+    import random
+
+    rng = random.Random(3)
+    assert sum(split_persons(2320, "receiving", rng)) == 2320
+    plan = plan_year(2022, seed=1)
+    persons = sum(
+        int(row["headcount"])
+        for day in plan.values()
+        for row in day.rows["sending"]
+        if row["kind"] == "出向" and row["headcount"] != "0" and day.day.month == 4
+    )
+    assert persons == BROCHURE_MONTHS[(2022, 4)].sending_info
+    # FY2022's brochure stops in January: February and March take the year's monthly mean.
+    targets = month_targets(2022)
+    assert targets[2] == targets[3] and targets[2]["sending"] > 0
