@@ -6,29 +6,12 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from config import get_settings
-from flows.follow_up import follow_up_flow
-from flows.intake import intake_flow
-from flows.matching import matching_flow
-from flows.nightly import nightly_flow
-from flows.notices import subsidy_notice_flow
-from flows.parameters import (
-    FollowUpParameters,
-    IntakeParameters,
-    MatchingParameters,
-    NightlyParameters,
-    NoticeParameters,
-    ReportParameters,
-)
-from flows.report import report_flow
+from flows.nightly import STAGES, nightly_flow
+from flows.parameters import NightlyParameters
 
-FLOWS = {
-    "intake": (intake_flow, IntakeParameters),
-    "matching": (matching_flow, MatchingParameters),
-    "subsidy-notice": (subsidy_notice_flow, NoticeParameters),
-    "follow-up": (follow_up_flow, FollowUpParameters),
-    "report": (report_flow, ReportParameters),
-    "nightly": (nightly_flow, NightlyParameters),
-}
+# Every stage of the night can also run alone; the night itself last.
+FLOWS = {name: (flow, parameters) for name, flow, parameters in STAGES}
+FLOWS["nightly"] = (nightly_flow, NightlyParameters)
 DEPLOYMENT_NAME = "shukko"
 NIGHTLY_CRON = "0 2 * * *"
 

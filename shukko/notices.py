@@ -16,10 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from models import Case, CaseKind, Company, ContractTerms, Notice, ReceivingOffer, SendingOffer
+from models import Case, CaseKind, Company, ContractTerms, Notice, SendingOffer
 from models.db import insert_new
 from models.reference import industry_division
 from shukko import documents as doc
+from shukko.offers import join_offers_and_companies
 from shukko.sme import is_sme
 from shukko.subsidy import Programme, estimate, filing_window, load_programmes
 
@@ -83,23 +84,22 @@ def cases_heading_to_start(
     sender, receiver = aliased(Company), aliased(Company)
     width = len(COMPANY_COLUMNS)
     query = (
-        select(
-            Case.id,
-            Case.headcount,
-            Case.start_date,
-            Case.end_date,
-            ContractTerms.end_date,
-            ContractTerms.monthly_wage_yen,
-            ContractTerms.sending_share_pct,
-            SendingOffer.dismissals,
-            *(getattr(sender, column) for column in COMPANY_COLUMNS),
-            *(getattr(receiver, column) for column in COMPANY_COLUMNS),
+        join_offers_and_companies(
+            select(
+                Case.id,
+                Case.headcount,
+                Case.start_date,
+                Case.end_date,
+                ContractTerms.end_date,
+                ContractTerms.monthly_wage_yen,
+                ContractTerms.sending_share_pct,
+                SendingOffer.dismissals,
+                *(getattr(sender, column) for column in COMPANY_COLUMNS),
+                *(getattr(receiver, column) for column in COMPANY_COLUMNS),
+            ).join(ContractTerms, ContractTerms.case_id == Case.id),
+            sender,
+            receiver,
         )
-        .join(ContractTerms, ContractTerms.case_id == Case.id)
-        .join(SendingOffer, SendingOffer.id == Case.sending_offer_id)
-        .join(ReceivingOffer, ReceivingOffer.id == Case.receiving_offer_id)
-        .join(sender, sender.id == SendingOffer.company_id)
-        .join(receiver, receiver.id == ReceivingOffer.company_id)
         .where(
             Case.kind == CaseKind.secondment,
             Case.state.in_(HEADING_TO_START),

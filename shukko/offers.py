@@ -126,3 +126,16 @@ def list_offers(
                 }
             )
     return rows
+
+
+def join_offers_and_companies(query, sender, receiver):
+    """Join a query that reads cases to both offers and to both companies (`sender` and
+    `receiver` are aliases of Company)."""
+    from models import Case
+
+    return (
+        query.join(SendingOffer, SendingOffer.id == Case.sending_offer_id)
+        .join(ReceivingOffer, ReceivingOffer.id == Case.receiving_offer_id)
+        .join(sender, sender.id == SendingOffer.company_id)
+        .join(receiver, receiver.id == ReceivingOffer.company_id)
+    )

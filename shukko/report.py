@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from models import Case, CaseEvent, Company, Partner, ReceivingOffer, SendingOffer
 from models.reference import BROCHURE_MONTHS, INDUSTRY_DIVISIONS, industry_division
+from shukko.offers import join_offers_and_companies
 from states import state_labels
 
 SECONDMENT_OFFER_KINDS = ("secondment", "either")
@@ -108,7 +109,7 @@ def build_report(session: Session, fiscal_year: int) -> dict:
 def _established(session: Session, first: date, last: date) -> list[dict]:
     """Cases that reached a contract in the period: persons, date, both industries, partners."""
     sender, receiver = aliased(Company), aliased(Company)
-    query = (
+    query = join_offers_and_companies(
         select(
             Case.kind,
             Case.headcount,
@@ -118,16 +119,12 @@ def _established(session: Session, first: date, last: date) -> list[dict]:
             receiver.industry_code,
             SendingOffer.partner_id,
             ReceivingOffer.partner_id,
-        )
-        .join(Case, Case.id == CaseEvent.case_id)
-        .join(SendingOffer, SendingOffer.id == Case.sending_offer_id)
-        .join(ReceivingOffer, ReceivingOffer.id == Case.receiving_offer_id)
-        .join(sender, sender.id == SendingOffer.company_id)
-        .join(receiver, receiver.id == ReceivingOffer.company_id)
-        .where(
-            CaseEvent.event.in_(tuple(CONTRACT_EVENTS.values())),
-            CaseEvent.occurred_on.between(first, last),
-        )
+        ).join(Case, Case.id == CaseEvent.case_id),
+        sender,
+        receiver,
+    ).where(
+        CaseEvent.event.in_(tuple(CONTRACT_EVENTS.values())),
+        CaseEvent.occurred_on.between(first, last),
     )
     rows = []
     for kind, persons, event, on, s_industry, r_industry, s_partner, r_partner in session.execute(

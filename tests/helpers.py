@@ -163,3 +163,22 @@ def contracted_case(
         send(session, case, "sign_contract", doc_ref="契約-1")
     session.refresh(case)
     return case
+
+
+def at_once(work, times: int = 2) -> list:
+    """Run `work()` in several threads released together (overlapping runs); its results."""
+    import threading
+
+    barrier = threading.Barrier(times)
+    results: list = []
+
+    def run() -> None:
+        barrier.wait()
+        results.append(work())
+
+    threads = [threading.Thread(target=run) for _ in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import date
 
 from sqlalchemy import func, select
@@ -13,7 +12,7 @@ from models import Case, CaseEvent, FollowUp
 from shukko.database import run_in_transaction
 from shukko.follow_up_run import run_follow_up
 from shukko.followups import list_follow_ups, planned
-from tests.helpers import contracted_case, send
+from tests.helpers import at_once, contracted_case, send
 
 SETTINGS = Settings()
 
@@ -120,19 +119,11 @@ def test_a_case_whose_end_has_passed_returns_to_origin(session):
 def test_overlapping_runs_start_each_case_once_and_schedule_each_follow_up_once(engine, session):
     cases = [contracted_case(session, start="2024-07-01", end="2025-06-30") for _ in range(5)]
     session.close()
-    barrier = threading.Barrier(2)
-
-    def run() -> None:
-        barrier.wait()
-        run_in_transaction(
+    at_once(
+        lambda: run_in_transaction(
             engine, lambda s: run_follow_up(s, as_of=date(2024, 7, 1), settings=SETTINGS)
         )
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    )
     with Session(engine) as check:
         starts = check.scalar(
             select(func.count()).select_from(CaseEvent).where(CaseEvent.event == "start")

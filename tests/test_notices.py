@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
@@ -11,7 +10,7 @@ from sqlmodel import Session
 from models import Notice
 from shukko.database import run_in_transaction
 from shukko.notices import list_notices, write_due_notices
-from tests.helpers import contracted_case
+from tests.helpers import at_once, contracted_case
 
 REMINDERS = [14, 3]
 
@@ -99,24 +98,16 @@ def test_overlapping_runs_write_each_notice_once(engine, session, tmp_path):
     contracted_case(session, start="2023-07-03", end="2024-07-02")
     contracted_case(session, start="2023-07-10", end="2024-07-09")
     session.close()
-    barrier = threading.Barrier(2)
-    results: list[list[dict]] = []
 
-    def night() -> None:
-        barrier.wait()
-
-        def work(s: Session) -> list[dict]:
-            return write_due_notices(
+    def night() -> list[dict]:
+        return run_in_transaction(
+            engine,
+            lambda s: write_due_notices(
                 session=s, outbox=tmp_path, as_of=date(2023, 6, 1), reminder_days=REMINDERS
-            )
+            ),
+        )
 
-        results.append(run_in_transaction(engine, work))
-
-    threads = [threading.Thread(target=night) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = at_once(night)
     with Session(engine) as check:
         assert check.scalar(select(func.count()).select_from(Notice)) == 4
     assert sum(len(r) for r in results) == 4  # each reported by exactly one of the runs
