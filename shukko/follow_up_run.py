@@ -16,6 +16,7 @@ from sqlmodel import Session
 from models import Case, CaseKind
 from shukko.cases import EventRequest, blocking_guards, fire_many
 from shukko.facts import load_facts
+from shukko.faults import crash_point
 from shukko.followups import (
     cases_to_refresh,
     flag_overdue,
@@ -99,6 +100,7 @@ def run_follow_up(session: Session, *, as_of: date, settings) -> dict:
     """One night's follow-up work; idempotent on the same day."""
     limit = settings.max_period_months
     started = start_due(session, as_of, limit)
+    crash_point("follow-up")  # cases started, not committed
     closed = close_ended(session, as_of, limit)
     changed, newest = cases_to_refresh(session)
     counts = refresh(session, changed, as_of=as_of, settings=settings)

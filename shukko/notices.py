@@ -20,6 +20,7 @@ from models import Case, CaseKind, Company, ContractTerms, Notice, SendingOffer
 from models.db import insert_new
 from models.reference import industry_division
 from shukko import documents as doc
+from shukko.faults import crash_point
 from shukko.offers import join_offers_and_companies
 from shukko.sme import is_sme
 from shukko.subsidy import Programme, estimate, filing_window, load_programmes
@@ -369,6 +370,7 @@ def write_due_notices(
         doc.write_atomically(
             markdown_path.with_suffix(".html"), doc.to_html(blocks, blocks[0].text)
         )
+        crash_point("notices")  # a notice's files written, its row not committed
         out.append(
             {
                 "case_id": draft.case.case_id,

@@ -17,6 +17,12 @@ ACTOR = "tester"
 _numbers = count(1)
 
 
+def restart_numbering() -> None:
+    """Number companies and offers from 1 again (to build the same data twice)."""
+    global _numbers
+    _numbers = count(1)
+
+
 def make_case(
     session: Session,
     *,

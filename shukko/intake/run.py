@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from shukko.faults import crash_point
 from shukko.intake.store import FileReport, import_file
 
 
@@ -49,6 +50,7 @@ def run_inbox(*, engine: Engine, inbox: Path, archive: Path, failed: Path) -> li
     """Import every file in the inbox; move imported and already-seen files to the archive
     and unreadable ones to failed/ with a .reason.txt beside them."""
     reports = import_paths(engine=engine, paths=[inbox])
+    crash_point("intake-committed")  # every file committed, none moved yet
     for report in reports:
         source = inbox / report.name
         if not source.exists():

@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from models import Case, Company, ReceivingOffer, SendingOffer
 from shukko.cases import open_cases_bulk
+from shukko.faults import crash_point
 from shukko.matching.candidates import OfferRecord, breakdown, generate
 from shukko.matching.propose import Proposal, propose
 from shukko.matching.rules import MatchingRules
@@ -105,7 +106,9 @@ def run_matching(
         sending, receiving, rules=rules, as_of=as_of, block_overrides=block_overrides,
         excluded=paired_before(session), office=office,
     )  # fmt: skip
-    return write_proposals(session=session, proposals=proposals, as_of=as_of), figures
+    written = write_proposals(session=session, proposals=proposals, as_of=as_of)
+    crash_point("matching")  # proposals written, not committed
+    return written, figures
 
 
 def write_proposals(*, session: Session, proposals: list[Proposal], as_of: date) -> list[dict]:
