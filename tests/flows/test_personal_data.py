@@ -1,0 +1,74 @@
+"""Personal data: a nightly run over cases whose workers carry sentinel names and birth dates
+leaves them in none of the logs, Prefect artifacts, flow-run parameters, notices or exported
+reports."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import date
+
+from sqlalchemy import update
+from sqlmodel import Session
+
+from models import Worker
+from tests.helpers import contracted_case
+
+NAME = "機密 太郎ZQX"
+BIRTH = date(1901, 2, 3)
+SENTINELS = (NAME, "機密", "ZQX", "1901-02-03", "1901/2/3", "19010203")
+
+
+def leaks(text: str) -> list[str]:
+    return [s for s in SENTINELS if s in text]
+
+
+def test_nightly_keeps_workers_personal_data_out_of_every_output(
+    shukko_env, engine, caplog, capsys
+):
+    from prefect.client.orchestration import get_client
+
+    from flows.nightly import nightly_flow
+    from flows.parameters import NightlyParameters
+
+    with Session(engine) as session:
+        contracted_case(session, start="2023-06-01", end="2024-05-31")  # starts tonight
+        contracted_case(session, start="2023-07-03", end="2024-07-02")  # notices
+        contracted_case(session, start="2023-06-01", end="2024-05-31", skip="rules_updated")
+        session.execute(update(Worker).values(name=NAME, birth_date=BIRTH))
+        session.commit()
+
+    with caplog.at_level(logging.DEBUG):
+        nightly_flow(NightlyParameters(as_of=date(2023, 6, 1)))
+    captured = capsys.readouterr()
+    assert leaks(caplog.text + captured.out + captured.err) == []
+
+    async def prefect_records() -> str:
+        async with get_client() as client:
+            logs = await client.read_logs()
+            artifacts = await client.read_artifacts()
+            runs = await client.read_flow_runs()
+            return "\n".join(
+                [log.message for log in logs]
+                + [str(a.data) + str(a.description) for a in artifacts]
+                + [str(run.parameters) + str(run.name) for run in runs]
+            )
+
+    records = asyncio.run(prefect_records())
+    assert "follow-up" in records  # the run's logs and artifacts were read
+    assert leaks(records) == []
+    written = [
+        p
+        for p in shukko_env.rglob("*")
+        if p.is_file() and p.suffix in (".md", ".html", ".csv", ".txt", ".json")
+    ]
+    assert any(p.suffix == ".html" for p in written)  # notices were written
+    for path in written:
+        assert leaks(path.read_text(encoding="utf-8-sig")) == [], path
+    from openpyxl import load_workbook
+
+    for path in shukko_env.rglob("*.xlsx"):
+        cells = " ".join(
+            str(c.value) for sheet in load_workbook(path) for row in sheet.iter_rows() for c in row
+        )
+        assert leaks(cells) == [], path
