@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +16,16 @@ SAMPLE_BYTES = 1 << 16
 MAX_LINES_PER_CELL = 20  # a quoted cell longer than this is taken for a stray quote
 ZIP_MAGIC = b"PK\x03\x04"
 
+MAX_LINE_CHARS = 100_000  # a longer line is rejected unread, so memory stays bounded
 Row = tuple[int, list[object]]  # (row number as a spreadsheet shows it, 1 = header; cells)
+
+csv.field_size_limit(MAX_LINE_CHARS * (MAX_LINES_PER_CELL + 1))
+
+
+class OversizedRow(list):
+    """Stands for the cells of a line too long to read; validation rejects it."""
+
+    reason = f"the row is longer than {MAX_LINE_CHARS:,} characters and was not read"
 
 
 def sniff_encoding(sample: bytes) -> str:
@@ -51,13 +61,28 @@ def _csv_rows(path: Path, encoding: str) -> Iterator[Row]:
     try:
         with path.open(encoding=encoding, newline="") as handle:
             # Rows are numbered as a spreadsheet shows them: a cell spanning lines is one row.
-            for number, (_line, cells) in enumerate(_records(handle), start=1):
-                if any(str(cell).strip() for cell in cells):
+            for number, (_line, cells) in enumerate(_records(_bounded_lines(handle)), start=1):
+                if isinstance(cells, OversizedRow) or any(str(cell).strip() for cell in cells):
                     yield number, cells
     except UnicodeDecodeError as exc:
         raise UnreadableFile(
             f"the file changes encoding midway ({encoding} expected, byte {exc.start} is not)"
         ) from None
+
+
+def _bounded_lines(handle) -> Iterator[str | OversizedRow]:
+    """The file's lines, each at most MAX_LINE_CHARS; a longer one is skipped to its end
+    and stands as an OversizedRow."""
+    while True:
+        line = handle.readline(MAX_LINE_CHARS)
+        if not line:
+            return
+        if len(line) == MAX_LINE_CHARS and not line.endswith(("\n", "\r")):
+            while (rest := handle.readline(MAX_LINE_CHARS)) and not rest.endswith(("\n", "\r")):
+                pass
+            yield OversizedRow()
+            continue
+        yield line
 
 
 def _records(lines) -> Iterator[Row]:
@@ -70,6 +95,9 @@ def _records(lines) -> Iterator[Row]:
             item = next(numbered, None)
             if item is None:
                 return
+            if isinstance(item[1], OversizedRow):
+                yield item
+                continue
             pending.append(item)
         start = pending[0][0]
         text = "".join(line for _n, line in pending)
@@ -80,9 +108,11 @@ def _records(lines) -> Iterator[Row]:
             continue
         if len(pending) <= MAX_LINES_PER_CELL:
             item = next(numbered, None)
-            if item is not None:
+            if item is not None and not isinstance(item[1], OversizedRow):
                 pending.append(item)
                 continue
+            if item is not None:  # keep it for after the pending lines are resolved
+                numbered = itertools.chain([item], numbered)
         # An unbalanced quote: read the first line with its quotes as plain characters.
         first_number, first_line = pending.popleft()
         cells = next(csv.reader(io.StringIO(first_line), quoting=csv.QUOTE_NONE), [])

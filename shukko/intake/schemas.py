@@ -26,6 +26,8 @@ from models.reference import (
 )
 from shukko.clock import add_months
 
+MAX_CELL_CHARS = 2_000
+
 _OCCUPATION_BY_NAME = {name: code for code, name in OCCUPATIONS.items()}
 _TRUE = {"yes", "true", "1", "有", "あり", "y", "○"}
 _FALSE = {"no", "false", "0", "無", "なし", "n", "×"}
@@ -248,7 +250,8 @@ TextList = Annotated[list[str], BeforeValidator(_list_cell)]
 class OfferRow(BaseModel):
     """The columns both kinds of offer share."""
 
-    model_config = ConfigDict(extra="forbid")
+    # A cell longer than a page of text is a mistake (or an attack), not an offer.
+    model_config = ConfigDict(extra="forbid", str_max_length=MAX_CELL_CHARS)
 
     offer_id: Text
     office: Annotated[str, BeforeValidator(_prefecture)]

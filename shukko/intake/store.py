@@ -16,7 +16,7 @@ from sqlmodel import Session
 from models import Company, IntakeFile, IntakeReject, Partner
 from models.common import utcnow
 from shukko.intake.columns import Layout, UnreadableFile, read_layout
-from shukko.intake.readers import read_rows
+from shukko.intake.readers import OversizedRow, read_rows
 from shukko.intake.schemas import ROW_MODELS, OfferRow, cross_field_column
 from shukko.offers import OFFER_TABLES
 from shukko.sme import is_sme
@@ -148,6 +148,8 @@ class _Writer:
             self._store(good)
 
     def _validate(self, number: int, cells: list) -> tuple[OfferRow | None, list[dict], dict]:
+        if isinstance(cells, OversizedRow):
+            return None, [self._problem(number, "(row)", None, OversizedRow.reason)], {}
         values = {
             name: cells[index] if index < len(cells) else None
             for index, name in self.layout.fields.items()
@@ -173,17 +175,17 @@ class _Writer:
                 ):
                     message = "a value is required"
                 raw = values.get(field_name)
-                problems.setdefault(
-                    column,
-                    {
-                        "file_id": self.file_id,
-                        "row_number": number,
-                        "column": column,
-                        "value": None if raw is None else str(raw)[:200],
-                        "reason": message,
-                    },
-                )
+                problems.setdefault(column, self._problem(number, column, raw, message))
             return None, list(problems.values()), extra
+
+    def _problem(self, number: int, column: str, raw, reason: str) -> dict:
+        return {
+            "file_id": self.file_id,
+            "row_number": number,
+            "column": column,
+            "value": None if raw is None else str(raw)[:200],
+            "reason": reason,
+        }
 
     def _store(self, good: list[tuple[int, OfferRow, dict]]) -> None:
         company_ids = self._company_ids([row for _n, row, _e in good])
