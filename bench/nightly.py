@@ -42,7 +42,7 @@ from shukko.database import (  # noqa: E402
     run_in_transaction,
     upgrade,
 )
-from shukko.demo.offer_files import plan_year, write_day_files  # noqa: E402
+from shukko.demo.offer_files import DayFiles, OfferMaker, write_day_files  # noqa: E402
 from shukko.follow_up_run import run_follow_up  # noqa: E402
 from shukko.intake.run import run_inbox  # noqa: E402
 from shukko.matching.rules import load_rules  # noqa: E402
@@ -200,10 +200,11 @@ def build(url: str, scale: float, home: Path) -> dict:
         engine, [EventRequest(c, "start", ACTOR, on=starts[c][0]) for c in want({"active"})], AS_OF
     )
     engine.dispose()
-    # A day's offer files from the offices (two files, Japanese headers).
-    plan = plan_year(fiscal_year_of(AS_OF), seed=3)
-    day_files = next(d for d in plan.values() if d.day.month == AS_OF.month)
-    write_day_files(day_files, Settings(home=home, database_url=url).folder("inbox"), rng)
+    # A national day's offer files (a year's 140,000 + 20,000 rows over ~245 business days).
+    maker, today_files = OfferMaker(rng), DayFiles(AS_OF)
+    for side, rows in (("receiving", int(570 * scale) + 1), ("sending", int(80 * scale) + 1)):
+        today_files.rows[side] = [maker.row(side, AS_OF, rng.randint(1, 4)) for _ in range(rows)]
+    write_day_files(today_files, Settings(home=home, database_url=url).folder("inbox"), rng)
     return {"cases": total, "seconds": round(time.perf_counter() - started, 1)}
 
 

@@ -5,6 +5,12 @@ Importing this package first points Prefect at the project-local home (SHUKKO_HO
 unless PREFECT_HOME is set.
 """
 
+import os
+
 from config.settings import use_project_prefect_home
 
 use_project_prefect_home()
+# No telemetry from a public agency's system (and Prefect's telemetry write into its own
+# SQLite database is what logs "database is locked" when a temporary server starts).
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
