@@ -14,7 +14,7 @@ from datetime import date
 from functools import cache
 from types import SimpleNamespace
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
@@ -469,35 +469,59 @@ def assign_worker(
     qualifications: list[str] | None = None,
 ) -> Worker:
     """出向対象労働者: record the worker selected for a case (personal data in its own table)."""
+    person = {
+        "name": name,
+        "birth_date": birth_date,
+        "gender": gender,
+        "qualifications": qualifications or [],
+    }
+    return assign_workers(
+        session=session, case_id=case_id, people=[person], actor=actor, today=today
+    )[0]
+
+
+def assign_workers(
+    *, session: Session, case_id: int, people: list[dict], actor: str, today: date
+) -> list[Worker]:
+    """Several workers for one case at once (name, birth_date, optional gender and
+    qualifications each), each logged as an assign_worker event; one flush."""
     case = get_case(session=session, case_id=case_id)
     if case.state in final_states(case.kind) or case.state in ("contracted", "active"):
         raise EventNotAllowed(
             f"case {case_id} is {case.state}: workers are assigned before the contract"
         )
-    if not name.strip():
-        raise InvalidInput("--name: the worker's name is empty")
-    if birth_date >= today:
-        raise InvalidInput(f"--birth-date: {birth_date} is not in the past")
-    assigned = session.scalars(select(CaseWorker).where(CaseWorker.case_id == case_id)).all()
-    if len(assigned) >= case.headcount:
+    for person in people:
+        if not person["name"].strip():
+            raise InvalidInput("--name: the worker's name is empty")
+        if person["birth_date"] >= today:
+            raise InvalidInput(f"--birth-date: {person['birth_date']} is not in the past")
+    assigned = session.scalar(
+        select(func.count()).select_from(CaseWorker).where(CaseWorker.case_id == case_id)
+    )
+    if assigned + len(people) > case.headcount:
         raise InvalidInput(
             f"case {case_id} is for {case.headcount} person(s) and "
-            f"{len(assigned)} worker(s) are already assigned"
+            f"{assigned} worker(s) are already assigned"
         )
-    worker = Worker(
-        name=name.strip(),
-        birth_date=birth_date,
-        gender=gender,
-        qualifications=qualifications or [],
-    )
-    session.add(worker)
+    workers = [
+        Worker(
+            name=p["name"].strip(),
+            birth_date=p["birth_date"],
+            gender=p.get("gender"),
+            qualifications=p.get("qualifications") or [],
+        )
+        for p in people
+    ]
+    session.add_all(workers)
     session.flush()
-    session.add(CaseWorker(case_id=case_id, worker_id=worker.id))
-    request = EventRequest(
-        case_id=case_id, event=ASSIGN_WORKER_EVENT, actor=actor, worker_id=worker.id
-    )
-    _append(session, case, request, case.state, today)
-    return worker
+    for worker in workers:
+        session.add(CaseWorker(case_id=case_id, worker_id=worker.id))
+        request = EventRequest(
+            case_id=case_id, event=ASSIGN_WORKER_EVENT, actor=actor, worker_id=worker.id
+        )
+        session.add(CaseEvent(**_next_log_row(case, request, case.state, today)))
+    flush_or_conflict(session, case.id)
+    return workers
 
 
 def set_terms(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import select
@@ -37,7 +38,7 @@ DOCUMENTS = [
 ]
 
 
-@dataclass
+@dataclass(frozen=True)
 class CompanyFacts:
     id: int
     name: str
@@ -45,7 +46,7 @@ class CompanyFacts:
     sme: bool | None
 
 
-@dataclass
+@dataclass(frozen=True)
 class NoticeCase:
     """What a notice needs to know about one case (companies are not personal data)."""
 
@@ -131,6 +132,13 @@ def cases_heading_to_start(
 
 def estimate_for(case: NoticeCase, programme: Programme) -> dict:
     """The estimate for a case; what is unknown (group, surplus industry) counts as no."""
+    return _estimate(case, programme.key)
+
+
+@lru_cache(maxsize=4096)
+def _estimate(case: NoticeCase, programme_key: str) -> dict:
+    """Remembered: a case's notice and its reminders on later nights give the same figures."""
+    programme = next(p for p in load_programmes() if p.key == programme_key)
     return estimate(
         programme,
         start=case.start,

@@ -88,6 +88,7 @@ def programme_on(day: date, programmes: tuple[Programme, ...] | None = None) -> 
     return None
 
 
+@lru_cache(maxsize=8192)
 def is_business_day(day: date) -> bool:
     """Not a Saturday, Sunday, Japanese public holiday or year-end/new-year closure."""
     closed = (day.month == 12 and day.day >= 29) or (day.month == 1 and day.day <= 3)

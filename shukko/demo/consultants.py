@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from models import Case, FollowUp, SendingOffer
-from shukko.cases import EventRequest, assign_worker, fire_many, stage_terms
+from shukko.cases import EventRequest, assign_workers, fire_many, stage_terms
 from shukko.clock import add_months
 from shukko.subsidy import is_business_day
 from shukko.terms import parse_terms
@@ -96,27 +96,22 @@ class Consultants:
         case = session.get(Case, case_id)
         if case is None or case.state != "preparing":
             return []
-        requests = []
-        for _ in range(case.headcount):
-            worker = assign_worker(
-                session=session,
-                case_id=case_id,
-                actor=ACTOR,
-                today=day,
-                name=f"{self.rng.choice(FAMILY_NAMES)} {self.rng.choice(GIVEN_NAMES)}",
-                birth_date=date(
+        people = [
+            {
+                "name": f"{self.rng.choice(FAMILY_NAMES)} {self.rng.choice(GIVEN_NAMES)}",
+                "birth_date": date(
                     self.rng.randint(1965, 2001), self.rng.randint(1, 12), self.rng.randint(1, 28)
                 ),
-            )
-            requests.append(
-                self._request(
-                    case_id,
-                    "record_consent",
-                    day,
-                    worker_id=worker.id,
-                    doc_ref=f"同意書-{worker.id}",
-                )
-            )
+            }
+            for _ in range(case.headcount)
+        ]
+        workers = assign_workers(
+            session=session, case_id=case_id, people=people, actor=ACTOR, today=day
+        )
+        requests = [
+            self._request(case_id, "record_consent", day, worker_id=w.id, doc_ref=f"同意書-{w.id}")
+            for w in workers
+        ]
         if self.kind.get(case_id, str(case.kind)) == "secondment":
             requests += [
                 self._request(
