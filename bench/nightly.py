@@ -43,11 +43,8 @@ from shukko.database import (  # noqa: E402
     upgrade,
 )
 from shukko.demo.offer_files import DayFiles, OfferMaker, write_day_files  # noqa: E402
-from shukko.follow_up_run import run_follow_up  # noqa: E402
-from shukko.intake.run import run_inbox  # noqa: E402
+from shukko.demo.year import night  # noqa: E402
 from shukko.matching.rules import load_rules  # noqa: E402
-from shukko.matching.run import run_matching  # noqa: E402
-from shukko.notices import write_due_notices  # noqa: E402
 from shukko.report import build_report, fiscal_year_of  # noqa: E402
 from shukko.report_files import write_report_files  # noqa: E402
 
@@ -220,39 +217,7 @@ def plain_night(url: str, home: Path) -> dict:
         times[name] = round(time.perf_counter() - began, 2)
         return result
 
-    timed(
-        "intake",
-        lambda: run_inbox(
-            engine=engine,
-            inbox=settings.folder("inbox"),
-            archive=settings.folder("archive"),
-            failed=settings.folder("failed"),
-        ),
-    )
-    proposals, _f = timed(
-        "matching",
-        lambda: run_in_transaction(
-            engine, lambda s: run_matching(session=s, rules=rules, as_of=AS_OF)
-        ),
-    )
-    notices = timed(
-        "subsidy-notice",
-        lambda: run_in_transaction(
-            engine,
-            lambda s: write_due_notices(
-                session=s,
-                outbox=settings.folder("outbox") / "notices",
-                as_of=AS_OF,
-                reminder_days=settings.reminder_days,
-            ),
-        ),
-    )
-    follow = timed(
-        "follow-up",
-        lambda: run_in_transaction(
-            engine, lambda s: run_follow_up(s, as_of=AS_OF, settings=settings)
-        ),
-    )
+    result = night(engine, settings, AS_OF, rules, stage=timed)
 
     def report():
         with Session(engine) as session:
@@ -264,10 +229,10 @@ def plain_night(url: str, home: Path) -> dict:
     times["total"] = round(sum(times.values()), 2)
     return {
         "seconds": times,
-        "proposals": len(proposals),
-        "notices": len(notices),
-        "started": len(follow["started"]),
-        "closed": len(follow["closed"]),
+        "proposals": len(result["proposals"]),
+        "notices": len(result["notices"]),
+        "started": len(result["follow_up"]["started"]),
+        "closed": len(result["follow_up"]["closed"]),
     }
 
 

@@ -36,33 +36,55 @@ def weekly_matching_day(day: date) -> bool:
     return day == first
 
 
-def night(engine: Engine, settings: Settings, day: date, rules, *, match: bool = True) -> dict:
-    """One night's stages in order, as the nightly flow runs them (without Prefect)."""
-    files = run_inbox(
-        engine=engine,
-        inbox=settings.folder("inbox"),
-        archive=settings.folder("archive"),
-        failed=settings.folder("failed"),
+def _untimed(_stage: str, work):
+    return work()
+
+
+def night(
+    engine: Engine, settings: Settings, day: date, rules, *, match: bool = True, stage=_untimed
+) -> dict:
+    """One night's stages in order, as the nightly flow runs them (without Prefect).
+    `stage(name, work)` runs each one (the nightly benchmark passes a timer)."""
+    files = stage(
+        "intake",
+        lambda: run_inbox(
+            engine=engine,
+            inbox=settings.folder("inbox"),
+            archive=settings.folder("archive"),
+            failed=settings.folder("failed"),
+        ),
     )
     proposals: list[dict] = []
     if match:
-        proposals, _figures = run_in_transaction(
-            engine,
-            lambda session: run_matching(
-                session=session, rules=rules, as_of=day, block_overrides=settings.block_overrides
+        proposals, _figures = stage(
+            "matching",
+            lambda: run_in_transaction(
+                engine,
+                lambda session: run_matching(
+                    session=session,
+                    rules=rules,
+                    as_of=day,
+                    block_overrides=settings.block_overrides,
+                ),
             ),
         )
-    notices = run_in_transaction(
-        engine,
-        lambda session: write_due_notices(
-            session=session,
-            outbox=settings.folder("outbox") / "notices",
-            as_of=day,
-            reminder_days=settings.reminder_days,
+    notices = stage(
+        "subsidy-notice",
+        lambda: run_in_transaction(
+            engine,
+            lambda session: write_due_notices(
+                session=session,
+                outbox=settings.folder("outbox") / "notices",
+                as_of=day,
+                reminder_days=settings.reminder_days,
+            ),
         ),
     )
-    follow_up = run_in_transaction(
-        engine, lambda session: run_follow_up(session, as_of=day, settings=settings)
+    follow_up = stage(
+        "follow-up",
+        lambda: run_in_transaction(
+            engine, lambda session: run_follow_up(session, as_of=day, settings=settings)
+        ),
     )
     return {"files": files, "proposals": proposals, "notices": notices, "follow_up": follow_up}
 
