@@ -115,8 +115,7 @@ def _records(lines) -> Iterator[Row]:
                 numbered = itertools.chain([item], numbered)
         # An unbalanced quote: read the first line with its quotes as plain characters.
         first_number, first_line = pending.popleft()
-        cells = next(csv.reader(io.StringIO(first_line), quoting=csv.QUOTE_NONE), [])
-        yield first_number, cells
+        yield first_number, _plain_cells(first_line)
 
 
 def _parse(text: str) -> list[str] | None:
@@ -126,7 +125,16 @@ def _parse(text: str) -> list[str] | None:
     except csv.Error as exc:
         if "unexpected end of data" in str(exc):
             return None
-        return next(csv.reader(io.StringIO(text)), [])  # e.g. "ab"c: read leniently
+        try:
+            return next(csv.reader(io.StringIO(text)), [])  # e.g. "ab"c: read leniently
+        except csv.Error:  # e.g. a bare carriage return inside a cell
+            return _plain_cells(text)
+
+
+def _plain_cells(text: str) -> list[str]:
+    """Cells split on commas with quotes and stray line breaks read as plain characters."""
+    flat = text.rstrip("\r\n").replace("\r", " ").replace("\n", " ")
+    return next(csv.reader(io.StringIO(flat), quoting=csv.QUOTE_NONE), [])
 
 
 def _xlsx_rows(path: Path) -> Iterator[Row]:
