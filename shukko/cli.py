@@ -640,10 +640,12 @@ def diagram(
 
 @app.command("demo")
 def demo(
-    fy: Annotated[int, typer.Option("--fy", help="fiscal year to simulate (April-March)")] = 2021,
+    fy: Annotated[
+        int, typer.Option("--fy", min=2000, max=2100, help="fiscal year to simulate (April-March)")
+    ] = 2021,
     seed: Annotated[int, typer.Option("--seed", help="seed of the simulation")] = 1,
     days: Annotated[
-        int | None, typer.Option("--days", help="only the first N days of the year")
+        int | None, typer.Option("--days", min=1, max=366, help="only the first N days of the year")
     ] = None,
     fresh: Annotated[
         bool,

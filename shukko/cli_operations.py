@@ -174,7 +174,10 @@ def serve() -> None:
 @app.command("report")
 def report(
     fy: Annotated[
-        int | None, typer.Option("--fy", help="fiscal year (年度, April-March); default: current")
+        int | None,
+        typer.Option(
+            "--fy", min=2000, max=2100, help="fiscal year (年度, April-March); default: current"
+        ),
     ] = None,
     out: Annotated[
         str | None, typer.Option("--out", help="folder for the files (default reports/FYyyyy)")
@@ -188,7 +191,7 @@ def report(
     from shukko.report import build_report, fiscal_year_of
     from shukko.report_files import write_report_files
 
-    year = fy or fiscal_year_of(_today())
+    year = fy if fy is not None else fiscal_year_of(_today())
     folder = Path(out) if out else get_settings().folder("reports") / f"FY{year}"
     with _session() as session:
         data = build_report(session, year)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import time
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
@@ -29,9 +30,9 @@ def _start_fresh(settings: Settings) -> None:
             "SHUKKO_DATABASE_URL at an empty database instead"
         )
     engine_for.cache_clear()
-    for suffix in ("", "-wal", "-shm"):
-        if url.database:
-            (settings.home / f"{url.database}{suffix}").unlink(missing_ok=True)
+    if url.database:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{url.database}{suffix}").unlink(missing_ok=True)
     for name in DEMO_FOLDERS:
         shutil.rmtree(settings.home / name, ignore_errors=True)
 
@@ -57,7 +58,7 @@ def run_demo(
     from shukko.demo.year import run_demo_year
 
     started = time.perf_counter()
-    progress, task = _progress(console, days or 365, fiscal_year)
+    progress, task = _progress(console, days or 365, fiscal_year)  # --days is at least 1
 
     def on_day(day: date, totals: dict) -> None:
         if progress is not None:

@@ -64,3 +64,13 @@ def test_run_refuses_an_unknown_flow_or_a_bad_parameter_with_a_clear_message(shu
     assert shape.exit_code == 1 and "name=value" in shape.stderr
     when = shukko("run", "nightly", "--as-of", "2024-13-01")
     assert when.exit_code == 1 and "--as-of" in when.stderr
+
+
+def test_report_and_demo_refuse_a_year_or_span_out_of_range(shukko_env, engine):
+    for args, option in (
+        (("report", "--fy", "0"), "--fy"),
+        (("demo", "--fy", "1999", "--days", "2"), "--fy"),
+        (("demo", "--days", "0"), "--days"),
+    ):
+        result = shukko(*args)
+        assert result.exit_code == 2 and option in result.output, args
