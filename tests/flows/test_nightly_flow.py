@@ -64,3 +64,10 @@ def test_a_failing_stage_is_reported_and_the_later_stages_still_run(shukko_env, 
     assert "Failed" in stages and "follow-up" in stages
     with Session(engine) as session:
         assert session.get(Case, case).state == "active"  # follow-up ran after the failure
+
+
+def test_the_cli_names_every_flow_there_is():
+    from flows.deployments import FLOWS
+    from shukko.cli_operations import FLOW_NAMES
+
+    assert tuple(FLOWS) == FLOW_NAMES
