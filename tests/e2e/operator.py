@@ -19,7 +19,7 @@ from shukko.cases import EventRequest, allowed_now, fire, get_case
 from shukko.errors import ConcurrentChange, EventNotAllowed, InvalidInput
 
 DAY = date(2024, 6, 3)
-NOTES = {"withdraw": "テスト: 辞退", "return_to_origin": "テスト: 早期復帰"}
+NOT_RANDOM = ("record_consent", "fix_terms", "withdraw", "return_to_origin", "convert_to_transfer")
 
 
 def main() -> None:
@@ -31,18 +31,19 @@ def main() -> None:
     told_ok, conflicts, refused = [], 0, 0
     while time.monotonic() < deadline:
         case_id = rng.choice(cases)
+        # An operator reads the case (its state and version), then acts on what was read,
+        # as `shukko case event --expect-version` does: others may have acted meanwhile.
+        with Session(engine) as session:
+            case = get_case(session=session, case_id=case_id)
+            seen = case.version
+            # Never a final step: a withdrawn case would leave the others nothing to race for.
+            choices = [e for e in allowed_now(case) if e not in NOT_RANDOM]
+        if not choices:
+            continue
+        event = rng.choice(choices)
+        time.sleep(rng.random() * 0.003)
         with Session(engine) as session:
             try:
-                choices = [
-                    e
-                    for e in allowed_now(get_case(session=session, case_id=case_id))
-                    if e not in ("record_consent", "fix_terms")
-                ]
-                if not choices:
-                    continue
-                event = rng.choice(choices)
-                if event == "withdraw" and rng.random() < 0.9:
-                    event = choices[0]  # keep most cases alive for longer
                 entry = fire(
                     session=session,
                     request=EventRequest(
@@ -50,7 +51,8 @@ def main() -> None:
                         event=event,
                         actor=f"op{seed}",
                         on=DAY,
-                        note=NOTES.get(event, "並行テスト"),
+                        note="並行テスト",
+                        expected_version=seen,
                     ),
                     today=DAY,
                 )

@@ -21,7 +21,7 @@ SECONDS = 12
 
 def test_operators_in_several_processes_never_lose_or_duplicate_an_event(db_url, engine, tmp_path):
     with Session(engine, expire_on_commit=False) as session:
-        cases = [make_case(session) for _ in range(3)]
+        cases = [make_case(session) for _ in range(2)]
         to_preparing(session, cases[0])
         ids = [str(case.id) for case in cases]
     outputs = [tmp_path / f"operator-{n}.json" for n in range(PROCESSES)]
