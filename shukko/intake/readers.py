@@ -88,6 +88,7 @@ def _bounded_lines(handle) -> Iterator[str | OversizedRow]:
 def _records(lines) -> Iterator[Row]:
     """CSV records from physical lines: a quoted cell may span lines, but a stray quote only
     spoils its own line instead of swallowing the rest of the file."""
+    parse = _LineParser()
     pending: deque[tuple[int, str]] = deque()
     numbered = enumerate(lines, start=1)
     while True:
@@ -98,14 +99,18 @@ def _records(lines) -> Iterator[Row]:
             if isinstance(item[1], OversizedRow):
                 yield item
                 continue
+            cells = parse(item[1])  # the common case: one line, one record
+            if cells is not None:
+                yield item[0], cells
+                continue
             pending.append(item)
-        start = pending[0][0]
-        text = "".join(line for _n, line in pending)
-        cells = _parse(text)
-        if cells is not None:
-            pending.clear()
-            yield start, cells
-            continue
+        else:
+            start = pending[0][0]
+            cells = parse("".join(line for _n, line in pending))
+            if cells is not None:
+                pending.clear()
+                yield start, cells
+                continue
         if len(pending) <= MAX_LINES_PER_CELL:
             item = next(numbered, None)
             if item is not None and not isinstance(item[1], OversizedRow):
@@ -118,17 +123,37 @@ def _records(lines) -> Iterator[Row]:
         yield first_number, _plain_cells(first_line)
 
 
-def _parse(text: str) -> list[str] | None:
-    """The cells of one record, or None while a quoted cell is still open."""
-    try:
-        return next(csv.reader(io.StringIO(text), strict=True), [])
-    except csv.Error as exc:
-        if "unexpected end of data" in str(exc):
-            return None
+class _LineParser:
+    """Parses one record's text with one csv reader for the whole file (a reader per line
+    costs more than the parsing): the reader pulls the text from this object."""
+
+    def __init__(self):
+        self._text: str | None = None
+        self._reader = csv.reader(self, strict=True)
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        text, self._text = self._text, None
+        if text is None:
+            raise StopIteration
+        return text
+
+    def __call__(self, text: str) -> list[str] | None:
+        """The cells of one record, or None while a quoted cell is still open."""
+        self._text = text
         try:
-            return next(csv.reader(io.StringIO(text)), [])  # e.g. "ab"c: read leniently
-        except csv.Error:  # e.g. a bare carriage return inside a cell
-            return _plain_cells(text)
+            return next(self._reader, [])
+        except csv.Error as exc:
+            if "unexpected end of data" in str(exc):
+                return None
+            try:
+                return next(csv.reader(io.StringIO(text)), [])  # e.g. "ab"c: read leniently
+            except csv.Error:  # e.g. a bare carriage return inside a cell
+                return _plain_cells(text)
+        finally:
+            self._text = None
 
 
 def _plain_cells(text: str) -> list[str]:

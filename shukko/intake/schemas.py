@@ -57,6 +57,10 @@ def clean(value: Any) -> Any:
 
 
 def _text(value: Any) -> Any:
+    if type(value) is str:  # the common case, inline: this runs for every text cell
+        if not value.isascii():
+            value = unicodedata.normalize("NFKC", value)
+        return value.strip() or None
     value = clean(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # XLSX stores 1001 as 1001.0
@@ -118,7 +122,7 @@ def _at_least(minimum: int, maximum: int | None = None):
             raise ValueError(f"{number} is more than {maximum}")
         return number
 
-    return check
+    return _remembered(check)
 
 
 def split_list(value: Any) -> list[str]:
@@ -157,17 +161,12 @@ def _occupation(value: Any) -> Any:
     raise ValueError(f"{value!r} is not an occupation group (A-K or its name, e.g. 事務従事者)")
 
 
-@lru_cache(maxsize=65536)
-def _valid_corporate_number(digits: str) -> bool:
-    return corporate_number_check.is_valid(digits)
-
-
 def _corporate_number(value: Any) -> Any:
     value = _text(value)
     if value is None:
         return None
     digits = value.replace("-", "").replace(" ", "")
-    if not _valid_corporate_number(digits):
+    if not corporate_number_check.is_valid(digits):
         raise ValueError(f"{value!r} is not a valid 13-digit corporate number (check digit)")
     return digits
 
@@ -209,23 +208,12 @@ def _area(value: Any) -> list[str]:
     return area
 
 
-def _memo(convert):
-    """Cells repeat (offices, dates, codes): remember each raw value's result. Errors are
-    not remembered, so a bad value is reported afresh on every row that has it."""
-    cached = lru_cache(maxsize=16384)(convert)
-
-    def lookup(value: Any) -> Any:
-        try:
-            return cached(value)
-        except TypeError:  # an unhashable cell
-            return convert(value)
-
-    return lookup
-
-
-_date, _bool, _prefecture, _industry, _occupation, _kind, _reason = (
-    _memo(f) for f in (_date, _bool, _prefecture, _industry, _occupation, _kind, _reason)
-)
+def _remembered(convert):
+    """Cells repeat (offices, dates, codes, amounts): remember each raw value's result.
+    The cache is called directly by pydantic (no Python frame on a hit). Errors are not
+    remembered, so a bad value is reported afresh on every row that has it. Cells are
+    text, numbers or dates as the readers give them, all hashable."""
+    return lru_cache(maxsize=16384)(convert)
 
 
 def _list_cell(value: Any) -> tuple[str, ...]:
@@ -236,7 +224,17 @@ def _area_cell(value: Any) -> tuple[str, ...]:
     return tuple(_area(value))
 
 
-_list_cell, _area_cell = _memo(_list_cell), _memo(_area_cell)
+(
+    _date, _bool, _prefecture, _industry, _occupation, _kind, _reason, _list_cell, _area_cell,
+    _corporate_number,
+) = (
+    _remembered(f)
+    for f in (
+        _date, _bool, _prefecture, _industry, _occupation, _kind, _reason, _list_cell, _area_cell,
+        _corporate_number,
+    )
+)  # fmt: skip
+_six_months_after = lru_cache(maxsize=4096)(lambda day: add_months(day, 6))
 
 Text = Annotated[str, BeforeValidator(_text)]
 OptionalText = Annotated[str | None, BeforeValidator(_text)]
@@ -279,19 +277,17 @@ class OfferRow(BaseModel):
 
     @model_validator(mode="after")
     def _defaults_and_cross_checks(self) -> OfferRow:
-        self.period_months_min = self.period_months_min or 1
-        self.period_months_max = self.period_months_max or 24
-        if self.period_months_min > self.period_months_max:
-            raise ValueError(
-                f"period_months_min {self.period_months_min} is more than "
-                f"period_months_max {self.period_months_max}"
-            )
-        self.start_from = self.start_from or self.received_on
-        self.start_until = self.start_until or add_months(self.start_from, 6)
-        if self.start_from > self.start_until:
-            raise ValueError(
-                f"start_from {self.start_from} is after start_until {self.start_until}"
-            )
+        # The fields are validated already, so the defaults go straight into the values:
+        # pydantic's attribute assignment would cost more than these checks on a large file.
+        values = self.__dict__
+        low = values["period_months_min"] = self.period_months_min or 1
+        high = values["period_months_max"] = self.period_months_max or 24
+        if low > high:
+            raise ValueError(f"period_months_min {low} is more than period_months_max {high}")
+        start_from = values["start_from"] = self.start_from or self.received_on
+        start_until = values["start_until"] = self.start_until or _six_months_after(start_from)
+        if start_from > start_until:
+            raise ValueError(f"start_from {start_from} is after start_until {start_until}")
         return self
 
 

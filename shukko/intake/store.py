@@ -4,26 +4,30 @@ rejected row, and count. All of a file or nothing of it: the caller commits once
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 
-from pydantic import ValidationError
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlmodel import Session
 
 from models import Company, IntakeFile, IntakeReject, Partner
 from models.common import utcnow
-from shukko.intake.columns import Layout, UnreadableFile, read_layout
-from shukko.intake.readers import OversizedRow, read_rows
-from shukko.intake.schemas import ROW_MODELS, OfferRow, cross_field_column
+from models.db import DriverRows, select_in
+from shukko.intake.columns import UnreadableFile
+from shukko.intake.pipeline import validated_in_worker, worth_a_worker
+from shukko.intake.readers import read_rows
+from shukko.intake.validation import (
+    CHUNK_ROWS,
+    ValidatedChunk,
+    file_layout,
+    validate_in_chunks,
+)
 from shukko.offers import OFFER_TABLES
 from shukko.sme import is_sme
 
-CHUNK_ROWS = 2000
 REPORTED_REJECTS = 20
-_OFFER_FIELDS = {
+_OFFER_FIELDS = {  # the fields of each kind that its table stores
     "sending": ("acceptable_area", "reason", "dismissals"),
     "receiving": ("work_prefecture", "required_qualifications", "conditions"),
 }
@@ -31,6 +35,15 @@ _COMMON_OFFER_FIELDS = (
     "kind", "headcount", "occupation", "job_title", "skills", "qualifications",
     "period_months_min", "period_months_max", "start_from", "start_until", "monthly_wage_yen",
     "notes", "received_on",
+)  # fmt: skip
+_COMPANY_COLUMNS = (
+    "name", "corporate_number", "industry_code", "prefecture_code", "capital_yen", "employees",
+    "has_union", "is_sme", "created_at",
+)  # fmt: skip
+# Columns every stored offer sets besides its fields (created_at is set on insert only).
+_STORED_COLUMNS = (
+    "office_code", "offer_id", "company_id", "partner_id", "extra", "intake_file_id", "is_open",
+    "updated_at",
 )  # fmt: skip
 
 
@@ -75,13 +88,13 @@ def partner_kind(name: str) -> str:
     return "other"
 
 
-def _chunks(rows: Iterator, size: int) -> Iterator[list]:
-    while chunk := list(islice(rows, size)):
-        yield chunk
+def import_file(
+    *, session: Session, path: Path, chunk_rows: int | None = None, parallel: bool | None = None
+) -> FileReport:
+    """Read, validate and store one file; never commits (the caller commits per file).
 
-
-def import_file(*, session: Session, path: Path, chunk_rows: int | None = None) -> FileReport:
-    """Read, validate and store one file; never commits (the caller commits per file)."""
+    parallel: validate in a worker process while this one stores (None: when the file is
+    large enough for that to pay off and there is a second core)."""
     report = FileReport(name=path.name, status="imported")
     digest = checksum(path)
     if session.scalar(select(IntakeFile.id).where(IntakeFile.checksum == digest)):
@@ -89,10 +102,7 @@ def import_file(*, session: Session, path: Path, chunk_rows: int | None = None) 
         return report
     rows = read_rows(path)
     try:
-        header = next(rows, None)
-        if header is None:
-            raise UnreadableFile("the file has no header row")
-        layout = read_layout(header[1])
+        layout = file_layout(rows)
     except UnreadableFile as exc:
         report.status, report.reason = "failed", str(exc)
         return report
@@ -101,9 +111,17 @@ def import_file(*, session: Session, path: Path, chunk_rows: int | None = None) 
     session.add(record)
     session.flush()
     report.file_id = record.id
-    writer = _Writer(session, layout, record.id, report)
+    writer = _Writer(session, layout.kind, record.id, report)
+    chunk_rows = chunk_rows or CHUNK_ROWS
+    if parallel is None:
+        parallel = worth_a_worker(path)
+    if parallel:
+        rows.close()  # the worker reads the file itself
+        chunks = validated_in_worker(path, chunk_rows)
+    else:
+        chunks = validate_in_chunks(rows, layout, chunk_rows)
     try:
-        for chunk in _chunks(rows, chunk_rows or CHUNK_ROWS):
+        for chunk in chunks:
             writer.write(chunk)
     except UnreadableFile as exc:  # e.g. the encoding changes midway
         session.rollback()
@@ -115,167 +133,125 @@ def import_file(*, session: Session, path: Path, chunk_rows: int | None = None) 
 
 
 class _Writer:
-    """Validates and stores rows chunk by chunk, remembering companies and partners."""
+    """Stores validated chunks, remembering companies and partners."""
 
-    def __init__(self, session: Session, layout: Layout, file_id: int, report: FileReport):
-        self.session, self.layout, self.file_id, self.report = session, layout, file_id, report
-        self.model = ROW_MODELS[layout.kind]
-        self.table = OFFER_TABLES[layout.kind]
+    def __init__(self, session: Session, kind: str, file_id: int, report: FileReport):
+        self.session, self.kind, self.file_id, self.report = session, kind, file_id, report
+        self.table = OFFER_TABLES[kind]
+        self.fields = _COMMON_OFFER_FIELDS + _OFFER_FIELDS[kind]
+        columns = (*self.fields, *_STORED_COLUMNS)
+        self.new_offers = DriverRows(session, self.table.__table__, (*columns, "created_at"))
+        self.changed_offers = DriverRows(session, self.table.__table__, (*columns, "id"))
+        self.new_companies = DriverRows(session, Company.__table__, _COMPANY_COLUMNS)
         self.companies: dict[tuple, int] = {}
         self.partners: dict[str, int] = {}
 
-    def write(self, chunk: list[tuple[int, list]]) -> None:
+    def write(self, chunk: ValidatedChunk) -> None:
         # Forget the previous chunk's companies: memory stays flat however long the file.
         self.companies.clear()
-        good: list[tuple[int, OfferRow, dict]] = []
-        rejects: list[dict] = []
-        for number, cells in chunk:
-            self.report.rows_read += 1
-            row, problems, extra = self._validate(number, cells)
-            if problems:
-                self.report.rejected += 1
-                rejects.extend(problems)
-            else:
-                good.append((number, row, extra))
-        if rejects:
+        self.report.rows_read += chunk.rows_read
+        self.report.rejected += chunk.rejected
+        if chunk.problems:
+            rejects = [{**problem, "file_id": self.file_id} for problem in chunk.problems]
             self.session.execute(IntakeReject.__table__.insert(), rejects)
             room = REPORTED_REJECTS - len(self.report.rejects)
-            self.report.rejects.extend(
-                {k: r[k] for k in ("row_number", "column", "value", "reason")}
-                for r in rejects[: max(room, 0)]
-            )
-        if good:
-            self._store(good)
+            self.report.rejects.extend(chunk.problems[: max(room, 0)])
+        if chunk.good:
+            self._store(chunk.good)
 
-    def _validate(self, number: int, cells: list) -> tuple[OfferRow | None, list[dict], dict]:
-        if isinstance(cells, OversizedRow):
-            return None, [self._problem(number, "(row)", None, OversizedRow.reason)], {}
-        values = {
-            name: cells[index] if index < len(cells) else None
-            for index, name in self.layout.fields.items()
-        }
-        extra = {
-            header: str(cells[index]).strip()
-            for index, header in self.layout.extra.items()
-            if index < len(cells) and cells[index] is not None and str(cells[index]).strip()
-        }
-        try:
-            return self.model.model_validate(values), [], extra
-        except ValidationError as exc:
-            problems = {}
-            for error in exc.errors():
-                field_name = str(error["loc"][0]) if error["loc"] else None
-                message = error["msg"].removeprefix("Value error, ")
-                if field_name is None:
-                    field_name = cross_field_column(message)
-                column = self.layout.headers.get(field_name, field_name)
-                if error["type"] == "missing" or (
-                    error["type"] in ("string_type", "date_type", "int_type")
-                    and values.get(field_name) in (None, "")
-                ):
-                    message = "a value is required"
-                raw = values.get(field_name)
-                problems.setdefault(column, self._problem(number, column, raw, message))
-            return None, list(problems.values()), extra
-
-    def _problem(self, number: int, column: str, raw, reason: str) -> dict:
-        return {
-            "file_id": self.file_id,
-            "row_number": number,
-            "column": column,
-            "value": None if raw is None else str(raw)[:200],
-            "reason": reason,
-        }
-
-    def _store(self, good: list[tuple[int, OfferRow, dict]]) -> None:
+    def _store(self, good: list[tuple[int, dict, dict]]) -> None:
         company_ids = self._company_ids([row for _n, row, _e in good])
-        partner_ids = self._partner_ids({row.referred_by for _n, row, _e in good} - {None})
-        latest: dict[tuple[str, str], dict] = {}
+        partner_ids = self._partner_ids({row["referred_by"] for _n, row, _e in good} - {None})
+        latest: dict[tuple[str, str], list] = {}
         repeats = 0
         for _number, row, extra in good:
-            key = (row.office, row.offer_id)
+            key = (row["office"], row["offer_id"])
             if key in latest:
                 repeats += 1  # a later row of the same file updates the offer
-            values = {name: getattr(row, name) for name in _COMMON_OFFER_FIELDS}
-            for name in _OFFER_FIELDS[self.layout.kind]:
-                values[name] = getattr(row, name)
-            values.update(
-                office_code=row.office,
-                offer_id=row.offer_id,
-                company_id=company_ids[_company_key(row)],
-                partner_id=partner_ids.get(row.referred_by),
-                extra=extra,
-                intake_file_id=self.file_id,
-                is_open=True,
-            )
-            latest[key] = values
-        table = self.table
+            latest[key] = [
+                *(row[name] for name in self.fields),
+                row["office"],
+                row["offer_id"],
+                company_ids[_company_key(row)],
+                partner_ids.get(row["referred_by"]),
+                extra,
+                self.file_id,
+                True,
+            ]
         # By offer_id through its index, then the pairs: a row-value IN would scan the table
         # in SQLite, which makes a large import quadratic.
         existing = {
             (office, offer_id): row_id
-            for office, offer_id, row_id in self.session.execute(
-                select(table.office_code, table.offer_id, table.id).where(
-                    table.offer_id.in_({offer_id for _, offer_id in latest})
-                )
+            for office, offer_id, row_id in select_in(
+                self.session,
+                self.table.__table__,
+                ("office_code", "offer_id", "id"),
+                "offer_id",
+                {offer_id for _, offer_id in latest},
             )
             if (office, offer_id) in latest
         }
-        new_rows = [values for key, values in latest.items() if key not in existing]
-        changed = [
-            {**values, "id": existing[key], "updated_at": utcnow()}
-            for key, values in latest.items()
-            if key in existing
-        ]
-        if new_rows:  # Core executemany: an order of magnitude faster than ORM objects
-            self.session.execute(table.__table__.insert(), new_rows)
-        if changed:
-            self.session.execute(update(table), changed)
+        now = utcnow()  # created_at of new offers, updated_at of every offer stored
+        new_rows, changed = [], []
+        for key, values in latest.items():
+            if key in existing:
+                changed.append(self.changed_offers.convert([*values, now, existing[key]]))
+            else:
+                new_rows.append(self.new_offers.convert([*values, now, now]))
+        # Driver-level executemany: SQLAlchemy's per-row work would cost more than SQLite's.
+        self.new_offers.insert(new_rows)
+        self.changed_offers.update_by_id(changed)
         self.report.imported += len(new_rows)
         self.report.updated += len(changed) + repeats
 
-    def _company_ids(self, rows: Iterable[OfferRow]) -> dict[tuple, int]:
+    def _company_ids(self, rows: Iterable[dict]) -> dict[tuple, int]:
+        """Company ids by key, creating the companies not stored yet."""
         wanted = {_company_key(row): row for row in rows}
         missing = {key: row for key, row in wanted.items() if key not in self.companies}
         if missing:
-            numbers = [key[1] for key in missing if key[0] == "cn"]
-            names = [key[1] for key in missing if key[0] == "name"]
-            if numbers:
-                for company_id, number in self.session.execute(
-                    select(Company.id, Company.corporate_number).where(
-                        Company.corporate_number.in_(numbers)
-                    )
-                ):
-                    self.companies[("cn", number)] = company_id
-            if names:
-                for company_id, name, prefecture in self.session.execute(
-                    select(Company.id, Company.name, Company.prefecture_code).where(
-                        Company.name.in_(names), Company.corporate_number.is_(None)
-                    )
-                ):
-                    self.companies[("name", name, prefecture)] = company_id
-            new = [(key, row) for key, row in missing.items() if key not in self.companies]
+            self._look_up_companies(missing)
+            new = [row for key, row in missing.items() if key not in self.companies]
             if new:
-                companies = Company.__table__
-                created = self.session.execute(
-                    companies.insert().returning(companies.c.id, sort_by_parameter_order=True),
+                # One executemany, then the ids by key: RETURNING would go row by row.
+                now = utcnow()
+                self.new_companies.insert(
                     [
-                        {
-                            "name": row.company_name,
-                            "corporate_number": row.corporate_number,
-                            "industry_code": row.industry,
-                            "prefecture_code": row.prefecture,
-                            "capital_yen": row.capital_yen,
-                            "employees": row.employees,
-                            "has_union": row.has_union,
-                            "is_sme": is_sme(row.industry, row.capital_yen, row.employees),
-                        }
-                        for _key, row in new
-                    ],
-                ).scalars()
-                for (key, _row), company_id in zip(new, created, strict=True):
-                    self.companies[key] = company_id
+                        self.new_companies.convert(
+                            [
+                                row["company_name"],
+                                row["corporate_number"],
+                                row["industry"],
+                                row["prefecture"],
+                                row["capital_yen"],
+                                row["employees"],
+                                row["has_union"],
+                                is_sme(row["industry"], row["capital_yen"], row["employees"]),
+                                now,
+                            ]
+                        )
+                        for row in new
+                    ]
+                )
+                self._look_up_companies({_company_key(row): row for row in new})
         return self.companies
+
+    def _look_up_companies(self, keys: Iterable[tuple]) -> None:
+        companies = Company.__table__
+        numbers = [key[1] for key in keys if key[0] == "cn"]
+        names = [key[1] for key in keys if key[0] == "name"]
+        for company_id, number in select_in(
+            self.session, companies, ("id", "corporate_number"), "corporate_number", numbers
+        ):
+            self.companies[("cn", number)] = company_id
+        for company_id, name, prefecture in select_in(
+            self.session,
+            companies,
+            ("id", "name", "prefecture_code"),
+            "name",
+            names,
+            where="corporate_number IS NULL",
+        ):
+            self.companies[("name", name, prefecture)] = company_id
 
     def _partner_ids(self, names: set[str]) -> dict[str, int]:
         missing = names - set(self.partners)
@@ -292,7 +268,7 @@ class _Writer:
         return self.partners
 
 
-def _company_key(row: OfferRow) -> tuple:
-    if row.corporate_number:
-        return ("cn", row.corporate_number)
-    return ("name", row.company_name, row.prefecture)
+def _company_key(row: dict) -> tuple:
+    if row["corporate_number"]:
+        return ("cn", row["corporate_number"])
+    return ("name", row["company_name"], row["prefecture"])

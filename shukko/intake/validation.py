@@ -1,0 +1,117 @@
+"""Rows of an intake file, validated chunk by chunk: plain values for the good rows and a
+problem (row, column, value, reason) for each fault of the bad ones. No database here, so
+this can run in a separate process while the previous chunk is being stored."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from shukko.intake.columns import Layout, UnreadableFile, read_layout
+from shukko.intake.readers import OversizedRow, Row, read_rows
+from shukko.intake.schemas import ROW_MODELS, cross_field_column
+
+CHUNK_ROWS = 2000
+
+
+@dataclass
+class ValidatedChunk:
+    """One chunk of rows: the good ones as plain values, the bad ones as problems."""
+
+    rows_read: int = 0
+    rejected: int = 0
+    # (row number, the validated fields by name, unknown columns kept as notes)
+    good: list[tuple[int, dict, dict]] = field(default_factory=list)
+    problems: list[dict] = field(default_factory=list)  # row_number, column, value, reason
+
+
+def file_layout(rows: Iterator[Row]) -> Layout:
+    """The layout the header row (the first non-blank row) gives."""
+    header = next(rows, None)
+    if header is None:
+        raise UnreadableFile("the file has no header row")
+    return read_layout(header[1])
+
+
+def validated_chunks(path: Path, chunk_rows: int = CHUNK_ROWS) -> Iterator[ValidatedChunk]:
+    """The file's data rows, validated, in chunks of `chunk_rows` (the header is read and
+    checked first; an unreadable file raises UnreadableFile before or between chunks)."""
+    rows = read_rows(path)
+    yield from validate_in_chunks(rows, file_layout(rows), chunk_rows)
+
+
+def validate_in_chunks(
+    rows: Iterator[Row], layout: Layout, chunk_rows: int = CHUNK_ROWS
+) -> Iterator[ValidatedChunk]:
+    """Data rows (the header already read) validated in chunks of `chunk_rows`."""
+    validator = RowValidator(layout)
+    while chunk := list(islice(rows, chunk_rows)):
+        yield validator.validate(chunk)
+
+
+class RowValidator:
+    """Turns raw cells into validated values with the model of the file's kind."""
+
+    def __init__(self, layout: Layout):
+        self.layout = layout
+        self.model = ROW_MODELS[layout.kind]
+
+    def validate(self, chunk: list[Row]) -> ValidatedChunk:
+        result = ValidatedChunk(rows_read=len(chunk))
+        for number, cells in chunk:
+            values, problems, extra = self._validate(number, cells)
+            if problems:
+                result.rejected += 1
+                result.problems.extend(problems)
+            else:
+                result.good.append((number, values, extra))
+        return result
+
+    def _validate(self, number: int, cells: list) -> tuple[dict | None, list[dict], dict]:
+        if isinstance(cells, OversizedRow):
+            return None, [_problem(number, "(row)", None, OversizedRow.reason)], {}
+        width = len(cells)
+        values = {
+            name: cells[index] if index < width else None
+            for index, name in self.layout.fields.items()
+        }
+        extra = {
+            header: str(cells[index]).strip()
+            for index, header in self.layout.extra.items()
+            if index < width and cells[index] is not None and str(cells[index]).strip()
+        }
+        try:
+            return self.model.model_validate(values).__dict__, [], extra
+        except ValidationError as exc:
+            return None, self._problems(number, values, exc), extra
+
+    def _problems(self, number: int, values: dict, exc: ValidationError) -> list[dict]:
+        """One problem per column, in words an office clerk understands."""
+        problems: dict[str, dict] = {}
+        for error in exc.errors():
+            field_name = str(error["loc"][0]) if error["loc"] else None
+            message = error["msg"].removeprefix("Value error, ")
+            if field_name is None:
+                field_name = cross_field_column(message)
+            column = self.layout.headers.get(field_name, field_name)
+            if error["type"] == "missing" or (
+                error["type"] in ("string_type", "date_type", "int_type")
+                and values.get(field_name) in (None, "")
+            ):
+                message = "a value is required"
+            raw = values.get(field_name)
+            problems.setdefault(column, _problem(number, column, raw, message))
+        return list(problems.values())
+
+
+def _problem(number: int, column: str, raw, reason: str) -> dict:
+    return {
+        "row_number": number,
+        "column": column,
+        "value": None if raw is None else str(raw)[:200],
+        "reason": reason,
+    }
