@@ -188,13 +188,19 @@ def _marker(dialect) -> str:
 
 
 def _remembering(process):
-    """A bind processor that remembers its results for hashable values (lists as tuples)."""
+    """A bind processor that remembers its results (lists and flat dicts by their items)."""
     if process is None:
         return None
     cache: dict = {}
 
     def convert(value):
-        key = tuple(value) if type(value) is list else value
+        kind = type(value)
+        if kind is list:
+            key = tuple(value)
+        elif kind is dict:  # told from a list of pairs by the leading dict type
+            key = (dict, *value.items())
+        else:
+            key = value
         try:
             return cache[key]
         except KeyError:
@@ -202,7 +208,7 @@ def _remembering(process):
                 cache.clear()  # memory stays bounded on a long file
             result = cache[key] = process(value)
             return result
-        except TypeError:  # a dict or another unhashable value
+        except TypeError:  # an unhashable value (e.g. a list of lists)
             return process(value)
 
     return convert

@@ -1,13 +1,18 @@
-"""Reading and validating a large file in a second process while this one stores.
+"""Reading and validating large files in a second process while this one stores.
 
 Validation and storing each take about half of an import's time and Python runs one of
 them at a time, so on a machine with two or more cores a worker process reads and validates
-the file, chunk by chunk, and hands the validated chunks over a small queue (memory stays
-flat: at most a few chunks are in flight). The database is touched by this process only, in
-its one transaction per file, so all-or-nothing per file holds as before.
+the run's large files, one after the other and chunk by chunk, and hands the validated chunks
+over a small queue (memory stays flat: at most a few chunks are in flight). The worker goes on
+to the next file while this process stores the last chunks of the previous one.
+
+The database is touched by this process only, in its one transaction per file, so
+all-or-nothing per file holds as before. When no worker can run (one core, or the program's
+main script starts work at import, which a new process cannot import safely) or the worker
+dies before handing a file over, the file is validated here instead.
 
 Workers fork from a server process that has imported the validation code once, so a worker
-starts in milliseconds and never inherits this process's threads or connections.
+starts quickly and never inherits this process's threads or connections.
 """
 
 from __future__ import annotations
@@ -20,82 +25,117 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from shukko.intake.columns import UnreadableFile
-from shukko.intake.validation import ValidatedChunk, validated_chunks
+from shukko.intake.validation import CHUNK_ROWS, ValidatedChunk, validated_chunks
 
-PARALLEL_FROM_BYTES = 2 << 20  # smaller files are read here: a worker would not pay off
+PARALLEL_FROM_BYTES = 1 << 20  # smaller files are validated here: a worker would not pay off
 CHUNKS_IN_FLIGHT = 4
 _POLL_SECONDS = 1.0
 
 
 class WorkerFailed(RuntimeError):
-    """The validating process stopped without finishing the file."""
+    """The validating process stopped in the middle of a file."""
 
 
 def worth_a_worker(path: Path) -> bool:
-    """Whether a second process would speed this file up."""
+    """Whether validating this file in a second process would speed its import up."""
     return (os.cpu_count() or 1) > 1 and path.stat().st_size >= PARALLEL_FROM_BYTES
 
 
-def validated_in_worker(path: Path, chunk_rows: int) -> Iterator[ValidatedChunk]:
-    """The file's validated chunks, as `validated_chunks` gives them, from a worker process;
-    validated here instead when no worker could start (e.g. the program's main script
-    starts work at import, which a new process cannot import safely).
+class ValidationWorker:
+    """A process validating the given files in order, ahead of the storing.
 
-    Raises UnreadableFile when the file turns out unreadable midway, WorkerFailed when the
-    worker dies after handing chunks over; leaving the loop early stops the worker.
+    Ask for each file's chunks with `chunks(path)` in the same order; a file whose chunks
+    are not all taken (its storing failed) is passed over.
     """
-    started = False
-    try:
-        for chunk in _from_worker(path, chunk_rows):
-            started = True
-            yield chunk
-    except WorkerFailed:
-        if started:
-            raise
-        yield from validated_chunks(path, chunk_rows)
 
+    def __init__(self, paths: list[Path], chunk_rows: int = CHUNK_ROWS):
+        self.paths = [Path(p) for p in paths]
+        self.chunk_rows = chunk_rows
+        self._position = 0  # the index of the file whose messages come next
+        self._process = None
+        if self.paths:
+            context = multiprocessing.get_context("forkserver")
+            # The server imports the program's main module and this one once; each worker
+            # then starts without importing anything.
+            context.set_forkserver_preload(["__main__", __name__])
+            self._handoff = context.Queue(maxsize=CHUNKS_IN_FLIGHT)
+            self._process = context.Process(
+                target=_validate_files,
+                args=([str(p) for p in self.paths], chunk_rows, self._handoff, os.getpid()),
+                name="shukko-intake-validation",
+                daemon=True,
+            )
+            self._process.start()
 
-def _from_worker(path: Path, chunk_rows: int) -> Iterator[ValidatedChunk]:
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["__main__", __name__])
-    handoff = context.Queue(maxsize=CHUNKS_IN_FLIGHT)
-    worker = context.Process(
-        target=_validate_file,
-        args=(str(path), chunk_rows, handoff, os.getpid()),
-        name=f"shukko-intake-{path.name}",
-        daemon=True,
-    )
-    worker.start()
-    try:
+    def __enter__(self) -> ValidationWorker:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the worker (if it is still at work) and release the queue."""
+        if self._process is None:
+            return
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+        self._handoff.close()
+        self._handoff.join_thread()
+        self._process = None
+
+    def handles(self, path: Path) -> bool:
+        return self._process is not None and Path(path) in self.paths[self._position :]
+
+    def chunks(self, path: Path) -> Iterator[ValidatedChunk]:
+        """The validated chunks of `path` (as `validated_chunks` gives them); validated here
+        when the worker stopped before handing any of it over. Raises UnreadableFile when the
+        file turns out unreadable midway, WorkerFailed when the worker dies in the middle."""
+        index = self.paths.index(Path(path), self._position)
+        handed_over = False
+        try:
+            for chunk in self._chunks_of(index):
+                handed_over = True
+                yield chunk
+        except WorkerFailed:
+            if handed_over:
+                raise
+            yield from validated_chunks(path, self.chunk_rows)
+
+    def _chunks_of(self, index: int) -> Iterator[ValidatedChunk]:
         while True:
-            try:
-                kind, payload = handoff.get(timeout=_POLL_SECONDS)
-            except queue.Empty:
-                if not worker.is_alive():
-                    raise WorkerFailed(
-                        f"the validating process stopped (exit code {worker.exitcode})"
-                    ) from None
-                continue
+            file_index, kind, payload = self._next_message()
+            if file_index < index:
+                continue  # the rest of a file passed over
             if kind == "chunk":
                 yield payload
-            elif kind == "done":
+                continue
+            self._position = index + 1
+            if kind == "done":
                 return
-            elif kind == "unreadable":
+            if kind == "unreadable":
                 raise UnreadableFile(payload)
-            else:
-                raise WorkerFailed(payload)
-    finally:
-        if worker.is_alive():
-            worker.terminate()
-        worker.join()
-        handoff.close()
-        handoff.join_thread()
+            raise WorkerFailed(payload)
+
+    def _next_message(self) -> tuple[int, str, object]:
+        if self._process is None:
+            raise WorkerFailed("the validating process is not running")
+        while True:
+            try:
+                return self._handoff.get(timeout=_POLL_SECONDS)
+            except queue.Empty:
+                if not self._process.is_alive():
+                    exit_code = self._process.exitcode
+                    self.close()  # the files left are validated here
+                    raise WorkerFailed(
+                        f"the validating process stopped (exit code {exit_code})"
+                    ) from None
 
 
-def _validate_file(path: str, chunk_rows: int, handoff, parent_pid: int) -> None:
-    """The worker: validate the file and hand each chunk over; say how it ended."""
+def _validate_files(paths: list[str], chunk_rows: int, handoff, parent_pid: int) -> None:
+    """The worker: validate each file, hand its chunks over, and say how each one ended."""
     # The chunks are acyclic and freed by reference counting: the cyclic collector would
-    # walk every live object again and again for nothing (it costs a third of the time).
+    # walk every live object again and again for nothing (a third of the time).
     gc.disable()
 
     def hand_over(item) -> None:
@@ -107,16 +147,16 @@ def _validate_file(path: str, chunk_rows: int, handoff, parent_pid: int) -> None
                 if not _alive(parent_pid):  # the importing process is gone: stop
                     raise SystemExit(1) from None
 
-    try:
-        for number, chunk in enumerate(validated_chunks(Path(path), chunk_rows), start=1):
-            hand_over(("chunk", chunk))
-            if number % 50 == 0:
-                gc.collect()  # what reference counting missed (e.g. exception frames)
-        hand_over(("done", None))
-    except UnreadableFile as exc:
-        hand_over(("unreadable", str(exc)))
-    except Exception as exc:  # reported to the importing process, which fails the file
-        hand_over(("failed", f"validating failed: {type(exc).__name__}: {exc}"))
+    for index, path in enumerate(paths):
+        try:
+            for chunk in validated_chunks(Path(path), chunk_rows):
+                hand_over((index, "chunk", chunk))
+            hand_over((index, "done", None))
+        except UnreadableFile as exc:
+            hand_over((index, "unreadable", str(exc)))
+        except Exception as exc:  # reported to the importing process, which fails the file
+            hand_over((index, "failed", f"validating failed: {type(exc).__name__}: {exc}"))
+        gc.collect()  # what reference counting missed (e.g. exception frames)
 
 
 def _alive(pid: int) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 from sqlalchemy import select
@@ -15,10 +16,11 @@ from models import Company, IntakeFile, IntakeReject, Partner
 from models.common import utcnow
 from models.db import DriverRows, select_in
 from shukko.intake.columns import UnreadableFile
-from shukko.intake.pipeline import validated_in_worker, worth_a_worker
+from shukko.intake.pipeline import ValidationWorker
 from shukko.intake.readers import read_rows
 from shukko.intake.validation import (
     CHUNK_ROWS,
+    ROW_FIELDS,
     ValidatedChunk,
     file_layout,
     validate_in_chunks,
@@ -35,6 +37,11 @@ _COMMON_OFFER_FIELDS = (
     "kind", "headcount", "occupation", "job_title", "skills", "qualifications",
     "period_months_min", "period_months_max", "start_from", "start_until", "monthly_wage_yen",
     "notes", "received_on",
+)  # fmt: skip
+# A company's values in a row, and the columns they go to (with is_sme and created_at).
+_COMPANY_FIELDS = (
+    "company_name", "corporate_number", "industry", "prefecture", "capital_yen", "employees",
+    "has_union",
 )  # fmt: skip
 _COMPANY_COLUMNS = (
     "name", "corporate_number", "industry_code", "prefecture_code", "capital_yen", "employees",
@@ -89,12 +96,16 @@ def partner_kind(name: str) -> str:
 
 
 def import_file(
-    *, session: Session, path: Path, chunk_rows: int | None = None, parallel: bool | None = None
+    *,
+    session: Session,
+    path: Path,
+    chunk_rows: int | None = None,
+    worker: ValidationWorker | None = None,
 ) -> FileReport:
     """Read, validate and store one file; never commits (the caller commits per file).
 
-    parallel: validate in a worker process while this one stores (None: when the file is
-    large enough for that to pay off and there is a second core)."""
+    worker: a process validating this file ahead of the storing (see pipeline.py); without
+    one the file is validated here, chunk by chunk."""
     report = FileReport(name=path.name, status="imported")
     digest = checksum(path)
     if session.scalar(select(IntakeFile.id).where(IntakeFile.checksum == digest)):
@@ -113,11 +124,9 @@ def import_file(
     report.file_id = record.id
     writer = _Writer(session, layout.kind, record.id, report)
     chunk_rows = chunk_rows or CHUNK_ROWS
-    if parallel is None:
-        parallel = worth_a_worker(path)
-    if parallel:
+    if worker is not None and worker.handles(path):
         rows.close()  # the worker reads the file itself
-        chunks = validated_in_worker(path, chunk_rows)
+        chunks = worker.chunks(path)
     else:
         chunks = validate_in_chunks(rows, layout, chunk_rows)
     try:
@@ -138,8 +147,13 @@ class _Writer:
     def __init__(self, session: Session, kind: str, file_id: int, report: FileReport):
         self.session, self.kind, self.file_id, self.report = session, kind, file_id, report
         self.table = OFFER_TABLES[kind]
-        self.fields = _COMMON_OFFER_FIELDS + _OFFER_FIELDS[kind]
-        columns = (*self.fields, *_STORED_COLUMNS)
+        fields = _COMMON_OFFER_FIELDS + _OFFER_FIELDS[kind]
+        position = {name: index for index, name in enumerate(ROW_FIELDS[kind])}
+        self._offer_values = itemgetter(*(position[name] for name in fields))
+        self._key = itemgetter(position["office"], position["offer_id"])
+        self._referred_by = itemgetter(position["referred_by"])
+        self._company = itemgetter(*(position[name] for name in _COMPANY_FIELDS))
+        columns = (*fields, *_STORED_COLUMNS)
         self.new_offers = DriverRows(session, self.table.__table__, (*columns, "created_at"))
         self.changed_offers = DriverRows(session, self.table.__table__, (*columns, "id"))
         self.new_companies = DriverRows(session, Company.__table__, _COMPANY_COLUMNS)
@@ -159,21 +173,21 @@ class _Writer:
         if chunk.good:
             self._store(chunk.good)
 
-    def _store(self, good: list[tuple[int, dict, dict]]) -> None:
-        company_ids = self._company_ids([row for _n, row, _e in good])
-        partner_ids = self._partner_ids({row["referred_by"] for _n, row, _e in good} - {None})
+    def _store(self, good: list[tuple[int, tuple, dict]]) -> None:
+        companies = [self._company(row) for _n, row, _e in good]
+        company_ids = self._company_ids(companies)
+        partner_ids = self._partner_ids({self._referred_by(row) for _n, row, _e in good} - {None})
         latest: dict[tuple[str, str], list] = {}
         repeats = 0
-        for _number, row, extra in good:
-            key = (row["office"], row["offer_id"])
+        for (_number, row, extra), company in zip(good, companies, strict=True):
+            key = self._key(row)
             if key in latest:
                 repeats += 1  # a later row of the same file updates the offer
             latest[key] = [
-                *(row[name] for name in self.fields),
-                row["office"],
-                row["offer_id"],
-                company_ids[_company_key(row)],
-                partner_ids.get(row["referred_by"]),
+                *self._offer_values(row),
+                *key,
+                company_ids[_company_key(company)],
+                partner_ids.get(self._referred_by(row)),
                 extra,
                 self.file_id,
                 True,
@@ -204,35 +218,21 @@ class _Writer:
         self.report.imported += len(new_rows)
         self.report.updated += len(changed) + repeats
 
-    def _company_ids(self, rows: Iterable[dict]) -> dict[tuple, int]:
-        """Company ids by key, creating the companies not stored yet."""
-        wanted = {_company_key(row): row for row in rows}
-        missing = {key: row for key, row in wanted.items() if key not in self.companies}
+    def _company_ids(self, companies: Iterable[tuple]) -> dict[tuple, int]:
+        """Company ids by key, creating the companies not stored yet (each given as its
+        values in the order of _COMPANY_FIELDS)."""
+        wanted = {_company_key(company): company for company in companies}
+        missing = {key: company for key, company in wanted.items() if key not in self.companies}
         if missing:
             self._look_up_companies(missing)
-            new = [row for key, row in missing.items() if key not in self.companies]
+            new = [company for key, company in missing.items() if key not in self.companies]
             if new:
                 # One executemany, then the ids by key: RETURNING would go row by row.
                 now = utcnow()
                 self.new_companies.insert(
-                    [
-                        self.new_companies.convert(
-                            [
-                                row["company_name"],
-                                row["corporate_number"],
-                                row["industry"],
-                                row["prefecture"],
-                                row["capital_yen"],
-                                row["employees"],
-                                row["has_union"],
-                                is_sme(row["industry"], row["capital_yen"], row["employees"]),
-                                now,
-                            ]
-                        )
-                        for row in new
-                    ]
+                    [self.new_companies.convert(_company_row(company, now)) for company in new]
                 )
-                self._look_up_companies({_company_key(row): row for row in new})
+                self._look_up_companies({_company_key(company) for company in new})
         return self.companies
 
     def _look_up_companies(self, keys: Iterable[tuple]) -> None:
@@ -268,7 +268,15 @@ class _Writer:
         return self.partners
 
 
-def _company_key(row: dict) -> tuple:
-    if row["corporate_number"]:
-        return ("cn", row["corporate_number"])
-    return ("name", row["company_name"], row["prefecture"])
+def _company_row(company: tuple, now) -> list:
+    """The values of a new company row (in the order of _COMPANY_COLUMNS)."""
+    _name, _number, industry, _prefecture, capital, employees, _union = company
+    return [*company, is_sme(industry, capital, employees), now]
+
+
+def _company_key(company: tuple) -> tuple:
+    """By corporate number, else by name and prefecture."""
+    name, number, _industry, prefecture, *_rest = company
+    if number:
+        return ("cn", number)
+    return ("name", name, prefecture)
