@@ -7,8 +7,8 @@ from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy import JSON, event
+from sqlalchemy.engine import Dialect, Engine, make_url
 from sqlmodel import Session, create_engine
 
 
@@ -103,53 +103,99 @@ def insert_new(session: Session, table, rows: list[dict], key: str = "key") -> s
     return set(session.execute(statement, rows).scalars())
 
 
-class DriverRows:
-    """Many rows of one table written through the driver's executemany.
+_REMEMBERED_VALUES = 50_000  # per column: memory stays bounded on a long file
+
+
+def dialect_named(name: str) -> Dialect:
+    """A dialect by its URL name ("sqlite", "postgresql+psycopg"), without a connection:
+    another process converts values for this database with it."""
+    return make_url(f"{name}://").get_dialect()()
+
+
+class DriverValues:
+    """Values of some columns of a table in the driver's own types, ready for executemany.
 
     SQLAlchemy's executemany processes every parameter of every row in Python, which costs
     more than the database's own work on a bulk import. Here each value goes through the
-    column type's bind processor for this dialect (so it is stored exactly as SQLAlchemy
-    would store it), remembering the results for repeated values (dates, short lists), and
-    the rows go to the driver as plain tuples.
+    column type's bind processor for the dialect (so it is stored exactly as SQLAlchemy
+    would store it), remembering the results for repeated values (dates, short lists). Needs
+    no connection, so rows can be made ready in another process.
     """
 
-    _CACHE_LIMIT = 50_000
+    def __init__(self, table, columns: Sequence[str], dialect: Dialect):
+        self.columns = tuple(columns)
+        self._converters = []  # (index in a row, results by value, processor, key of a value)
+        self._by_column = {}
+        for index, name in enumerate(self.columns):
+            column_type = table.c[name].type
+            process = column_type.dialect_impl(dialect).bind_processor(dialect)
+            if process is not None:
+                key = _json_key if isinstance(column_type, JSON) else None
+                converter = (index, {}, process, key)
+                self._converters.append(converter)
+                self._by_column[name] = converter
+
+    def row(self, values: list) -> list:
+        """One row's values (in the order of `columns`), converted in place."""
+        for index, results, process, key in self._converters:
+            value = values[index]
+            if value is not None:
+                values[index] = _converted(value, results, process, key)
+        return values
+
+    def value(self, column: str, value):
+        """One value of `column`, converted."""
+        converter = self._by_column.get(column)
+        if converter is None or value is None:
+            return value
+        _index, results, process, key = converter
+        return _converted(value, results, process, key)
+
+
+def _converted(value, results: dict, process, key):
+    """The processor's result for a value, remembered: dates, flags and short lists repeat."""
+    try:
+        cache_key = value if key is None else key(value)
+        return results[cache_key]
+    except KeyError:
+        if len(results) >= _REMEMBERED_VALUES:
+            results.clear()  # memory stays bounded on a long file
+        result = results[cache_key] = process(value)
+        return result
+    except TypeError:  # an unhashable value (e.g. a list of lists)
+        return process(value)
+
+
+def _json_key(value):
+    """A hashable stand-in for a JSON value: a list by its items, a dict by its pairs."""
+    if type(value) is list:
+        return tuple(value)
+    if type(value) is dict:
+        return (dict, *value.items())  # the leading type tells it from a list of pairs
+    return value
+
+
+class DriverRows:
+    """Rows of one table, already in the driver's types, written with the driver's
+    executemany in the session's transaction."""
 
     def __init__(self, session: Session, table, columns: Sequence[str]):
         self.connection = session.connection()
         dialect = self.connection.dialect
         self.columns = tuple(columns)
         self._marker = _marker(dialect)
-        quote = dialect.identifier_preparer.quote
         self._table = dialect.identifier_preparer.format_table(table)
-        self._names = [quote(name) for name in self.columns]
-        processors = [
-            table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-            for name in self.columns
-        ]
-        self._converters = [
-            (index, _remembering(process))
-            for index, process in enumerate(processors)
-            if process is not None
-        ]
-
-    def convert(self, values: list) -> tuple:
-        """One row's values (in the order of `columns`) in the driver's types."""
-        for index, convert in self._converters:
-            value = values[index]
-            if value is not None:
-                values[index] = convert(value)
-        return tuple(values)
+        self._names = [dialect.identifier_preparer.quote(name) for name in self.columns]
 
     def insert(self, rows: list[tuple]) -> None:
-        """Insert converted rows."""
+        """Insert rows (tuples in the order of `columns`)."""
         if rows:
             marks = ", ".join([self._marker] * len(self._names))
             sql = f"INSERT INTO {self._table} ({', '.join(self._names)}) VALUES ({marks})"
             self.connection.exec_driver_sql(sql, rows)
 
     def update_by_id(self, rows: list[tuple]) -> None:
-        """Update converted rows whose last value is the id of the row to change."""
+        """Update rows whose last value (the last of `columns`) is the id of the row."""
         if rows:
             assignments = ", ".join(f"{name} = {self._marker}" for name in self._names[:-1])
             sql = f"UPDATE {self._table} SET {assignments} WHERE {self._names[-1]} = {self._marker}"
@@ -185,30 +231,3 @@ def _marker(dialect) -> str:
     if dialect.paramstyle in ("format", "pyformat"):
         return "%s"
     raise NotImplementedError(f"paramstyle {dialect.paramstyle} is not supported")
-
-
-def _remembering(process):
-    """A bind processor that remembers its results (lists and flat dicts by their items)."""
-    if process is None:
-        return None
-    cache: dict = {}
-
-    def convert(value):
-        kind = type(value)
-        if kind is list:
-            key = tuple(value)
-        elif kind is dict:  # told from a list of pairs by the leading dict type
-            key = (dict, *value.items())
-        else:
-            key = value
-        try:
-            return cache[key]
-        except KeyError:
-            if len(cache) >= DriverRows._CACHE_LIMIT:
-                cache.clear()  # memory stays bounded on a long file
-            result = cache[key] = process(value)
-            return result
-        except TypeError:  # an unhashable value (e.g. a list of lists)
-            return process(value)
-
-    return convert

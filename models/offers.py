@@ -20,7 +20,8 @@ class OfferKind(StrEnum):
 
 
 class OfferBase(SQLModel):
-    office_code: str = Field(foreign_key="office.code", max_length=2, index=True)
+    # Looked up through the unique (office_code, offer_id) index: no index of its own.
+    office_code: str = Field(foreign_key="office.code", max_length=2)
     offer_id: str = Field(index=True, description="受付番号, the office's own id")
     received_on: date
     company_id: int = Field(foreign_key="company.id", index=True)
@@ -44,7 +45,7 @@ class OfferBase(SQLModel):
     )
     partner_id: int | None = Field(default=None, foreign_key="partner.id", index=True)
     intake_file_id: int | None = Field(default=None, foreign_key="intake_file.id")
-    is_open: bool = Field(default=True, index=True)
+    is_open: bool = Field(default=True)  # no index: nearly every row holds the same value
 
 
 class SendingOffer(OfferBase, table=True):

@@ -11,8 +11,9 @@ all-or-nothing per file holds as before. When no worker can run (one core, or th
 main script starts work at import, which a new process cannot import safely) or the worker
 dies before handing a file over, the file is validated here instead.
 
-Workers fork from a server process that has imported the validation code once, so a worker
-starts quickly and never inherits this process's threads or connections.
+The worker is forked straight from this process when it runs a single thread, and from a
+fork server otherwise (see _start_method), so it starts quickly and never inherits a lock
+another thread holds. It touches no connection.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import gc
 import multiprocessing
 import os
 import queue
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -54,10 +56,7 @@ class ValidationWorker:
         self._position = 0  # the index of the file whose messages come next
         self._process = None
         if self.paths:
-            context = multiprocessing.get_context("forkserver")
-            # The server imports the program's main module and this one once; each worker
-            # then starts without importing anything.
-            context.set_forkserver_preload(["__main__", __name__])
+            context = multiprocessing.get_context(_start_method())
             self._handoff = context.Queue(maxsize=CHUNKS_IN_FLIGHT)
             self._process = context.Process(
                 target=_validate_files,
@@ -157,6 +156,17 @@ def _validate_files(paths: list[str], chunk_rows: int, handoff, parent_pid: int)
         except Exception as exc:  # reported to the importing process, which fails the file
             hand_over((index, "failed", f"validating failed: {type(exc).__name__}: {exc}"))
         gc.collect()  # what reference counting missed (e.g. exception frames)
+
+
+def _start_method() -> str:
+    """fork while this process runs a single thread (the CLI, a script): instant, and
+    safe then. With other threads about (a Prefect flow run), a forked child could inherit a
+    lock one of them holds, so the worker comes from a fork server, which has imported the
+    program's main module and this one once."""
+    if threading.active_count() == 1:
+        return "fork"
+    multiprocessing.set_forkserver_preload(["__main__", __name__])
+    return "forkserver"
 
 
 def _alive(pid: int) -> bool:

@@ -62,7 +62,7 @@ def _csv_rows(path: Path, encoding: str) -> Iterator[Row]:
         with path.open(encoding=encoding, newline="") as handle:
             # Rows are numbered as a spreadsheet shows them: a cell spanning lines is one row.
             for number, (_line, cells) in enumerate(_records(_bounded_lines(handle)), start=1):
-                if isinstance(cells, OversizedRow) or any(str(cell).strip() for cell in cells):
+                if isinstance(cells, OversizedRow) or "".join(cells).strip():  # not blank
                     yield number, cells
     except UnicodeDecodeError as exc:
         raise UnreadableFile(

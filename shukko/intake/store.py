@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from operator import itemgetter
 from pathlib import Path
 
 from sqlalchemy import select
@@ -14,10 +13,11 @@ from sqlmodel import Session
 
 from models import Company, IntakeFile, IntakeReject, Partner
 from models.common import utcnow
-from models.db import DriverRows, select_in
+from models.db import DriverRows, DriverValues, select_in
 from shukko.intake.columns import UnreadableFile
 from shukko.intake.pipeline import ValidationWorker
 from shukko.intake.readers import read_rows
+from shukko.intake.ready import COMPANY_COLUMNS, OFFER_FIELDS, ReadyRows
 from shukko.intake.validation import (
     CHUNK_ROWS,
     ROW_FIELDS,
@@ -26,30 +26,12 @@ from shukko.intake.validation import (
     validate_in_chunks,
 )
 from shukko.offers import OFFER_TABLES
-from shukko.sme import is_sme
 
 REPORTED_REJECTS = 20
-_OFFER_FIELDS = {  # the fields of each kind that its table stores
-    "sending": ("acceptable_area", "reason", "dismissals"),
-    "receiving": ("work_prefecture", "required_qualifications", "conditions"),
-}
-_COMMON_OFFER_FIELDS = (
-    "kind", "headcount", "occupation", "job_title", "skills", "qualifications",
-    "period_months_min", "period_months_max", "start_from", "start_until", "monthly_wage_yen",
-    "notes", "received_on",
-)  # fmt: skip
-# A company's values in a row, and the columns they go to (with is_sme and created_at).
-_COMPANY_FIELDS = (
-    "company_name", "corporate_number", "industry", "prefecture", "capital_yen", "employees",
-    "has_union",
-)  # fmt: skip
-_COMPANY_COLUMNS = (
-    "name", "corporate_number", "industry_code", "prefecture_code", "capital_yen", "employees",
-    "has_union", "is_sme", "created_at",
-)  # fmt: skip
-# Columns every stored offer sets besides its fields (created_at is set on insert only).
+_REMEMBERED_COMPANIES = 50_000  # ids by key, so that a file's repeated companies are looked up once
+# Columns every stored offer sets after its own values (created_at on insert only).
 _STORED_COLUMNS = (
-    "office_code", "offer_id", "company_id", "partner_id", "extra", "intake_file_id", "is_open",
+    "office_code", "offer_id", "company_id", "partner_id", "intake_file_id", "is_open",
     "updated_at",
 )  # fmt: skip
 
@@ -146,23 +128,23 @@ class _Writer:
 
     def __init__(self, session: Session, kind: str, file_id: int, report: FileReport):
         self.session, self.kind, self.file_id, self.report = session, kind, file_id, report
-        self.table = OFFER_TABLES[kind]
-        fields = _COMMON_OFFER_FIELDS + _OFFER_FIELDS[kind]
-        position = {name: index for index, name in enumerate(ROW_FIELDS[kind])}
-        self._offer_values = itemgetter(*(position[name] for name in fields))
-        self._key = itemgetter(position["office"], position["offer_id"])
-        self._referred_by = itemgetter(position["referred_by"])
-        self._company = itemgetter(*(position[name] for name in _COMPANY_FIELDS))
-        columns = (*fields, *_STORED_COLUMNS)
-        self.new_offers = DriverRows(session, self.table.__table__, (*columns, "created_at"))
-        self.changed_offers = DriverRows(session, self.table.__table__, (*columns, "id"))
-        self.new_companies = DriverRows(session, Company.__table__, _COMPANY_COLUMNS)
+        self.table = OFFER_TABLES[kind].__table__
+        dialect = session.get_bind().dialect
+        columns = (*OFFER_FIELDS[kind], "extra", *_STORED_COLUMNS)
+        self.new_offers = DriverRows(session, self.table, (*columns, "created_at"))
+        self.changed_offers = DriverRows(session, self.table, (*columns, "id"))
+        self.new_companies = DriverRows(
+            session, Company.__table__, (*COMPANY_COLUMNS, "created_at")
+        )
+        self.offer_values = DriverValues(self.table, ("is_open", "updated_at"), dialect)
+        self.company_values = DriverValues(Company.__table__, ("created_at",), dialect)
+        self.ready = ReadyRows(kind, ROW_FIELDS[kind], dialect).ready
         self.companies: dict[tuple, int] = {}
         self.partners: dict[str, int] = {}
 
     def write(self, chunk: ValidatedChunk) -> None:
-        # Forget the previous chunk's companies: memory stays flat however long the file.
-        self.companies.clear()
+        if len(self.companies) > _REMEMBERED_COMPANIES:
+            self.companies.clear()  # memory stays flat however long the file
         self.report.rows_read += chunk.rows_read
         self.report.rejected += chunk.rejected
         if chunk.problems:
@@ -173,66 +155,50 @@ class _Writer:
         if chunk.good:
             self._store(chunk.good)
 
-    def _store(self, good: list[tuple[int, tuple, dict]]) -> None:
-        companies = [self._company(row) for _n, row, _e in good]
-        company_ids = self._company_ids(companies)
-        partner_ids = self._partner_ids({self._referred_by(row) for _n, row, _e in good} - {None})
-        latest: dict[tuple[str, str], list] = {}
-        repeats = 0
-        for (_number, row, extra), company in zip(good, companies, strict=True):
-            key = self._key(row)
-            if key in latest:
-                repeats += 1  # a later row of the same file updates the offer
-            latest[key] = [
-                *self._offer_values(row),
-                *key,
-                company_ids[_company_key(company)],
-                partner_ids.get(self._referred_by(row)),
-                extra,
-                self.file_id,
-                True,
-            ]
+    def _store(self, validated: list[tuple[int, tuple, dict]]) -> None:
+        good = [self.ready(number, values, extra) for number, values, extra in validated]
+        company_ids = self._company_ids({key: company for _n, _k, _o, key, company, _r in good})
+        partner_ids = self._partner_ids({referred_by for *_, referred_by in good} - {None})
+        latest: dict[tuple[str, str], tuple] = {}
+        for _number, key, offer, company_key, _company, referred_by in good:
+            # A later row of the same file updates the offer.
+            latest[key] = (*offer, *key, company_ids[company_key], partner_ids.get(referred_by))
+        repeats = len(good) - len(latest)
         # By offer_id through its index, then the pairs: a row-value IN would scan the table
         # in SQLite, which makes a large import quadratic.
         existing = {
             (office, offer_id): row_id
             for office, offer_id, row_id in select_in(
                 self.session,
-                self.table.__table__,
+                self.table,
                 ("office_code", "offer_id", "id"),
                 "offer_id",
                 {offer_id for _, offer_id in latest},
             )
             if (office, offer_id) in latest
         }
-        now = utcnow()  # created_at of new offers, updated_at of every offer stored
-        new_rows, changed = [], []
-        for key, values in latest.items():
-            if key in existing:
-                changed.append(self.changed_offers.convert([*values, now, existing[key]]))
-            else:
-                new_rows.append(self.new_offers.convert([*values, now, now]))
+        now = self.offer_values.value("updated_at", utcnow())  # also created_at of new ones
+        stored = (self.file_id, self.offer_values.value("is_open", True), now)
+        new_rows = [(*v, *stored, now) for key, v in latest.items() if key not in existing]
+        changed = [(*v, *stored, existing[key]) for key, v in latest.items() if key in existing]
         # Driver-level executemany: SQLAlchemy's per-row work would cost more than SQLite's.
         self.new_offers.insert(new_rows)
         self.changed_offers.update_by_id(changed)
         self.report.imported += len(new_rows)
         self.report.updated += len(changed) + repeats
 
-    def _company_ids(self, companies: Iterable[tuple]) -> dict[tuple, int]:
-        """Company ids by key, creating the companies not stored yet (each given as its
-        values in the order of _COMPANY_FIELDS)."""
-        wanted = {_company_key(company): company for company in companies}
+    def _company_ids(self, wanted: dict[tuple, tuple]) -> dict[tuple, int]:
+        """Company ids by key, creating the companies not stored yet (given by key as their
+        values in the order of COMPANY_COLUMNS)."""
         missing = {key: company for key, company in wanted.items() if key not in self.companies}
         if missing:
             self._look_up_companies(missing)
-            new = [company for key, company in missing.items() if key not in self.companies]
+            new = [(key, company) for key, company in missing.items() if key not in self.companies]
             if new:
                 # One executemany, then the ids by key: RETURNING would go row by row.
-                now = utcnow()
-                self.new_companies.insert(
-                    [self.new_companies.convert(_company_row(company, now)) for company in new]
-                )
-                self._look_up_companies({_company_key(company) for company in new})
+                created_at = self.company_values.value("created_at", utcnow())
+                self.new_companies.insert([(*company, created_at) for _key, company in new])
+                self._look_up_companies([key for key, _company in new])
         return self.companies
 
     def _look_up_companies(self, keys: Iterable[tuple]) -> None:
@@ -266,17 +232,3 @@ class _Writer:
                 self.session.flush()
                 self.partners[name] = partner.id
         return self.partners
-
-
-def _company_row(company: tuple, now) -> list:
-    """The values of a new company row (in the order of _COMPANY_COLUMNS)."""
-    _name, _number, industry, _prefecture, capital, employees, _union = company
-    return [*company, is_sme(industry, capital, employees), now]
-
-
-def _company_key(company: tuple) -> tuple:
-    """By corporate number, else by name and prefecture."""
-    name, number, _industry, prefecture, *_rest = company
-    if number:
-        return ("cn", number)
-    return ("name", name, prefecture)

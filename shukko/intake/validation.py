@@ -1,6 +1,6 @@
-"""Rows of an intake file, validated chunk by chunk: plain values for the good rows and a
-problem (row, column, value, reason) for each fault of the bad ones. No database here, so
-this can run in a separate process while the previous chunk is being stored."""
+"""Rows of an intake file, validated chunk by chunk: the validated values of the good rows
+and a problem (row, column, value, reason) for each fault of the bad ones. No database
+here, so this can run in a separate process while the previous chunk is being stored."""
 
 from __future__ import annotations
 
@@ -64,6 +64,10 @@ class RowValidator:
         self.layout = layout
         self.model = ROW_MODELS[layout.kind]
         self._values_of = itemgetter(*ROW_FIELDS[layout.kind])
+        # The cells of the known columns (several: the required ones are there), by name.
+        self._names = tuple(layout.fields.values())
+        self._cells_of = itemgetter(*layout.fields)
+        self._last_index = max(layout.fields)
 
     def validate(self, chunk: list[Row]) -> ValidatedChunk:
         result = ValidatedChunk(rows_read=len(chunk))
@@ -79,11 +83,21 @@ class RowValidator:
     def _validate(self, number: int, cells: list) -> tuple[tuple | None, list[dict], dict]:
         if isinstance(cells, OversizedRow):
             return None, [_problem(number, "(row)", None, OversizedRow.reason)], {}
+        # Empty cells are left out: the model gives their defaults (or says a required
+        # value is missing) without running a validator for each of them.
         width = len(cells)
-        values = {
-            name: cells[index] if index < width else None
-            for index, name in self.layout.fields.items()
-        }
+        if width > self._last_index:  # the common case: every column is there
+            values = {
+                name: cell
+                for name, cell in zip(self._names, self._cells_of(cells), strict=True)
+                if cell is not None and cell != ""
+            }
+        else:
+            values = {
+                name: cells[index]
+                for index, name in self.layout.fields.items()
+                if index < width and cells[index] is not None and cells[index] != ""
+            }
         extra = {
             header: str(cells[index]).strip()
             for index, header in self.layout.extra.items()
