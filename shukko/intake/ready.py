@@ -38,7 +38,7 @@ COMPANY_COLUMNS = (
 )  # fmt: skip
 
 # (row number, (office, offer_id), offer values in the order of OFFER_FIELDS + extra,
-#  company key, company values in the order of COMPANY_COLUMNS, referred_by)
+#  company key, company values in the order of COMPANY_FIELDS, referred_by)
 ReadyRow = tuple[int, tuple[str, str], tuple, tuple, tuple, str | None]
 
 
@@ -57,13 +57,19 @@ class ReadyRows:
 
     def ready(self, number: int, values: tuple, extra: dict) -> ReadyRow:
         company = self._company(values)
-        name, corporate_number, industry, prefecture, capital, employees, _union = company
+        name, corporate_number, _industry, prefecture, *_rest = company
         company_key = ("cn", corporate_number) if corporate_number else ("name", name, prefecture)
         return (
             number,
             self._key(values),
             tuple(self._offer_values.row([*self._offer(values), extra])),
             company_key,
-            tuple(self._company_values.row([*company, is_sme(industry, capital, employees)])),
+            company,
             self._referred_by(values),
         )
+
+    def company_row(self, company: tuple) -> tuple:
+        """A new company's values (COMPANY_FIELDS) in the order of COMPANY_COLUMNS, with
+        is_sme worked out: only for companies not stored yet, most rows' are."""
+        _name, _number, industry, _prefecture, capital, employees, _union = company
+        return tuple(self._company_values.row([*company, is_sme(industry, capital, employees)]))

@@ -138,7 +138,7 @@ class _Writer:
         )
         self.offer_values = DriverValues(self.table, ("is_open", "updated_at"), dialect)
         self.company_values = DriverValues(Company.__table__, ("created_at",), dialect)
-        self.ready = ReadyRows(kind, ROW_FIELDS[kind], dialect).ready
+        self.rows = ReadyRows(kind, ROW_FIELDS[kind], dialect)
         self.companies: dict[tuple, int] = {}
         self.partners: dict[str, int] = {}
 
@@ -156,7 +156,8 @@ class _Writer:
             self._store(chunk.good)
 
     def _store(self, validated: list[tuple[int, tuple, dict]]) -> None:
-        good = [self.ready(number, values, extra) for number, values, extra in validated]
+        ready = self.rows.ready
+        good = [ready(number, values, extra) for number, values, extra in validated]
         company_ids = self._company_ids({key: company for _n, _k, _o, key, company, _r in good})
         partner_ids = self._partner_ids({referred_by for *_, referred_by in good} - {None})
         latest: dict[tuple[str, str], tuple] = {}
@@ -164,19 +165,7 @@ class _Writer:
             # A later row of the same file updates the offer.
             latest[key] = (*offer, *key, company_ids[company_key], partner_ids.get(referred_by))
         repeats = len(good) - len(latest)
-        # By offer_id through its index, then the pairs: a row-value IN would scan the table
-        # in SQLite, which makes a large import quadratic.
-        existing = {
-            (office, offer_id): row_id
-            for office, offer_id, row_id in select_in(
-                self.session,
-                self.table,
-                ("office_code", "offer_id", "id"),
-                "offer_id",
-                {offer_id for _, offer_id in latest},
-            )
-            if (office, offer_id) in latest
-        }
+        existing = self._existing_offers(latest)
         now = self.offer_values.value("updated_at", utcnow())  # also created_at of new ones
         stored = (self.file_id, self.offer_values.value("is_open", True), now)
         new_rows = [(*v, *stored, now) for key, v in latest.items() if key not in existing]
@@ -187,9 +176,28 @@ class _Writer:
         self.report.imported += len(new_rows)
         self.report.updated += len(changed) + repeats
 
+    def _existing_offers(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        """The ids of the offers already stored, by (office, offer_id): per office, through
+        the unique (office_code, offer_id) index (a file usually holds one office's)."""
+        by_office: dict[str, list[str]] = {}
+        for office, offer_id in keys:
+            by_office.setdefault(office, []).append(offer_id)
+        return {
+            (office, offer_id): row_id
+            for office, offer_ids in by_office.items()
+            for offer_id, row_id in select_in(
+                self.session,
+                self.table,
+                ("offer_id", "id"),
+                "offer_id",
+                offer_ids,
+                equal={"office_code": office},
+            )
+        }
+
     def _company_ids(self, wanted: dict[tuple, tuple]) -> dict[tuple, int]:
         """Company ids by key, creating the companies not stored yet (given by key as their
-        values in the order of COMPANY_COLUMNS)."""
+        values in the order of COMPANY_FIELDS)."""
         missing = {key: company for key, company in wanted.items() if key not in self.companies}
         if missing:
             self._look_up_companies(missing)
@@ -197,7 +205,9 @@ class _Writer:
             if new:
                 # One executemany, then the ids by key: RETURNING would go row by row.
                 created_at = self.company_values.value("created_at", utcnow())
-                self.new_companies.insert([(*company, created_at) for _key, company in new])
+                self.new_companies.insert(
+                    [(*self.rows.company_row(company), created_at) for _key, company in new]
+                )
                 self._look_up_companies([key for key, _company in new])
         return self.companies
 

@@ -71,42 +71,41 @@ class RowValidator:
 
     def validate(self, chunk: list[Row]) -> ValidatedChunk:
         result = ValidatedChunk(rows_read=len(chunk))
+        # The loop runs for every row of a national year: names are looked up once.
+        good, values_of, known_cells = result.good, self._values_of, self._known_cells
+        validate = self.model.__pydantic_validator__.validate_python  # model_validate's core
         for number, cells in chunk:
-            values, problems, extra = self._validate(number, cells)
-            if problems:
+            if isinstance(cells, OversizedRow):
                 result.rejected += 1
-                result.problems.extend(problems)
-            else:
-                result.good.append((number, values, extra))
+                result.problems.append(_problem(number, "(row)", None, OversizedRow.reason))
+                continue
+            values = known_cells(cells)
+            extra = self._extra_cells(cells) if self.layout.extra else {}
+            try:
+                good.append((number, values_of(validate(values).__dict__), extra))
+            except ValidationError as exc:
+                result.rejected += 1
+                result.problems.extend(self._problems(number, values, exc))
         return result
 
-    def _validate(self, number: int, cells: list) -> tuple[tuple | None, list[dict], dict]:
-        if isinstance(cells, OversizedRow):
-            return None, [_problem(number, "(row)", None, OversizedRow.reason)], {}
-        # Empty cells are left out: the model gives their defaults (or says a required
-        # value is missing) without running a validator for each of them.
+    def _known_cells(self, cells: list) -> dict:
+        """The cells of the known columns by field name (None where a row is short)."""
+        if len(cells) > self._last_index:  # the common case: every column is there
+            return dict(zip(self._names, self._cells_of(cells), strict=True))
         width = len(cells)
-        if width > self._last_index:  # the common case: every column is there
-            values = {
-                name: cell
-                for name, cell in zip(self._names, self._cells_of(cells), strict=True)
-                if cell is not None and cell != ""
-            }
-        else:
-            values = {
-                name: cells[index]
-                for index, name in self.layout.fields.items()
-                if index < width and cells[index] is not None and cells[index] != ""
-            }
-        extra = {
+        return {
+            name: cells[index] if index < width else None
+            for index, name in self.layout.fields.items()
+        }
+
+    def _extra_cells(self, cells: list) -> dict:
+        """Cells of unknown columns, kept as notes under their headers."""
+        width = len(cells)
+        return {
             header: str(cells[index]).strip()
             for index, header in self.layout.extra.items()
             if index < width and cells[index] is not None and str(cells[index]).strip()
         }
-        try:
-            return self._values_of(self.model.model_validate(values).__dict__), [], extra
-        except ValidationError as exc:
-            return None, self._problems(number, values, exc), extra
 
     def _problems(self, number: int, values: dict, exc: ValidationError) -> list[dict]:
         """One problem per column, in words an office clerk understands."""
