@@ -210,12 +210,10 @@ def select_in(
     values: Iterable,
     *,
     where: str = "",
-    equal: dict | None = None,
 ) -> list[tuple]:
     """The `columns` of the rows whose `key` is one of `values` (strings or numbers), read
     through the driver: compiling an IN of thousands of values costs more than running it.
-    `equal` adds column = value conditions (bound as parameters); `where` adds a condition
-    in SQL over the table's own columns (no parameters)."""
+    `where` adds a condition in SQL over the table's own columns (no parameters)."""
     connection = session.connection()
     preparer = connection.dialect.identifier_preparer
     marker = _marker(connection.dialect)
@@ -223,15 +221,12 @@ def select_in(
     head = f"SELECT {names} FROM {preparer.format_table(table)} WHERE "
     if where:
         head += f"({where}) AND "
-    fixed = tuple((equal or {}).values())
-    for name in equal or {}:
-        head += f"{preparer.quote(name)} = {marker} AND "
     values, found = list(values), []
     for start in range(0, len(values), 5000):  # within every driver's parameter limit
         part = values[start : start + 5000]
         marks = ", ".join([marker] * len(part))
         sql = f"{head}{preparer.quote(key)} IN ({marks})"
-        found.extend(connection.exec_driver_sql(sql, (*fixed, *part)).all())
+        found.extend(connection.exec_driver_sql(sql, tuple(part)).all())
     return found
 
 

@@ -22,8 +22,7 @@ class OfferKind(StrEnum):
 class OfferBase(SQLModel):
     # Looked up through the unique (office_code, offer_id) index: no index of its own.
     office_code: str = Field(foreign_key="office.code", max_length=2)
-    # Looked up with its office through the unique (office_code, offer_id) index.
-    offer_id: str = Field(description="受付番号, the office's own id")
+    offer_id: str = Field(index=True, description="受付番号, the office's own id")
     received_on: date
     company_id: int = Field(foreign_key="company.id", index=True)
     kind: OfferKind = Field(sa_type=String(16))

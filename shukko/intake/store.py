@@ -177,22 +177,20 @@ class _Writer:
         self.report.updated += len(changed) + repeats
 
     def _existing_offers(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
-        """The ids of the offers already stored, by (office, offer_id): per office, through
-        the unique (office_code, offer_id) index (a file usually holds one office's)."""
-        by_office: dict[str, list[str]] = {}
-        for office, offer_id in keys:
-            by_office.setdefault(office, []).append(offer_id)
+        """The ids of the offers already stored, by (office, offer_id). By offer_id through
+        its index, then the pairs: a row-value IN would scan the table in SQLite, and a file
+        may hold every office's offers."""
+        keys = set(keys)
         return {
             (office, offer_id): row_id
-            for office, offer_ids in by_office.items()
-            for offer_id, row_id in select_in(
+            for office, offer_id, row_id in select_in(
                 self.session,
                 self.table,
-                ("offer_id", "id"),
+                ("office_code", "offer_id", "id"),
                 "offer_id",
-                offer_ids,
-                equal={"office_code": office},
+                {offer_id for _office, offer_id in keys},
             )
+            if (office, offer_id) in keys
         }
 
     def _company_ids(self, wanted: dict[tuple, tuple]) -> dict[tuple, int]:
