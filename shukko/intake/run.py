@@ -14,6 +14,7 @@ from sqlmodel import Session
 from shukko.faults import crash_point
 from shukko.intake.pipeline import ValidationWorker, worth_a_worker
 from shukko.intake.store import FileReport, import_file
+from shukko.intake.validation import CHUNK_ROWS
 
 
 def expand(paths: Iterable[Path]) -> list[Path]:
@@ -30,13 +31,18 @@ def expand(paths: Iterable[Path]) -> list[Path]:
 
 
 def import_paths(
-    *, engine: Engine, paths: Iterable[Path], parallel: bool | None = None
+    *,
+    engine: Engine,
+    paths: Iterable[Path],
+    parallel: bool | None = None,
+    chunk_rows: int = CHUNK_ROWS,
 ) -> list[FileReport]:
     """Import every file; each is committed whole or not at all, and one bad file never
     stops the others.
 
-    parallel: validate the large files in a worker process while this one stores (None:
-    when there is a second core; False: everything in this process)."""
+    parallel: validate the files in a worker process while this one stores (None: the
+    large files, when there is a second core; False: everything in this process).
+    chunk_rows: rows validated and stored at a time."""
     files = expand(paths)
     ahead = [
         path
@@ -44,18 +50,20 @@ def import_paths(
         if parallel is not False and path.is_file() and (parallel or worth_a_worker(path))
     ]
     reports = []
-    with ValidationWorker(ahead) as worker:
+    with ValidationWorker(ahead, chunk_rows) as worker:
         for path in files:
-            reports.append(_import_one(engine, path, worker))
+            reports.append(_import_one(engine, path, worker, chunk_rows))
     return reports
 
 
-def _import_one(engine: Engine, path: Path, worker: ValidationWorker) -> FileReport:
+def _import_one(
+    engine: Engine, path: Path, worker: ValidationWorker, chunk_rows: int
+) -> FileReport:
     if not path.exists():
         return FileReport(name=str(path), status="failed", reason="no such file")
     with Session(engine) as session, cyclic_gc_paused():
         try:
-            report = import_file(session=session, path=path, worker=worker)
+            report = import_file(session=session, path=path, worker=worker, chunk_rows=chunk_rows)
             if report.status == "imported":
                 session.commit()
             return report

@@ -193,8 +193,7 @@ def test_a_crash_mid_file_leaves_nothing_and_a_rerun_imports_it_all(engine, tmp_
         return original(self, good)
 
     monkeypatch.setattr(store._Writer, "_store", crash_on_second_chunk)
-    monkeypatch.setattr(store, "CHUNK_ROWS", 3)
-    (report,) = import_paths(engine=engine, paths=[path])
+    (report,) = import_paths(engine=engine, paths=[path], chunk_rows=3)
     assert report.status == "failed" and "disk full" in report.reason
     with Session(engine) as session:
         assert count(session, SendingOffer) == 0 and count(session, IntakeFile) == 0
