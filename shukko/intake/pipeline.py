@@ -150,12 +150,12 @@ def _validate_files(paths: list[str], chunk_rows: int, handoff, parent_pid: int)
         try:
             for chunk in validated_chunks(Path(path), chunk_rows):
                 hand_over((index, "chunk", chunk))
+                gc.collect(0)  # what reference counting missed (e.g. exception frames)
             hand_over((index, "done", None))
         except UnreadableFile as exc:
             hand_over((index, "unreadable", str(exc)))
         except Exception as exc:  # reported to the importing process, which fails the file
             hand_over((index, "failed", f"validating failed: {type(exc).__name__}: {exc}"))
-        gc.collect()  # what reference counting missed (e.g. exception frames)
 
 
 def _start_method() -> str:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import gc
 import shutil
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -61,7 +59,7 @@ def _import_one(
 ) -> FileReport:
     if not path.exists():
         return FileReport(name=str(path), status="failed", reason="no such file")
-    with Session(engine) as session, cyclic_gc_paused():
+    with Session(engine) as session:
         try:
             report = import_file(session=session, path=path, worker=worker, chunk_rows=chunk_rows)
             if report.status == "imported":
@@ -90,20 +88,6 @@ def run_inbox(*, engine: Engine, inbox: Path, archive: Path, failed: Path) -> li
                 f"{report.reason}\n", encoding="utf-8"
             )
     return reports
-
-
-@contextmanager
-def cyclic_gc_paused() -> Iterator[None]:
-    """Python's cycle collector paused while a file is imported: the rows are acyclic and
-    freed as soon as they are stored, but the collector would walk every object of the
-    process again and again for them (a sixth of an import's time). It runs again after."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _free_name(target: Path) -> Path:
