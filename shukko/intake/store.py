@@ -1,5 +1,6 @@
-"""Import one intake file: validate every row, upsert companies and offers, keep every
-rejected row, and count. All of a file or nothing of it: the caller commits once per file."""
+"""Import one intake file: its rows validated chunk by chunk (here, or ahead by a worker
+process), companies and offers upserted, every rejected row kept, and counted. All of a file
+or nothing of it: the caller commits once per file."""
 
 from __future__ import annotations
 
