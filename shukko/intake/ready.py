@@ -10,7 +10,7 @@ from operator import itemgetter
 from sqlalchemy.engine import Dialect
 
 from models import Company
-from models.db import DriverValues
+from models.bulk import DriverValues
 from shukko.offers import OFFER_TABLES
 from shukko.sme import is_sme
 

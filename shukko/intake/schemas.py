@@ -57,10 +57,6 @@ def clean(value: Any) -> Any:
 
 
 def _text(value: Any) -> Any:
-    if type(value) is str:  # the common case, inline: this runs for every text cell
-        if not value.isascii():
-            value = unicodedata.normalize("NFKC", value)
-        return value.strip() or None
     value = clean(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # XLSX stores 1001 as 1001.0

@@ -15,8 +15,8 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from models import Company, IntakeFile, IntakeReject, Partner
+from models.bulk import DriverRows, DriverValues, select_in
 from models.common import utcnow
-from models.db import DriverRows, DriverValues, select_in
 from shukko.intake.columns import UnreadableFile
 from shukko.intake.pipeline import ValidationWorker
 from shukko.intake.readers import read_rows
@@ -146,7 +146,7 @@ class _Writer:
     """Stores validated chunks, remembering companies and partners."""
 
     def __init__(self, session: Session, kind: str, file_id: int, report: FileReport):
-        self.session, self.kind, self.file_id, self.report = session, kind, file_id, report
+        self.session, self.file_id, self.report = session, file_id, report
         self.table = OFFER_TABLES[kind].__table__
         dialect = session.get_bind().dialect
         columns = (*OFFER_FIELDS[kind], "extra", *_STORED_COLUMNS)
