@@ -35,7 +35,7 @@ from stdnum.jp import cn  # noqa: E402
 
 from models.db import make_engine  # noqa: E402
 from models.reference import PREFECTURES  # noqa: E402
-from shukko.database import (  # noqa: E402
+from models.schema import (  # noqa: E402
     create_scratch_database,
     drop_scratch_database,
     upgrade,

@@ -33,7 +33,7 @@ from sqlmodel import Session  # noqa: E402
 from models import Company, ReceivingOffer, SendingOffer  # noqa: E402
 from models.db import make_engine  # noqa: E402
 from models.reference import PREFECTURES, block_of  # noqa: E402
-from shukko.database import upgrade  # noqa: E402
+from models.schema import upgrade  # noqa: E402
 from shukko.matching.assign import assign  # noqa: E402
 from shukko.matching.candidates import (  # noqa: E402
     COMPONENTS,

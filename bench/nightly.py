@@ -35,18 +35,19 @@ from bench.matching import AS_OF, generate_offers, store_offers  # noqa: E402
 from config import Settings  # noqa: E402
 from models import Case, CaseWorker, ContractTerms, Worker  # noqa: E402
 from models.db import make_engine  # noqa: E402
-from shukko.cases import EventRequest, fire_many, open_cases_bulk  # noqa: E402
-from shukko.database import (  # noqa: E402
+from models.schema import (  # noqa: E402
     create_scratch_database,
     drop_scratch_database,
-    run_in_transaction,
     upgrade,
 )
+from shukko.cases import NewCase, open_cases  # noqa: E402
 from shukko.demo.offer_files import DayFiles, OfferMaker, write_day_files  # noqa: E402
-from shukko.demo.year import night  # noqa: E402
 from shukko.matching.rules import load_rules  # noqa: E402
 from shukko.report import build_report, fiscal_year_of  # noqa: E402
 from shukko.report_files import write_report_files  # noqa: E402
+from shukko.service.database import run_in_transaction  # noqa: E402
+from shukko.service.night import night  # noqa: E402
+from shukko.transitions import EventRequest, fire_many  # noqa: E402
 
 ACTOR = "bench"
 # 14,000 cases: where each stands tonight (state: how many per 14,000).
@@ -83,17 +84,9 @@ def build(url: str, scale: float, home: Path) -> dict:
         s_ids = list(session.scalars(text("SELECT id FROM sending_offer ORDER BY id")))
         r_ids = list(session.scalars(text("SELECT id FROM receiving_offer ORDER BY id")))
         pairs = [(s_ids[i % len(s_ids)], rng.choice(r_ids)) for i in range(total)]
-        ids = open_cases_bulk(
+        ids = open_cases(
             session=session,
-            cases=[
-                {
-                    "kind": "secondment",
-                    "sending_offer_id": s,
-                    "receiving_offer_id": r,
-                    "headcount": 1,
-                }
-                for s, r in pairs
-            ],
+            cases=[NewCase("secondment", s, r, 1) for s, r in pairs],
             actor=ACTOR,
             today=AS_OF - timedelta(days=200),
         )
@@ -217,7 +210,7 @@ def plain_night(url: str, home: Path) -> dict:
         times[name] = round(time.perf_counter() - began, 2)
         return result
 
-    result = night(engine, settings, AS_OF, rules, stage=timed)
+    result = night(engine, settings, AS_OF, rules=rules, stage=timed)
 
     def report():
         with Session(engine) as session:

@@ -25,16 +25,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlmodel import Session  # noqa: E402
-
-from models import CaseKind  # noqa: E402
-from models.db import make_engine  # noqa: E402
-from shukko.cases import EventRequest, fire, fire_many, open_case  # noqa: E402
 from shukko.database import (  # noqa: E402
     create_scratch_database,
     drop_scratch_database,
     upgrade,
 )
+from sqlmodel import Session  # noqa: E402
+
+from models import CaseKind  # noqa: E402
+from models.db import make_engine  # noqa: E402
+from shukko.cases import EventRequest, fire, fire_many, open_case  # noqa: E402
 from shukko.offers import add_company, add_offer  # noqa: E402
 from states import RowHandle, SecondmentMachine  # noqa: E402
 from states.guards import CaseFacts  # noqa: E402

@@ -9,18 +9,16 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from config import get_settings
-from flows.parameters import FollowUpParameters
-from shukko.database import current_engine, run_in_transaction
-from shukko.follow_up_run import run_follow_up
+from flows.parameters import FollowUpParameters, run_namer
+from shukko.service import night
+from shukko.service.database import current_engine
 
 
 @task(cache_policy=NO_CACHE)
 def follow_up_cases(as_of: date) -> dict:
     """Start due cases, close ended ones, schedule and flag follow-ups (one transaction)."""
     settings = get_settings()
-    return run_in_transaction(
-        current_engine(), lambda session: run_follow_up(session, as_of=as_of, settings=settings)
-    )
+    return night.follow_up(current_engine(settings), settings, as_of)
 
 
 @task(cache_policy=NO_CACHE)
@@ -65,7 +63,7 @@ def publish_follow_up(result: dict) -> dict:
     return counts
 
 
-@flow(name="follow-up")
+@flow(name="follow-up", flow_run_name=run_namer("follow-up", FollowUpParameters))
 def follow_up_flow(parameters: FollowUpParameters = FollowUpParameters()) -> dict:
     """フォローアップ: start contracted cases whose day has come (blocked ones are flagged),
     schedule follow-ups, flag overdue ones, close cases whose end date has passed."""

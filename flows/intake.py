@@ -7,9 +7,9 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from config import get_settings
-from flows.parameters import IntakeParameters
-from shukko.database import current_engine
-from shukko.intake.run import run_inbox
+from flows.parameters import IntakeParameters, run_namer
+from shukko.service import night
+from shukko.service.database import current_engine
 
 SUMMARY_COLUMNS = (
     "name",
@@ -27,13 +27,7 @@ SUMMARY_COLUMNS = (
 def import_inbox() -> list[dict]:
     """Import the inbox's files, one transaction each; move them to archive/ or failed/."""
     settings = get_settings()
-    reports = run_inbox(
-        engine=current_engine(),
-        inbox=settings.folder("inbox"),
-        archive=settings.folder("archive"),
-        failed=settings.folder("failed"),
-    )
-    return [report.as_dict() for report in reports]
+    return [report.as_dict() for report in night.intake(current_engine(settings), settings)]
 
 
 @task(cache_policy=NO_CACHE)
@@ -72,7 +66,7 @@ def publish_summary(reports: list[dict]) -> dict:
     return totals
 
 
-@flow(name="intake", log_prints=False)
+@flow(name="intake", log_prints=False, flow_run_name=run_namer("intake", IntakeParameters))
 def intake_flow(parameters: IntakeParameters = IntakeParameters()) -> dict:
     """受付: import the offices' offer files from the inbox (CSV/XLSX), keeping every bad row.
 

@@ -9,25 +9,16 @@ from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from config import get_settings
-from flows.parameters import MatchingParameters
-from models.db import session_scope
-from shukko.database import current_engine
-from shukko.matching.rules import load_rules
-from shukko.matching.run import run_matching
+from flows.parameters import MatchingParameters, run_namer
+from shukko.service import night
+from shukko.service.database import current_engine
 
 
 @task(cache_policy=NO_CACHE)
 def propose_cases(as_of: date, office: str | None) -> dict:
     """Run the assignment and write proposals as `proposed` cases (idempotent)."""
     settings = get_settings()
-    with session_scope(current_engine()) as session:
-        created, figures = run_matching(
-            session=session,
-            rules=load_rules(),
-            as_of=as_of,
-            office=office,
-            block_overrides=settings.block_overrides,
-        )
+    created, figures = night.matching(current_engine(settings), settings, as_of, office=office)
     return {"proposals": created, "figures": figures}
 
 
@@ -59,7 +50,7 @@ def publish_proposals(result: dict) -> dict:
     return figures
 
 
-@flow(name="matching")
+@flow(name="matching", flow_run_name=run_namer("matching", MatchingParameters))
 def matching_flow(parameters: MatchingParameters = MatchingParameters()) -> dict:
     """マッチング: propose sending/receiving pairs as cases; consultants decide."""
     day = parameters.day()

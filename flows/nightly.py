@@ -17,6 +17,7 @@ from flows.parameters import (
     NightlyParameters,
     NoticeParameters,
     ReportParameters,
+    run_namer,
 )
 from flows.report import report_flow
 
@@ -33,7 +34,7 @@ class StagesFailed(RuntimeError):
     """One or more stages of the night failed; the others ran."""
 
 
-@flow(name="nightly")
+@flow(name="nightly", flow_run_name=run_namer("nightly", NightlyParameters))
 def nightly_flow(parameters: NightlyParameters = NightlyParameters()) -> dict:
     """夜間処理: intake, matching, subsidy notices, follow-up and the report, in that order."""
     day = parameters.day()

@@ -9,25 +9,16 @@ from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from config import get_settings
-from flows.parameters import NoticeParameters
-from shukko.database import current_engine, run_in_transaction
-from shukko.notices import write_due_notices
+from flows.parameters import NoticeParameters, run_namer
+from shukko.service import night
+from shukko.service.database import current_engine
 
 
 @task(cache_policy=NO_CACHE)
 def write_notices(as_of: date, case_id: int | None) -> list[dict]:
     """Store and write the notices due (Markdown and HTML in the outbox)."""
     settings = get_settings()
-    return run_in_transaction(
-        current_engine(),
-        lambda session: write_due_notices(
-            session=session,
-            outbox=settings.folder("outbox") / "notices",
-            as_of=as_of,
-            reminder_days=settings.reminder_days,
-            case_id=case_id,
-        ),
-    )
+    return night.notices(current_engine(settings), settings, as_of, case_id=case_id)
 
 
 @task(cache_policy=NO_CACHE)
@@ -50,7 +41,7 @@ def publish_notices(written: list[dict], as_of: date) -> dict:
     return counts
 
 
-@flow(name="subsidy-notice")
+@flow(name="subsidy-notice", flow_run_name=run_namer("subsidy-notice", NoticeParameters))
 def subsidy_notice_flow(parameters: NoticeParameters = NoticeParameters()) -> dict:
     """助成金のご案内: notices to both companies of cases heading to their start, reminders
     before the filing deadline; each exactly once, whatever is re-run."""

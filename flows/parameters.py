@@ -22,6 +22,13 @@ class FlowParameters(BaseModel):
     def day(self) -> date:
         return self.as_of or today(get_settings().timezone)
 
+    def run_name(self, flow: str) -> str:
+        """The flow run's name in the UI, e.g. `matching-2024-06-03-office-13`."""
+        return "-".join([flow, self.day().isoformat(), *self.name_parts()])
+
+    def name_parts(self) -> list[str]:
+        return []
+
 
 class IntakeParameters(FlowParameters):
     """受付: import every file in the inbox."""
@@ -36,11 +43,17 @@ class MatchingParameters(FlowParameters):
         description="only this office's offers (JIS prefecture code 01-47)",
     )
 
+    def name_parts(self) -> list[str]:
+        return [f"office-{self.office}"] if self.office else []
+
 
 class NoticeParameters(FlowParameters):
     """助成金のご案内: notices and reminders due on the day."""
 
     case_id: int | None = Field(default=None, ge=1, description="only this case")
+
+    def name_parts(self) -> list[str]:
+        return [f"case-{self.case_id}"] if self.case_id else []
 
 
 class FollowUpParameters(FlowParameters):
@@ -57,6 +70,26 @@ class ReportParameters(FlowParameters):
         description="fiscal year (年度) starting in April of this year; default: as_of's",
     )
 
+    def name_parts(self) -> list[str]:
+        return [f"fy{self.fiscal_year}"] if self.fiscal_year else []
+
 
 class NightlyParameters(FlowParameters):
     """The nightly run: intake, matching, notices, follow-up, report, in that order."""
+
+
+def run_namer(flow: str, model: type[FlowParameters]):
+    """A `flow_run_name` callable: names each run for what it does, from its parameters, so
+    that the night of 3 June reads `nightly-2024-06-03` in the UI's run list."""
+
+    def name() -> str:
+        from prefect.runtime import flow_run
+
+        given = flow_run.parameters.get("parameters")
+        if isinstance(given, FlowParameters):
+            parameters = given
+        else:
+            parameters = model.model_validate(given or {})
+        return parameters.run_name(flow)
+
+    return name

@@ -7,21 +7,18 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from config import get_settings
-from flows.parameters import ReportParameters
-from models.db import session_scope
-from shukko.database import current_engine
-from shukko.report import build_report, fiscal_year_of
-from shukko.report_files import markdown, tables, write_report_files
+from flows.parameters import ReportParameters, run_namer
+from shukko.report import fiscal_year_of
+from shukko.report_files import markdown, tables
+from shukko.service import night
+from shukko.service.database import current_engine
 
 
 @task(cache_policy=NO_CACHE)
 def report_files(fiscal_year: int) -> dict:
     """Build the report and write its files (Markdown, CSV, XLSX, PNG)."""
-    with session_scope(current_engine()) as session:
-        data = build_report(session, fiscal_year)
-    folder = get_settings().folder("reports") / f"FY{fiscal_year}"
-    data["files"] = [str(path) for path in write_report_files(data, folder)]
-    return data
+    settings = get_settings()
+    return night.report(current_engine(settings), settings, fiscal_year)
 
 
 @task(cache_policy=NO_CACHE)
@@ -48,7 +45,7 @@ def publish_report(data: dict) -> dict:
     return {"fiscal_year": data["fiscal_year"], **data["totals"], "files": len(data["files"])}
 
 
-@flow(name="report")
+@flow(name="report", flow_run_name=run_namer("report", ReportParameters))
 def report_flow(parameters: ReportParameters = ReportParameters()) -> dict:
     """統計: the fiscal year's monthly 受入情報・送出情報・成立数, industries, referrals, states."""
     year = parameters.fiscal_year or fiscal_year_of(parameters.day())

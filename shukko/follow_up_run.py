@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from models import Case, CaseKind
-from shukko.cases import EventRequest, blocking_guards, fire_many
+from shukko.case_rules import CaseRules
 from shukko.facts import load_facts
 from shukko.faults import crash_point
 from shukko.followups import (
@@ -24,6 +24,7 @@ from shukko.followups import (
     move_watermark,
     refresh,
 )
+from shukko.transitions import EventRequest, blocking_guards, fire_many
 from states import guard_message
 
 SYSTEM_ACTOR = "system"
@@ -37,14 +38,17 @@ def _secondments(session: Session, *conditions) -> list[Case]:
     )
 
 
-def start_due(session: Session, as_of: date, max_period_months: int) -> list[int]:
+def start_due(
+    session: Session, as_of: date, rules: CaseRules, counts: dict[str, int] | None = None
+) -> list[int]:
     """Contracted secondments whose start date has come become active (出向開始)."""
     due = _secondments(session, Case.state == "contracted", Case.start_date <= as_of)
     rows, _refused = fire_many(
         session=session,
         requests=[EventRequest(c.id, "start", SYSTEM_ACTOR, on=c.start_date) for c in due],
         today=as_of,
-        max_period_months=max_period_months,
+        rules=rules,
+        follow_up_counts=counts,
     )
     return [row["case_id"] for row in rows]
 
@@ -80,7 +84,9 @@ def blocked_starts(session: Session, as_of: date, max_period_months: int) -> lis
     return flagged
 
 
-def close_ended(session: Session, as_of: date, max_period_months: int) -> list[int]:
+def close_ended(
+    session: Session, as_of: date, rules: CaseRules, counts: dict[str, int] | None = None
+) -> list[int]:
     """Active secondments whose end date has passed return to origin (復帰); extended cases
     have a later end date, converted ones are no longer active."""
     ended = _secondments(session, Case.state == "active", Case.end_date < as_of)
@@ -91,19 +97,21 @@ def close_ended(session: Session, as_of: date, max_period_months: int) -> list[i
             for c in ended
         ],
         today=as_of,
-        max_period_months=max_period_months,
+        rules=rules,
+        follow_up_counts=counts,
     )
     return [row["case_id"] for row in rows]
 
 
-def run_follow_up(session: Session, *, as_of: date, settings) -> dict:
+def run_follow_up(session: Session, *, as_of: date, rules: CaseRules) -> dict:
     """One night's follow-up work; idempotent on the same day."""
-    limit = settings.max_period_months
-    started = start_due(session, as_of, limit)
+    counts = {"scheduled": 0, "cancelled": 0, "done": 0}
+    started = start_due(session, as_of, rules, counts)
     crash_point("follow-up")  # cases started, not committed
-    closed = close_ended(session, as_of, limit)
+    closed = close_ended(session, as_of, rules, counts)
     changed, newest = cases_to_refresh(session)
-    counts = refresh(session, changed, as_of=as_of, settings=settings)
+    for key, value in refresh(session, changed, as_of=as_of, plan=rules.follow_up).items():
+        counts[key] += value
     move_watermark(session, newest)
     newly_overdue = flag_overdue(session, as_of)
     overdue = list_follow_ups(session=session, as_of=as_of, overdue=True)
@@ -111,7 +119,7 @@ def run_follow_up(session: Session, *, as_of: date, settings) -> dict:
         "as_of": as_of,
         "started": started,
         "closed": closed,
-        "blocked": blocked_starts(session, as_of, limit),
+        "blocked": blocked_starts(session, as_of, rules.max_period_months),
         "follow_ups": counts,
         "newly_overdue": newly_overdue,
         "overdue": overdue,

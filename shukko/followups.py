@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from models import Case, CaseEvent, CaseKind, FollowUp, Watermark
 from models.db import insert_missing
+from shukko.case_rules import FollowUpPlan
 from shukko.clock import add_months
 
 # Events after which a case's follow-ups are derived again.
@@ -55,7 +56,7 @@ def follow_up_key(case_id: int, kind: str, due: date) -> str:
     return f"{case_id}:{kind}:{due.isoformat()}"
 
 
-def refresh(session: Session, case_ids: list[int], *, as_of: date, settings) -> dict:
+def refresh(session: Session, case_ids: list[int], *, as_of: date, plan: FollowUpPlan) -> dict:
     """Derive the follow-ups of these cases again: add what is due by the plan, cancel open
     ones the plan no longer has (the end moved, the case ended), and mark done the ones a
     `record_follow_up` event answered. Plain rows and bulk statements: the nightly run
@@ -64,7 +65,7 @@ def refresh(session: Session, case_ids: list[int], *, as_of: date, settings) -> 
     if not case_ids:
         return counts
     table = FollowUp.__table__
-    horizon = add_months(as_of, settings.follow_up_every_months)
+    horizon = add_months(as_of, plan.every_months)
     wanted: dict[int, set[str]] = {case_id: set() for case_id in case_ids}
     planned_rows = []
     for case_id, state, start, end in session.execute(
@@ -74,15 +75,15 @@ def refresh(session: Session, case_ids: list[int], *, as_of: date, settings) -> 
     ):
         if state != "active" or start is None:
             continue
-        plan = planned(
+        schedule = planned(
             start,
             end,
-            first_months=settings.follow_up_first_months,
-            every_months=settings.follow_up_every_months,
-            decision_months=settings.end_decision_months,
+            first_months=plan.first_months,
+            every_months=plan.every_months,
+            decision_months=plan.decision_months,
             horizon=horizon,
         )
-        for kind, due in plan:
+        for kind, due in schedule:
             key = follow_up_key(case_id, kind, due)
             wanted[case_id].add(key)
             planned_rows.append(
@@ -221,32 +222,42 @@ def flag_overdue(session: Session, as_of: date) -> int:
     return result.rowcount
 
 
-def list_follow_ups(
+def follow_ups_query(
     *,
-    session: Session,
     as_of: date,
     due_before: date | None = None,
     overdue: bool = False,
     include_done: bool = False,
-) -> list[dict]:
-    """Follow-ups by due date: open ones (and done ones when asked), overdue flagged."""
-    query = select(FollowUp).order_by(FollowUp.due_on, FollowUp.case_id)
+):
+    """The follow-ups to list, by due date: open ones (and done ones when asked)."""
     statuses = ["scheduled", "done"] if include_done else ["scheduled"]
-    query = query.where(FollowUp.status.in_(statuses))
+    query = (
+        select(FollowUp)
+        .where(FollowUp.status.in_(statuses))
+        .order_by(FollowUp.due_on, FollowUp.case_id, FollowUp.id)
+    )
     if due_before is not None:
         query = query.where(FollowUp.due_on < due_before)
     if overdue:
         query = query.where(FollowUp.status == "scheduled", FollowUp.due_on < as_of)
-    return [
-        {
-            "id": row.id,
-            "case_id": row.case_id,
-            "kind": row.kind,
-            "due_on": row.due_on,
-            "status": row.status,
-            "overdue": row.status == "scheduled" and row.due_on < as_of,
-            "overdue_days": (as_of - row.due_on).days if row.due_on < as_of else 0,
-            "done_on": row.done_on,
-        }
-        for row in session.scalars(query)
-    ]
+    return query
+
+
+def follow_up_row(row: FollowUp, as_of: date) -> dict:
+    """A follow-up as listed, overdue flagged as of the day."""
+    return {
+        "id": row.id,
+        "case_id": row.case_id,
+        "kind": row.kind,
+        "due_on": row.due_on,
+        "status": row.status,
+        "overdue": row.status == "scheduled" and row.due_on < as_of,
+        "overdue_days": (as_of - row.due_on).days if row.due_on < as_of else 0,
+        "done_on": row.done_on,
+    }
+
+
+def list_follow_ups(*, session: Session, as_of: date, **conditions) -> list[dict]:
+    """Follow-ups by due date as plain rows (conditions as for follow_ups_query)."""
+    query = follow_ups_query(as_of=as_of, **conditions)
+    return [follow_up_row(row, as_of) for row in session.scalars(query)]

@@ -399,27 +399,27 @@ def _as_data(figures: dict | None) -> dict | None:
     return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in figures.items()}
 
 
-def list_notices(*, session: Session, case_id: int | None = None) -> list[dict]:
-    """Notices written, newest first."""
+def notices_query(case_id: int | None = None):
+    """Notices written, newest first (one case's when given)."""
     query = select(Notice).order_by(Notice.written_on.desc(), Notice.id.desc())
     if case_id is not None:
         query = query.where(Notice.case_id == case_id)
-    rows = []
-    for n in session.scalars(query):
-        figures = n.estimate or {}
-        rows.append(
-            {
-                "id": n.id,
-                "case_id": n.case_id,
-                "side": n.side,
-                "kind": n.kind,
-                "programme": n.programme,
-                "start_date": n.start_date,
-                "filing_deadline": n.filing_deadline,
-                "written_on": n.written_on,
-                "operating_total_yen": figures.get("operating_total_yen", {}).get(n.side),
-                "initial_costs_yen": figures.get("initial_costs_yen", {}).get(f"{n.side}_yen"),
-                "path": n.path,
-            }
-        )
-    return rows
+    return query
+
+
+def notice_row(n: Notice) -> dict:
+    """A notice as listed: what was written to whom, with the estimate's totals."""
+    figures = n.estimate or {}
+    return {
+        "id": n.id,
+        "case_id": n.case_id,
+        "side": n.side,
+        "kind": n.kind,
+        "programme": n.programme,
+        "start_date": n.start_date,
+        "filing_deadline": n.filing_deadline,
+        "written_on": n.written_on,
+        "operating_total_yen": figures.get("operating_total_yen", {}).get(n.side),
+        "initial_costs_yen": figures.get("initial_costs_yen", {}).get(f"{n.side}_yen"),
+        "path": n.path,
+    }

@@ -10,10 +10,11 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from models import CaseKind, Company, ReceivingOffer, SendingOffer
-from shukko.cases import EventRequest, assign_worker, fire, open_case, set_terms
+from shukko.cases import assign_worker, open_case, set_terms
 from shukko.errors import EventNotAllowed
 from shukko.offers import add_company, add_offer
 from shukko.terms import parse_terms
+from shukko.transitions import EventRequest, fire
 
 ACTOR = "demo-consultant"
 

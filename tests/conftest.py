@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel
 
 from models.db import make_engine
-from shukko.database import (
+from models.schema import (
     create_scratch_database,
     drop_scratch_database,
     sync_reference_rows,

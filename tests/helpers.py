@@ -8,9 +8,10 @@ from itertools import count
 from sqlmodel import Session
 
 from models import Case, CaseKind
-from shukko.cases import EventRequest, assign_worker, fire, open_case, set_terms
+from shukko.cases import assign_worker, open_case, set_terms
 from shukko.offers import add_company, add_offer
 from shukko.terms import parse_terms
+from shukko.transitions import EventRequest, fire
 
 TODAY = date(2024, 6, 3)
 ACTOR = "tester"

@@ -10,7 +10,7 @@ from config import Settings
 from models import Case, CaseEvent, FollowUp, Notice
 from models.db import make_engine
 from models.reference import BROCHURE_MONTHS
-from shukko.database import upgrade
+from models.schema import upgrade
 from shukko.demo.offer_files import month_targets, plan_year, split_persons
 from shukko.demo.year import run_demo_year
 from shukko.report import build_report

@@ -9,16 +9,17 @@ from sqlmodel import Session
 
 from config import Settings
 from models import Case, CaseEvent, FollowUp
-from shukko.database import run_in_transaction
+from shukko.case_rules import case_rules
 from shukko.follow_up_run import run_follow_up
 from shukko.followups import list_follow_ups, planned
+from shukko.service.database import run_in_transaction
 from tests.helpers import at_once, contracted_case, send
 
 SETTINGS = Settings()
 
 
 def night(session: Session, as_of: date) -> dict:
-    result = run_follow_up(session, as_of=as_of, settings=SETTINGS)
+    result = run_follow_up(session, as_of=as_of, rules=case_rules(SETTINGS))
     session.commit()
     return result
 
@@ -121,7 +122,7 @@ def test_overlapping_runs_start_each_case_once_and_schedule_each_follow_up_once(
     session.close()
     at_once(
         lambda: run_in_transaction(
-            engine, lambda s: run_follow_up(s, as_of=date(2024, 7, 1), settings=SETTINGS)
+            engine, lambda s: run_follow_up(s, as_of=date(2024, 7, 1), rules=case_rules(SETTINGS))
         )
     )
     with Session(engine) as check:

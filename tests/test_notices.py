@@ -8,11 +8,18 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from models import Notice
-from shukko.database import run_in_transaction
-from shukko.notices import list_notices, write_due_notices
+from shukko.notices import write_due_notices
+from shukko.service import followthrough
+from shukko.service.schemas import as_data
+from shukko.service.database import run_in_transaction
 from tests.helpers import at_once, contracted_case
 
 REMINDERS = [14, 3]
+
+
+def list_notices(session, case_id=None) -> list[dict]:
+    listing = followthrough.list_notices(session=session, case_id=case_id)
+    return [as_data(n) for n in listing.rows]
 
 
 def write(session, outbox, as_of, **options):
@@ -42,7 +49,7 @@ def test_a_notice_to_each_company_in_japanese_with_programme_estimate_documents_
     html = (tmp_path / sending["path"]).with_suffix(".html").read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and "2023年6月30日（金）" in html
     # The figures as data: 40% of 300,000 yen at 9/10 (SME) for the sender.
-    stored = list_notices(session=session, case_id=case.id)
+    stored = list_notices(session, case_id=case.id)
     assert stored[0]["programme"] == "koyo-iji"
     assert {n["filing_deadline"] for n in stored} == {date(2023, 6, 30)}
     sender_total = next(n for n in stored if n["side"] == "sending")["operating_total_yen"]
@@ -56,7 +63,7 @@ def test_each_notice_once_then_reminders_at_14_and_3_days_whatever_is_rerun(sess
         write(session, tmp_path, day)
         write(session, tmp_path, day)  # a second run the same night adds nothing
         day += timedelta(days=1)
-    kinds = sorted((n["side"], n["kind"], n["written_on"]) for n in list_notices(session=session))
+    kinds = sorted((n["side"], n["kind"], n["written_on"]) for n in list_notices(session))
     assert kinds == [
         ("receiving", "notice", date(2023, 6, 1)),
         ("receiving", "reminder-14", date(2023, 6, 16)),
@@ -73,7 +80,7 @@ def test_a_missed_night_sends_only_the_nearest_reminder(session, tmp_path):
     contracted_case(session, start="2023-07-03", end="2024-07-02")
     write(session, tmp_path, date(2023, 6, 1))
     write(session, tmp_path, date(2023, 6, 28))
-    assert {n["kind"] for n in list_notices(session=session)} == {"notice", "reminder-3"}
+    assert {n["kind"] for n in list_notices(session)} == {"notice", "reminder-3"}
 
 
 def test_no_programme_in_force_says_so_and_sends_no_reminders(session, tmp_path):
@@ -82,8 +89,8 @@ def test_no_programme_in_force_says_so_and_sends_no_reminders(session, tmp_path)
     text = (tmp_path / written[0]["path"]).read_text(encoding="utf-8")
     assert "施行中の出向に関する助成金はありません" in text
     write(session, tmp_path, date(2020, 9, 28))
-    assert {n["kind"] for n in list_notices(session=session)} == {"notice"}
-    assert all(n["programme"] is None for n in list_notices(session=session))
+    assert {n["kind"] for n in list_notices(session)} == {"notice"}
+    assert all(n["programme"] is None for n in list_notices(session))
 
 
 def test_skill_up_course_pays_the_sender_only(session, tmp_path):

@@ -18,10 +18,12 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from models import Case, FollowUp, SendingOffer
-from shukko.cases import EventRequest, assign_workers, fire_many, stage_terms
+from shukko.case_rules import CaseRules
+from shukko.cases import assign_workers, stage_terms
 from shukko.clock import add_months
 from shukko.subsidy import is_business_day
 from shukko.terms import parse_terms
+from shukko.transitions import EventRequest, fire_many
 
 ACTOR = "demo-consultant"
 FAMILY_NAMES = ["佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "山本", "中村", "小林", "加藤"]
@@ -31,9 +33,9 @@ GIVEN_NAMES = ["翔太", "陽菜", "大輔", "美咲", "健一", "由美", "拓�
 class Consultants:
     """An agenda of steps per day; each business day's steps run as one batch."""
 
-    def __init__(self, rng: random.Random, max_period_months: int) -> None:
+    def __init__(self, rng: random.Random, rules: CaseRules) -> None:
         self.rng = rng
-        self.max_period_months = max_period_months
+        self.rules = rules
         self.agenda: dict[date, list[tuple[int, str]]] = defaultdict(list)
         self.kind: dict[int, str] = {}
         self.planned_follow_ups: set[int] = set()
@@ -67,7 +69,7 @@ class Consultants:
                 session=session,
                 requests=requests,
                 today=day,
-                max_period_months=self.max_period_months,
+                rules=self.rules,
             )
             self.counts["events"] += len(_rows)
             self.counts["refused"] += len(refused)
@@ -160,7 +162,7 @@ class Consultants:
             actor=ACTOR,
             today=day,
             doc_ref=f"出向契約書案-{case_id}",
-            max_period_months=self.max_period_months,
+            max_period_months=self.rules.max_period_months,
         )
         self.later(day, case_id, "sign", 2, 6)
         return [request]

@@ -1,27 +1,28 @@
 """`shukko demo`: prepare the database and folders, simulate the year with a progress bar,
-run the last night as the Prefect nightly flow, and return the report."""
+hand the last night to the runner the front end gives (the CLI gives the Prefect nightly
+flow), and return the report."""
 
 from __future__ import annotations
 
 import shutil
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from config import Settings
 from models import ReceivingOffer, SendingOffer
 from models.db import engine_for
-from shukko.database import upgrade
+from models.schema import upgrade
 from shukko.errors import InvalidInput
 from shukko.report import build_report
 
 DEMO_FOLDERS = ("inbox", "archive", "failed", "outbox", "reports")
 
 
-def _start_fresh(settings: Settings) -> None:
+def _start_fresh(settings) -> None:
     """Remove the SQLite database and the demo's folders (never a PostgreSQL database)."""
     url = make_url(settings.database_url)
     if url.get_backend_name() != "sqlite":
@@ -38,9 +39,17 @@ def _start_fresh(settings: Settings) -> None:
 
 
 def run_demo(
-    *, settings: Settings, fiscal_year: int, seed: int, days: int | None, fresh: bool, console
+    *,
+    settings,
+    fiscal_year: int,
+    seed: int,
+    days: int | None,
+    fresh: bool,
+    console,
+    last_night: Callable[[date], dict] | None = None,
 ) -> dict:
-    """The demo year on the configured database; refuses one that already holds offers."""
+    """The demo year on the configured database; refuses one that already holds offers.
+    `last_night(day)` runs the year's last night (else it runs as every other night)."""
     if fresh:
         _start_fresh(settings)
     engine = engine_for(settings.database_url)
@@ -64,13 +73,10 @@ def run_demo(
         if progress is not None:
             progress.update(task, advance=1, description=f"{fiscal_year}年度 {day.isoformat()}")
 
-    def last_night(day: date) -> dict:
-        from flows.deployments import run_flow
-        from flows.parameters import NightlyParameters
-
+    def run_last_night(day: date) -> dict:
         if progress is not None:
             progress.update(task, description=f"{day.isoformat()}: Prefect nightly flow")
-        return run_flow("nightly", NightlyParameters(as_of=day))
+        return last_night(day)
 
     try:
         totals = run_demo_year(
@@ -80,7 +86,7 @@ def run_demo(
             seed=seed,
             days=days,
             on_day=on_day,
-            last_night=last_night,
+            last_night=run_last_night if last_night else None,
         )
     finally:
         if progress is not None:

@@ -1,5 +1,6 @@
 """The demo year: every day of a fiscal year, the consultants' work by day and the night's
-run (intake, matching, subsidy notices, follow-up) through the functions the flows call.
+run (intake, matching, subsidy notices, follow-up) through the stages the flows run
+(shukko.service.night).
 
 The last night can be handed to the real Prefect nightly flow (`last_night`), so that it and
 its artifacts show in the UI afterwards.
@@ -13,16 +14,13 @@ from datetime import date, timedelta
 
 from sqlalchemy.engine import Engine
 
-from config import Settings
-from shukko.database import run_in_transaction
+from shukko.case_rules import case_rules
 from shukko.demo.consultants import Consultants
 from shukko.demo.offer_files import plan_year, write_day_files
-from shukko.follow_up_run import run_follow_up
-from shukko.intake.run import run_inbox
 from shukko.matching.rules import load_rules
-from shukko.matching.run import run_matching
-from shukko.notices import write_due_notices
 from shukko.report import fiscal_year_bounds
+from shukko.service.database import run_in_transaction
+from shukko.service.night import night
 from shukko.subsidy import is_business_day
 
 
@@ -36,63 +34,10 @@ def weekly_matching_day(day: date) -> bool:
     return day == first
 
 
-def _untimed(_stage: str, work):
-    return work()
-
-
-def night(
-    engine: Engine, settings: Settings, day: date, rules, *, match: bool = True, stage=_untimed
-) -> dict:
-    """One night's stages in order, as the nightly flow runs them (without Prefect).
-    `stage(name, work)` runs each one (the nightly benchmark passes a timer)."""
-    files = stage(
-        "intake",
-        lambda: run_inbox(
-            engine=engine,
-            inbox=settings.folder("inbox"),
-            archive=settings.folder("archive"),
-            failed=settings.folder("failed"),
-        ),
-    )
-    proposals: list[dict] = []
-    if match:
-        proposals, _figures = stage(
-            "matching",
-            lambda: run_in_transaction(
-                engine,
-                lambda session: run_matching(
-                    session=session,
-                    rules=rules,
-                    as_of=day,
-                    block_overrides=settings.block_overrides,
-                ),
-            ),
-        )
-    notices = stage(
-        "subsidy-notice",
-        lambda: run_in_transaction(
-            engine,
-            lambda session: write_due_notices(
-                session=session,
-                outbox=settings.folder("outbox") / "notices",
-                as_of=day,
-                reminder_days=settings.reminder_days,
-            ),
-        ),
-    )
-    follow_up = stage(
-        "follow-up",
-        lambda: run_in_transaction(
-            engine, lambda session: run_follow_up(session, as_of=day, settings=settings)
-        ),
-    )
-    return {"files": files, "proposals": proposals, "notices": notices, "follow_up": follow_up}
-
-
 def run_demo_year(
     *,
     engine: Engine,
-    settings: Settings,
+    settings,
     fiscal_year: int,
     seed: int = 1,
     days: int | None = None,
@@ -105,7 +50,7 @@ def run_demo_year(
     first, last = fiscal_year_bounds(fiscal_year)
     if days is not None:
         last = min(last, first + timedelta(days=days - 1))
-    consultants = Consultants(random.Random(seed + 1), settings.max_period_months)
+    consultants = Consultants(random.Random(seed + 1), case_rules(settings))
     rules = load_rules()
     inbox = settings.folder("inbox")
     totals = {
@@ -126,7 +71,7 @@ def run_demo_year(
         if day == last and last_night is not None:
             last_night(day)
         else:
-            result = night(engine, settings, day, rules, match=weekly_matching_day(day))
+            result = night(engine, settings, day, rules=rules, match=weekly_matching_day(day))
             consultants.take_proposals(result["proposals"], day)
             totals["files"] += len(result["files"])
             totals["rows_read"] += sum(r.rows_read for r in result["files"])

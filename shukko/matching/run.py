@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from models import Case, Company, ReceivingOffer, SendingOffer
-from shukko.cases import open_cases_bulk
+from shukko.cases import NewCase, open_cases
 from shukko.faults import crash_point
 from shukko.matching.candidates import OfferRecord, breakdown, generate
 from shukko.matching.propose import Proposal, propose
@@ -113,18 +113,18 @@ def run_matching(
 
 def write_proposals(*, session: Session, proposals: list[Proposal], as_of: date) -> list[dict]:
     """Each proposal as a `proposed` case with its score breakdown, opened in bulk."""
-    ids = open_cases_bulk(
+    ids = open_cases(
         session=session,
         cases=[
-            {
-                "kind": proposal.kind,
-                "sending_offer_id": proposal.sending_id,
-                "receiving_offer_id": proposal.receiving_id,
-                "headcount": proposal.persons,
-                "score": proposal.score,
-                "score_breakdown": proposal.breakdown,
-                "note": f"score {proposal.score}",
-            }
+            NewCase(
+                kind=proposal.kind,
+                sending_offer_id=proposal.sending_id,
+                receiving_offer_id=proposal.receiving_id,
+                headcount=proposal.persons,
+                score=proposal.score,
+                score_breakdown=proposal.breakdown,
+                note=f"score {proposal.score}",
+            )
             for proposal in proposals
         ],
         actor=ACTOR,

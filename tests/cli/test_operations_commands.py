@@ -9,6 +9,7 @@ from sqlmodel import Session
 from typer.testing import CliRunner
 
 from config import get_settings
+from shukko.case_rules import case_rules
 from shukko.cli import app
 from shukko.follow_up_run import run_follow_up
 from shukko.notices import write_due_notices
@@ -27,7 +28,7 @@ def test_notices_and_followups_listed_for_scripts(shukko_env, engine, tmp_path):
         write_due_notices(
             session=session, outbox=tmp_path, as_of=date(2023, 6, 1), reminder_days=[14, 3]
         )
-        run_follow_up(session, as_of=date(2023, 7, 3), settings=get_settings())
+        run_follow_up(session, as_of=date(2023, 7, 3), rules=case_rules(get_settings()))
         session.commit()
     listed = json.loads(shukko("notices", "--case", str(case), "--json").stdout)
     assert {(n["side"], n["kind"], n["filing_deadline"]) for n in listed} == {

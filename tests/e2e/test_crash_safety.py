@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from models import Case, CaseEvent, FollowUp, IntakeFile, Notice, ReceivingOffer, SendingOffer
 from models.db import make_engine
-from shukko.database import create_scratch_database, drop_scratch_database, upgrade
+from models.schema import create_scratch_database, drop_scratch_database, upgrade
 from shukko.faults import CRASH_POINTS
 from tests.conftest import postgres_url_or_skip
 from tests.e2e.conftest import BIN

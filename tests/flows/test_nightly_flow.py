@@ -68,6 +68,6 @@ def test_a_failing_stage_is_reported_and_the_later_stages_still_run(shukko_env, 
 
 def test_the_cli_names_every_flow_there_is():
     from flows.deployments import FLOWS
-    from shukko.cli_operations import FLOW_NAMES
+    from shukko.cli.flows import FLOW_NAMES
 
     assert tuple(FLOWS) == FLOW_NAMES

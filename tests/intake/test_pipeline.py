@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from models import Company, IntakeFile, IntakeReject, Partner, ReceivingOffer, SendingOffer
 from models.db import make_engine
-from shukko.database import upgrade
+from models.schema import upgrade
 from shukko.intake import pipeline
 from shukko.intake.run import import_paths
 from shukko.intake.validation import validated_chunks

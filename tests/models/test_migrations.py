@@ -8,7 +8,7 @@ from sqlalchemy import func, inspect, select
 from sqlmodel import Session, SQLModel
 
 from models import Office
-from shukko.database import current_revision, head_revision, upgrade
+from models.schema import current_revision, head_revision, upgrade
 
 
 def test_migrated_schema_matches_the_models(engine):
@@ -26,6 +26,14 @@ def test_upgrade_twice_changes_nothing_and_seeds_47_offices(engine):
         assert session.get(Office, "13").name == "東京事務所"
 
 
+def test_the_schema_check_knows_the_newest_migration(engine):
+    """Commands check the revision against SCHEMA_HEAD without loading Alembic's scripts."""
+    from models.schema import SCHEMA_HEAD, schema_behind
+
+    assert SCHEMA_HEAD == head_revision()
+    assert schema_behind(engine) is None
+
+
 def test_a_failing_migration_leaves_nothing_behind(tmp_path, monkeypatch):
     """SQLite DDL must roll back with its transaction (Python's sqlite3 commits around it)."""
     import pytest
@@ -33,7 +41,7 @@ def test_a_failing_migration_leaves_nothing_behind(tmp_path, monkeypatch):
     from sqlalchemy import text
 
     from models.db import make_engine
-    from shukko import database
+    from models import schema as database
 
     def half_then_fail(config, revision):
         config.attributes["connection"].execute(text("CREATE TABLE half_done (id INTEGER)"))
@@ -49,7 +57,7 @@ def test_a_failing_migration_leaves_nothing_behind(tmp_path, monkeypatch):
 def test_downgrade_and_upgrade_round_trip(engine):
     from alembic import command
 
-    from shukko.database import alembic_config
+    from models.schema import alembic_config
 
     url = engine.url.render_as_string(hide_password=False)
     command.downgrade(alembic_config(url), "base")
@@ -64,7 +72,7 @@ def test_upgrading_a_database_with_cases_keeps_them(tmp_path):
     from sqlalchemy import text
 
     from models.db import make_engine
-    from shukko.database import alembic_config
+    from models.schema import alembic_config
 
     url = f"sqlite:///{tmp_path / 'old.db'}"
     command.upgrade(alembic_config(url), "0001")

@@ -20,11 +20,12 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from models import Case, CaseEvent, CaseKind, CaseWorker
-from shukko.cases import EventRequest, assign_worker, fire, set_terms
+from shukko.cases import assign_worker, set_terms
 from shukko.errors import EventNotAllowed, InvalidInput
 from shukko.facts import load_facts, pending_consent
 from shukko.replay import replay
 from shukko.terms import parse_terms
+from shukko.transitions import EventRequest, fire
 from states import event_names, final_states, transition_table
 from tests.helpers import TODAY, make_case, terms_data
 
@@ -126,7 +127,6 @@ def test_random_events_keep_every_invariant(engine):
                     actor="h",
                     today=TODAY,
                     terms=parse_terms(terms_data(**changes)),
-                    max_period_months=36,
                 )
                 self.session.commit()
             except (EventNotAllowed, InvalidInput):
@@ -153,7 +153,7 @@ def test_random_events_keep_every_invariant(engine):
                 worker_id=worker_id,
             )
             try:
-                fire(session=self.session, request=request, today=on, max_period_months=36)
+                fire(session=self.session, request=request, today=on)
                 self.session.commit()
             except (EventNotAllowed, InvalidInput):
                 self.session.rollback()

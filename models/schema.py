@@ -1,26 +1,31 @@
-"""Schema management through Alembic, and the shipped reference rows (offices)."""
+"""Schema management beside the tables: Alembic migrations, the schema check every command
+makes, the shipped reference rows (offices), scratch databases for tests and benchmarks.
+
+Alembic is imported only to migrate: checking a database's revision is one plain query
+against SCHEMA_HEAD (a test keeps it equal to the newest migration), so that an operator's
+command does not pay for loading the migration scripts.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from models import Office
 from models.reference import PREFECTURES
-from shukko.errors import SchemaOutdated
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "models" / "migrations"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+SCHEMA_HEAD = "0007"  # the newest migration's revision
 
 
-def alembic_config(url: str) -> Config:
+def alembic_config(url: str):
     """An Alembic config for a database URL, independent of the working directory."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -28,16 +33,25 @@ def alembic_config(url: str) -> Config:
 
 
 def head_revision() -> str:
+    """The newest migration, as Alembic reads it from the scripts."""
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The database's schema revision, None for a database without shukko's schema."""
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        try:
+            return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except DBAPIError:  # no alembic_version table: an empty database
+            return None
 
 
 def upgrade(engine: Engine) -> tuple[str | None, str]:
     """Create or upgrade the schema to head and sync the reference rows; (before, after)."""
+    from alembic import command
+
     from models.db import make_engine
 
     before = current_revision(engine)
@@ -73,25 +87,16 @@ def sync_reference_rows(engine: Engine) -> int:
     return len(added)
 
 
-def current_engine() -> Engine:
-    """The configured database's engine, refused unless `shukko db upgrade` brought it to head."""
-    from config import get_settings
-    from models.db import engine_for
-
-    engine = engine_for(get_settings().database_url)
-    require_current_schema(engine)
-    return engine
-
-
-def require_current_schema(engine: Engine) -> None:
-    """Refuse to work on a database that `shukko db upgrade` has not brought to head."""
+def schema_behind(engine: Engine) -> str | None:
+    """Why the database is not at this version's schema, or None when it is."""
     current = current_revision(engine)
-    if current != head_revision():
-        state = "has no shukko schema yet" if current is None else f"is at revision {current}"
-        raise SchemaOutdated(
-            f"the database {engine.url.render_as_string(hide_password=True)} {state}; "
-            "run `shukko db upgrade` first"
-        )
+    if current == SCHEMA_HEAD:
+        return None
+    state = "has no shukko schema yet" if current is None else f"is at revision {current}"
+    return (
+        f"the database {engine.url.render_as_string(hide_password=True)} {state}; "
+        "run `shukko db upgrade` first"
+    )
 
 
 def create_scratch_database(server_url: str, prefix: str) -> str:
@@ -123,26 +128,3 @@ def drop_scratch_database(server_url: str, url: str) -> None:
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
     admin.dispose()
-
-
-def run_in_transaction(engine: Engine, work, *, attempts: int = 5):
-    """Run `work(session)` in one transaction; when an overlapping run changed the same rows
-    first (a version conflict, or SQLite's stale snapshot), start again from what is stored.
-    The work must be idempotent, as every flow's is."""
-    import time
-
-    from sqlalchemy.exc import IntegrityError, OperationalError
-
-    from models.db import session_scope
-    from shukko.errors import ConcurrentChange
-
-    for attempt in range(1, attempts + 1):
-        try:
-            with session_scope(engine) as session:
-                return work(session)
-        except (ConcurrentChange, IntegrityError, OperationalError) as exc:
-            retryable = not isinstance(exc, OperationalError) or "locked" in str(exc)
-            if not retryable or attempt == attempts:
-                raise
-            time.sleep(0.05 * attempt)
-    raise AssertionError("unreachable")

@@ -1,0 +1,38 @@
+"""The `shukko` command (Typer + Rich): thin command modules that parse options, call the
+service layer (shukko.service) and render its results. Only `run`, `serve` and the demo's
+last night import Prefect (shukko/cli/flows.py), so every other command answers fast.
+
+    cases.py           shukko case new|list|show|event|assign-worker|terms
+    offers.py          shukko intake, shukko offers list
+    matching.py        shukko match
+    followthrough.py   shukko notices, shukko followups
+    flows.py           shukko run, shukko serve
+    reports.py         shukko report, shukko demo, shukko diagram
+    db.py              shukko db upgrade
+"""
+
+from __future__ import annotations
+
+import typer
+
+from shukko.cli import cases, db, flows, followthrough, matching, offers, reports
+
+app = typer.Typer(
+    help="shukko (出向): secondment and transfer casework for the 産業雇用安定センター.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(db.app, name="db")
+app.add_typer(cases.app, name="case")
+app.command("intake")(offers.intake)
+app.add_typer(offers.app, name="offers")
+app.command("match")(matching.match)
+app.command("notices")(followthrough.notices)
+app.command("followups")(followthrough.followups)
+app.command("run")(flows.run)
+app.command("serve")(flows.serve)
+app.command("report")(reports.report)
+app.command("diagram")(reports.diagram)
+app.command("demo")(reports.demo)
+
+__all__ = ["app"]

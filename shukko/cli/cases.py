@@ -1,0 +1,224 @@
+"""`shukko case ...`: open cases, inspect them and move them through their lifecycle."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from shukko.cli.common import (
+    AllOption,
+    JsonOption,
+    LimitOption,
+    case_rules,
+    console,
+    default_actor,
+    footer,
+    parse_date,
+    print_json,
+    print_json_rows,
+    row_limit,
+    session,
+    today,
+)
+
+app = typer.Typer(
+    help="Cases: open, inspect and move them through their lifecycle.", no_args_is_help=True
+)
+
+
+@app.command("new")
+def case_new(
+    kind: Annotated[str, typer.Option(help="secondment (在籍型出向) or transfer (移籍)")],
+    sending: Annotated[str, typer.Option(help="sending offer as OFFICE:OFFER_ID")],
+    receiving: Annotated[str, typer.Option(help="receiving offer as OFFICE:OFFER_ID")],
+    headcount: Annotated[int, typer.Option(min=1, help="persons")] = 1,
+    by: Annotated[str | None, typer.Option(help="who opens it")] = None,
+    note: Annotated[str | None, typer.Option()] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Open a case by hand between a sending and a receiving offer."""
+    from shukko.service.cases import open_case_between
+
+    with session() as opened:
+        result = open_case_between(
+            session=opened,
+            kind=kind,
+            sending=sending,
+            receiving=receiving,
+            headcount=headcount,
+            actor=by or default_actor(),
+            today=today(),
+            note=note,
+        )
+    if as_json:
+        print_json(result)
+    else:
+        console.print(f"opened case {result.id} ({result.kind}), state {result.state}")
+
+
+@app.command("list")
+def case_list(
+    state: Annotated[str | None, typer.Option(help="only cases in this state")] = None,
+    office: Annotated[str | None, typer.Option(help="office code 01-47 or name")] = None,
+    limit: LimitOption = None,
+    every: AllOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """List cases, newest first."""
+    from shukko.service.cases import CaseFilter, list_cases, office_code
+
+    with session() as opened:
+        listing = list_cases(
+            session=opened,
+            where=CaseFilter(state=state, office=office_code(office)),
+            limit=row_limit(limit, every, as_json),
+        )
+        if as_json:
+            print_json_rows(listing.rows)
+            return
+        from rich.table import Table
+
+        table = Table("id", "kind", "state", "persons", "sending", "receiving", "start", "end")
+        for row in listing.rows:
+            table.add_row(
+                str(row.id),
+                row.kind,
+                f"{row.state} ({row.state_label})",
+                str(row.headcount),
+                row.sending_office,
+                row.receiving_office,
+                str(row.start_date or ""),
+                str(row.end_date or ""),
+            )
+    console.print(table)
+    console.print(footer(listing, "case(s)"))
+
+
+@app.command("show")
+def case_show(
+    case_id: Annotated[int, typer.Argument(metavar="ID")],
+    with_personal_data: Annotated[
+        bool, typer.Option("--with-personal-data", help="show workers' names (個人情報)")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """State, recorded facts, what blocks the next step, events allowed now, full history."""
+    from shukko.service.cases import case_view
+
+    with session() as opened:
+        view = case_view(
+            session=opened,
+            case_id=case_id,
+            today=today(),
+            rules=case_rules(),
+            with_personal_data=with_personal_data,
+        )
+    if as_json:
+        print_json(view)
+        return
+    from shukko.cli.render import render_case
+
+    render_case(view)
+
+
+@app.command("event")
+def case_event(
+    case_id: Annotated[int, typer.Argument(metavar="ID")],
+    event: Annotated[str, typer.Argument(metavar="EVENT")],
+    at: Annotated[str | None, typer.Option(help="date of the step or fact (default today)")] = None,
+    by: Annotated[str | None, typer.Option(help="who did it (default: you)")] = None,
+    note: Annotated[str | None, typer.Option(help="note; the reason for withdraw")] = None,
+    doc: Annotated[str | None, typer.Option(help="document reference (書類番号)")] = None,
+    worker: Annotated[int | None, typer.Option(help="worker id, for record_consent")] = None,
+    until: Annotated[str | None, typer.Option(help="new end date, for extend")] = None,
+    expect_version: Annotated[
+        int | None, typer.Option(help="refuse if the case's version is not this one")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Send an event to a case: a step of its lifecycle or a recorded fact."""
+    from shukko.service.cases import fire_event
+    from shukko.transitions import EventRequest
+
+    request = EventRequest(
+        case_id=case_id,
+        event=event,
+        actor=by or default_actor(),
+        on=parse_date(at, "--at"),
+        note=note,
+        doc_ref=doc,
+        worker_id=worker,
+        end_date=parse_date(until, "--until"),
+        expected_version=expect_version,
+    )
+    with session() as opened:
+        result = fire_event(session=opened, request=request, today=today(), rules=case_rules())
+    if as_json:
+        print_json(result)
+    else:
+        console.print(
+            f"case {case_id}: {result.event} ({result.from_} -> {result.to}), event #{result.seq}"
+        )
+
+
+@app.command("assign-worker")
+def case_assign_worker(
+    case_id: Annotated[int, typer.Argument(metavar="ID")],
+    name: Annotated[str, typer.Option(help="the worker's name (個人情報)")],
+    birth_date: Annotated[str, typer.Option(help="birth date, 1980-04-01")],
+    gender: Annotated[str | None, typer.Option()] = None,
+    qualifications: Annotated[str | None, typer.Option(help="list separated by ; or 、")] = None,
+    by: Annotated[str | None, typer.Option()] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """出向対象労働者: record the worker selected for a case (personal data kept apart)."""
+    import re
+
+    from shukko.service.cases import add_worker
+
+    born = parse_date(birth_date, "--birth-date")
+    quals = [q.strip() for q in re.split(r"[;、]", qualifications or "") if q.strip()]
+    with session() as opened:
+        result = add_worker(
+            session=opened,
+            case_id=case_id,
+            name=name,
+            birth_date=born,
+            gender=gender,
+            qualifications=quals,
+            actor=by or default_actor(),
+            today=today(),
+        )
+    if as_json:
+        print_json(result)
+    else:
+        console.print(f"case {case_id}: worker {result.worker_id} assigned")
+
+
+@app.command("terms")
+def case_terms(
+    case_id: Annotated[int, typer.Argument(metavar="ID")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="JSON or YAML terms file")],
+    by: Annotated[str | None, typer.Option()] = None,
+    doc: Annotated[str | None, typer.Option(help="document reference of the contract")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """出向契約: hand in the contract terms; validated, stored, and recorded as fix_terms."""
+    from shukko.service.cases import hand_in_terms
+
+    with session() as opened:
+        result = hand_in_terms(
+            session=opened,
+            case_id=case_id,
+            file=file,
+            actor=by or default_actor(),
+            today=today(),
+            doc_ref=doc,
+            rules=case_rules(),
+        )
+    if as_json:
+        print_json(result)
+    else:
+        console.print(f"case {case_id}: contract terms fixed (event #{result.seq})")

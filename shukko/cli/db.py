@@ -1,0 +1,24 @@
+"""`shukko db upgrade`: create the database or bring it to this version's schema."""
+
+from __future__ import annotations
+
+import typer
+
+from shukko.cli.common import console, settings
+
+app = typer.Typer(help="Create or upgrade the database schema.", no_args_is_help=True)
+
+
+@app.command("upgrade")
+def db_upgrade() -> None:
+    """Create the database or upgrade it to this version's schema (Alembic migrations)."""
+    from models.db import engine_for
+    from models.schema import upgrade
+
+    engine = engine_for(settings().database_url)
+    before, after = upgrade(engine)
+    where = engine.url.render_as_string(hide_password=True)
+    if before == after:
+        console.print(f"database {where} is up to date (revision {after})")
+    else:
+        console.print(f"database {where} upgraded from {before or 'empty'} to {after}")

@@ -1,0 +1,104 @@
+"""Rich renderings of the service's results that take more than a few lines."""
+
+from __future__ import annotations
+
+from rich.table import Table
+
+from shukko.cli.common import console
+
+
+def render_case(view) -> None:
+    """One case as `case show` prints it."""
+    from shukko.service.schemas import as_data
+
+    view = as_data(view)
+    console.print(
+        f"[bold]case {view['id']}[/bold] {view['kind']} · [bold]{view['state']}[/bold] "
+        f"({view['state_label']}) · {view['headcount']} person(s) · version {view['version']}"
+    )
+    for side in ("sending", "receiving"):
+        offer = view[side]
+        console.print(
+            f"  {side:9} {offer['office']}:{offer['offer_id']}  {offer['company']} "
+            f"(JSIC {offer['industry']}, pref. {offer['prefecture']})"
+        )
+    if view["start_date"]:
+        console.print(f"  period    {view['start_date']} .. {view['end_date'] or ''}")
+        console.print(f"  subsidy   {view['subsidy_programme'] or 'no programme in force'}")
+    if view.get("score") is not None:
+        parts = ", ".join(f"{k} {v:.2f}" for k, v in view["score_breakdown"].items())
+        console.print(f"  proposed  score {view['score']:.2f} ({parts})")
+    facts = view["facts"]
+    console.print(
+        f"  facts     consent {facts['workers_consented']}/{view['headcount']} · "
+        f"union {'yes' if facts['union_agreed'] else 'no'} · "
+        f"rules {'yes' if facts['rules_updated'] else 'no'} · "
+        f"terms {'yes' if facts['terms_fixed'] else 'no'}"
+    )
+    for worker in view["workers"]:
+        name = f" {worker['name']}" if "name" in worker else ""
+        console.print(
+            f"  worker    {worker['worker_id']}{name} · "
+            f"{'consented' if worker['consented'] else 'no consent yet'}"
+        )
+    if view["final"]:
+        console.print("  [dim]final state: no further events[/dim]")
+    for step in view["next_steps"]:
+        if step["blocked_by"]:
+            console.print(f"  [yellow]blocked[/yellow]   {step['event']}:")
+            for reason in step["blocked_by"]:
+                console.print(f"              - {reason}")
+        else:
+            needs = f"  [dim](needs: {'; '.join(step['needs'])})[/dim]" if step["needs"] else ""
+            console.print(f"  [green]allowed[/green]   {step['event']}{needs}")
+    table = Table("#", "on", "event", "state", "by", "note", "doc", title="history")
+    for entry in view["history"]:
+        moved = entry["from"] != entry["to"]
+        table.add_row(
+            str(entry["seq"]),
+            str(entry["on"]),
+            entry["event"] + (f" (worker {entry['worker_id']})" if entry["worker_id"] else ""),
+            f"{entry['from'] or '∅'} → {entry['to']}" if moved else entry["to"],
+            entry["by"],
+            entry["note"] or "",
+            entry["doc"] or "",
+        )
+    console.print(table)
+
+
+def render_intake(reports) -> None:
+    """Per file: rows read = imported + updated + rejected, and the first rejected rows."""
+    table = Table("file", "kind", "status", "read", "imported", "updated", "rejected", "note")
+    for report in reports:
+        table.add_row(
+            report.name,
+            report.kind or "",
+            report.status,
+            str(report.rows_read),
+            str(report.imported),
+            str(report.updated),
+            str(report.rejected),
+            report.reason or "",
+        )
+    console.print(table)
+    for report in reports:
+        for reject in report.rejects[:10]:
+            console.print(
+                f"  {report.name} row {reject['row_number']}, {reject['column']}: "
+                f"{reject['reason']}"
+            )
+        if report.rejected > 10:
+            console.print(f"  ... {report.rejected} rejected rows in {report.name} in all")
+
+
+def render_report(data: dict) -> None:
+    """The report's tables on the terminal (Rich)."""
+    from shukko.report_files import tables
+
+    for title, (header, rows) in tables(data).items():
+        table = Table(*header, title=f"{title}（{data['fiscal_year']}年度）", title_justify="left")
+        for row in rows:
+            table.add_row(
+                *("—" if c is None else f"{c:,}" if isinstance(c, int) else str(c) for c in row)
+            )
+        console.print(table)

@@ -1,0 +1,341 @@
+"""Cases for the front ends: listings, one case with what blocks it, opening, events,
+workers and terms. Workers appear by id only; names and birth dates only when asked for."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import or_, select
+from sqlmodel import Session
+
+from models import (
+    Case,
+    CaseEvent,
+    CaseWorker,
+    Company,
+    ContractTerms,
+    ReceivingOffer,
+    SendingOffer,
+    Worker,
+)
+from models.reference import prefecture_code
+from shukko.case_rules import CaseRules
+from shukko.errors import InvalidInput, NotFound
+from shukko.facts import load_facts, pending_consent
+from shukko.service.listing import listing
+from shukko.service.schemas import (
+    CaseRow,
+    CaseView,
+    EventResult,
+    FactsView,
+    HistoryEntry,
+    Listing,
+    NextStep,
+    OfferSummary,
+    OpenedCase,
+    TermsFixed,
+    WorkerAssigned,
+    WorkerEntry,
+)
+from shukko.transitions import (
+    EventRequest,
+    allowed_now,
+    blocking_guards,
+    fire,
+    guard_arguments,
+)
+from states import final_states, guard_message, state_labels
+
+# Guards satisfied by what the operator passes with the event, not by recorded facts.
+INPUT_GUARDS = {
+    "interview_date_given",
+    "reason_given",
+    "terms_handed_in",
+    "extension_within_maximum",
+    "worker_awaiting_consent",
+}
+
+
+def office_code(text: str | None, option: str = "--office") -> str | None:
+    """An office given as a prefecture code or name (13, 東京都, 東京), or None."""
+    if not text:
+        return None
+    try:
+        return prefecture_code(text)
+    except ValueError as exc:
+        raise InvalidInput(f"{option}: {exc}") from None
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    """Which cases a listing shows: by state, and by the office of either offer."""
+
+    state: str | None = None
+    office: str | None = None  # prefecture code
+
+
+def list_cases(
+    *, session: Session, where: CaseFilter = CaseFilter(), limit: int | None = None
+) -> Listing[CaseRow]:
+    """Cases newest first; the listing counts them all and yields at most `limit`."""
+    statement = (
+        select(
+            Case.id,
+            Case.kind,
+            Case.state,
+            Case.headcount,
+            SendingOffer.office_code,
+            ReceivingOffer.office_code,
+            Case.start_date,
+            Case.end_date,
+            Case.version,
+        )
+        .join(SendingOffer, SendingOffer.id == Case.sending_offer_id)
+        .join(ReceivingOffer, ReceivingOffer.id == Case.receiving_offer_id)
+        .order_by(Case.id.desc())
+    )
+    if where.state:
+        statement = statement.where(Case.state == where.state)
+    if where.office:
+        statement = statement.where(
+            or_(
+                SendingOffer.office_code == where.office, ReceivingOffer.office_code == where.office
+            )
+        )
+    return listing(session, statement, _case_row, limit)
+
+
+def _case_row(row) -> CaseRow:
+    case_id, kind, state, headcount, sending, receiving, start, end, version = row
+    return CaseRow(
+        id=case_id,
+        kind=str(kind),
+        state=state,
+        state_label=state_labels(kind)[state],
+        headcount=headcount,
+        sending_office=sending,
+        receiving_office=receiving,
+        start_date=start,
+        end_date=end,
+        version=version,
+    )
+
+
+def _get_case(session: Session, case_id: int) -> Case:
+    case = session.get(Case, case_id)
+    if case is None:
+        raise NotFound(f"case {case_id} does not exist (see `shukko case list`)")
+    return case
+
+
+def _offer_summary(session: Session, table, offer_id: int) -> OfferSummary:
+    offer, company = session.execute(
+        select(table, Company)
+        .join(Company, Company.id == table.company_id)
+        .where(table.id == offer_id)
+    ).one()
+    return OfferSummary(
+        office=offer.office_code,
+        offer_id=offer.offer_id,
+        company=company.name,
+        industry=company.industry_code,
+        prefecture=company.prefecture_code,
+        headcount=offer.headcount,
+    )
+
+
+def next_steps(session: Session, case: Case, facts, today: date) -> list[NextStep]:
+    """Events allowed now, each with the recorded facts it still lacks (blocked_by) and what
+    the operator must pass with it (needs)."""
+    waiting = pending_consent(session=session, case_id=case.id)
+    no_input = guard_arguments(on=today, worker_id=waiting[0] if waiting else None)
+    steps = []
+    for event in allowed_now(case):
+        missing = blocking_guards(case, facts, event, no_input)
+        steps.append(
+            NextStep(
+                event=event,
+                blocked_by=[guard_message(g, facts) for g in missing if g not in INPUT_GUARDS],
+                needs=[guard_message(g, facts) for g in missing if g in INPUT_GUARDS],
+            )
+        )
+    return steps
+
+
+def case_view(
+    *,
+    session: Session,
+    case_id: int,
+    today: date,
+    rules: CaseRules = CaseRules(),
+    with_personal_data: bool = False,
+) -> CaseView:
+    """State, facts, what blocks the next step, events allowed now, the full history."""
+    case = _get_case(session, case_id)
+    facts = load_facts(session=session, cases=[case], max_period_months=rules.max_period_months)[
+        case.id
+    ]
+    history = session.scalars(
+        select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.seq)
+    ).all()
+    consented = {e.worker_id for e in history if e.event == "record_consent"}
+    workers = []
+    for worker in session.scalars(
+        select(Worker)
+        .join(CaseWorker, CaseWorker.worker_id == Worker.id)
+        .where(CaseWorker.case_id == case.id)
+        .order_by(Worker.id)
+    ):
+        entry = {"worker_id": worker.id, "consented": worker.id in consented}
+        if with_personal_data:
+            entry.update(name=worker.name, birth_date=worker.birth_date, gender=worker.gender)
+        workers.append(WorkerEntry(**entry))
+    terms = session.scalar(select(ContractTerms).where(ContractTerms.case_id == case.id))
+    from models.cases import ContractTermsBase
+
+    return CaseView(
+        id=case.id,
+        kind=str(case.kind),
+        state=case.state,
+        state_label=state_labels(case.kind)[case.state],
+        final=case.state in final_states(case.kind),
+        version=case.version,
+        headcount=case.headcount,
+        start_date=case.start_date,
+        end_date=case.end_date,
+        subsidy_programme=case.subsidy_programme,
+        score=case.score,
+        score_breakdown=case.score_breakdown,
+        sending=_offer_summary(session, SendingOffer, case.sending_offer_id),
+        receiving=_offer_summary(session, ReceivingOffer, case.receiving_offer_id),
+        facts=FactsView(
+            **{name: getattr(facts, name) for name in FactsView.model_fields},
+        ),
+        workers=workers,
+        terms=(
+            {key: getattr(terms, key) for key in ContractTermsBase.model_fields} if terms else None
+        ),
+        next_steps=next_steps(session, case, facts, today),
+        history=[
+            HistoryEntry(
+                seq=e.seq,
+                event=e.event,
+                from_=e.from_state,
+                to=e.to_state,
+                on=e.occurred_on,
+                by=e.actor,
+                note=e.note,
+                doc=e.doc_ref,
+                worker_id=e.worker_id,
+                recorded_at=e.recorded_at,
+            )
+            for e in history
+        ],
+    )
+
+
+def fire_event(
+    *, session: Session, request: EventRequest, today: date, rules: CaseRules = CaseRules()
+) -> EventResult:
+    """Send one event to one case (a lifecycle step or a recorded fact)."""
+    entry = fire(session=session, request=request, today=today, rules=rules)
+    return EventResult(
+        case_id=entry.case_id,
+        seq=entry.seq,
+        event=entry.event,
+        from_=entry.from_state,
+        to=entry.to_state,
+        on=entry.occurred_on,
+    )
+
+
+def open_case_between(
+    *,
+    session: Session,
+    kind: str,
+    sending: str,
+    receiving: str,
+    headcount: int,
+    actor: str,
+    today: date,
+    note: str | None = None,
+) -> OpenedCase:
+    """Open a case by hand between two offers given as OFFICE:OFFER_ID."""
+    from shukko.cases import open_case
+    from shukko.offers import find_offer, parse_offer_key
+
+    if kind not in ("secondment", "transfer"):
+        raise InvalidInput(f"--kind: {kind!r} is not secondment or transfer")
+    s_office, s_id = parse_offer_key(sending)
+    r_office, r_id = parse_offer_key(receiving)
+    case = open_case(
+        session=session,
+        kind=kind,
+        sending_offer_id=find_offer(
+            session=session, side="sending", office_code=s_office, offer_id=s_id
+        ).id,
+        receiving_offer_id=find_offer(
+            session=session, side="receiving", office_code=r_office, offer_id=r_id
+        ).id,
+        headcount=headcount,
+        actor=actor,
+        today=today,
+        note=note,
+    )
+    return OpenedCase(id=case.id, kind=str(case.kind), state=case.state)
+
+
+def add_worker(
+    *,
+    session: Session,
+    case_id: int,
+    name: str,
+    birth_date: date,
+    actor: str,
+    today: date,
+    gender: str | None = None,
+    qualifications: list[str] | None = None,
+) -> WorkerAssigned:
+    """出向対象労働者: assign a worker to a case (personal data kept in its own table)."""
+    from shukko.cases import assign_worker
+
+    worker = assign_worker(
+        session=session,
+        case_id=case_id,
+        name=name,
+        birth_date=birth_date,
+        gender=gender,
+        qualifications=qualifications,
+        actor=actor,
+        today=today,
+    )
+    return WorkerAssigned(case_id=case_id, worker_id=worker.id)
+
+
+def hand_in_terms(
+    *,
+    session: Session,
+    case_id: int,
+    file: Path,
+    actor: str,
+    today: date,
+    doc_ref: str | None = None,
+    rules: CaseRules = CaseRules(),
+) -> TermsFixed:
+    """出向契約: read a JSON or YAML terms file, store it and record fix_terms."""
+    from shukko.cases import set_terms
+    from shukko.terms import read_terms_file
+
+    terms = read_terms_file(file)
+    entry = set_terms(
+        session=session,
+        case_id=case_id,
+        terms=terms,
+        actor=actor,
+        today=today,
+        doc_ref=doc_ref,
+        rules=rules,
+    )
+    return TermsFixed(case_id=case_id, seq=entry.seq, event="fix_terms")

@@ -1,0 +1,38 @@
+"""Listings page through the database: a count, then the rows in pages (constant memory)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TypeVar
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from shukko.errors import InvalidInput
+from shukko.service.schemas import Listing
+
+PAGE = 1000
+Row = TypeVar("Row")
+
+
+def check_limit(limit: int | None) -> int | None:
+    if limit is not None and limit < 0:
+        raise InvalidInput(f"--limit: {limit} is not a number of rows (0 or more)")
+    return limit
+
+
+def listing(
+    session: Session, statement, make: Callable[..., Row], limit: int | None
+) -> Listing[Row]:
+    """Count what `statement` selects, then stream at most `limit` of its rows as `make(row)`."""
+    check_limit(limit)
+    total = session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
+    return Listing(total or 0, _stream(session, statement, make, limit), limit)
+
+
+def _stream(session: Session, statement, make, limit: int | None) -> Iterator:
+    if limit is not None:
+        statement = statement.limit(limit)
+    result = session.execute(statement.execution_options(yield_per=PAGE))
+    for row in result:
+        yield make(row)

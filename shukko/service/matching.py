@@ -1,0 +1,29 @@
+"""マッチング for the front ends: propose optimal pairs of open offers as `proposed` cases."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Session
+
+
+def propose_cases(
+    *,
+    session: Session,
+    as_of: date,
+    office: str | None = None,
+    block_overrides: dict[str, str] | None = None,
+    rules=None,
+) -> tuple[list[dict], dict]:
+    """Write the optimal proposals as cases, each score explained; (proposals, figures).
+    Idempotent: a re-run proposes nothing new, a withdrawn pair is not proposed again."""
+    from shukko.matching.rules import load_rules
+    from shukko.matching.run import run_matching
+
+    return run_matching(
+        session=session,
+        rules=rules or load_rules(),
+        as_of=as_of,
+        office=office,
+        block_overrides=block_overrides,
+    )

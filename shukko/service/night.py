@@ -1,0 +1,106 @@
+"""The night's stages, defined once: intake, matching, subsidy notices, follow-up and the
+report, each a plain function of the engine, the settings and the day. The Prefect flows run
+each as a task; the demo runs `night` for every simulated day. Nothing here imports Prefect.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.engine import Engine
+
+from models.db import session_scope
+from shukko.case_rules import case_rules
+from shukko.service.database import run_in_transaction
+
+
+def intake(engine: Engine, settings) -> list:
+    """受付: import every file in the inbox, one transaction each; move each to archive/ or
+    failed/. Returns a FileReport per file."""
+    from shukko.intake.run import run_inbox
+
+    return run_inbox(
+        engine=engine,
+        inbox=settings.folder("inbox"),
+        archive=settings.folder("archive"),
+        failed=settings.folder("failed"),
+    )
+
+
+def matching(
+    engine: Engine, settings, day: date, *, office: str | None = None, rules=None
+) -> tuple[list[dict], dict]:
+    """マッチング: propose optimal pairs of open offers as cases; (proposals, figures)."""
+    from shukko.matching.rules import load_rules
+    from shukko.service.matching import propose_cases
+
+    rules = rules or load_rules()
+    return run_in_transaction(
+        engine,
+        lambda session: propose_cases(
+            session=session,
+            rules=rules,
+            as_of=day,
+            office=office,
+            block_overrides=settings.block_overrides,
+        ),
+    )
+
+
+def notices(engine: Engine, settings, day: date, *, case_id: int | None = None) -> list[dict]:
+    """助成金のご案内: the notices and reminders due on the day, each written once."""
+    from shukko.notices import write_due_notices
+
+    return run_in_transaction(
+        engine,
+        lambda session: write_due_notices(
+            session=session,
+            outbox=settings.folder("outbox") / "notices",
+            as_of=day,
+            reminder_days=settings.reminder_days,
+            case_id=case_id,
+        ),
+    )
+
+
+def follow_up(engine: Engine, settings, day: date) -> dict:
+    """フォローアップ: start and close cases by the calendar, keep follow-ups current."""
+    from shukko.follow_up_run import run_follow_up
+
+    rules = case_rules(settings)
+    return run_in_transaction(
+        engine, lambda session: run_follow_up(session, as_of=day, rules=rules)
+    )
+
+
+def report(engine: Engine, settings, fiscal_year: int, *, folder=None) -> dict:
+    """統計: the fiscal year's tables, and their files (Markdown, CSV, XLSX, PNG)."""
+    from shukko.report import build_report
+    from shukko.report_files import write_report_files
+
+    with session_scope(engine) as session:
+        data = build_report(session, fiscal_year)
+    folder = folder or settings.folder("reports") / f"FY{fiscal_year}"
+    data["files"] = [str(path) for path in write_report_files(data, folder)]
+    return data
+
+
+def _untimed(_stage: str, work):
+    return work()
+
+
+def night(
+    engine: Engine, settings, day: date, *, match: bool = True, rules=None, stage=_untimed
+) -> dict:
+    """One night's stages in order, as the nightly flow runs them (without Prefect; the
+    report is left to the end of a replayed year). `stage(name, work)` runs each one (the
+    nightly benchmark passes a timer)."""
+    files = stage("intake", lambda: intake(engine, settings))
+    proposals: list[dict] = []
+    if match:
+        proposals, _figures = stage(
+            "matching", lambda: matching(engine, settings, day, rules=rules)
+        )
+    written = stage("subsidy-notice", lambda: notices(engine, settings, day))
+    follow = stage("follow-up", lambda: follow_up(engine, settings, day))
+    return {"files": files, "proposals": proposals, "notices": written, "follow_up": follow}

@@ -1,0 +1,129 @@
+"""Offers for the front ends: listings, lookup by OFFICE:OFFER_ID, and one offer's best
+counterparts with their score broken down (creates nothing)."""
+
+from __future__ import annotations
+
+from datetime import date
+from itertools import chain
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from models import Company, ReceivingOffer, SendingOffer
+from shukko.errors import InvalidInput, NotFound
+from shukko.service.listing import listing
+from shukko.service.schemas import Counterpart, Counterparts, Listing, OfferRow
+
+SIDES = {"sending": SendingOffer, "receiving": ReceivingOffer}
+
+
+def check_side(side: str | None, option: str) -> str | None:
+    if side not in (None, "sending", "receiving"):
+        raise InvalidInput(f"{option}: {side!r} is not sending or receiving")
+    return side
+
+
+def list_offers(
+    *,
+    session: Session,
+    kind: str | None = None,
+    office: str | None = None,
+    only_open: bool = False,
+    limit: int | None = None,
+) -> Listing[OfferRow]:
+    """Sending offers, then receiving offers, each newest first; at most `limit` rows."""
+    check_side(kind, "--kind")
+    parts = []
+    for side, table in SIDES.items():
+        if kind and kind != side:
+            continue
+        statement = (
+            select(table, Company.name, Company.industry_code, Company.prefecture_code)
+            .join(Company, Company.id == table.company_id)
+            .order_by(table.received_on.desc(), table.id.desc())
+        )
+        if office:
+            statement = statement.where(table.office_code == office)
+        if only_open:
+            statement = statement.where(table.is_open)
+        parts.append(
+            listing(session, statement, lambda row, side=side: _offer_row(side, row), None)
+        )
+    total = sum(part.total for part in parts)
+    rows = chain.from_iterable(part.rows for part in parts)
+    if limit is not None:
+        rows = (row for _, row in zip(range(limit), rows, strict=False))
+    return Listing(total, rows, limit)
+
+
+def _offer_row(side: str, row) -> OfferRow:
+    offer, company, industry, prefecture = row
+    return OfferRow(
+        side=side,
+        office=offer.office_code,
+        offer_id=offer.offer_id,
+        received_on=offer.received_on,
+        company=company,
+        industry=industry,
+        prefecture=prefecture,
+        kind=str(offer.kind),
+        headcount=offer.headcount,
+        occupation=offer.occupation,
+        start_from=offer.start_from,
+        start_until=offer.start_until,
+        open=offer.is_open,
+    )
+
+
+def find_offer_by_key(
+    *, session: Session, key: str, side: str | None = None
+) -> tuple[str, SendingOffer | ReceivingOffer]:
+    """An offer given as OFFICE:OFFER_ID on either side (or the side given): (side, row)."""
+    from shukko.offers import find_offer, parse_offer_key
+
+    check_side(side, "--side")
+    office_code, offer_id = parse_offer_key(key)
+    found = []
+    for candidate in (side,) if side else tuple(SIDES):
+        try:
+            found.append(
+                (
+                    candidate,
+                    find_offer(
+                        session=session, side=candidate, office_code=office_code, offer_id=offer_id
+                    ),
+                )
+            )
+        except NotFound:
+            continue
+    if not found:
+        raise NotFound(f"no offer {office_code}:{offer_id} (see `shukko offers list`)")
+    if len(found) > 1:
+        raise InvalidInput(f"{key} is both a sending and a receiving offer: add --side")
+    return found[0]
+
+
+def counterparts(
+    *,
+    session: Session,
+    key: str,
+    as_of: date,
+    top: int = 10,
+    side: str | None = None,
+    block_overrides: dict[str, str] | None = None,
+) -> Counterparts:
+    """One offer's best `top` counterparts open on `as_of`, each score explained."""
+    from shukko.matching.rules import load_rules
+    from shukko.matching.run import best_counterparts
+
+    offer_side, row = find_offer_by_key(session=session, key=key, side=side)
+    rows = best_counterparts(
+        session=session,
+        rules=load_rules(),
+        as_of=as_of,
+        side=offer_side,
+        offer_id=row.id,
+        top=top,
+        block_overrides=block_overrides,
+    )
+    return Counterparts(offer=key, side=offer_side, rows=[Counterpart(**r) for r in rows])

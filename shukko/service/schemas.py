@@ -1,0 +1,214 @@
+"""Typed results of the service layer. `as_data` turns one into the plain data that `--json`
+prints (field names as documented, `from` included; personal data only where it was set)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Result(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+
+def as_data(result: BaseModel) -> dict:
+    """Plain data for JSON: aliases used, fields left unset (personal data not asked for)
+    left out."""
+    return result.model_dump(by_alias=True, exclude_unset=True)
+
+
+Row = TypeVar("Row")
+
+
+class Listing(Generic[Row]):
+    """A listing: `total` rows match, `rows` yields them (at most `limit`) page by page from
+    the database, so that a listing of every row holds one page in memory."""
+
+    def __init__(self, total: int, rows: Iterator[Row], limit: int | None) -> None:
+        self.total = total
+        self.rows = rows
+        self.limit = limit
+
+    @property
+    def shown(self) -> int:
+        return self.total if self.limit is None else min(self.limit, self.total)
+
+
+class CaseRow(Result):
+    id: int
+    kind: str
+    state: str
+    state_label: str
+    headcount: int
+    sending_office: str
+    receiving_office: str
+    start_date: date | None
+    end_date: date | None
+    version: int
+
+
+class OfferSummary(Result):
+    office: str
+    offer_id: str
+    company: str
+    industry: str
+    prefecture: str
+    headcount: int
+
+
+class FactsView(Result):
+    workers_assigned: int
+    workers_consented: int
+    sending_has_union: bool | None
+    union_agreed: bool
+    rules_updated: bool
+    terms_fixed: bool
+    transfer_consented: bool
+
+
+class WorkerEntry(Result):
+    worker_id: int
+    consented: bool
+    # 個人情報: set only when asked for (--with-personal-data)
+    name: str | None = None
+    birth_date: date | None = None
+    gender: str | None = None
+
+
+class NextStep(Result):
+    event: str
+    blocked_by: list[str]
+    needs: list[str]
+
+
+class HistoryEntry(Result):
+    seq: int
+    event: str
+    from_: str | None = Field(alias="from")
+    to: str
+    on: date
+    by: str
+    note: str | None
+    doc: str | None
+    worker_id: int | None
+    recorded_at: datetime | None
+
+
+class CaseView(Result):
+    """案件: everything `case show` and the case page show."""
+
+    id: int
+    kind: str
+    state: str
+    state_label: str
+    final: bool
+    version: int
+    headcount: int
+    start_date: date | None
+    end_date: date | None
+    subsidy_programme: str | None
+    score: float | None
+    score_breakdown: dict[str, float] | None
+    sending: OfferSummary
+    receiving: OfferSummary
+    facts: FactsView
+    workers: list[WorkerEntry]
+    terms: dict[str, Any] | None
+    next_steps: list[NextStep]
+    history: list[HistoryEntry]
+
+
+class OpenedCase(Result):
+    id: int
+    kind: str
+    state: str
+
+
+class EventResult(Result):
+    case_id: int
+    seq: int
+    event: str
+    from_: str | None = Field(alias="from")
+    to: str
+    on: date
+
+
+class WorkerAssigned(Result):
+    case_id: int
+    worker_id: int
+
+
+class TermsFixed(Result):
+    case_id: int
+    seq: int
+    event: str
+
+
+class OfferRow(Result):
+    side: str
+    office: str
+    offer_id: str
+    received_on: date
+    company: str
+    industry: str
+    prefecture: str
+    kind: str
+    headcount: int
+    occupation: str
+    start_from: date
+    start_until: date
+    open: bool
+
+
+class Counterpart(Result):
+    """One offer's counterpart with its score broken down (`match --offer`)."""
+
+    offer: str
+    remaining: int
+    score: float
+    breakdown: dict[str, float]
+
+
+class Counterparts(Result):
+    offer: str
+    side: str
+    rows: list[Counterpart]
+
+
+class NoticeRow(Result):
+    id: int
+    case_id: int
+    side: str
+    kind: str
+    programme: str | None
+    start_date: date
+    filing_deadline: date | None
+    written_on: date
+    operating_total_yen: int | None
+    initial_costs_yen: int | None
+    path: str
+
+
+class FollowUpRow(Result):
+    id: int
+    case_id: int
+    kind: str
+    due_on: date
+    status: str
+    overdue: bool
+    overdue_days: int
+    done_on: date | None
+
+
+class BlockedStart(Result):
+    """A secondment whose start date has come but that is not contracted, and why."""
+
+    case_id: int
+    state: str
+    start_date: date
+    days_late: int
+    missing: list[str]
+    reason: str

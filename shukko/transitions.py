@@ -1,0 +1,440 @@
+"""The transition service: the one place where a case's machine is fired and its log written.
+
+One event (`fire`, an operator's command or a web form) and a batch (`fire_many`, the nightly
+run and the demo's consultants) take the same path: the cases are read as plain rows, their
+facts loaded, each event checked and sent through the case kind's machine, and the cases
+written back by one UPDATE that is guarded by the version each was read at, their log rows
+appended by one INSERT, and the follow-ups of cases whose plan moved derived again. So two
+operators acting on one case at once cannot both win, whichever path they come by.
+
+Functions here flush but do not commit: the caller owns the transaction.
+"""
+
+from __future__ import annotations
+
+import inspect
+import threading
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from types import SimpleNamespace
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session
+
+from models import Case, CaseEvent, CaseWorker
+from models.common import utcnow
+from shukko.case_rules import CaseRules
+from shukko.errors import ConcurrentChange, EventNotAllowed, InvalidInput, NotFound
+from shukko.facts import FACT_EVENTS, load_facts, pending_consent
+from shukko.followups import SCHEDULE_EVENTS, refresh
+from states import (
+    CaseFacts,
+    GuardCheck,
+    RowHandle,
+    event_names,
+    final_states,
+    guard_message,
+    machine_class,
+    state_labels,
+    transition_table,
+)
+
+# Columns of a case that a transition reads or writes.
+CASE_COLUMNS = (
+    "id",
+    "kind",
+    "state",
+    "version",
+    "last_seq",
+    "headcount",
+    "start_date",
+    "end_date",
+    "subsidy_programme",
+    "updated_at",
+)
+# The case values an event may set besides its state (fix_terms: the contract's dates).
+SETTABLE = ("start_date", "end_date", "subsidy_programme")
+
+
+@dataclass
+class EventRequest:
+    """One event to send to one case, with what the operator said about it."""
+
+    case_id: int
+    event: str
+    actor: str
+    on: date | None = None  # the date of the step or fact (--at); today when None
+    note: str | None = None
+    doc_ref: str | None = None
+    worker_id: int | None = None
+    end_date: date | None = None  # extend: the new end date
+    terms_valid: bool = False  # fix_terms: set only after validating a terms file
+    expected_version: int | None = None  # optimistic check against what the operator saw
+    case_values: dict = field(default_factory=dict)  # fix_terms: start, end, programme
+
+
+@dataclass(frozen=True)
+class LoggedEvent:
+    """An entry appended to a case's log (履歴)."""
+
+    case_id: int
+    seq: int
+    event: str
+    from_state: str | None
+    to_state: str
+    actor: str
+    occurred_on: date
+    note: str | None = None
+    doc_ref: str | None = None
+    worker_id: int | None = None
+
+
+def guard_arguments(
+    *,
+    on: date,
+    date_given: bool = False,
+    note: str | None = None,
+    worker_id: int | None = None,
+    terms_valid: bool = False,
+    end_date: date | None = None,
+) -> dict:
+    """The arguments every guard and callback may ask for: built here and nowhere else."""
+    return {
+        "on": on,
+        "note": note,
+        "date_given": date_given,
+        "worker_id": worker_id,
+        "terms_valid": terms_valid,
+        "end_date": end_date,
+    }
+
+
+def request_arguments(request: EventRequest, today: date) -> dict:
+    return guard_arguments(
+        on=request.on or today,
+        date_given=request.on is not None,
+        note=request.note,
+        worker_id=request.worker_id,
+        terms_valid=request.terms_valid,
+        end_date=request.end_date,
+    )
+
+
+def allowed_now(case) -> list[str]:
+    """Events the case's state accepts, before any guard is asked."""
+    return [event for (state, event) in transition_table(case.kind) if state == case.state]
+
+
+def blocking_guards(case, facts: CaseFacts, event: str, arguments: dict) -> list[str]:
+    """Names of the guards of `event` that do not hold now (empty when it may fire)."""
+    target = transition_table(case.kind).get((case.state, event))
+    if target is None:
+        return []
+    check = GuardCheck(facts)
+    missing = []
+    for guard in target[1]:
+        wanted = _guard_parameters(guard)
+        if not getattr(check, guard)(**{name: arguments.get(name) for name in wanted}):
+            missing.append(guard)
+    return missing
+
+
+@cache
+def _guard_parameters(guard: str) -> tuple[str, ...]:
+    return tuple(inspect.signature(getattr(GuardCheck, guard)).parameters)[1:]
+
+
+class MachinePool:
+    """One machine per case kind, re-pointed at each case through a RowHandle (building a
+    python-statemachine machine costs about 0.7 ms; sending through one about 0.07 ms)."""
+
+    def __init__(self) -> None:
+        self._machines: dict[str, tuple[RowHandle, object]] = {}
+
+    def send(self, case, facts: CaseFacts, event: str, arguments: dict) -> None:
+        kind = str(case.kind)
+        if kind not in self._machines:
+            handle = RowHandle(case)
+            self._machines[kind] = (handle, machine_class(kind)(handle, facts))
+        handle, machine = self._machines[kind]
+        handle.row = case
+        machine.facts = facts
+        try:
+            machine.send(event, **arguments)
+        except BaseException:
+            del self._machines[kind]  # never reuse a machine left midway
+            raise
+        if case.state in final_states(kind):
+            # A machine that reached a final state stops its engine: build a fresh one next.
+            del self._machines[kind]
+
+
+_local = threading.local()
+
+
+def _thread_pool() -> MachinePool:
+    """The machines of this thread, kept between single events (a request, a command)."""
+    if not hasattr(_local, "pool"):
+        _local.pool = MachinePool()
+    return _local.pool
+
+
+def refuse_unknown_or_disallowed(case, event: str) -> None:
+    """Raise EventNotAllowed in plain words unless the case's state accepts the event."""
+    kind = str(case.kind)
+    if event not in event_names(kind):
+        raise EventNotAllowed(
+            f"'{event}' is not an event of a {kind} case; its events are: "
+            + ", ".join(event_names(kind))
+        )
+    if (case.state, event) not in transition_table(kind):
+        label = state_labels(kind)[case.state]
+        if case.state in final_states(kind):
+            raise EventNotAllowed(
+                f"case {case.id} is {case.state} ({label}), a final state: it accepts no events"
+            )
+        raise EventNotAllowed(
+            f"'{event}' is not allowed while case {case.id} is {case.state} ({label}); "
+            f"allowed now: {', '.join(allowed_now(case))}"
+        )
+
+
+def fire(
+    *, session: Session, request: EventRequest, today: date, rules: CaseRules = CaseRules()
+) -> LoggedEvent:
+    """Send one event to one case and append its log entry (the operator's path); raise a
+    plain-words refusal when it may not fire, ConcurrentChange when someone else won."""
+    rows, _refused = _fire(session, [request], today, rules, single=True)
+    return LoggedEvent(**rows[0])
+
+
+def fire_many(
+    *,
+    session: Session,
+    requests: list[EventRequest],
+    today: date,
+    rules: CaseRules = CaseRules(),
+    follow_up_counts: dict[str, int] | None = None,
+) -> tuple[list[dict], list[tuple[EventRequest, str]]]:
+    """Fire a batch of events (the nightly path) through the same write as `fire`.
+
+    Returns the log rows written and the refused requests with their reasons; a refusal does
+    not stop the batch. A lost race raises ConcurrentChange for the whole batch (rolled
+    back), so that a re-run starts from what is stored. `follow_up_counts` adds up what the
+    follow-up refresh did (scheduled, cancelled, done), for a run that reports it.
+    """
+    return _fire(session, requests, today, rules, single=False, counts=follow_up_counts)
+
+
+def _fire(
+    session: Session,
+    requests: list[EventRequest],
+    today: date,
+    rules: CaseRules,
+    *,
+    single: bool,
+    counts: dict[str, int] | None = None,
+) -> tuple[list[dict], list[tuple[EventRequest, str]]]:
+    cases = read_cases(session, sorted({r.case_id for r in requests}))
+    read_version = {case_id: case.version for case_id, case in cases.items()}
+    facts = load_facts(
+        session=session, cases=list(cases.values()), max_period_months=rules.max_period_months
+    )
+    pool = _thread_pool() if single else MachinePool()
+    rows: list[dict] = []
+    refused: list[tuple[EventRequest, str]] = []
+    for request in requests:
+        case = cases.get(request.case_id)
+        try:
+            if case is None:
+                raise NotFound(f"case {request.case_id} does not exist (see `shukko case list`)")
+            rows.append(_transition(session, case, request, today, facts[case.id], pool))
+        except (NotFound, EventNotAllowed, InvalidInput) as exc:
+            if single:
+                raise
+            refused.append((request, str(exc)))
+    if rows:
+        touched = list(dict.fromkeys(row["case_id"] for row in rows))
+        conflict = requests[0].case_id if single else None
+        write_back(session, [cases[i] for i in touched], read_version, conflict)
+        append_log(session, rows, conflict)
+        moved = sorted({row["case_id"] for row in rows if row["event"] in SCHEDULE_EVENTS})
+        if moved:  # keep the cases' follow-ups current at once
+            done = refresh(session, moved, as_of=today, plan=rules.follow_up)
+            if counts is not None:
+                for key, value in done.items():
+                    counts[key] = counts.get(key, 0) + value
+    return rows, refused
+
+
+def read_cases(session: Session, ids: list[int]) -> dict[int, SimpleNamespace]:
+    """The cases as plain rows. A case this session already holds is taken as held, so the
+    write is checked against the version its reader saw (an operator's stale view loses)."""
+    session.flush()  # workers assigned or terms stored in this transaction come first
+    cases: dict[int, SimpleNamespace] = {}
+    unread = []
+    for case_id in ids:
+        held = session.identity_map.get(session.identity_key(Case, case_id))
+        if held is None:
+            unread.append(case_id)
+        else:
+            cases[case_id] = SimpleNamespace(**{c: getattr(held, c) for c in CASE_COLUMNS})
+    if unread:
+        table = Case.__table__
+        statement = select(*(table.c[c] for c in CASE_COLUMNS)).where(table.c.id.in_(unread))
+        for row in session.execute(statement).mappings():
+            cases[row["id"]] = SimpleNamespace(**row)
+    return cases
+
+
+def _transition(
+    session: Session,
+    case: SimpleNamespace,
+    request: EventRequest,
+    today: date,
+    facts: CaseFacts,
+    pool: MachinePool,
+) -> dict:
+    """Check, send and account for one event; returns the log row to append."""
+    if request.expected_version is not None and case.version != request.expected_version:
+        raise ConcurrentChange(case.id)
+    refuse_unknown_or_disallowed(case, request.event)
+    if request.event == "record_consent":
+        request.worker_id = _resolve_consenting_worker(session, request)
+    arguments = request_arguments(request, today)
+    missing = blocking_guards(case, facts, request.event, arguments)
+    if missing:
+        raise EventNotAllowed(
+            f"case {case.id}: cannot {request.event}: "
+            + "; ".join(guard_message(name, facts) for name in missing),
+            missing=missing,
+        )
+    before = case.state
+    for name, value in request.case_values.items():
+        if name not in SETTABLE:
+            raise ValueError(f"an event cannot set the case's {name}")
+        setattr(case, name, value)
+    pool.send(case, facts, request.event, arguments)
+    _learn(facts, case, request)
+    return next_log_row(case, request, before, arguments["on"])
+
+
+def _resolve_consenting_worker(session: Session, request: EventRequest) -> int | None:
+    pending = pending_consent(session=session, case_id=request.case_id)
+    if request.worker_id is not None:
+        if request.worker_id not in pending:
+            assigned = session.scalar(
+                select(CaseWorker.id).where(
+                    CaseWorker.case_id == request.case_id,
+                    CaseWorker.worker_id == request.worker_id,
+                )
+            )
+            reason = "has already consented" if assigned else "is not assigned to this case"
+            raise InvalidInput(f"worker {request.worker_id} {reason}")
+        return request.worker_id
+    if len(pending) > 1:
+        raise InvalidInput(
+            "several workers have not consented yet (ids "
+            + ", ".join(map(str, pending))
+            + "): name one with --worker"
+        )
+    return pending[0] if pending else None
+
+
+def _learn(facts: CaseFacts, case, request: EventRequest) -> None:
+    """Keep a batch's fact snapshot true after an event, without reading the log again."""
+    if request.event in FACT_EVENTS:
+        setattr(facts, FACT_EVENTS[request.event], True)
+    elif request.event == "record_consent":
+        facts.workers_consented += 1
+    elif request.event == "fix_terms":
+        facts.terms_fixed = True
+    facts.start_date, facts.end_date = case.start_date, case.end_date
+
+
+def next_log_row(case, request: EventRequest, before: str | None, on: date) -> dict:
+    """Advance the case's sequence and describe its new log entry."""
+    case.last_seq += 1
+    case.updated_at = utcnow()
+    return {
+        "case_id": case.id,
+        "seq": case.last_seq,
+        "event": request.event,
+        "from_state": before,
+        "to_state": case.state,
+        "actor": request.actor,
+        "occurred_on": on,
+        "note": request.note,
+        "doc_ref": request.doc_ref,
+        "worker_id": request.worker_id,
+    }
+
+
+_WRITE_BACK = (
+    Case.__table__.update()
+    .where(
+        Case.__table__.c.id == bindparam("b_id"),
+        Case.__table__.c.version == bindparam("b_read"),
+    )
+    .values(
+        state=bindparam("b_state"),
+        version=bindparam("b_version"),
+        last_seq=bindparam("b_seq"),
+        start_date=bindparam("b_start"),
+        end_date=bindparam("b_end"),
+        subsidy_programme=bindparam("b_programme"),
+        updated_at=bindparam("b_updated"),
+    )
+)
+
+
+def write_back(
+    session: Session, cases: list, read_version: dict[int, int], conflict: int | None
+) -> None:
+    """One UPDATE for all the cases, each row guarded by the version it was read at; a row
+    that moved meanwhile voids the whole write (ConcurrentChange, rolled back)."""
+    params = [
+        {
+            "b_id": case.id,
+            "b_read": read_version[case.id],
+            "b_state": case.state,
+            "b_version": read_version[case.id] + 1,
+            "b_seq": case.last_seq,
+            "b_start": case.start_date,
+            "b_end": case.end_date,
+            "b_programme": case.subsidy_programme,
+            "b_updated": case.updated_at,
+        }
+        for case in cases
+    ]
+    result = session.connection().execute(_WRITE_BACK, params)
+    if result.rowcount != len(params):
+        session.rollback()
+        raise ConcurrentChange(conflict)
+    for case in cases:  # the session may hold these cases as objects: read them afresh
+        held = session.identity_map.get(session.identity_key(Case, case.id))
+        if held is not None:
+            session.expire(held)
+
+
+def append_log(session: Session, rows: list[dict], conflict: int | None) -> None:
+    """Append log rows; a (case_id, seq) taken meanwhile is a lost race."""
+    try:
+        session.connection().execute(CaseEvent.__table__.insert(), rows)
+    except IntegrityError:
+        session.rollback()
+        raise ConcurrentChange(conflict) from None
+
+
+def flush_or_conflict(session: Session, case_id: int | None) -> None:
+    """Flush; a lost optimistic-locking race becomes a ConcurrentChange."""
+    try:
+        session.flush()
+    except (StaleDataError, IntegrityError) as exc:
+        session.rollback()
+        if isinstance(exc, IntegrityError) and "seq" not in str(exc.orig).lower():
+            raise
+        raise ConcurrentChange(case_id) from None
