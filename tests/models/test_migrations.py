@@ -30,7 +30,7 @@ def test_the_schema_check_knows_the_newest_migration(engine):
     """Commands check the revision against SCHEMA_HEAD without loading Alembic's scripts."""
     from models.schema import SCHEMA_HEAD, schema_behind
 
-    assert SCHEMA_HEAD == head_revision()
+    assert head_revision() == SCHEMA_HEAD
     assert schema_behind(engine) is None
 
 
@@ -40,8 +40,8 @@ def test_a_failing_migration_leaves_nothing_behind(tmp_path, monkeypatch):
     from alembic import command
     from sqlalchemy import text
 
-    from models.db import make_engine
     from models import schema as database
+    from models.db import make_engine
 
     def half_then_fail(config, revision):
         config.attributes["connection"].execute(text("CREATE TABLE half_done (id INTEGER)"))
