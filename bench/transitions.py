@@ -3,7 +3,10 @@
 Three figures in one run, on SQLite (and PostgreSQL when SHUKKO_TEST_DATABASE_URL is set):
   bare       the machine alone, bound to a plain object (no database): one machine per
              case (construction included), and one machine reused for every row
-  per_event  one transaction per event, as the CLI does
+  per_event  one transaction per event, as the CLI and a web form do: every event of a
+             secondment's life, the guarded sign_contract, start and extend included
+             (assign_worker is set up untimed); every commit durable (SQLite WAL with
+             synchronous=FULL: the WAL is synced to disk before COMMIT returns)
   batched    fire_many over all cases per step, one transaction per step (the nightly path)
 
 Usage: .venv/bin/python bench/transitions.py [--cases N] [--out bench/results/transitions.json]
@@ -25,17 +28,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from shukko.database import (  # noqa: E402
-    create_scratch_database,
-    drop_scratch_database,
-    upgrade,
-)
 from sqlmodel import Session  # noqa: E402
 
 from models import CaseKind  # noqa: E402
 from models.db import make_engine  # noqa: E402
-from shukko.cases import EventRequest, fire, fire_many, open_case  # noqa: E402
+from models.schema import (  # noqa: E402
+    create_scratch_database,
+    drop_scratch_database,
+    upgrade,
+)
+from shukko.cases import assign_worker, open_case, set_terms  # noqa: E402
 from shukko.offers import add_company, add_offer  # noqa: E402
+from shukko.terms import parse_terms  # noqa: E402
+from shukko.transitions import EventRequest, fire, fire_many  # noqa: E402
 from states import RowHandle, SecondmentMachine  # noqa: E402
 from states.guards import CaseFacts  # noqa: E402
 
@@ -141,21 +146,70 @@ def open_cases(engine, n: int) -> list[int]:
     return ids
 
 
-def bench_per_event(engine, n: int) -> float:
+TERMS = {
+    "start_date": "2024-07-01",
+    "end_date": "2025-06-30",
+    "workplace_prefecture": "13",
+    "workplace": "受入企業の事業所",
+    "duties": "製造・物流業務",
+    "working_hours": "09:00-18:00",
+    "holidays": "土日祝",
+    "overtime_allowed": True,
+    "wage_payer": "split",
+    "sending_share_pct": 40,
+    "receiving_share_pct": 60,
+    "monthly_wage_yen": 300000,
+    "social_insurance": "sending",
+    "annual_leave": "出向元の規定による",
+    "return_conditions": "期間満了時に原職復帰",
+}
+# A secondment's whole life, one operator command each: (event, date, options).
+LIFE = [
+    ("schedule_interview", TODAY, {}),
+    ("agree_to_proceed", TODAY, {}),
+    ("record_consent", TODAY, {"doc_ref": "同意書"}),
+    ("record_union_agreement", TODAY, {"doc_ref": "労使協定"}),
+    ("record_rules_update", TODAY, {"doc_ref": "就業規則"}),
+    ("record_tour", TODAY, {}),
+    ("fix_terms", TODAY, {}),  # `case terms`: the terms stored, then fix_terms fired
+    ("sign_contract", TODAY, {"doc_ref": "契約書"}),  # four guards
+    ("start", date(2024, 7, 1), {}),
+    ("record_follow_up", date(2024, 8, 1), {"note": "定期面談"}),
+    ("extend", date(2025, 5, 1), {"end_date": date(2025, 12, 31)}),
+    ("return_to_origin", date(2025, 9, 1), {"note": "本人の希望で早期復帰"}),
+]
+
+
+def bench_per_event(engine, n: int) -> dict:
     ids = open_cases(engine, n)
+    with Session(engine) as session:
+        for case_id in ids:  # set up untimed: the worker each case is for
+            assign_worker(
+                session=session, case_id=case_id, name="見本 太郎",
+                birth_date=date(1980, 1, 1), actor="bench", today=TODAY,
+            )  # fmt: skip
+        session.commit()
+    terms = parse_terms(TERMS)
+    seconds: dict[str, float] = dict.fromkeys((e for e, _d, _o in LIFE), 0.0)
     started = time.perf_counter()
     for case_id in ids:
-        for event, note in WALK:
+        for event, on, options in LIFE:
+            began = time.perf_counter()
             with Session(engine) as session:
-                fire(
-                    session=session,
-                    today=TODAY,
-                    request=EventRequest(
-                        case_id=case_id, event=event, actor="bench", on=TODAY, note=note
-                    ),
-                )
+                if event == "fix_terms":
+                    set_terms(session=session, case_id=case_id, terms=terms, actor="bench",
+                              today=on)  # fmt: skip
+                else:
+                    request = EventRequest(case_id=case_id, event=event, actor="bench", on=on,
+                                           **options)  # fmt: skip
+                    fire(session=session, today=on, request=request)
                 session.commit()
-    return n * len(WALK) / (time.perf_counter() - started)
+            seconds[event] += time.perf_counter() - began
+    total = time.perf_counter() - started
+    return {
+        "per_event_per_s": round(n * len(LIFE) / total),
+        "per_event_ms_by_event": {e: round(1000 * s / n, 3) for e, s in seconds.items()},
+    }
 
 
 def bench_batched(engine, n: int) -> dict:
@@ -187,8 +241,15 @@ def bench_batched(engine, n: int) -> dict:
 def run_on(url: str, cases: int, per_event_cases: int) -> dict:
     engine = make_engine(url)
     upgrade(engine)
+    with engine.connect() as connection:
+        synchronous = (
+            connection.exec_driver_sql("PRAGMA synchronous").scalar()
+            if (engine.dialect.name == "sqlite")
+            else connection.exec_driver_sql("SHOW synchronous_commit").scalar()
+        )
     result = {
-        "per_event_per_s": round(bench_per_event(engine, per_event_cases)),
+        "durability": f"synchronous={synchronous}",
+        **bench_per_event(engine, per_event_cases),
         **bench_batched(engine, cases),
     }
     engine.dispose()
@@ -207,7 +268,8 @@ def main() -> None:
             "python": platform.python_version(),
             "platform": platform.platform(),
         },
-        "events_per_case": len(WALK),
+        "events_per_case": len(LIFE),
+        "events_per_case_batched": len(WALK),
         "cases_batched": args.cases,
         "cases_per_event": per_event_cases,
         "bare_per_s": round(bench_bare(args.cases)),
@@ -228,7 +290,8 @@ def main() -> None:
         if backend in results:
             r = results[backend]
             print(
-                f"{backend:10} one tx per event: {r['per_event_per_s']:>6,} /s   "
+                f"{backend:10} one tx per event: {r['per_event_per_s']:>6,} /s "
+                f"({r['durability']})   "
                 f"batched: {r['batched_per_s']:>6,} /s (into a final state "
                 f"{r['batched_final_per_s']:,} /s, others {r['batched_nonfinal_per_s']:,} /s)"
             )

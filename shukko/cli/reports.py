@@ -127,7 +127,9 @@ def _demo_one_case(as_json: bool) -> None:
     engine = engine_for(settings().database_url)
     upgrade(engine)
     with session() as opened:
-        case_id = walk_one_case(session=opened, today=today(), say=console.print)
+        # With --json the steps are not told: stdout holds the JSON alone.
+        say = (lambda _text: None) if as_json else console.print
+        case_id = walk_one_case(session=opened, today=today(), say=say)
     with session() as opened:
         view = case_view(session=opened, case_id=case_id, today=today(), rules=case_rules())
     if as_json:
