@@ -81,9 +81,16 @@ def build(url: str, scale: float, home: Path) -> dict:
     rng = random.Random(5)
     total = int(sum(MIX.values()) * scale)
     with Session(engine) as session:
-        s_ids = list(session.scalars(text("SELECT id FROM sending_offer ORDER BY id")))
-        r_ids = list(session.scalars(text("SELECT id FROM receiving_offer ORDER BY id")))
-        pairs = [(s_ids[i % len(s_ids)], rng.choice(r_ids)) for i in range(total)]
+        # Pairs that the case checks accept: secondment offers, two different companies.
+        wanted = "WHERE kind IN ('secondment', 'either') ORDER BY id"
+        senders = session.execute(text(f"SELECT id, company_id FROM sending_offer {wanted}"))
+        receivers = session.execute(text(f"SELECT id, company_id FROM receiving_offer {wanted}"))
+        s_rows, r_rows = senders.all(), receivers.all()
+        pairs = []
+        while len(pairs) < total:
+            (s, s_company), (r, r_company) = s_rows[len(pairs) % len(s_rows)], rng.choice(r_rows)
+            if s_company != r_company:
+                pairs.append((s, r))
         ids = open_cases(
             session=session,
             cases=[NewCase("secondment", s, r, 1) for s, r in pairs],

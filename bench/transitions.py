@@ -37,8 +37,9 @@ from models.schema import (  # noqa: E402
     drop_scratch_database,
     upgrade,
 )
-from shukko.cases import assign_worker, open_case, set_terms  # noqa: E402
+from shukko.cases import open_case, set_terms  # noqa: E402
 from shukko.offers import add_company, add_offer  # noqa: E402
+from shukko.service.cases import add_worker  # noqa: E402
 from shukko.terms import parse_terms  # noqa: E402
 from shukko.transitions import EventRequest, fire, fire_many  # noqa: E402
 from states import RowHandle, SecondmentMachine  # noqa: E402
@@ -184,7 +185,7 @@ def bench_per_event(engine, n: int) -> dict:
     ids = open_cases(engine, n)
     with Session(engine) as session:
         for case_id in ids:  # set up untimed: the worker each case is for
-            assign_worker(
+            add_worker(
                 session=session, case_id=case_id, name="見本 太郎",
                 birth_date=date(1980, 1, 1), actor="bench", today=TODAY,
             )  # fmt: skip

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from models import Case, CaseKind, CaseWorker, ContractTerms, ReceivingOffer, SendingOffer, Worker
+from models.bulk import select_in
 from models.common import utcnow
 from shukko.case_rules import CaseRules
 from shukko.errors import EventNotAllowed, InvalidInput, NotFound
@@ -56,17 +57,10 @@ def get_case(*, session: Session, case_id: int) -> Case:
 
 def _offers(session: Session, table, ids: set[int]) -> dict[int, tuple]:
     """(kind, headcount, company_id) of the offers with these row ids."""
-    found: dict[int, tuple] = {}
-    ids_list = sorted(ids)
-    for start in range(0, len(ids_list), 5000):
-        part = ids_list[start : start + 5000]
-        for row in session.execute(
-            select(table.id, table.kind, table.headcount, table.company_id).where(
-                table.id.in_(part)
-            )
-        ):
-            found[row[0]] = (str(row[1]), row[2], row[3])
-    return found
+    rows = select_in(session, table.__table__, ("id", "kind", "headcount", "company_id"), "id", ids)
+    return {
+        offer_id: (str(kind), headcount, company) for offer_id, kind, headcount, company in rows
+    }
 
 
 def check_new_case(new: NewCase, sending: tuple | None, receiving: tuple | None) -> list[str]:
@@ -161,29 +155,6 @@ def open_case(
     new = NewCase(str(kind), sending_offer_id, receiving_offer_id, headcount, note=note)
     (case_id,) = open_cases(session=session, cases=[new], actor=actor, today=today)
     return get_case(session=session, case_id=case_id)
-
-
-def assign_worker(
-    *,
-    session: Session,
-    case_id: int,
-    name: str,
-    birth_date: date,
-    actor: str,
-    today: date,
-    gender: str | None = None,
-    qualifications: list[str] | None = None,
-) -> Worker:
-    """出向対象労働者: record the worker selected for a case (personal data in its own table)."""
-    person = {
-        "name": name,
-        "birth_date": birth_date,
-        "gender": gender,
-        "qualifications": qualifications or [],
-    }
-    return assign_workers(
-        session=session, case_id=case_id, people=[person], actor=actor, today=today
-    )[0]
 
 
 def assign_workers(

@@ -21,7 +21,6 @@ from types import SimpleNamespace
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from models import Case, CaseEvent, CaseWorker
@@ -427,14 +426,3 @@ def append_log(session: Session, rows: list[dict], conflict: int | None) -> None
     except IntegrityError:
         session.rollback()
         raise ConcurrentChange(conflict) from None
-
-
-def flush_or_conflict(session: Session, case_id: int | None) -> None:
-    """Flush; a lost optimistic-locking race becomes a ConcurrentChange."""
-    try:
-        session.flush()
-    except (StaleDataError, IntegrityError) as exc:
-        session.rollback()
-        if isinstance(exc, IntegrityError) and "seq" not in str(exc.orig).lower():
-            raise
-        raise ConcurrentChange(case_id) from None

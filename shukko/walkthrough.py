@@ -10,9 +10,10 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from models import CaseKind, Company, ReceivingOffer, SendingOffer
-from shukko.cases import assign_worker, open_case, set_terms
+from shukko.cases import open_case, set_terms
 from shukko.errors import EventNotAllowed
 from shukko.offers import add_company, add_offer
+from shukko.service.cases import add_worker
 from shukko.terms import parse_terms
 from shukko.transitions import EventRequest, fire
 
@@ -110,7 +111,7 @@ def walk_one_case(*, session: Session, today: date, say: Callable[[str], None] =
 
     step("schedule_interview", start - timedelta(days=55), note="面談 at the receiver's depot")
     step("agree_to_proceed", start - timedelta(days=50))
-    worker = assign_worker(
+    worker = add_worker(
         session=session,
         case_id=case.id,
         name="見本 太郎",
@@ -118,7 +119,7 @@ def walk_one_case(*, session: Session, today: date, say: Callable[[str], None] =
         actor=ACTOR,
         today=start - timedelta(days=45),
     )
-    say(f"  {start - timedelta(days=45)}  assign_worker            worker {worker.id}")
+    say(f"  {start - timedelta(days=45)}  assign_worker            worker {worker.worker_id}")
     step("record_consent", start - timedelta(days=40), doc_ref="同意書-001")
     step("record_union_agreement", start - timedelta(days=35), doc_ref="労使協定-2024-07")
     try:

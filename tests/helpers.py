@@ -8,8 +8,9 @@ from itertools import count
 from sqlmodel import Session
 
 from models import Case, CaseKind
-from shukko.cases import assign_worker, open_case, set_terms
+from shukko.cases import open_case, set_terms
 from shukko.offers import add_company, add_offer
+from shukko.service.cases import add_worker
 from shukko.terms import parse_terms
 from shukko.transitions import EventRequest, fire
 
@@ -115,7 +116,7 @@ def to_preparing(session: Session, case: Case) -> None:
 
 
 def give_worker(session: Session, case: Case, *, consent: bool = True) -> int:
-    worker = assign_worker(
+    worker = add_worker(
         session=session,
         case_id=case.id,
         name="試験 花子",
@@ -125,8 +126,8 @@ def give_worker(session: Session, case: Case, *, consent: bool = True) -> int:
     )
     session.commit()
     if consent:
-        send(session, case, "record_consent", worker_id=worker.id)
-    return worker.id
+        send(session, case, "record_consent", worker_id=worker.worker_id)
+    return worker.worker_id
 
 
 def fix_terms(session: Session, case: Case, **changes) -> None:

@@ -14,12 +14,11 @@ from shukko.cli.common import (
     case_rules,
     console,
     default_actor,
-    footer,
     parse_date,
     print_json,
-    print_json_rows,
     row_limit,
     session,
+    show_listing,
     today,
 )
 
@@ -75,14 +74,11 @@ def case_list(
             where=CaseFilter(state=state, office=office_code(office)),
             limit=row_limit(limit, every, as_json),
         )
-        if as_json:
-            print_json_rows(listing.rows)
-            return
-        from rich.table import Table
-
-        table = Table("id", "kind", "state", "persons", "sending", "receiving", "start", "end")
-        for row in listing.rows:
-            table.add_row(
+        show_listing(
+            listing,
+            as_json,
+            ("id", "kind", "state", "persons", "sending", "receiving", "start", "end"),
+            lambda row: (
                 str(row.id),
                 row.kind,
                 f"{row.state} ({row.state_label})",
@@ -91,9 +87,9 @@ def case_list(
                 row.receiving_office,
                 str(row.start_date or ""),
                 str(row.end_date or ""),
-            )
-    console.print(table)
-    console.print(footer(listing, "case(s)"))
+            ),
+            "case(s)",
+        )
 
 
 @app.command("show")

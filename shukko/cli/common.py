@@ -146,3 +146,18 @@ def footer(listing, noun: str) -> str:
     if listing.shown < listing.total:
         text += " (--limit N or --all for more)"
     return text
+
+
+def show_listing(listing, as_json: bool, header: tuple[str, ...], cells, noun: str) -> None:
+    """A listing as JSON (every row it yields, streamed) or as a table of `cells(row)` with
+    `showing N of M` under it. Call it inside the session: the rows come from the database."""
+    if as_json:
+        print_json_rows(listing.rows)
+        return
+    from rich.table import Table
+
+    table = Table(*header)
+    for row in listing.rows:
+        table.add_row(*cells(row))
+    console.print(table)
+    console.print(footer(listing, noun))

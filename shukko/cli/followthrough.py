@@ -11,12 +11,11 @@ from shukko.cli.common import (
     JsonOption,
     LimitOption,
     console,
-    footer,
     parse_date,
-    print_json_rows,
     row_limit,
     session,
     settings,
+    show_listing,
     today,
 )
 
@@ -34,14 +33,11 @@ def notices(
         listing = list_notices(
             session=opened, case_id=case_id, limit=row_limit(limit, every, as_json)
         )
-        if as_json:
-            print_json_rows(listing.rows)
-            return
-        from rich.table import Table
-
-        table = Table("case", "side", "kind", "programme", "start", "deadline", "written", "file")
-        for row in listing.rows:
-            table.add_row(
+        show_listing(
+            listing,
+            as_json,
+            ("case", "side", "kind", "programme", "start", "deadline", "written", "file"),
+            lambda row: (
                 str(row.case_id),
                 row.side,
                 row.kind,
@@ -50,9 +46,9 @@ def notices(
                 str(row.filing_deadline or ""),
                 str(row.written_on),
                 row.path,
-            )
-    console.print(table)
-    console.print(footer(listing, "notice(s)"))
+            ),
+            "notice(s)",
+        )
 
 
 def followups(
@@ -80,22 +76,28 @@ def followups(
             overdue=overdue,
             limit=row_limit(limit, every, as_json),
         )
-        if as_json:
-            print_json_rows(listing.rows)
-            return
-        from rich.table import Table
-
-        table = Table("case", "kind", "due", "overdue")
-        late_rows = 0
-        for row in listing.rows:
-            late = f"[red]{row.overdue_days} day(s)[/red]" if row.overdue else ""
-            late_rows += row.overdue
-            table.add_row(str(row.case_id), row.kind, str(row.due_on), late)
-        blocked = blocked_starts(
-            session=opened, as_of=day, max_period_months=settings().max_period_months
+        if not as_json:  # what the table tells besides its rows
+            late = list_follow_ups(
+                session=opened, as_of=day, due_before=before, overdue=True, limit=0
+            ).total
+            blocked = blocked_starts(
+                session=opened, as_of=day, max_period_months=settings().max_period_months
+            )
+        show_listing(
+            listing,
+            as_json,
+            ("case", "kind", "due", "overdue"),
+            lambda row: (
+                str(row.case_id),
+                row.kind,
+                str(row.due_on),
+                f"[red]{row.overdue_days} day(s)[/red]" if row.overdue else "",
+            ),
+            "follow-up(s)",
         )
-    console.print(table)
-    console.print(f"{footer(listing, 'follow-up(s)')}, {late_rows} of them overdue")
+    if as_json:
+        return
+    console.print(f"{late:,} overdue")
     for flag in blocked:
         console.print(
             f"[yellow]case {flag.case_id}[/yellow]: start date {flag.start_date} has come "

@@ -12,14 +12,12 @@ from shukko.cli.common import (
     AllOption,
     JsonOption,
     LimitOption,
-    console,
     current_engine,
-    footer,
     print_json,
-    print_json_rows,
     row_limit,
     session,
     settings,
+    show_listing,
 )
 
 app = typer.Typer(help="Sending (送出) and receiving (受入) offers.", no_args_is_help=True)
@@ -68,17 +66,21 @@ def offers_list(
             only_open=only_open,
             limit=row_limit(limit, every, as_json),
         )
-        if as_json:
-            print_json_rows(listing.rows)
-            return
-        from rich.table import Table
-
-        table = Table(
-            "side", "offer", "received", "company", "JSIC", "pref.", "kind", "persons",
-            "start window",
-        )  # fmt: skip
-        for row in listing.rows:
-            table.add_row(
+        show_listing(
+            listing,
+            as_json,
+            (
+                "side",
+                "offer",
+                "received",
+                "company",
+                "JSIC",
+                "pref.",
+                "kind",
+                "persons",
+                "start window",
+            ),
+            lambda row: (
                 row.side,
                 f"{row.office}:{row.offer_id}",
                 str(row.received_on),
@@ -88,6 +90,6 @@ def offers_list(
                 row.kind,
                 str(row.headcount),
                 f"{row.start_from}..{row.start_until}",
-            )
-    console.print(table)
-    console.print(footer(listing, "offer(s)"))
+            ),
+            "offer(s)",
+        )

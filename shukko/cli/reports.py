@@ -11,6 +11,7 @@ from shukko.cli.common import (
     JsonOption,
     case_rules,
     console,
+    current_engine,
     fail,
     print_json,
     session,
@@ -33,21 +34,19 @@ def report(
     as_json: JsonOption = False,
 ) -> None:
     """The Center's statistics for a fiscal year: tables, and Markdown, CSV, XLSX, PNG files."""
-    from shukko.report import build_report, fiscal_year_of
-    from shukko.report_files import write_report_files
+    from shukko.report import fiscal_year_of
+    from shukko.service import night
 
     year = fy if fy is not None else fiscal_year_of(today())
     folder = Path(out) if out else settings().folder("reports") / f"FY{year}"
-    with session() as opened:
-        data = build_report(opened, year)
-    paths = write_report_files(data, folder)
+    data = night.report(current_engine(), settings(), year, folder=folder)
     if as_json:
-        print_json({**data, "files": [str(p) for p in paths]})
+        print_json(data)
         return
     from shukko.cli.render import render_report
 
     render_report(data)
-    console.print(f"files: {folder}/ ({', '.join(p.name for p in paths)})")
+    console.print(f"files: {folder}/ ({', '.join(Path(p).name for p in data['files'])})")
 
 
 def diagram(

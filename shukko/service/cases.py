@@ -20,6 +20,7 @@ from models import (
     SendingOffer,
     Worker,
 )
+from models.cases import ContractTermsBase
 from models.reference import prefecture_code
 from shukko.case_rules import CaseRules
 from shukko.errors import InvalidInput, NotFound
@@ -193,8 +194,6 @@ def case_view(
             entry.update(name=worker.name, birth_date=worker.birth_date, gender=worker.gender)
         workers.append(WorkerEntry(**entry))
     terms = session.scalar(select(ContractTerms).where(ContractTerms.case_id == case.id))
-    from models.cases import ContractTermsBase
-
     return CaseView(
         id=case.id,
         kind=str(case.kind),
@@ -299,17 +298,16 @@ def add_worker(
     qualifications: list[str] | None = None,
 ) -> WorkerAssigned:
     """出向対象労働者: assign a worker to a case (personal data kept in its own table)."""
-    from shukko.cases import assign_worker
+    from shukko.cases import assign_workers
 
-    worker = assign_worker(
-        session=session,
-        case_id=case_id,
-        name=name,
-        birth_date=birth_date,
-        gender=gender,
-        qualifications=qualifications,
-        actor=actor,
-        today=today,
+    person = {
+        "name": name,
+        "birth_date": birth_date,
+        "gender": gender,
+        "qualifications": qualifications or [],
+    }
+    (worker,) = assign_workers(
+        session=session, case_id=case_id, people=[person], actor=actor, today=today
     )
     return WorkerAssigned(case_id=case_id, worker_id=worker.id)
 

@@ -20,10 +20,11 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from models import Case, CaseEvent, CaseKind, CaseWorker
-from shukko.cases import assign_worker, set_terms
+from shukko.cases import set_terms
 from shukko.errors import EventNotAllowed, InvalidInput
 from shukko.facts import load_facts, pending_consent
 from shukko.replay import replay
+from shukko.service.cases import add_worker
 from shukko.terms import parse_terms
 from shukko.transitions import EventRequest, fire
 from states import event_names, final_states, transition_table
@@ -105,7 +106,7 @@ def test_random_events_keep_every_invariant(engine):
         @rule(case_id=cases)
         def assign(self, case_id):
             try:
-                assign_worker(
+                add_worker(
                     session=self.session,
                     case_id=case_id,
                     name="仮名",
