@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import platform
+import statistics
 import sys
 import tempfile
 import time
@@ -257,9 +258,31 @@ def run_on(url: str, cases: int, per_event_cases: int) -> dict:
     return result
 
 
+def repeated(make_url, runs: int, cases: int, per_event_cases: int) -> dict:
+    """Each figure as the median of `runs` runs on fresh databases, with every run kept."""
+    each = []
+    for _ in range(runs):
+        url, drop = make_url()
+        try:
+            each.append(run_on(url, cases, per_event_cases))
+        finally:
+            drop()
+    result = dict(each[len(each) // 2])  # per-event times of the median run
+    for key in (
+        "per_event_per_s",
+        "batched_per_s",
+        "batched_nonfinal_per_s",
+        "batched_final_per_s",
+    ):
+        result[key] = round(statistics.median(run[key] for run in each))
+        result[f"{key}_runs"] = [run[key] for run in each]
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cases", type=int, default=2000)
+    parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--out", type=Path, default=ROOT / "bench/results/transitions.json")
     args = parser.parse_args()
     per_event_cases = max(50, args.cases // 10)
@@ -273,29 +296,41 @@ def main() -> None:
         "events_per_case_batched": len(WALK),
         "cases_batched": args.cases,
         "cases_per_event": per_event_cases,
+        "runs": args.runs,
         "bare_per_s": round(bench_bare(args.cases)),
         "bare_reused_per_s": round(bench_bare_reused(args.cases)),
     }
-    with tempfile.TemporaryDirectory() as folder:
-        results["sqlite"] = run_on(f"sqlite:///{folder}/bench.db", args.cases, per_event_cases)
+    folder = tempfile.mkdtemp(prefix="shukko-transitions-")
+
+    def sqlite_url():
+        path = Path(folder) / f"bench-{uuid.uuid4().hex[:8]}.db"
+        return f"sqlite:///{path}", lambda: None
+
+    results["sqlite"] = repeated(sqlite_url, args.runs, args.cases, per_event_cases)
     server = os.environ.get("SHUKKO_TEST_DATABASE_URL")
     if server:
-        url = create_scratch_database(server, "shukko_bench")
-        try:
-            results["postgresql"] = run_on(url, args.cases, per_event_cases)
-        finally:
-            drop_scratch_database(server, url)
+
+        def postgres_url():
+            url = create_scratch_database(server, "shukko_bench")
+            return url, lambda: drop_scratch_database(server, url)
+
+        results["postgresql"] = repeated(postgres_url, args.runs, args.cases, per_event_cases)
     print(f"bare machine, one per case: {results['bare_per_s']:>8,} transitions/s")
     print(f"bare machine, reused:       {results['bare_reused_per_s']:>8,} transitions/s")
     for backend in ("sqlite", "postgresql"):
         if backend in results:
             r = results[backend]
             print(
-                f"{backend:10} one tx per event: {r['per_event_per_s']:>6,} /s "
-                f"({r['durability']})   "
-                f"batched: {r['batched_per_s']:>6,} /s (into a final state "
+                f"{backend:10} one tx per event: median {r['per_event_per_s']:>6,} /s "
+                f"(runs {r['per_event_per_s_runs']}; {r['durability']})"
+            )
+            print(
+                f"{'':10} batched: median {r['batched_per_s']:>6,} /s "
+                f"(runs {r['batched_per_s_runs']}; into a final state "
                 f"{r['batched_final_per_s']:,} /s, others {r['batched_nonfinal_per_s']:,} /s)"
             )
+            slowest = sorted(r["per_event_ms_by_event"].items(), key=lambda kv: -kv[1])
+            print(f"{'':10} ms per event: " + ", ".join(f"{e} {ms}" for e, ms in slowest))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2), encoding="utf-8")
     print(f"wrote {args.out}")

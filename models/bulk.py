@@ -100,10 +100,20 @@ class DriverRows:
 
     def update_by_id(self, rows: list[tuple]) -> None:
         """Update rows whose last value (the last of `columns`) is the id of the row."""
-        if rows:
-            assignments = ", ".join(f"{name} = {self._marker}" for name in self._names[:-1])
-            sql = f"UPDATE {self._table} SET {assignments} WHERE {self._names[-1]} = {self._marker}"
-            self.connection.exec_driver_sql(sql, rows)
+        self.update_where(rows, keys=1)
+
+    def update_where(self, rows: list[tuple], keys: int) -> int:
+        """Update rows matched by their last `keys` values (the last `keys` of `columns`,
+        e.g. id and the version read); returns how many rows matched."""
+        if not rows:
+            return 0
+        marker = self._marker
+        assignments = ", ".join(f"{name} = {marker}" for name in self._names[:-keys])
+        where = " AND ".join(f"{name} = {marker}" for name in self._names[-keys:])
+        sql = f"UPDATE {self._table} SET {assignments} WHERE {where}"
+        if len(rows) == 1:  # a single execute: its rowcount is exact on every driver
+            return self.connection.exec_driver_sql(sql, rows[0]).rowcount
+        return self.connection.exec_driver_sql(sql, rows).rowcount
 
 
 def select_in(

@@ -78,11 +78,16 @@ def _dialect_insert(session: Session):
     return insert
 
 
+@lru_cache(maxsize=32)
+def _insert_ignoring(insert, table, key: str):
+    """INSERT ... ON CONFLICT (key) DO NOTHING, built once per dialect and table."""
+    return insert(table).on_conflict_do_nothing(index_elements=[key])
+
+
 def insert_missing(session: Session, table, rows: list[dict], key: str = "key") -> None:
     """Insert the rows whose unique `key` is not stored yet, in one statement."""
     if rows:
-        statement = _dialect_insert(session)(table).on_conflict_do_nothing(index_elements=[key])
-        session.execute(statement, rows)
+        session.connection().execute(_insert_ignoring(_dialect_insert(session), table, key), rows)
 
 
 def insert_new(session: Session, table, rows: list[dict], key: str = "key") -> set:

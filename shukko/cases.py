@@ -162,7 +162,7 @@ def assign_workers(
 ) -> list[Worker]:
     """Several workers for one case at once (name, birth_date, optional gender and
     qualifications each), each logged as an assign_worker event."""
-    case = read_cases(session, [case_id]).get(case_id)
+    case = read_cases(session, [case_id])[0].get(case_id)
     if case is None:
         raise NotFound(f"case {case_id} does not exist (see `shukko case list`)")
     if case.state in final_states(case.kind) or case.state in ("contracted", "active"):
@@ -221,7 +221,7 @@ def set_terms(
     rules: CaseRules = CaseRules(),
 ) -> LoggedEvent:
     """Store a validated terms file on a case and record fix_terms (内容確定)."""
-    case = read_cases(session, [case_id]).get(case_id)
+    case = read_cases(session, [case_id])[0].get(case_id)
     if case is None:
         raise NotFound(f"case {case_id} does not exist (see `shukko case list`)")
     request = stage_terms(

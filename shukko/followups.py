@@ -56,6 +56,41 @@ def follow_up_key(case_id: int, kind: str, due: date) -> str:
     return f"{case_id}:{kind}:{due.isoformat()}"
 
 
+# Built once: on an operator's path the refresh runs for one case per event, where building
+# the statements cost more than running them.
+_TABLE = FollowUp.__table__
+_IDS = bindparam("ids", expanding=True)
+_CASES = select(Case.id, Case.state, Case.start_date, Case.end_date).where(
+    Case.id.in_(_IDS), Case.kind == CaseKind.secondment
+)
+_ROWS = (
+    select(
+        _TABLE.c.id,
+        _TABLE.c.case_id,
+        _TABLE.c.key,
+        _TABLE.c.status,
+        _TABLE.c.due_on,
+        _TABLE.c.done_seq,
+    )
+    .where(_TABLE.c.case_id.in_(_IDS))
+    .order_by(_TABLE.c.due_on)
+)
+_VISITS = (
+    select(CaseEvent.case_id, CaseEvent.seq, CaseEvent.occurred_on)
+    .where(CaseEvent.case_id.in_(_IDS), CaseEvent.event == "record_follow_up")
+    .order_by(CaseEvent.case_id, CaseEvent.seq)
+)
+_SET_STATUS = (
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("b_id"))
+    .values(
+        status=bindparam("b_status"),
+        done_on=bindparam("b_done_on"),
+        done_seq=bindparam("b_done_seq"),
+    )
+)
+
+
 def refresh(session: Session, case_ids: list[int], *, as_of: date, plan: FollowUpPlan) -> dict:
     """Derive the follow-ups of these cases again: add what is due by the plan, cancel open
     ones the plan no longer has (the end moved, the case ended), and mark done the ones a
@@ -64,15 +99,12 @@ def refresh(session: Session, case_ids: list[int], *, as_of: date, plan: FollowU
     counts = {"scheduled": 0, "cancelled": 0, "done": 0}
     if not case_ids:
         return counts
-    table = FollowUp.__table__
+    connection = session.connection()
+    ids = {"ids": list(case_ids)}
     horizon = add_months(as_of, plan.every_months)
     wanted: dict[int, set[str]] = {case_id: set() for case_id in case_ids}
     planned_rows = []
-    for case_id, state, start, end in session.execute(
-        select(Case.id, Case.state, Case.start_date, Case.end_date).where(
-            Case.id.in_(case_ids), Case.kind == CaseKind.secondment
-        )
-    ):
+    for case_id, state, start, end in connection.execute(_CASES, ids):
         if state != "active" or start is None:
             continue
         schedule = planned(
@@ -89,26 +121,17 @@ def refresh(session: Session, case_ids: list[int], *, as_of: date, plan: FollowU
             planned_rows.append(
                 {"key": key, "case_id": case_id, "kind": kind, "due_on": due, "status": "scheduled"}
             )
-    columns = (
-        table.c.id,
-        table.c.case_id,
-        table.c.key,
-        table.c.status,
-        table.c.due_on,
-        table.c.done_seq,
-    )
-    known = {
-        row.key for row in session.execute(select(table.c.key).where(table.c.case_id.in_(case_ids)))
-    }
+    stored = [dict(row) for row in connection.execute(_ROWS, ids).mappings()]
+    known = {row["key"] for row in stored}
     new_rows = [row for row in planned_rows if row["key"] not in known]
-    insert_missing(session, table, new_rows)
+    if new_rows:
+        insert_missing(session, _TABLE, new_rows)
+        stored = [dict(row) for row in connection.execute(_ROWS, ids).mappings()]
     counts["scheduled"] = len(new_rows)
 
     rows_by_case: dict[int, list[dict]] = {case_id: [] for case_id in case_ids}
-    for row in session.execute(
-        select(*columns).where(table.c.case_id.in_(case_ids)).order_by(table.c.due_on)
-    ).mappings():
-        rows_by_case[row["case_id"]].append(dict(row))
+    for row in stored:
+        rows_by_case[row["case_id"]].append(row)
     changed: dict[int, dict] = {}
     for case_id, rows in rows_by_case.items():
         for row in rows:
@@ -119,18 +142,12 @@ def refresh(session: Session, case_ids: list[int], *, as_of: date, plan: FollowU
             elif row["status"] == "cancelled" and row["key"] in wanted[case_id]:
                 row["status"] = "scheduled"  # the end moved back again
                 changed[row["id"]] = row
-    for row in _settle(session, case_ids, rows_by_case):
+    for row in _settle(connection.execute(_VISITS, ids).all(), rows_by_case):
         changed[row["id"]] = row
         counts["done"] += 1
     if changed:
-        session.execute(
-            update(table)
-            .where(table.c.id == bindparam("b_id"))
-            .values(
-                status=bindparam("b_status"),
-                done_on=bindparam("b_done_on"),
-                done_seq=bindparam("b_done_seq"),
-            ),
+        connection.execute(
+            _SET_STATUS,
             [
                 {
                     "b_id": row["id"],
@@ -144,17 +161,12 @@ def refresh(session: Session, case_ids: list[int], *, as_of: date, plan: FollowU
     return counts
 
 
-def _settle(session: Session, case_ids: list[int], rows_by_case: dict[int, list[dict]]) -> list:
-    """Link each unlinked record_follow_up event to the earliest open follow-up it answers;
-    returns the rows marked done."""
+def _settle(visits: list, rows_by_case: dict[int, list[dict]]) -> list:
+    """Link each unlinked record_follow_up event (case, seq, date) to the earliest open
+    follow-up it answers; returns the rows marked done."""
     done = []
-    events = session.execute(
-        select(CaseEvent.case_id, CaseEvent.seq, CaseEvent.occurred_on)
-        .where(CaseEvent.case_id.in_(case_ids), CaseEvent.event == "record_follow_up")
-        .order_by(CaseEvent.case_id, CaseEvent.seq)
-    ).all()
     linked = {(case_id, row["done_seq"]) for case_id, rows in rows_by_case.items() for row in rows}
-    for case_id, seq, on in events:
+    for case_id, seq, on in visits:
         if (case_id, seq) in linked:
             continue
         target = next(

@@ -16,18 +16,19 @@ import inspect
 import threading
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from types import SimpleNamespace
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from models import Case, CaseEvent, CaseWorker
+from models.bulk import DriverRows, DriverValues
 from models.common import utcnow
 from shukko.case_rules import CaseRules
 from shukko.errors import ConcurrentChange, EventNotAllowed, InvalidInput, NotFound
-from shukko.facts import FACT_EVENTS, load_facts, pending_consent
+from shukko.facts import CASE_COLUMNS, FACT_EVENTS, pending_consent, read_cases_with_facts
 from shukko.followups import SCHEDULE_EVENTS, refresh
 from states import (
     CaseFacts,
@@ -41,21 +42,10 @@ from states import (
     transition_table,
 )
 
-# Columns of a case that a transition reads or writes.
-CASE_COLUMNS = (
-    "id",
-    "kind",
-    "state",
-    "version",
-    "last_seq",
-    "headcount",
-    "start_date",
-    "end_date",
-    "subsidy_programme",
-    "updated_at",
-)
 # The case values an event may set besides its state (fix_terms: the contract's dates).
 SETTABLE = ("start_date", "end_date", "subsidy_programme")
+# What the write sets on a case: its state, version, sequence and dates.
+SETTABLE_ON_WRITE = ("state", "version", "last_seq", *SETTABLE, "updated_at")
 
 
 @dataclass
@@ -237,11 +227,8 @@ def _fire(
     single: bool,
     counts: dict[str, int] | None = None,
 ) -> tuple[list[dict], list[tuple[EventRequest, str]]]:
-    cases = read_cases(session, sorted({r.case_id for r in requests}))
+    cases, facts = read_cases(session, sorted({r.case_id for r in requests}), rules)
     read_version = {case_id: case.version for case_id, case in cases.items()}
-    facts = load_facts(
-        session=session, cases=list(cases.values()), max_period_months=rules.max_period_months
-    )
     pool = _thread_pool() if single else MachinePool()
     rows: list[dict] = []
     refused: list[tuple[EventRequest, str]] = []
@@ -269,24 +256,19 @@ def _fire(
     return rows, refused
 
 
-def read_cases(session: Session, ids: list[int]) -> dict[int, SimpleNamespace]:
-    """The cases as plain rows. A case this session already holds is taken as held, so the
-    write is checked against the version its reader saw (an operator's stale view loses)."""
+def read_cases(
+    session: Session, ids: list[int], rules: CaseRules = CaseRules()
+) -> tuple[dict[int, SimpleNamespace], dict[int, CaseFacts]]:
+    """The cases as plain rows, with their facts, in one query. A case this session already
+    holds is taken as held, so the write is checked against the version its reader saw (an
+    operator's stale view loses)."""
     session.flush()  # workers assigned or terms stored in this transaction come first
-    cases: dict[int, SimpleNamespace] = {}
-    unread = []
-    for case_id in ids:
+    cases, facts = read_cases_with_facts(session, ids, rules.max_period_months)
+    for case_id in cases:
         held = session.identity_map.get(session.identity_key(Case, case_id))
-        if held is None:
-            unread.append(case_id)
-        else:
+        if held is not None:
             cases[case_id] = SimpleNamespace(**{c: getattr(held, c) for c in CASE_COLUMNS})
-    if unread:
-        table = Case.__table__
-        statement = select(*(table.c[c] for c in CASE_COLUMNS)).where(table.c.id.in_(unread))
-        for row in session.execute(statement).mappings():
-            cases[row["id"]] = SimpleNamespace(**row)
-    return cases
+    return cases, facts
 
 
 def _transition(
@@ -372,22 +354,31 @@ def next_log_row(case, request: EventRequest, before: str | None, on: date) -> d
     }
 
 
-_WRITE_BACK = (
-    Case.__table__.update()
-    .where(
-        Case.__table__.c.id == bindparam("b_id"),
-        Case.__table__.c.version == bindparam("b_read"),
-    )
-    .values(
-        state=bindparam("b_state"),
-        version=bindparam("b_version"),
-        last_seq=bindparam("b_seq"),
-        start_date=bindparam("b_start"),
-        end_date=bindparam("b_end"),
-        subsidy_programme=bindparam("b_programme"),
-        updated_at=bindparam("b_updated"),
-    )
+# The write, in the driver's own terms (values through the columns' SQLAlchemy types): it
+# runs once per event on an operator's path, where SQLAlchemy's statement handling cost
+# more than the database's work.
+CASE_WRITE = (*SETTABLE_ON_WRITE, "id", "version")
+LOG_COLUMNS = (
+    "case_id",
+    "seq",
+    "event",
+    "from_state",
+    "to_state",
+    "actor",
+    "occurred_on",
+    "note",
+    "doc_ref",
+    "worker_id",
+    "recorded_at",
 )
+
+
+@lru_cache(maxsize=8)
+def _driver_values(dialect) -> tuple[DriverValues, DriverValues]:
+    return (
+        DriverValues(Case.__table__, CASE_WRITE, dialect),
+        DriverValues(CaseEvent.__table__, LOG_COLUMNS, dialect),
+    )
 
 
 def write_back(
@@ -395,22 +386,27 @@ def write_back(
 ) -> None:
     """One UPDATE for all the cases, each row guarded by the version it was read at; a row
     that moved meanwhile voids the whole write (ConcurrentChange, rolled back)."""
-    params = [
-        {
-            "b_id": case.id,
-            "b_read": read_version[case.id],
-            "b_state": case.state,
-            "b_version": read_version[case.id] + 1,
-            "b_seq": case.last_seq,
-            "b_start": case.start_date,
-            "b_end": case.end_date,
-            "b_programme": case.subsidy_programme,
-            "b_updated": case.updated_at,
-        }
+    writer = DriverRows(session, Case.__table__, CASE_WRITE)
+    values = _driver_values(writer.connection.dialect)[0]
+    rows = [
+        tuple(
+            values.row(
+                [
+                    case.state,
+                    read_version[case.id] + 1,
+                    case.last_seq,
+                    case.start_date,
+                    case.end_date,
+                    case.subsidy_programme,
+                    case.updated_at,
+                    case.id,
+                    read_version[case.id],
+                ]
+            )
+        )
         for case in cases
     ]
-    result = session.connection().execute(_WRITE_BACK, params)
-    if result.rowcount != len(params):
+    if writer.update_where(rows, keys=2) != len(rows):
         session.rollback()
         raise ConcurrentChange(conflict)
     for case in cases:  # the session may hold these cases as objects: read them afresh
@@ -421,8 +417,16 @@ def write_back(
 
 def append_log(session: Session, rows: list[dict], conflict: int | None) -> None:
     """Append log rows; a (case_id, seq) taken meanwhile is a lost race."""
+    writer = DriverRows(session, CaseEvent.__table__, LOG_COLUMNS)
+    values = _driver_values(writer.connection.dialect)[1]
+    now = utcnow()
     try:
-        session.connection().execute(CaseEvent.__table__.insert(), rows)
+        writer.insert(
+            [
+                tuple(values.row([row.get(name) for name in LOG_COLUMNS[:-1]] + [now]))
+                for row in rows
+            ]
+        )
     except IntegrityError:
         session.rollback()
         raise ConcurrentChange(conflict) from None
