@@ -57,6 +57,12 @@ def main() -> None:
     commands = {
         "python -c pass": lambda i: [sys.executable, "-c", "pass"],
         "shukko --help": lambda i: [shukko, "--help"],
+        # What every database command imports before it does anything: the floor.
+        "imports alone (typer, rich, sqlmodel, models, states, settings)": lambda i: [
+            sys.executable,
+            "-c",
+            "import typer, rich.console, sqlmodel, models, states, config; config.get_settings()",
+        ],
         "shukko case show ID": lambda i: [shukko, "case", "show", str(active[i])],
         "shukko case list --state active --office 13": lambda i: [
             shukko,
@@ -91,7 +97,7 @@ def main() -> None:
         timed(make(0), env)  # warm the page cache: every figure is of a warm start
         runs = [round(timed(make(i + 1), env), 3) for i in range(args.runs)]
         results["commands"][name] = {"median_s": round(statistics.median(runs), 3), "runs": runs}
-        print(f"{name:48} median {statistics.median(runs):.3f} s   runs {runs}", flush=True)
+        print(f"{name:64} median {statistics.median(runs):.3f} s   runs {runs}", flush=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2), encoding="utf-8")
     print(f"wrote {args.out}")

@@ -24,7 +24,7 @@ errors = Console(stderr=True, soft_wrap=True)  # a message is never cut into lin
 
 EXIT_REFUSED = 1
 EXIT_CONFLICT = 3
-TABLE_ROWS = 500  # a table shows this many rows unless --limit or --all says otherwise
+TABLE_ROWS = 100  # a table shows a page of this many rows unless --limit or --all says otherwise
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 LimitOption = Annotated[
