@@ -27,7 +27,7 @@ class OfferBase(SQLModel):
     company_id: int = Field(foreign_key="company.id", index=True)
     kind: OfferKind = Field(sa_type=String(16))
     headcount: int = Field(ge=1)
-    occupation: str = Field(max_length=1, description="日本標準職業分類 major group A-K")
+    occupation: str = Field(max_length=1, description="日本標準職業分類 major group A-L")
     job_title: str | None = None
     skills: list[str] = list_field()
     qualifications: list[str] = list_field()

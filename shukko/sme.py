@@ -1,7 +1,15 @@
 """中小企業: SME or large for employment subsidies, by capital OR regular employees per industry.
 
-retail (incl. restaurants) 5,000万円 / 50; services 5,000万円 / 100; wholesale 1億円 / 100;
-other (manufacturing, construction, transport, ...) 3億円 / 300.
+The limits and the industry split follow the employment-subsidy rules (雇用関係助成金; JEED
+and 厚生労働省 handbooks, which take them from 中小企業基本法): retail (小売業, incl. 飲食店)
+5,000万円 / 50; services (サービス業) 5,000万円 / 100; wholesale (卸売業) 1億円 / 100; other
+(manufacturing, construction, transport, 通信業, 不動産業, ...) 3億円 / 300.
+
+サービス業 is not a whole JSIC division: of G (情報通信業) only 38 放送業, 39 情報サービス業
+and 411/412/415/416 (映像・音声・文字情報制作業 except 新聞業 and 出版業) count, and of K
+(不動産業，物品賃貸業) only 693 駐車場業 and 70 物品賃貸業; L and M (except 飲食店, which is
+retail) to R count whole. An entity without capital (医療法人, 社会福祉法人, 社団・財団,
+NPO, 学校法人, 協同組合 ...) is judged on its employees alone.
 """
 
 from __future__ import annotations
@@ -14,32 +22,83 @@ LIMITS = {  # category: (capital yen, regular employees)
     "wholesale": (100_000_000, 100),
     "other": (300_000_000, 300),
 }
-_RETAIL_GROUPS = {f"{n:02d}" for n in range(56, 62)} | {"76", "77"}  # 小売業, 飲食店
-_WHOLESALE_GROUPS = {f"{n:02d}" for n in range(50, 56)}
-_SERVICE_DIVISIONS = {"G", "K", "L", "M", "N", "O", "P", "Q", "R"}
+_RETAIL = {f"{n:02d}" for n in range(56, 62)} | {"76", "77"}  # 小売業, 飲食店・持ち帰り
+_WHOLESALE = {f"{n:02d}" for n in range(50, 56)}
+_SERVICE_DIVISIONS = {"L", "M", "N", "O", "P", "Q", "R"}
+_SERVICE_GROUPS = {"38", "39", "70", "411", "412", "415", "416", "693"}
+# Major groups split between services and other by their minor groups (3 digits): a
+# two-digit code alone leaves the category open.
+_SPLIT_GROUPS = {"41": {"services", "other"}, "69": {"services", "other"}}
+
+# Legal forms that have no share capital (資本金のない法人): judged on employees alone.
+NO_CAPITAL_FORMS = (
+    "医療法人",
+    "社会福祉法人",
+    "一般社団法人",
+    "公益社団法人",
+    "一般財団法人",
+    "公益財団法人",
+    "特定非営利活動法人",
+    "NPO法人",
+    "学校法人",
+    "協同組合",
+    "組合連合会",
+)
+
+
+def industry_categories(industry: str) -> set[str]:
+    """The categories an industry code may be (one, or two for 41 and 69 without the
+    minor group): retail, wholesale, services or other."""
+    if industry in _RETAIL:
+        return {"retail"}
+    if industry in _WHOLESALE:
+        return {"wholesale"}
+    if industry in _SERVICE_GROUPS or industry[:2] in _SERVICE_GROUPS:
+        return {"services"}
+    if industry in _SPLIT_GROUPS:
+        return set(_SPLIT_GROUPS[industry])
+    group = industry[:2]
+    if group.isdigit():
+        division = INDUSTRY_GROUPS[group].division
+        if division == "M":
+            return {"services"}  # 75 宿泊業 (76, 77 are retail, above)
+        return {"services"} if division in _SERVICE_DIVISIONS else {"other"}
+    if industry == "I":  # a bare division letter: 卸売業，小売業 — the stricter retail limits
+        return {"retail"}
+    return {"services"} if industry in _SERVICE_DIVISIONS else {"other"}
 
 
 def industry_category(industry: str) -> str:
-    """retail, wholesale, services or other, from a JSIC major group or division letter."""
-    if industry in _RETAIL_GROUPS:
-        return "retail"
-    if industry in _WHOLESALE_GROUPS:
-        return "wholesale"
-    division = INDUSTRY_GROUPS[industry].division if industry.isdigit() else industry
-    if division == "I":  # a bare division letter: 卸売業，小売業 — count it as retail
-        return "retail"
-    return "services" if division in _SERVICE_DIVISIONS else "other"
+    """One category (the stricter one where the code leaves two open)."""
+    categories = industry_categories(industry)
+    return "services" if "services" in categories else categories.pop()
 
 
-def is_sme(industry: str, capital_yen: int | None, employees: int | None) -> bool | None:
+def has_no_capital(name: str | None) -> bool:
+    """True for a legal form without share capital, read from the name (法人格 is part of it)."""
+    return bool(name) and any(form in name for form in NO_CAPITAL_FORMS)
+
+
+def is_sme(
+    industry: str, capital_yen: int | None, employees: int | None, name: str | None = None
+) -> bool | None:
     """True when capital or employees are at or under the industry's limit; None if unknown."""
-    capital_limit, employee_limit = LIMITS[industry_category(industry)]
+    if has_no_capital(name) or capital_yen == 0:
+        capital_yen = None
+        if employees is None:
+            return None
+        verdicts = {employees <= LIMITS[c][1] for c in industry_categories(industry)}
+        return verdicts.pop() if len(verdicts) == 1 else None
+    verdicts = {_is_sme_in(c, capital_yen, employees) for c in industry_categories(industry)}
+    return verdicts.pop() if len(verdicts) == 1 else None
+
+
+def _is_sme_in(category: str, capital_yen: int | None, employees: int | None) -> bool | None:
+    capital_limit, employee_limit = LIMITS[category]
     if capital_yen is not None and capital_yen <= capital_limit:
         return True
     if employees is not None and employees <= employee_limit:
         return True
-    if capital_yen is None and employees is None:
-        return None
     if capital_yen is None or employees is None:
-        return None  # the known figure is over its limit; the other might not be
+        return None  # the known figure is over its limit (or none is known); the other might not be
     return False

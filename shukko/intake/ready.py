@@ -71,5 +71,6 @@ class ReadyRows:
     def company_row(self, company: tuple) -> tuple:
         """A new company's values (COMPANY_FIELDS) in the order of COMPANY_COLUMNS, with
         is_sme worked out: only for companies not stored yet, most rows' are."""
-        _name, _number, industry, _prefecture, capital, employees, _union = company
-        return tuple(self._company_values.row([*company, is_sme(industry, capital, employees)]))
+        name, _number, industry, _prefecture, capital, employees, _union = company
+        sme = is_sme(industry, capital, employees, name)
+        return tuple(self._company_values.row([*company, sme]))

@@ -154,7 +154,7 @@ def _occupation(value: Any) -> Any:
         return value.upper()
     if value in _OCCUPATION_BY_NAME:
         return _OCCUPATION_BY_NAME[value]
-    raise ValueError(f"{value!r} is not an occupation group (A-K or its name, e.g. 事務従事者)")
+    raise ValueError(f"{value!r} is not an occupation group (A-L or its name, e.g. 事務従事者)")
 
 
 def _corporate_number(value: Any) -> Any:

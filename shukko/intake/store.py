@@ -71,10 +71,14 @@ def partner_kind(name: str) -> str:
     """The kind of a referring partner, guessed from its name."""
     if any(word in name for word in ("銀行", "信用金庫", "信用組合", "金庫", "bank")):
         return "bank"
-    if any(word in name for word in ("労働組合", "連合", "組合", "union")):
+    if any(word in name for word in ("労働組合", "労組", "ユニオン", "union")):
         return "union"
-    if any(word in name for word in ("会議所", "協会", "連合会", "商工会", "association")):
+    # 連合会 and 協同組合 are federations and cooperatives of businesses, not unions.
+    associations = ("連合会", "協同組合", "会議所", "協会", "商工会", "association")
+    if any(word in name for word in associations):
         return "association"
+    if name.endswith("連合"):
+        return "union"
     if name.endswith(("県", "都", "府", "道", "市", "町", "村", "区", "労働局")):
         return "government"
     return "other"

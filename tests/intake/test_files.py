@@ -59,7 +59,7 @@ def test_bad_rows_are_kept_with_row_column_and_reason(session, tmp_path):
     assert rejects == [
         (3, "人数", "0", "0 is less than 1"),
         (5, "受付日", "2024/2/30", "'2024/2/30' is not a real date"),
-        (5, "職種", "Z", "'Z' is not an occupation group (A-K or its name, e.g. 事務従事者)"),
+        (5, "職種", "Z", "'Z' is not an occupation group (A-L or its name, e.g. 事務従事者)"),
     ]
 
 
