@@ -1,6 +1,13 @@
 """SQLModel tables and shipped reference data (models/)."""
 
-from models.cases import Case, CaseEvent, CaseKind, ContractTerms
+from models.cases import (
+    Case,
+    CaseEvent,
+    CaseKind,
+    ContractTerms,
+    PostReturnWage,
+    SecondmentPurpose,
+)
 from models.followthrough import FollowUp, Notice, Watermark
 from models.intake import IntakeFile, IntakeReject, Partner
 from models.offers import OfferKind, ReceivingOffer, SendingOffer
@@ -21,7 +28,9 @@ __all__ = [
     "OfferKind",
     "Office",
     "Partner",
+    "PostReturnWage",
     "ReceivingOffer",
+    "SecondmentPurpose",
     "SendingOffer",
     "Watermark",
     "Worker",

@@ -88,6 +88,13 @@ class InsuranceSide(StrEnum):
     receiving = "receiving"
 
 
+class SecondmentPurpose(StrEnum):
+    """出向の目的: 雇用維持 (the default) or 人材育成型 (skill-building)."""
+
+    employment_retention = "employment_retention"
+    skill_development = "skill_development"
+
+
 class ContractTermsBase(SQLModel):
     start_date: date
     end_date: date | None = None
@@ -104,6 +111,15 @@ class ContractTermsBase(SQLModel):
     social_insurance: InsuranceSide = Field(sa_type=String(16))
     annual_leave: str
     return_conditions: str | None = None
+    purpose: SecondmentPurpose = Field(
+        default=SecondmentPurpose.employment_retention, sa_type=String(24)
+    )
+    pre_secondment_monthly_wage_yen: int | None = Field(
+        default=None, description="出向前賃金 (月額); required for skill_development"
+    )
+    within_corporate_group: bool = Field(
+        default=False, description="企業グループ内 (独立性が認められない事業主間) の出向"
+    )
 
 
 class ContractTerms(ContractTermsBase, table=True):
@@ -117,3 +133,20 @@ class ContractTerms(ContractTermsBase, table=True):
     fixed_on: date
     doc_ref: str | None = None
     updated_at: datetime | None = timestamp_field()
+
+
+class PostReturnWage(SQLModel, table=True):
+    """復帰後の賃金: the wage paid in one of the months after a skill-development secondment
+    returned (スキルアップ支援コース checks six of them against the wage before). No name: the
+    case's worker is known by the case."""
+
+    __tablename__ = "post_return_wage"
+    __table_args__ = (UniqueConstraint("case_id", "month"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    month: date = Field(description="the first day of the month the wage was paid for")
+    wage_yen: int
+    recorded_by: str
+    recorded_on: date
+    event_seq: int = Field(description="the record_wage event that logged it")

@@ -18,7 +18,7 @@ from models.common import utcnow
 from shukko.case_rules import CaseRules
 from shukko.errors import EventNotAllowed, InvalidInput, NotFound
 from shukko.subsidy import programme_on
-from shukko.terms import ContractTermsIn
+from shukko.terms import ContractTermsIn, check_programme_wage
 from shukko.transitions import (
     EventRequest,
     LoggedEvent,
@@ -250,6 +250,14 @@ def stage_terms(
     programme (fired alone by set_terms, or in a batch by fire_many)."""
     refuse_unknown_or_disallowed(case, "fix_terms")
     terms.check_for_case(kind=str(case.kind), max_period_months=max_period_months)
+    # Each case uses the subsidy programme for its purpose in force on its start date (none
+    # for a transfer).
+    programme = (
+        programme_on(terms.start_date, terms.purpose.value)
+        if str(case.kind) == "secondment"
+        else None
+    )
+    check_programme_wage(terms, programme)
     row = session.scalar(select(ContractTerms).where(ContractTerms.case_id == case.id))
     values = terms.model_dump()
     if row is None:
@@ -260,8 +268,6 @@ def stage_terms(
             setattr(row, key, value)
         row.fixed_by, row.fixed_on, row.updated_at = actor, today, utcnow()
     row.doc_ref = doc_ref
-    # Each case uses the subsidy programme in force on its start date (none for a transfer).
-    programme = programme_on(terms.start_date) if str(case.kind) == "secondment" else None
     return EventRequest(
         case_id=case.id,
         event="fix_terms",

@@ -11,7 +11,7 @@ from pathlib import Path
 
 @dataclass
 class Block:
-    kind: str  # title, heading, paragraph, bullets, table, note
+    kind: str  # title, heading, paragraph, right, bullets, table, note
     text: str = ""
     items: list[str] = field(default_factory=list)
     header: list[str] = field(default_factory=list)
@@ -28,6 +28,11 @@ def heading(text: str) -> Block:
 
 def paragraph(text: str) -> Block:
     return Block("paragraph", text)
+
+
+def right(text: str) -> Block:
+    """A line set to the right (a letter's date and sender)."""
+    return Block("right", text)
 
 
 def bullets(items: list[str]) -> Block:
@@ -55,6 +60,8 @@ def to_markdown(blocks: list[Block]) -> str:
             lines += [f"## {block.text}", ""]
         elif block.kind == "paragraph":
             lines += [block.text, ""]
+        elif block.kind == "right":
+            lines += [f'<div align="right">{block.text}</div>', ""]
         elif block.kind == "note":
             lines += [f"> {block.text}", ""]
         elif block.kind == "bullets":
@@ -67,7 +74,16 @@ def to_markdown(blocks: list[Block]) -> str:
     return "\n".join(lines)
 
 
-def to_html(blocks: list[Block], page_title: str) -> str:
+# A letter prints on A4 with the margins of a business letter; on screen it reads as a page.
+LETTER_CSS = (
+    "@page{size:A4;margin:20mm 20mm 20mm 25mm}"
+    "@media print{body{max-width:none;margin:0;font-size:10.5pt}}"
+    "body{font-family:serif}h1{font-size:1.3em;text-align:center;margin:1.5em 0}"
+    "h2{font-size:1.05em}table{page-break-inside:avoid}"
+)
+
+
+def to_html(blocks: list[Block], page_title: str, *, letter: bool = False) -> str:
     e = html.escape
     body: list[str] = []
     for block in blocks:
@@ -77,6 +93,8 @@ def to_html(blocks: list[Block], page_title: str) -> str:
             body.append(f"<h2>{e(block.text)}</h2>")
         elif block.kind == "paragraph":
             body.append(f"<p>{e(block.text)}</p>")
+        elif block.kind == "right":
+            body.append(f'<p class="right">{e(block.text)}</p>')
         elif block.kind == "note":
             body.append(f'<p class="note">{e(block.text)}</p>')
         elif block.kind == "bullets":
@@ -93,8 +111,11 @@ def to_html(blocks: list[Block], page_title: str) -> str:
         f"<title>{e(page_title)}</title>\n<style>"
         "body{font-family:sans-serif;max-width:48em;margin:2em auto;line-height:1.6}"
         "table{border-collapse:collapse}td,th{border:1px solid #999;padding:.2em .6em}"
-        "td{text-align:right}.note{color:#555;font-size:.9em}"
-        "</style>\n</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n"
+        "td{text-align:right}.note{color:#555;font-size:.9em}.right{text-align:right;margin:0}"
+        + (LETTER_CSS if letter else "")
+        + "</style>\n</head>\n<body>\n"
+        + "\n".join(body)
+        + "\n</body>\n</html>\n"
     )
 
 

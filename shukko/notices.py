@@ -17,25 +17,28 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from models import Case, CaseKind, Company, ContractTerms, Notice, SendingOffer
+from models import Case, CaseKind, Company, ContractTerms, Notice, ReceivingOffer, SendingOffer
 from models.db import insert_new
 from models.reference import industry_division
 from shukko import documents as doc
+from shukko import letters
 from shukko.faults import crash_point
 from shukko.offers import join_offers_and_companies
 from shukko.sme import is_sme
-from shukko.subsidy import Programme, estimate, filing_window, load_programmes
+from shukko.subsidy import (
+    PURPOSE_LABELS,
+    Programme,
+    apply_yearly_cap,
+    estimate,
+    filing_dates,
+    filing_window,
+    programme_by_key,
+    programme_on,
+)
 
 HEADING_TO_START = ("preparing", "contracted")  # terms fixed, not started yet
 SIDES = ("sending", "receiving")
 SIDE_LABELS = {"sending": "出向元", "receiving": "出向先"}
-WEEKDAYS = "月火水木金土日"
-DOCUMENTS = [
-    "労使協定（出向に関する労働組合、または労働者の過半数代表者との協定）",
-    "出向対象労働者の同意書",
-    "出向契約書（出向元・出向先の間で締結）",
-    "出向実施計画届（労働局またはハローワークへ提出）",
-]
 
 
 @dataclass(frozen=True)
@@ -59,14 +62,15 @@ class NoticeCase:
     dismissals: bool
     sending: CompanyFacts
     receiving: CompanyFacts
+    purpose: str = "employment_retention"
+    pre_secondment_monthly_wage_yen: int | None = None
+    within_group: bool = False
+    sending_office: str = "13"
+    receiving_office: str = "13"
 
-
-def jp_date(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日（{WEEKDAYS[day.weekday()]}）"
-
-
-def yen(amount: int) -> str:
-    return f"{amount:,}円"
+    def office(self, side: str) -> str:
+        """The Center's office that handles this side: the office that took its offer."""
+        return self.sending_office if side == "sending" else self.receiving_office
 
 
 COMPANY_COLUMNS = ("id", "name", "industry_code", "capital_yen", "employees", "is_sme")
@@ -75,14 +79,12 @@ COMPANY_COLUMNS = ("id", "name", "industry_code", "capital_yen", "employees", "i
 def _company(values: tuple) -> CompanyFacts:
     company_id, name, industry, capital, employees, sme = values
     if sme is None:
-        sme = is_sme(industry, capital, employees)
+        sme = is_sme(industry, capital, employees, name)
     return CompanyFacts(company_id, name, industry, sme)
 
 
-def cases_heading_to_start(
-    session: Session, as_of: date, case_id: int | None = None
-) -> list[NoticeCase]:
-    """Secondments with fixed terms, not started, whose start date is still ahead."""
+def notice_cases(session: Session, *conditions) -> list[NoticeCase]:
+    """Secondments with fixed terms matching `conditions`, as notices see them."""
     sender, receiver = aliased(Company), aliased(Company)
     width = len(COMPANY_COLUMNS)
     query = (
@@ -96,24 +98,24 @@ def cases_heading_to_start(
                 ContractTerms.monthly_wage_yen,
                 ContractTerms.sending_share_pct,
                 SendingOffer.dismissals,
+                ContractTerms.purpose,
+                ContractTerms.pre_secondment_monthly_wage_yen,
+                ContractTerms.within_corporate_group,
+                SendingOffer.office_code,
+                ReceivingOffer.office_code,
                 *(getattr(sender, column) for column in COMPANY_COLUMNS),
                 *(getattr(receiver, column) for column in COMPANY_COLUMNS),
             ).join(ContractTerms, ContractTerms.case_id == Case.id),
             sender,
             receiver,
         )
-        .where(
-            Case.kind == CaseKind.secondment,
-            Case.state.in_(HEADING_TO_START),
-            Case.start_date > as_of,
-        )
+        .where(Case.kind == CaseKind.secondment, *conditions)
         .order_by(Case.id)
     )
-    if case_id is not None:
-        query = query.where(Case.id == case_id)
     cases = []
     for row in session.execute(query):
         case, headcount, start, end, terms_end, wage, share, dismissals = row[:8]
+        purpose, pre_wage, group, sending_office, receiving_office = row[8:13]
         cases.append(
             NoticeCase(
                 case_id=case,
@@ -123,24 +125,42 @@ def cases_heading_to_start(
                 monthly_wage_yen=wage,
                 sending_share_pct=share,
                 dismissals=bool(dismissals),
-                sending=_company(row[8 : 8 + width]),
-                receiving=_company(row[8 + width :]),
+                sending=_company(row[13 : 13 + width]),
+                receiving=_company(row[13 + width :]),
+                purpose=str(purpose),
+                pre_secondment_monthly_wage_yen=pre_wage,
+                within_group=bool(group),
+                sending_office=sending_office,
+                receiving_office=receiving_office,
             )
         )
     return cases
 
 
+def cases_heading_to_start(
+    session: Session, as_of: date, case_id: int | None = None
+) -> list[NoticeCase]:
+    """Secondments with fixed terms, not started, whose start date is still ahead."""
+    conditions = [Case.state.in_(HEADING_TO_START), Case.start_date > as_of]
+    if case_id is not None:
+        conditions.append(Case.id == case_id)
+    return notice_cases(session, *conditions)
+
+
+def programme_for(case: NoticeCase) -> Programme | None:
+    return programme_on(case.start, case.purpose)
+
+
 def estimate_for(case: NoticeCase, programme: Programme) -> dict:
-    """The estimate for a case; what is unknown (group, surplus industry) counts as no."""
+    """The estimate for a case; what is unknown (surplus industry) counts as no."""
     return _estimate(case, programme.key)
 
 
 @lru_cache(maxsize=4096)
 def _estimate(case: NoticeCase, programme_key: str) -> dict:
     """Remembered: a case's notice and its reminders on later nights give the same figures."""
-    programme = next(p for p in load_programmes() if p.key == programme_key)
     return estimate(
-        programme,
+        programme_by_key(programme_key),
         start=case.start,
         end=case.end,
         persons=case.headcount,
@@ -149,9 +169,31 @@ def _estimate(case: NoticeCase, programme_key: str) -> dict:
         sending_sme=bool(case.sending.sme),
         receiving_sme=bool(case.receiving.sme),
         dismissals=case.dismissals,
+        within_group=case.within_group,
         other_industry=industry_division(case.sending.industry_code)
         != industry_division(case.receiving.industry_code),
+        pre_secondment_monthly_wage_yen=case.pre_secondment_monthly_wage_yen,
     )
+
+
+def with_yearly_cap(session: Session, case: NoticeCase, programme: Programme, figures: dict):
+    """The sender's figures within the establishment's yearly cap, after what the sender's
+    earlier cases of the same programme use (by case number: first come, first counted). The
+    establishment is taken to be the sending company (事業所 are not recorded)."""
+    cap = programme.yearly_cap_per_establishment_yen
+    if cap is None or not figures["eligible"]:
+        return figures
+    earlier = notice_cases(
+        session,
+        Case.subsidy_programme == programme.key,
+        Case.state != "withdrawn",
+        Case.id < case.case_id,
+        SendingOffer.company_id == case.sending.id,
+    )
+    used: dict[int, int] = {}
+    for other in earlier:
+        apply_yearly_cap(estimate_for(other, programme), used, cap)
+    return apply_yearly_cap(figures, used, cap)
 
 
 @dataclass
@@ -171,6 +213,10 @@ class Draft:
         return getattr(self.case, self.side)
 
     @property
+    def office(self) -> str:
+        return self.case.office(self.side)
+
+    @property
     def relative_path(self) -> Path:
         return Path(f"case-{self.case.case_id:06d}") / (
             f"{self.case.start.isoformat()}-{self.kind}-{self.side}.md"
@@ -187,18 +233,17 @@ def due_drafts(
     as_of: date,
     reminder_days: list[int],
     written: set[str],
-    programmes: tuple[Programme, ...] | None = None,
 ) -> list[Draft]:
     """The notices due on `as_of` that are not in `written` (keys written on earlier days).
 
     The first notice goes out as soon as a case has its terms; a reminder only after it, on
-    or after `deadline - offset` and not after the deadline. When several offsets have come
-    (a night was missed), only the nearest is sent.
+    or after `deadline - offset` and not after the deadline (the recommended filing day): to
+    the side that files, and to the other, whose documents go with the filing. When several
+    offsets have come (a night was missed), only the nearest is sent.
     """
-    programmes = programmes if programmes is not None else load_programmes()
     drafts = []
     for case in cases:
-        programme = next((p for p in programmes if p.in_force(case.start)), None)
+        programme = programme_for(case)
         deadline = filing_window(programme, case.start)[1] if programme else None
         due = []
         for side in SIDES:
@@ -224,109 +269,236 @@ def due_drafts(
 
 
 def render(draft: Draft, as_of: date) -> list[doc.Block]:
-    """The notice in Japanese: programme, estimate, documents, deadline; never a promise."""
+    """The notice as a business letter in Japanese: programme, estimate, this side's
+    documents, the filing rule and the recommended day; never a promise."""
     case, company = draft.case, draft.company
-    other = case.receiving if draft.side == "sending" else case.sending
     if draft.kind == "notice":
-        heading = "産業雇用安定助成金のご案内（見込み）"
+        subject = "産業雇用安定助成金のご案内（見込み）"
     else:
         days = (draft.deadline - as_of).days
-        heading = f"【リマインダー】出向実施計画届の提出期限まであと{days}日です"
-    blocks = [
-        doc.title(heading),
-        doc.paragraph(f"{company.name} 御中"),
+        subject = f"出向実施計画届の提出についてのお知らせ（推奨提出日まであと{days}日）"
+    purpose = PURPOSE_LABELS.get(case.purpose, case.purpose)
+    blocks = letters.head(
+        office_code=draft.office,
+        company_name=company.name,
+        written_on=as_of,
+        subject=subject,
+    )
+    blocks.append(
         doc.paragraph(
-            f"案件番号 {case.case_id}（在籍型出向）: {SIDE_LABELS['sending']} {case.sending.name}、"
-            f"{SIDE_LABELS['receiving']} {case.receiving.name}。"
-            f"出向期間 {jp_date(case.start)} 〜 {jp_date(case.end)}、{case.headcount}名。"
-            f"貴社は{SIDE_LABELS[draft.side]}、相手方は {other.name} です。"
+            f"さて、貴社が{SIDE_LABELS[draft.side]}となる在籍型出向（{purpose}）について、"
+            "活用いただける助成金と手続きを下記のとおりご案内いたします。"
+        )
+    )
+    blocks += letters.closing(draft.office)
+    blocks += [
+        doc.heading("記"),
+        doc.heading("1. 出向の概要"),
+        doc.bullets(
+            [
+                f"案件番号: {case.case_id}",
+                f"{SIDE_LABELS['sending']}: {case.sending.name}",
+                f"{SIDE_LABELS['receiving']}: {case.receiving.name}",
+                f"出向期間: {letters.era_date(case.start)}から{letters.era_date(case.end)}まで",
+                f"出向者数: {case.headcount}名",
+                f"出向の目的: {purpose}"
+                + ("（企業グループ内の出向）" if case.within_group else ""),
+            ]
         ),
-        doc.paragraph(f"作成日: {jp_date(as_of)}"),
     ]
     programme = draft.programme
     if programme is None:
         blocks += [
-            doc.heading("対象となる助成金"),
+            doc.heading("2. 対象となる助成金"),
             doc.paragraph(
-                f"出向開始日（{jp_date(case.start)}）時点で施行中の出向に関する助成金はありません。"
-                "このため助成額の見込みはお示しできません。制度の改正があればあらためてご案内します。"
+                f"出向開始日（{letters.era_date(case.start)}）時点で、この目的（{purpose}）の"
+                "出向に対して施行中の産業雇用安定助成金はありません。このため助成額の見込みは"
+                "お示しできません。ほかに活用いただける制度については、管轄の労働局にご確認ください。"
             ),
         ]
     else:
         blocks += _programme_blocks(draft, programme, as_of)
     blocks += [
-        doc.heading("ご準備いただく書類"),
-        doc.bullets(DOCUMENTS),
         doc.note(
             "本通知の金額は見込みであり、助成金の支給を約束するものではありません。"
             "支給の可否と金額は労働局の審査により決まります。"
         ),
+        doc.right("以上"),
     ]
     return blocks
 
 
 def _programme_blocks(draft: Draft, programme: Programme, as_of: date) -> list[doc.Block]:
-    case, figures = draft.case, draft.estimate
-    paid_here = draft.side in programme.paid_to
-    earliest, deadline = filing_window(programme, case.start)
-    rate = figures["sending_rate"] if draft.side == "sending" else figures["receiving_rate"]
-    sme = draft.company.sme
-    size = "中小企業" if sme else ("大企業" if sme is False else "規模不明のため大企業の率で試算")
+    case, figures, side = draft.case, draft.estimate, draft.side
+    paid_here = side in programme.paid_to
     blocks = [
-        doc.heading("対象となる助成金"),
-        doc.paragraph(f"{programme.name}（出向開始日 {jp_date(case.start)} 時点で施行中）"),
-        doc.heading("助成額の見込み"),
+        doc.heading("2. 対象となる助成金"),
+        doc.paragraph(
+            f"{programme.name}（出向開始日 {letters.era_date(case.start)} 時点で施行中の制度）"
+        ),
+        doc.heading("3. 助成額の見込み"),
     ]
-    if not paid_here:
+    if not figures["eligible"]:
+        blocks.append(doc.paragraph("この出向は、次の理由により助成の対象となりません。"))
+        blocks.append(doc.bullets(figures["refusals"]))
+    elif not paid_here:
+        only = "・".join(SIDE_LABELS[s] for s in programme.paid_to)
         blocks.append(
-            doc.paragraph(f"この制度の助成対象は{SIDE_LABELS['sending']}のみで、貴社は対象外です。")
+            doc.paragraph(
+                f"この制度の助成対象は{only}事業主のみで、貴社（{SIDE_LABELS[side]}）への"
+                "助成はありません。出向契約の締結など、出向元の手続きへのご協力をお願いいたします。"
+            )
         )
     else:
-        total = figures["operating_total_yen"][draft.side]
-        initial = figures["initial_costs_yen"][f"{draft.side}_yen"]
-        blocks.append(
-            doc.bullets(
-                [
-                    f"出向運営経費: 貴社の賃金負担額の {rate}（{size}）、"
-                    f"上限 1人1日 {yen(programme.cap_per_person_day_yen)}（出向元・出向先の合計）、"
-                    f"最長 {programme.max_months}か月",
-                    f"出向運営経費の見込み合計: {yen(total)}",
-                    f"出向初期経費の見込み: {yen(initial)}",
-                ]
-            )
-        )
-        blocks.append(
-            doc.table(
-                ["月", "日数", "出向元", "出向先", "上限適用"],
-                [
-                    [
-                        m["month"],
-                        str(m["days"]),
-                        yen(m["sending_yen"]),
-                        yen(m["receiving_yen"]),
-                        "あり" if m["capped"] else "",
-                    ]
-                    for m in figures["months"]
-                ],
-            )
-        )
-    if programme.conditions:
-        blocks.append(doc.paragraph(f"条件: {programme.conditions}"))
-    window = (
-        f"また、提出は出向開始日の{programme.plan_notification.window_months}か月前"
-        f"（{jp_date(earliest)}）以降に限られます。"
-        if earliest
-        else ""
-    )
+        blocks += _estimate_blocks(draft, programme)
     blocks += [
-        doc.heading("提出期限"),
-        doc.paragraph(
-            f"出向実施計画届は {jp_date(deadline)} までに提出してください"
-            f"（出向開始日の前日までで、土日祝日・年末年始を除く直前の開庁日）。{window}"
-        ),
+        doc.heading("4. ご準備いただく書類（貴社分）"),
+        doc.bullets(getattr(programme.documents, side) or ["特にありません"]),
     ]
-    if as_of > deadline:
-        blocks.append(doc.paragraph("提出期限を過ぎています。至急、管轄の労働局にご相談ください。"))
+    blocks += _filing_blocks(draft, programme, as_of)
+    confirm = list(programme.to_confirm)
+    if figures["eligible"] and paid_here and figures["cap_unknown_months"]:
+        confirm.insert(
+            0,
+            "上限額（1人1日当たり）が当センターで確認できていない月があります"
+            "（表の「上限」欄が「要確認」の月。上限適用前の額で試算しています）",
+        )
+    if confirm:
+        blocks += [
+            doc.heading("6. 労働局にご確認いただきたい事項"),
+            doc.bullets(confirm),
+        ]
+    return blocks
+
+
+def _estimate_blocks(draft: Draft, programme: Programme) -> list[doc.Block]:
+    case, figures, side = draft.case, draft.estimate, draft.side
+    rate = figures[f"{side}_rate"]
+    sme = draft.company.sme
+    size = (
+        "中小企業"
+        if sme
+        else ("中小企業以外" if sme is False else "規模不明のため中小企業以外の率")
+    )
+    total = figures["operating_total_yen"][side]
+    if programme.base == "lower_of_sender_share_and_half_pre_wage":
+        basis = (
+            f"出向中の賃金のうち貴社の負担額と、出向前の賃金（月額"
+            f"{letters.yen(case.pre_secondment_monthly_wage_yen)}）の2分の1の、いずれか低い額の"
+            f"{_fraction(rate)}（{size}）"
+        )
+    else:
+        dismissals = "出向元が解雇等を行っている場合の率" if case.dismissals else ""
+        basis = (
+            f"貴社の賃金負担額の{_fraction(rate)}（{size}{'、' if dismissals else ''}{dismissals}）"
+        )
+    cap = (
+        "1人1日当たりの上限は出向元・出向先の合計に適用"
+        if programme.cap_shared_by_both_sides
+        else "1人1日当たりの上限を適用"
+    )
+    lines = [
+        f"助成額: {basis}。{cap}。最長{programme.max_months_on(case.start)}か月",
+        f"見込み合計: {letters.yen(total)}",
+    ]
+    if programme.yearly_cap_per_establishment_yen:
+        lines.append(
+            f"1事業所1年度当たりの上限: {letters.yen(programme.yearly_cap_per_establishment_yen)}"
+            + (
+                "（貴社の他の出向と合わせて上限に達するため、減額して試算しています）"
+                if figures.get("yearly_cap_applied")
+                else ""
+            )
+        )
+    if programme.initial_costs is not None:
+        lines.append(
+            f"出向初期経費の見込み: {letters.yen(figures['initial_costs_yen'][f'{side}_yen'])}"
+        )
+    rows = [
+        [
+            letters.month_label(m["month"]),
+            f"{m['days']}日",
+            letters.yen(m[f"{side}_yen"]),
+            "要確認" if m["daily_cap_yen"] is None else letters.yen(m["daily_cap_yen"]),
+            "適用" if m["capped"] else "",
+        ]
+        for m in figures["months"]
+    ]
+    blocks = [
+        doc.bullets(lines),
+        doc.table(["月", "日数", "見込み額", "上限（1人1日）", "上限適用"], rows),
+    ]
+    if programme.post_return:
+        rule, pre = programme.post_return, case.pre_secondment_monthly_wage_yen
+        blocks.append(
+            doc.paragraph(
+                f"支給の条件: 出向から復帰した後{rule.months}か月間の各月の賃金を、出向前の賃金"
+                f"（月額{letters.yen(pre)}）より{rule.raise_pct}%以上高くすること"
+                f"（各月{letters.yen(raised_wage(pre, rule.raise_pct))}以上）。"
+                f"支給申請は、{rule.months}か月目の最後の賃金支払日の翌日から"
+                f"{rule.claim_within_months}か月以内です。"
+            )
+        )
+    return blocks
+
+
+def raised_wage(pre_wage: int, raise_pct: int) -> int:
+    """The least whole-yen wage that is at least `raise_pct`% above the wage before."""
+    return -(-pre_wage * (100 + raise_pct) // 100)
+
+
+def _fraction(rate: str | None) -> str:
+    """'9/10' as 10分の9."""
+    if not rate:
+        return "—"
+    numerator, denominator = rate.split("/")
+    return f"{denominator}分の{numerator}"
+
+
+def _filing_blocks(draft: Draft, programme: Programme, as_of: date) -> list[doc.Block]:
+    dates = filing_dates(programme, draft.case.start)
+    rule = programme.plan_notification
+    heading = doc.heading("5. 出向実施計画届の提出")
+    if draft.side != rule.filed_by:
+        filer = SIDE_LABELS[rule.filed_by]
+        return [
+            heading,
+            doc.paragraph(
+                f"出向実施計画届は{filer}事業主が労働局へ提出します。貴社で作成いただく書類は、"
+                f"{filer}の提出に間に合うよう、{filer}へお渡しください"
+                + (
+                    f"（{filer}の推奨提出日: {letters.era_date(dates.recommended)}）。"
+                    if dates.recommended
+                    else "。"
+                )
+            ),
+        ]
+    if dates.due is None:
+        return [
+            heading,
+            doc.paragraph(
+                "出向実施計画届は、出向開始前に貴社から労働局へ提出する必要があります。"
+                "具体的な提出期限は、管轄の労働局にご確認ください。"
+            ),
+        ]
+    lines = [
+        f"提出期限（制度上の期限）: 出向開始日の前日（{letters.era_date(dates.due)}）まで",
+        f"推奨提出日: {letters.era_date(dates.recommended)}（期限までの最後の開庁日）",
+    ]
+    if dates.advised:
+        lines.append(
+            f"可能であれば2週間前（{letters.era_date(dates.advised)}）までを目処にご提出ください"
+        )
+    if dates.earliest:
+        lines.append(
+            f"提出できるのは出向開始日の{rule.window_months}か月前"
+            f"（{letters.era_date(dates.earliest)}）以降です"
+        )
+    blocks = [heading, doc.bullets(lines)]
+    if dates.recommended and as_of > dates.recommended:
+        blocks.append(
+            doc.paragraph("推奨提出日を過ぎています。至急、管轄の労働局にご相談ください。")
+        )
     return blocks
 
 
@@ -351,6 +523,9 @@ def write_due_notices(
         session.scalars(select(Notice.key).where(Notice.case_id.in_([c.case_id for c in cases])))
     )
     drafts = due_drafts(cases, as_of=as_of, reminder_days=reminder_days, written=written)
+    for draft in drafts:
+        if draft.estimate is not None and draft.side == "sending":
+            draft.estimate = with_yearly_cap(session, draft.case, draft.programme, draft.estimate)
     rows = [
         {
             "key": draft.key,
@@ -376,7 +551,7 @@ def write_due_notices(
         blocks = render(draft, as_of)
         doc.write_atomically(markdown_path, doc.to_markdown(blocks))
         doc.write_atomically(
-            markdown_path.with_suffix(".html"), doc.to_html(blocks, blocks[0].text)
+            markdown_path.with_suffix(".html"), doc.to_html(blocks, _subject(blocks), letter=True)
         )
         crash_point("notices")  # a notice's files written, its row not committed
         out.append(
@@ -390,6 +565,10 @@ def write_due_notices(
             }
         )
     return out
+
+
+def _subject(blocks: list[doc.Block]) -> str:
+    return next(block.text for block in blocks if block.kind == "title")
 
 
 def _as_data(figures: dict | None) -> dict | None:

@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
-from models.cases import InsuranceSide, WagePayer
+from models.cases import InsuranceSide, SecondmentPurpose, WagePayer
 from models.reference import prefecture_code
 from shukko.errors import InvalidInput
 from states.guards import months_between
@@ -39,6 +39,9 @@ class ContractTermsIn(BaseModel):
     social_insurance: InsuranceSide
     annual_leave: str
     return_conditions: str | None = None
+    purpose: SecondmentPurpose = SecondmentPurpose.employment_retention
+    pre_secondment_monthly_wage_yen: int | None = None
+    within_corporate_group: bool = False
 
     @field_validator("workplace_prefecture")
     @classmethod
@@ -59,10 +62,10 @@ class ContractTermsIn(BaseModel):
             raise ValueError("must be between 0 and 100")
         return value
 
-    @field_validator("monthly_wage_yen")
+    @field_validator("monthly_wage_yen", "pre_secondment_monthly_wage_yen")
     @classmethod
-    def _wage(cls, value: int) -> int:
-        if value <= 0:
+    def _wage(cls, value: int | None) -> int | None:
+        if value is not None and value <= 0:
             raise ValueError("must be a positive number of yen")
         return value
 
@@ -74,6 +77,14 @@ class ContractTermsIn(BaseModel):
             raise ValueError(
                 "sending_share_pct + receiving_share_pct: must add up to 100 "
                 f"(they add up to {self.sending_share_pct + self.receiving_share_pct})"
+            )
+        if (
+            self.purpose == SecondmentPurpose.skill_development
+            and self.pre_secondment_monthly_wage_yen is None
+        ):
+            raise ValueError(
+                "pre_secondment_monthly_wage_yen: required when purpose is skill_development "
+                "(the worker's monthly wage before the secondment)"
             )
         expected = {
             WagePayer.sending: self.sending_share_pct == 100,
@@ -88,7 +99,13 @@ class ContractTermsIn(BaseModel):
         return self
 
     def check_for_case(self, *, kind: str, max_period_months: int) -> None:
-        """Rules that depend on the case: a secondment needs an end and a return clause."""
+        """Rules that depend on the case: a secondment needs an end and a return clause; the
+        purpose and the group flag belong to secondments."""
+        if kind != "secondment" and self.purpose != SecondmentPurpose.employment_retention:
+            raise InvalidInput(
+                f"contract terms: purpose: '{self.purpose.value}' is for a secondment "
+                f"(this case is a {kind})"
+            )
         if kind == "secondment":
             problems = [
                 f"{key}: required for a secondment"
@@ -102,6 +119,20 @@ class ContractTermsIn(BaseModel):
                 f"contract terms: end_date: the period {self.start_date}..{self.end_date} is "
                 f"longer than the maximum of {max_period_months} months"
             )
+
+
+def check_programme_wage(terms: ContractTermsIn, programme) -> None:
+    """スキルアップ支援コース: the wage during the secondment is at least the wage before it
+    (refused with both figures when it is lower)."""
+    pre = terms.pre_secondment_monthly_wage_yen
+    if programme is None or not programme.wage_not_below_pre_secondment or pre is None:
+        return
+    if terms.monthly_wage_yen < pre:
+        raise InvalidInput(
+            f"contract terms: monthly_wage_yen: {terms.monthly_wage_yen:,} yen is below the "
+            f"wage before the secondment ({pre:,} yen); {programme.name} requires the wage "
+            "during the secondment to be at least the wage before it"
+        )
 
 
 def _describe(error: dict[str, Any]) -> str:

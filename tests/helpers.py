@@ -32,8 +32,10 @@ def make_case(
     headcount: int = 1,
     has_union: bool | None = True,
     industries: tuple[str, str] = ("31", "44"),
+    employees: tuple[int | None, int | None] = (None, None),
 ) -> Case:
-    """Two companies, a sending and a receiving offer, and a proposed case between them."""
+    """Two companies, a sending and a receiving offer, and a proposed case between them
+    (of unknown size unless `employees` says)."""
     n = next(_numbers)
     sender = add_company(
         session=session,
@@ -41,9 +43,14 @@ def make_case(
         industry_code=industries[0],
         prefecture_code="23",
         has_union=has_union,
+        employees=employees[0],
     )
     receiver = add_company(
-        session=session, name=f"受入{n}株式会社", industry_code=industries[1], prefecture_code="23"
+        session=session,
+        name=f"受入{n}株式会社",
+        industry_code=industries[1],
+        prefecture_code="23",
+        employees=employees[1],
     )
     sending = add_offer(
         session=session,
@@ -158,15 +165,21 @@ def record_guard_facts(session: Session, case: Case, skip: str | None = None) ->
 
 
 def contracted_case(
-    session: Session, *, start: str, end: str, skip: str | None = None, **case_options
+    session: Session,
+    *,
+    start: str,
+    end: str,
+    skip: str | None = None,
+    terms: dict | None = None,
+    **case_options,
 ) -> Case:
-    """A secondment with every guard fact and terms for start..end, signed unless `skip`
-    names a guard fact to leave out (the case then stays preparing)."""
+    """A secondment with every guard fact and terms for start..end (with `terms` changed),
+    signed unless `skip` names a guard fact to leave out (the case then stays preparing)."""
     case = make_case(session, **case_options)
     to_preparing(session, case)
     record_guard_facts(session, case, skip=skip)
     if skip != "terms_fixed":
-        fix_terms(session, case, start_date=start, end_date=end)
+        fix_terms(session, case, start_date=start, end_date=end, **(terms or {}))
     if skip is None:
         send(session, case, "sign_contract", doc_ref="契約-1")
     session.refresh(case)

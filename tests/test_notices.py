@@ -33,7 +33,8 @@ def write(session, outbox, as_of, **options):
 def test_a_notice_to_each_company_in_japanese_with_programme_estimate_documents_deadline(
     session, tmp_path
 ):
-    # 2023-07-03 is a Monday; the deadline is the business day before: Friday 2023-06-30.
+    # 2023-07-03 is a Monday: the rule is the day before (Sunday 2023-07-02), the recommended
+    # day the last business day before it, Friday 2023-06-30.
     case = contracted_case(session, start="2023-07-03", end="2024-07-02")
     written = write(session, tmp_path, date(2023, 6, 1))
     assert {(n["case_id"], n["side"], n["kind"]) for n in written} == {
@@ -42,12 +43,21 @@ def test_a_notice_to_each_company_in_japanese_with_programme_estimate_documents_
     }
     sending = next(n for n in written if n["side"] == "sending")
     text = (tmp_path / sending["path"]).read_text(encoding="utf-8")
-    for words in ("雇用維持支援コース", "労使協定", "同意書", "出向契約書", "2023年6月30日（金）",
-                  "見込み", "支給を約束するものではありません", "送出"):  # fmt: skip
+    for words in ("雇用維持支援コース", "労使協定", "同意書", "出向契約書", "令和5年6月30日(金)",
+                  "出向開始日の前日（令和5年7月2日(日)）まで", "見込み",
+                  "支給を約束するものではありません", "株式会社 御中", "人事ご担当者様",
+                  "公益財団法人産業雇用安定センター", "令和5年6月1日", "拝啓", "敬具", "以上",
+                  "2023年7月", "90,000円"):  # fmt: skip
         assert words in text, words
+    assert "2023-07" not in text and " 相手方は " not in text
+    receiving = next(n for n in written if n["side"] == "receiving")
+    theirs = (tmp_path / receiving["path"]).read_text(encoding="utf-8")
+    assert "出向実施計画届は出向元事業主が労働局へ提出します" in theirs
+    assert "労使協定" not in theirs and "同意書" not in theirs  # the sender's documents
     assert "試験 花子" not in text  # the worker's name stays out of notices
     html = (tmp_path / sending["path"]).with_suffix(".html").read_text(encoding="utf-8")
-    assert html.startswith("<!DOCTYPE html>") and "2023年6月30日（金）" in html
+    assert html.startswith("<!DOCTYPE html>") and "令和5年6月30日(金)" in html
+    assert "@page{size:A4" in html  # prints on A4 as a letter
     # The figures as data: 40% of 300,000 yen at 9/10 (SME) for the sender.
     stored = list_notices(session, case_id=case.id)
     assert stored[0]["programme"] == "koyo-iji"
@@ -87,18 +97,41 @@ def test_no_programme_in_force_says_so_and_sends_no_reminders(session, tmp_path)
     contracted_case(session, start="2020-10-01", end="2021-09-30")
     written = write(session, tmp_path, date(2020, 9, 1))
     text = (tmp_path / written[0]["path"]).read_text(encoding="utf-8")
-    assert "施行中の出向に関する助成金はありません" in text
+    assert "施行中の産業雇用安定助成金はありません" in text
     write(session, tmp_path, date(2020, 9, 28))
     assert {n["kind"] for n in list_notices(session)} == {"notice"}
     assert all(n["programme"] is None for n in list_notices(session))
 
 
 def test_skill_up_course_pays_the_sender_only(session, tmp_path):
-    contracted_case(session, start="2024-07-01", end="2025-06-30")
+    # An SME sender pays 250,000 of a worker who earned 300,000 before: 2/3 of 150,000.
+    contracted_case(session, start="2024-07-01", end="2025-06-30", employees=(120, 800), terms={
+        "purpose": "skill_development", "pre_secondment_monthly_wage_yen": 300_000,
+        "monthly_wage_yen": 300_000, "sending_share_pct": 84, "receiving_share_pct": 16,
+    })  # fmt: skip
     written = write(session, tmp_path, date(2024, 6, 3))
     receiving = next(n for n in written if n["side"] == "receiving")
     text = (tmp_path / receiving["path"]).read_text(encoding="utf-8")
-    assert "スキルアップ支援コース" in text and "貴社は対象外" in text
+    assert "スキルアップ支援コース" in text and "出向元事業主のみ" in text
+    assert "出向運営経費" not in text and "合計" not in text  # the other course's words
+    sending = next(n for n in written if n["side"] == "sending")
+    theirs = (tmp_path / sending["path"]).read_text(encoding="utf-8")
+    assert "3分の2" in theirs and "1,200,000円" in theirs  # 12 x 100,000
+    assert "5%以上" in theirs and "315,000円以上" in theirs
+    assert "具体的な提出期限は、管轄の労働局にご確認ください" in theirs
+
+
+def test_a_group_secondment_under_skill_up_is_refused_with_the_reason(session, tmp_path):
+    contracted_case(session, start="2024-07-01", end="2025-06-30", terms={
+        "purpose": "skill_development", "pre_secondment_monthly_wage_yen": 300_000,
+        "within_corporate_group": True,
+    })  # fmt: skip
+    written = write(session, tmp_path, date(2024, 6, 3))
+    sending = next(n for n in written if n["side"] == "sending")
+    text = (tmp_path / sending["path"]).read_text(encoding="utf-8")
+    assert "助成の対象となりません" in text and "企業グループ内" in text
+    stored = next(n for n in list_notices(session) if n["side"] == "sending")
+    assert stored["operating_total_yen"] == 0
 
 
 def test_overlapping_runs_write_each_notice_once(engine, session, tmp_path):

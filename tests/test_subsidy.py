@@ -1,25 +1,49 @@
-"""Subsidy programmes as dated data: selection by date, rates, the daily cap, initial costs,
-and the filing deadlines with Japanese holidays and the 3-month window."""
+"""Subsidy programmes as dated data: selection by purpose and date, rates, the daily caps,
+initial costs, the filing dates with Japanese holidays and the 3-month window, and
+スキルアップ支援コース's base, caps and refusals. Each test names the rule (and its source tag in
+config/subsidies.toml) it pins with a worked example."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from fractions import Fraction
 
 import pytest
 
-from shukko.subsidy import estimate, filing_window, is_business_day, programme_on, rate_for
+from config.settings import CONFIG_DIR
+from shukko.subsidy import (
+    apply_yearly_cap,
+    estimate,
+    filing_dates,
+    filing_window,
+    is_business_day,
+    programme_on,
+    rate_for,
+)
 
 KOYO = programme_on(date(2022, 4, 1))
-SKILL = programme_on(date(2024, 4, 1))
+SKILL = programme_on(date(2024, 4, 1), "skill_development")
 
 
-def test_the_programme_in_force_on_the_start_date():
+def test_the_programme_for_the_purpose_in_force_on_the_start_date():
     assert programme_on(date(2020, 12, 31)) is None
     assert programme_on(date(2021, 1, 1)).key == "koyo-iji"
     assert programme_on(date(2023, 10, 31)).key == "koyo-iji"
-    assert programme_on(date(2023, 11, 1)).key != "koyo-iji"  # 雇用維持支援コース has ended
-    assert SKILL.key == "skill-up" and SKILL.paid_to == ["sending"]
+    assert programme_on(date(2023, 11, 1)) is None  # [MHLW-KOYO] 令和5年10月31日限りで廃止
+    assert programme_on(date(2022, 12, 1), "skill_development") is None
+    assert programme_on(date(2022, 12, 2), "skill_development").key == "skill-up"  # 創設日
+    assert SKILL.paid_to == ["sending"]
+
+
+def test_every_figure_and_date_in_the_config_names_its_source():
+    unsourced = []
+    for number, line in enumerate((CONFIG_DIR / "subsidies.toml").read_text().splitlines(), 1):
+        code = line.split("#", 1)[0]
+        value = code.split("=", 1)[1] if "=" in code else ""
+        if re.search(r"\d", value) and "#" not in line:
+            unsourced.append(f"{number}: {line}")
+    assert unsourced == []
 
 
 @pytest.mark.parametrize(
@@ -31,22 +55,14 @@ def test_the_programme_in_force_on_the_start_date():
         (False, True, False, date(2022, 4, 1), "2/3"),
         (True, False, True, date(2022, 4, 1), "2/3"),  # within a group, from 2021-08-01
         (False, False, True, date(2022, 4, 1), "1/2"),
-        (True, False, True, date(2021, 7, 31), "9/10"),  # group rates not yet in force
+        (True, False, True, date(2021, 7, 31), None),  # a group before 2021-08-01: not eligible
     ],
 )
 def test_rates_by_company_kind(sme, dismissals, group, start, rate):
-    assert rate_for(
-        KOYO, sme=sme, dismissals=dismissals, within_group=group, start=start
-    ) == Fraction(rate)
-
-
-def test_skill_up_rates():
-    assert rate_for(
-        SKILL, sme=True, dismissals=False, within_group=False, start=date(2024, 4, 1)
-    ) == Fraction(2, 3)
-    assert rate_for(
-        SKILL, sme=False, dismissals=False, within_group=False, start=date(2024, 4, 1)
-    ) == Fraction(1, 2)
+    expected = Fraction(rate) if rate else None
+    assert rate_for(KOYO, sme=sme, dismissals=dismissals, within_group=group, start=start) == (
+        expected
+    )
 
 
 def one_person(programme=KOYO, **changes) -> dict:
@@ -60,27 +76,29 @@ def one_person(programme=KOYO, **changes) -> dict:
 def test_estimate_splits_the_burden_and_applies_the_daily_cap_to_both_sides():
     assert one_person()["months"] == [
         {"month": "2022-09", "days": 30, "sending_yen": 135_000, "receiving_yen": 112_500,
-         "capped": False}
+         "capped": False, "daily_cap_yen": 12_000}
     ]  # fmt: skip
     month = one_person(persons=2, monthly_wage_yen=600_000, receiving_sme=True)["months"][0]
     assert month["capped"]
     assert month["sending_yen"] + month["receiving_yen"] == 2 * 12_000 * 30  # cap, both sides
 
 
-def test_estimate_is_limited_to_the_programmes_months_and_prorates_part_months():
-    long = one_person(start=date(2021, 4, 16), end=date(2024, 3, 31), monthly_wage_yen=310_000,
-                      sending_share_pct=100, sending_sme=False)  # fmt: skip
-    assert len(long["months"]) == 25 and long["months"][0]["days"] == 15  # 2 years from 4/16
-    assert long["months"][-1] == {
-        "month": "2023-04",
-        "days": 15,
-        "sending_yen": 116_250,  # 310,000 x 15/30 x 3/4
-        "receiving_yen": 0,
-        "capped": False,
-    }
-    skill = one_person(SKILL, start=date(2024, 4, 1), end=date(2026, 3, 31),
-                       sending_share_pct=100, receiving_sme=True)  # fmt: skip
-    assert len(skill["months"]) == 12 and skill["operating_total_yen"]["receiving"] == 0
+def test_the_receivers_rate_follows_the_senders_dismissals():
+    # [LEAF-2021] 出向元が解雇等を行っている場合: 中小 4/5, 中小以外 2/3 — for both sides.
+    figures = one_person(dismissals=True)
+    assert (figures["sending_rate"], figures["receiving_rate"]) == ("4/5", "2/3")
+    assert figures["months"][0]["receiving_yen"] == 100_000  # 150,000 x 2/3
+
+
+def test_koyo_iji_paid_one_year_before_2022_10_and_two_years_from_then():
+    # [LEAF-2022-10] 最長1年(365日) → 令和4年10月1日から最長2年(730日)
+    before = one_person(start=date(2021, 4, 16), end=date(2024, 3, 31), monthly_wage_yen=310_000,
+                        sending_share_pct=100, sending_sme=False)  # fmt: skip
+    assert len(before["months"]) == 13 and before["months"][0]["days"] == 15
+    assert before["months"][-1]["month"] == "2022-04"
+    assert before["months"][-1]["sending_yen"] == 116_250  # 310,000 x 15/30 x 3/4
+    after = one_person(start=date(2022, 10, 1), end=date(2025, 3, 31))
+    assert len(after["months"]) == 24
 
 
 def test_initial_costs_per_side_with_add_ons_and_none_within_a_group():
@@ -95,8 +113,14 @@ def test_initial_costs_per_side_with_add_ons_and_none_within_a_group():
     assert group["initial_costs_yen"] == {"sending_yen": 0, "receiving_yen": 0}
 
 
+def test_a_group_secondment_before_2021_08_is_not_eligible():
+    figures = one_person(start=date(2021, 6, 1), end=date(2021, 11, 30), within_group=True)
+    assert not figures["eligible"] and figures["months"] == []
+    assert "企業グループ内" in figures["refusals"][0] and "2021年8月1日" in figures["refusals"][0]
+
+
 @pytest.mark.parametrize(
-    ("start", "earliest", "latest"),
+    ("start", "earliest", "recommended"),
     [
         (date(2022, 6, 1), None, date(2022, 5, 31)),  # before the 3-month window rule
         (date(2022, 9, 1), date(2022, 6, 1), date(2022, 8, 31)),
@@ -105,8 +129,17 @@ def test_initial_costs_per_side_with_add_ons_and_none_within_a_group():
         (date(2023, 1, 4), date(2022, 10, 4), date(2022, 12, 28)),  # year-end closure
     ],
 )
-def test_filing_deadline_is_the_last_business_day_before_the_start(start, earliest, latest):
-    assert filing_window(KOYO, start) == (earliest, latest)
+def test_filing_recommended_on_the_last_business_day_before_the_start(start, earliest, recommended):
+    assert filing_window(KOYO, start) == (earliest, recommended)
+
+
+def test_the_filing_rule_is_the_day_before_the_start_whatever_the_calendar():
+    dates = filing_dates(KOYO, date(2022, 11, 4))
+    assert dates.due == date(2022, 11, 3)  # [LEAF-2022-08] 出向開始日の前日まで (a holiday)
+    assert dates.recommended == date(2022, 11, 2)
+    assert dates.advised == date(2022, 10, 21)  # 2週間前 (10/21 is a Friday)
+    assert KOYO.plan_notification.filed_by == "sending"
+    assert filing_dates(SKILL, date(2024, 4, 1)).due is None  # not sourced: to confirm
 
 
 def test_business_days_follow_japanese_holidays():
@@ -115,15 +148,87 @@ def test_business_days_follow_japanese_holidays():
     assert is_business_day(date(2024, 5, 7))
 
 
+def skill(**changes) -> dict:
+    """A skill-development secondment of a year from 2023-10-01: the sender pays 250,000 a
+    month of a worker who earned 300,000 before."""
+    values = dict(start=date(2023, 10, 1), end=date(2024, 9, 30), persons=1,
+                  monthly_wage_yen=300_000, sending_share_pct=0, sending_sme=True,
+                  receiving_sme=False, pre_secondment_monthly_wage_yen=300_000)  # fmt: skip
+    values.update(monthly_wage_yen=300_000)
+    return estimate(SKILL, **{**values, **changes})
+
+
+def test_skill_up_pays_the_rate_on_the_lower_of_the_senders_share_and_half_the_wage_before():
+    # [SKILL] SME: 2/3 x min(250,000, 300,000 / 2) = 100,000 a month, within the daily cap.
+    sme = skill(monthly_wage_yen=300_000, sending_share_pct=84)  # sender pays 252,000
+    assert sme["sending_rate"] == "2/3" and sme["receiving_rate"] is None
+    assert [m["sending_yen"] for m in sme["months"]] == [100_000] * 12
+    assert not any(m["capped"] for m in sme["months"])
+    large = skill(monthly_wage_yen=300_000, sending_share_pct=84, sending_sme=False)
+    assert [m["sending_yen"] for m in large["months"]] == [75_000] * 12  # 1/2 x 150,000
+    small_share = skill(monthly_wage_yen=300_000, sending_share_pct=30)  # sender pays 90,000
+    assert small_share["months"][0]["sending_yen"] == 60_000  # 2/3 x 90,000
+    assert sme["operating_total_yen"] == {"sending": 1_200_000, "receiving": 0}
+
+
+def test_skill_up_daily_cap_by_august_revision_and_unknown_caps_are_marked():
+    # 1,200,000 a month before: the base 600,000 x 2/3 = 400,000 is over every cap.
+    figures = skill(monthly_wage_yen=1_200_000, pre_secondment_monthly_wage_yen=1_200_000,
+                    sending_share_pct=100)  # fmt: skip
+    by_month = {m["month"]: m for m in figures["months"]}
+    assert by_month["2023-10"]["daily_cap_yen"] == 8_490  # [SKILL] 令和5年8月1日以降
+    assert by_month["2023-10"]["sending_yen"] == 8_490 * 31 and by_month["2023-10"]["capped"]
+    assert by_month["2024-08"]["daily_cap_yen"] is None  # 2024-08 revision: to confirm
+    assert by_month["2024-08"]["sending_yen"] == 400_000 and not by_month["2024-08"]["capped"]
+    assert figures["cap_unknown_months"] == 2
+    later = skill(start=date(2025, 9, 1), end=date(2026, 2, 28), monthly_wage_yen=1_200_000,
+                  pre_secondment_monthly_wage_yen=1_200_000, sending_share_pct=100)  # fmt: skip
+    assert later["months"][0]["sending_yen"] == 8_870 * 30  # [DESIGN] 8,870 from 2025-08-01
+
+
+def test_skill_up_is_paid_for_at_most_a_year():
+    assert len(skill(end=date(2025, 9, 30))["months"]) == 12
+
+
+def test_skill_up_refuses_group_secondments_and_a_wage_below_the_one_before():
+    group = skill(within_group=True)
+    assert not group["eligible"] and group["months"] == []
+    assert "企業グループ内" in group["refusals"][0]
+    lower = skill(monthly_wage_yen=290_000)
+    assert not lower["eligible"] and "下回って" in lower["refusals"][0]
+    missing = skill(pre_secondment_monthly_wage_yen=None)
+    assert not missing["eligible"] and "出向前の賃金" in missing["refusals"][0]
+
+
+def test_the_yearly_cap_per_establishment_counts_earlier_cases_of_the_same_sender():
+    figures = skill(monthly_wage_yen=1_200_000, pre_secondment_monthly_wage_yen=1_200_000,
+                    sending_share_pct=100, persons=6, start=date(2025, 9, 1),
+                    end=date(2026, 8, 31))  # fmt: skip
+    used = {2025: 9_000_000}
+    capped = apply_yearly_cap(figures, used, 10_000_000)
+    fy2025 = [m["sending_yen"] for m in capped["months"] if m["month"] < "2026-04"]
+    assert sum(fy2025) == 1_000_000 and capped["yearly_cap_applied"]
+    assert used[2025] == 10_000_000
+    assert capped["months"][-1]["sending_yen"] == figures["months"][-1]["sending_yen"]  # FY2026
+
+
 @pytest.mark.parametrize(
-    ("start", "programme"),
-    [("2022-07-01", "koyo-iji"), ("2023-11-01", "skill-up"), ("2020-10-01", None)],
+    ("start", "purpose", "programme"),
+    [
+        ("2022-07-01", "employment_retention", "koyo-iji"),
+        ("2023-11-01", "employment_retention", None),
+        ("2023-11-01", "skill_development", "skill-up"),
+        ("2020-10-01", "employment_retention", None),
+    ],
 )
-def test_a_case_records_the_programme_in_force_on_its_start_date(session, start, programme):
+def test_a_case_records_the_programme_for_its_purpose_on_its_start_date(
+    session, start, purpose, programme
+):
     from tests.helpers import fix_terms, make_case, to_preparing
 
     case = make_case(session)
     to_preparing(session, case)
     end = {"2022-07-01": "2023-06-30", "2023-11-01": "2024-10-31", "2020-10-01": "2021-09-30"}
-    fix_terms(session, case, start_date=start, end_date=end[start])
+    extra = {"pre_secondment_monthly_wage_yen": 300_000} if purpose == "skill_development" else {}
+    fix_terms(session, case, start_date=start, end_date=end[start], purpose=purpose, **extra)
     assert case.subsidy_programme == programme

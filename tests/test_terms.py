@@ -75,3 +75,28 @@ def test_unreadable_files_say_why(tmp_path, content, words):
 def test_a_missing_file(tmp_path):
     with pytest.raises(InvalidInput, match="no such file"):
         read_terms_file(tmp_path / "nope.json")
+
+
+def test_skill_development_needs_the_wage_before_the_secondment():
+    with pytest.raises(InvalidInput, match="pre_secondment_monthly_wage_yen: required when"):
+        parse_terms(terms_data(purpose="skill_development"))
+    with pytest.raises(InvalidInput, match="purpose: Input should be"):
+        parse_terms(terms_data(purpose="training"))
+    terms = parse_terms(
+        terms_data(purpose="skill_development", pre_secondment_monthly_wage_yen=280_000)
+    )
+    assert terms.within_corporate_group is False
+
+
+def test_a_skill_development_wage_below_the_one_before_is_refused_when_terms_are_fixed(session):
+    # [SKILL] 出向労働者に出向前に支払っていた賃金以上の賃金を支払うこと
+    from tests.helpers import fix_terms, make_case, to_preparing
+
+    case = make_case(session)
+    to_preparing(session, case)
+    with pytest.raises(InvalidInput, match="300,000 yen is below the wage before the secondment"):
+        fix_terms(session, case, purpose="skill_development",
+                  pre_secondment_monthly_wage_yen=320_000)  # fmt: skip
+    session.rollback()
+    fix_terms(session, case, purpose="skill_development", pre_secondment_monthly_wage_yen=300_000)
+    assert case.subsidy_programme == "skill-up"

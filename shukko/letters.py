@@ -1,0 +1,68 @@
+"""Business letters from the Center to a company (通知文): the dates in the era the Center's
+letters use, months and yen as a reader expects them, and the frame of a letter — sender,
+date, addressee (御中 / ご担当者様), subject, salutation and closing."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from config.offices import load_offices
+from shukko import documents as doc
+
+WEEKDAYS = "月火水木金土日"
+ERAS = ((date(2019, 5, 1), "令和", 2018), (date(1989, 1, 8), "平成", 1988))
+
+
+def era_year(day: date) -> str:
+    """令和4年 (令和元年 for its first year)."""
+    for since, name, offset in ERAS:
+        if day >= since:
+            year = day.year - offset
+            return f"{name}{'元' if year == 1 else year}年"
+    return f"{day.year}年"
+
+
+def era_date(day: date, *, weekday: bool = True) -> str:
+    """令和4年10月7日(金)."""
+    text = f"{era_year(day)}{day.month}月{day.day}日"
+    return f"{text}({WEEKDAYS[day.weekday()]})" if weekday else text
+
+
+def month_label(month: str) -> str:
+    """'2022-10' as 2022年10月."""
+    return f"{int(month[:4])}年{int(month[5:7])}月"
+
+
+def yen(amount: int) -> str:
+    return f"{amount:,}円"
+
+
+def sender_lines(office_code: str) -> list[str]:
+    return load_offices()[office_code].lines()
+
+
+def head(*, office_code: str, company_name: str, written_on: date, subject: str) -> list[doc.Block]:
+    """Date, addressee, sender, subject and the salutation."""
+    return [
+        doc.right(era_date(written_on, weekday=False)),
+        doc.paragraph(f"{company_name} 御中"),
+        doc.paragraph("人事ご担当者様"),
+        *(doc.right(line) for line in sender_lines(office_code)),
+        doc.title(subject),
+        doc.paragraph(
+            "拝啓　時下ますますご清栄のこととお慶び申し上げます。"
+            "平素は当センターの業務に格別のご理解とご協力を賜り、厚く御礼申し上げます。"
+        ),
+    ]
+
+
+def closing(office_code: str) -> list[doc.Block]:
+    """The closing of the letter and whom to ask."""
+    office = load_offices()[office_code]
+    return [
+        doc.paragraph(
+            f"ご不明の点がございましたら、{office.name.split()[-1]}までお問い合わせください。"
+            "今後ともどうぞよろしくお願い申し上げます。"
+        ),
+        doc.right("敬具"),
+    ]
