@@ -30,13 +30,17 @@ def publish_follow_up(result: dict) -> dict:
         "blocked": len(result["blocked"]),
         "overdue": len(result["overdue"]),
         **{f"follow_ups_{k}": v for k, v in result["follow_ups"].items()},
+        "wage_reports_asked": result["wage_reports"]["scheduled"],
+        "claim_notices": len(result["claims"]),
     }
     lines = [
         f"# Follow-up {result['as_of']}",
         "",
         f"{counts['started']} case(s) started, {counts['closed']} closed (期間満了), "
         f"{counts['follow_ups_scheduled']} follow-up(s) scheduled, "
-        f"{counts['follow_ups_done']} recorded, {counts['overdue']} overdue.",
+        f"{counts['follow_ups_done']} recorded, {counts['overdue']} overdue; "
+        f"{counts['wage_reports_asked']} post-return wage(s) asked for, "
+        f"{counts['claim_notices']} claim notice(s) written.",
         "",
     ]
     if result["blocked"]:

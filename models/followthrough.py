@@ -35,15 +35,16 @@ class Notice(SQLModel, table=True):
 
 
 class FollowUp(SQLModel, table=True):
-    """A follow-up due on a date for an active secondment: periodic, or the decision one month
-    before the end (return, extension or transfer)."""
+    """A follow-up due on a date: for an active secondment, periodic or the decision one month
+    before the end (return, extension or transfer); after a skill-development secondment,
+    the wage of a month after return that is due and not recorded (wage_report)."""
 
     __tablename__ = "follow_up"
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=64, unique=True)
     case_id: int = Field(foreign_key="cases.id", index=True)
-    kind: str = Field(sa_type=String(16), description="periodic or end_decision")
+    kind: str = Field(sa_type=String(16), description="periodic, end_decision or wage_report")
     due_on: date = Field(index=True)
     status: str = Field(
         default="scheduled",

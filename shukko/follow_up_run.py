@@ -9,12 +9,14 @@ when a missed night is caught up later.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlmodel import Session
 
 from models import Case, CaseKind
 from shukko.case_rules import CaseRules
+from shukko.claim_notices import write_claim_notices
 from shukko.facts import load_facts
 from shukko.faults import crash_point
 from shukko.followups import (
@@ -24,6 +26,7 @@ from shukko.followups import (
     move_watermark,
     refresh,
 )
+from shukko.post_return import refresh_wage_follow_ups
 from shukko.transitions import EventRequest, blocking_guards, fire_many
 from states import guard_message
 
@@ -103,8 +106,12 @@ def close_ended(
     return [row["case_id"] for row in rows]
 
 
-def run_follow_up(session: Session, *, as_of: date, rules: CaseRules) -> dict:
-    """One night's follow-up work; idempotent on the same day."""
+def run_follow_up(
+    session: Session, *, as_of: date, rules: CaseRules, outbox: Path | None = None
+) -> dict:
+    """One night's follow-up work; idempotent on the same day. After skill-development
+    secondments: ask for each month's wage once it is due, and write the claim notice (into
+    `outbox`) once all six are in."""
     counts = {"scheduled": 0, "cancelled": 0, "done": 0}
     started = start_due(session, as_of, rules, counts)
     crash_point("follow-up")  # cases started, not committed
@@ -113,6 +120,8 @@ def run_follow_up(session: Session, *, as_of: date, rules: CaseRules) -> dict:
     for key, value in refresh(session, changed, as_of=as_of, plan=rules.follow_up).items():
         counts[key] += value
     move_watermark(session, newest)
+    wages = refresh_wage_follow_ups(session, as_of)
+    claims = write_claim_notices(session=session, outbox=outbox, as_of=as_of) if outbox else []
     newly_overdue = flag_overdue(session, as_of)
     overdue = list_follow_ups(session=session, as_of=as_of, overdue=True)
     return {
@@ -121,6 +130,8 @@ def run_follow_up(session: Session, *, as_of: date, rules: CaseRules) -> dict:
         "closed": closed,
         "blocked": blocked_starts(session, as_of, rules.max_period_months),
         "follow_ups": counts,
+        "wage_reports": wages,
+        "claims": claims,
         "newly_overdue": newly_overdue,
         "overdue": overdue,
     }

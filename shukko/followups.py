@@ -23,6 +23,7 @@ SCHEDULE_EVENTS = frozenset(
     {"start", "record_follow_up", "extend", "return_to_origin", "convert_to_transfer"}
 )
 EARLY_GRACE = timedelta(days=31)  # a visit up to a month early still counts
+PLANNED_KINDS = ("periodic", "end_decision")  # derived from an active case's dates, here
 
 
 def planned(
@@ -72,7 +73,7 @@ _ROWS = (
         _TABLE.c.due_on,
         _TABLE.c.done_seq,
     )
-    .where(_TABLE.c.case_id.in_(_IDS))
+    .where(_TABLE.c.case_id.in_(_IDS), _TABLE.c.kind.in_(PLANNED_KINDS))
     .order_by(_TABLE.c.due_on)
 )
 _VISITS = (

@@ -218,3 +218,38 @@ def case_terms(
         print_json(result)
     else:
         console.print(f"case {case_id}: contract terms fixed (event #{result.seq})")
+
+
+@app.command("wage")
+def case_wage(
+    case_id: Annotated[int, typer.Argument(metavar="ID")],
+    month: Annotated[str, typer.Option(help="the month the wage was paid for, 2024-05")],
+    yen: Annotated[int, typer.Option(help="the month's wage in yen")],
+    by: Annotated[str | None, typer.Option(help="who recorded it (default: you)")] = None,
+    expect_version: Annotated[
+        int | None, typer.Option(help="refuse if the case's version is not this one")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """復帰後の賃金: record a month's wage after a skill-development secondment returned
+    (six months, each at least 5% above the wage before it)."""
+    from shukko.service.cases import record_post_return_wage
+
+    with session() as opened:
+        result = record_post_return_wage(
+            session=opened,
+            case_id=case_id,
+            month=month,
+            wage_yen=yen,
+            actor=by or default_actor(),
+            today=today(),
+            expected_version=expect_version,
+        )
+    if as_json:
+        print_json(result)
+        return
+    verdict = "meets" if result.meets else "is BELOW"
+    console.print(
+        f"case {case_id}: wage for {result.month} recorded ({result.wage_yen:,} yen {verdict} "
+        f"the required {result.required_wage_yen:,} yen), event #{result.seq}"
+    )

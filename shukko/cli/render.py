@@ -25,6 +25,36 @@ def render_case(view) -> None:
     if view["start_date"]:
         console.print(f"  period    {view['start_date']} .. {view['end_date'] or ''}")
         console.print(f"  subsidy   {view['subsidy_programme'] or 'no programme in force'}")
+    terms = view.get("terms")
+    if terms:
+        purpose = {"employment_retention": "雇用維持", "skill_development": "人材育成"}
+        extra = []
+        if terms.get("pre_secondment_monthly_wage_yen"):
+            extra.append(f"wage before {terms['pre_secondment_monthly_wage_yen']:,} yen")
+        extra.append(f"wage during {terms['monthly_wage_yen']:,} yen")
+        if terms.get("within_corporate_group"):
+            extra.append("within a corporate group")
+        console.print(
+            f"  purpose   {terms['purpose']} ({purpose.get(terms['purpose'], '')}) · "
+            + " · ".join(extra)
+        )
+    wages = view.get("post_return")
+    if wages:
+        verdict = {True: "condition holds", False: "condition FAILS", None: "open"}
+        console.print(
+            f"  after return ({wages['returned_on']}): {wages['recorded']} of {wages['of']} "
+            f"months recorded, each must be ≥ {wages['required_wage_yen']:,} yen "
+            f"(+{wages['raise_pct']}%) · {verdict[wages['condition_holds']]}"
+        )
+        for month in wages["months"]:
+            if month["wage_yen"] is None:
+                state = "due, not recorded" if month["due"] else "not due yet"
+            else:
+                rise = f"+{wages['raise_pct']}%"
+                state = f"{month['wage_yen']:,} yen " + (
+                    f"≥ {rise} ✓" if month["meets"] else f"below {rise} ✗"
+                )
+            console.print(f"              {month['month']}  {state}")
     if view.get("score") is not None:
         parts = ", ".join(f"{k} {v:.2f}" for k, v in view["score_breakdown"].items())
         console.print(f"  proposed  score {view['score']:.2f} ({parts})")

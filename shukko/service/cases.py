@@ -36,7 +36,10 @@ from shukko.service.schemas import (
     NextStep,
     OfferSummary,
     OpenedCase,
+    PostReturnView,
     TermsFixed,
+    WageMonthView,
+    WageRecorded,
     WorkerAssigned,
     WorkerEntry,
 )
@@ -217,6 +220,7 @@ def case_view(
             {key: getattr(terms, key) for key in ContractTermsBase.model_fields} if terms else None
         ),
         next_steps=next_steps(session, case, facts, today),
+        post_return=_post_return(session, case, today),
         history=[
             HistoryEntry(
                 seq=e.seq,
@@ -232,6 +236,53 @@ def case_view(
             )
             for e in history
         ],
+    )
+
+
+def _post_return(session: Session, case: Case, today: date) -> PostReturnView | None:
+    from shukko.post_return import wage_check
+
+    check = wage_check(session, case, today)
+    if check is None:
+        return None
+    return PostReturnView(
+        returned_on=check.returned_on,
+        pre_secondment_wage_yen=check.pre_secondment_wage_yen,
+        required_wage_yen=check.required_wage_yen,
+        raise_pct=check.raise_pct,
+        recorded=check.recorded,
+        of=len(check.months),
+        condition_holds=check.holds,
+        months=[
+            WageMonthView(month=f"{m.month:%Y-%m}", wage_yen=m.wage_yen, due=m.due, meets=m.meets)
+            for m in check.months
+        ],
+    )
+
+
+def record_post_return_wage(
+    *,
+    session: Session,
+    case_id: int,
+    month: str,
+    wage_yen: int,
+    actor: str,
+    today: date,
+    expected_version: int | None = None,
+) -> WageRecorded:
+    """復帰後の賃金: record one month's wage after a skill-development secondment."""
+    from shukko.post_return import parse_month, record_wage
+
+    return WageRecorded(
+        **record_wage(
+            session=session,
+            case_id=case_id,
+            month=parse_month(month),
+            wage_yen=wage_yen,
+            actor=actor,
+            today=today,
+            expected_version=expected_version,
+        )
     )
 
 

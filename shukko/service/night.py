@@ -68,8 +68,9 @@ def follow_up(engine: Engine, settings, day: date) -> dict:
     from shukko.follow_up_run import run_follow_up
 
     rules = case_rules(settings)
+    outbox = settings.folder("outbox") / "notices"
     return run_in_transaction(
-        engine, lambda session: run_follow_up(session, as_of=day, rules=rules)
+        engine, lambda session: run_follow_up(session, as_of=day, rules=rules, outbox=outbox)
     )
 
 

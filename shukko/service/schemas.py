@@ -97,6 +97,27 @@ class HistoryEntry(Result):
     recorded_at: datetime | None
 
 
+class WageMonthView(Result):
+    month: str  # 2024-05
+    wage_yen: int | None
+    due: bool
+    meets: bool | None
+
+
+class PostReturnView(Result):
+    """復帰後の賃金: the six months after a skill-development secondment, against the wage
+    before it (+5%)."""
+
+    returned_on: date
+    pre_secondment_wage_yen: int
+    required_wage_yen: int
+    raise_pct: int
+    recorded: int
+    of: int
+    condition_holds: bool | None
+    months: list[WageMonthView]
+
+
 class CaseView(Result):
     """案件: everything `case show` and the case page show."""
 
@@ -119,6 +140,7 @@ class CaseView(Result):
     terms: dict[str, Any] | None
     next_steps: list[NextStep]
     history: list[HistoryEntry]
+    post_return: PostReturnView | None = None
 
 
 class OpenedCase(Result):
@@ -139,6 +161,15 @@ class EventResult(Result):
 class WorkerAssigned(Result):
     case_id: int
     worker_id: int
+
+
+class WageRecorded(Result):
+    case_id: int
+    seq: int
+    month: str
+    wage_yen: int
+    required_wage_yen: int
+    meets: bool
 
 
 class TermsFixed(Result):

@@ -188,3 +188,32 @@ def test_diagrams_are_generated_from_the_machines(tmp_path):
     text = (tmp_path / "secondment.md").read_text(encoding="utf-8")
     assert "preparing --> contracted : Sign contract [worker_consented, union_agreed, " in text
     assert "hired" in (tmp_path / "transfer.md").read_text(encoding="utf-8")
+
+
+def test_case_wage_records_the_months_after_a_skill_development_return(shukko_env, engine):
+    from datetime import date
+
+    from tests.helpers import contracted_case, send
+
+    with Session(engine, expire_on_commit=False) as session:
+        skill = {"purpose": "skill_development", "pre_secondment_monthly_wage_yen": 300_000}
+        case = contracted_case(session, start="2024-04-01", end="2025-03-31", terms=skill)
+        send(session, case, "start", on=date(2024, 4, 1))
+        send(session, case, "return_to_origin", on=date(2025, 3, 31))
+        case_id = case.id
+    result = shukko("case", "wage", str(case_id), "--month", "2025-04", "--yen", "312000", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == {
+        "case_id": case_id, "seq": json.loads(result.output)["seq"], "month": "2025-04",
+        "wage_yen": 312_000, "required_wage_yen": 315_000, "meets": False,
+    }  # fmt: skip
+    shown = shukko("case", "show", str(case_id))
+    assert "1 of 6 months recorded" in shown.output and "below +5%" in shown.output
+    assert "skill_development (人材育成)" in shown.output
+    data = json.loads(shukko("case", "show", str(case_id), "--json").output)
+    assert data["terms"]["purpose"] == "skill_development"
+    assert data["post_return"]["condition_holds"] is False
+    before = snapshot(engine)
+    refused = shukko("case", "wage", str(case_id), "--month", "2024-12", "--yen", "320000")
+    assert refused.exit_code == 1 and "not one of the 6 months" in refused.output
+    assert snapshot(engine) == before
