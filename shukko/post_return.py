@@ -11,7 +11,7 @@ to confirm it where pay days differ).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -242,7 +242,8 @@ def returned_with_condition(session: Session) -> list:
 
 def refresh_wage_follow_ups(session: Session, as_of: date) -> dict[str, int]:
     """A follow-up (wage_report) for each month after return that is over and has no wage
-    recorded; done once its wage is in. Returns the counts added and done."""
+    recorded, due by the end of the next month; done once its wage is in. Returns the counts
+    added and done."""
     from models import FollowUp
     from models.db import insert_new
     from shukko.followups import follow_up_key
@@ -265,7 +266,8 @@ def refresh_wage_follow_ups(session: Session, as_of: date) -> dict[str, int]:
         if check is None:
             continue
         for month in check.months:
-            due_on = add_months(month.month, 1)
+            # asked for once the month is over; due by the end of the next (its pay day)
+            due_on = add_months(month.month, 2) - timedelta(days=1)
             key = follow_up_key(case.id, WAGE_REPORT, month.month)
             row = stored.get(key)
             if month.wage_yen is not None:

@@ -15,7 +15,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from models import Case, CaseEvent, Company, Partner, ReceivingOffer, SendingOffer
+from models import (
+    Case,
+    CaseEvent,
+    Company,
+    ContractTerms,
+    Partner,
+    ReceivingOffer,
+    SendingOffer,
+)
 from models.reference import BROCHURE_MONTHS, INDUSTRY_DIVISIONS, industry_division
 from shukko.offers import join_offers_and_companies
 from states import state_labels
@@ -101,9 +109,36 @@ def build_report(session: Session, fiscal_year: int) -> dict:
             "of_persons": all_persons,
             "share": round(cross / all_persons, 4) if all_persons else None,
         },
+        "secondments_by_purpose": _by_purpose(established),
         "referrals": _referrals(session, first, last, established),
         "cases_by_state": _cases_by_state(session, first, last),
+        "notes": _notes(fiscal_year),
     }
+
+
+PURPOSES = (("employment_retention", "雇用維持"), ("skill_development", "人材育成"))
+
+
+def _by_purpose(established: list[dict]) -> list[dict]:
+    """Secondments that reached a contract, by purpose (雇用維持 or 人材育成型)."""
+    cases, persons = Counter(), Counter()
+    for row in established:
+        if row["kind"] == "secondment":
+            cases[row["purpose"]] += 1
+            persons[row["purpose"]] += row["persons"]
+    return [
+        {"purpose": key, "label": label, "cases": cases[key], "persons": persons[key]}
+        for key, label in PURPOSES
+    ]
+
+
+def _notes(fiscal_year: int) -> list[str]:
+    """What a reader of the year's tables needs to know."""
+    if any(year == fiscal_year for year, _month in BROCHURE_MONTHS):
+        return []
+    return [
+        f"{fiscal_year}年度はパンフレットの月次実績が公表されていません（比較の列は空欄です）。"
+    ]
 
 
 def _established(session: Session, first: date, last: date) -> list[dict]:
@@ -119,7 +154,10 @@ def _established(session: Session, first: date, last: date) -> list[dict]:
             receiver.industry_code,
             SendingOffer.partner_id,
             ReceivingOffer.partner_id,
-        ).join(Case, Case.id == CaseEvent.case_id),
+            ContractTerms.purpose,
+        )
+        .join(Case, Case.id == CaseEvent.case_id)
+        .outerjoin(ContractTerms, ContractTerms.case_id == Case.id),
         sender,
         receiver,
     ).where(
@@ -127,9 +165,8 @@ def _established(session: Session, first: date, last: date) -> list[dict]:
         CaseEvent.occurred_on.between(first, last),
     )
     rows = []
-    for kind, persons, event, on, s_industry, r_industry, s_partner, r_partner in session.execute(
-        query
-    ):
+    for row in session.execute(query):
+        kind, persons, event, on, s_industry, r_industry, s_partner, r_partner, purpose = row
         if CONTRACT_EVENTS[str(kind)] != event:
             continue
         rows.append(
@@ -140,6 +177,7 @@ def _established(session: Session, first: date, last: date) -> list[dict]:
                 "sending_division": industry_division(s_industry),
                 "receiving_division": industry_division(r_industry),
                 "partners": {p for p in (s_partner, r_partner) if p is not None},
+                "purpose": str(purpose or "employment_retention"),
             }
         )
     return rows

@@ -55,6 +55,10 @@ def tables(report: dict) -> dict[str, tuple[list[str], list[list]]]:
             ["区分", "成立数"],
             [[k["label"], k["persons"]] for k in report["established_by_kind"]],
         ),
+        "出向の目的": (
+            ["目的", "件数", "成立数"],
+            [[p["label"], p["cases"], p["persons"]] for p in report["secondments_by_purpose"]],
+        ),
         "送出業種": (
             ["大分類", "業種", "成立数", "構成比"],
             [
@@ -93,6 +97,7 @@ def tables(report: dict) -> dict[str, tuple[list[str], list[list]]]:
 CSV_NAMES = {
     "月別実績": "monthly.csv",
     "出向・移籍": "by_kind.csv",
+    "出向の目的": "by_purpose.csv",
     "送出業種": "sending_by_division.csv",
     "受入業種": "receiving_by_division.csv",
     "異業種間": "cross_industry.csv",
@@ -109,6 +114,7 @@ def markdown(report: dict) -> str:
             "受入情報・送出情報は受付日の月に数えた在籍型出向の人数、成立数は出向契約締結日の月に"
             "数えた人数です。（パンフレット）の列はセンターのパンフレットに掲載された数値です。"
         ),
+        *(doc.note(note) for note in report.get("notes", [])),
     ]
     for title, (header, rows) in tables(report).items():
         blocks += [doc.heading(title), doc.table(header, [[_dash(c) for c in r] for r in rows])]

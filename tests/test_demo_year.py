@@ -7,20 +7,22 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from config import Settings
-from models import Case, CaseEvent, FollowUp, Notice
+from models import Case, CaseEvent, ContractTerms, FollowUp, Notice
 from models.db import make_engine
 from models.reference import BROCHURE_MONTHS
 from models.schema import upgrade
-from shukko.demo.offer_files import month_targets, plan_year, split_persons
+from shukko.demo.offer_files import month_targets, pattern_note, plan_year, split_persons
 from shukko.demo.year import run_demo_year
 from shukko.report import build_report
 
 APRIL_AND_MAY = 61
 
 
-def simulate(engine, home, days=APRIL_AND_MAY, seed=7) -> dict:
+def simulate(engine, home, days=APRIL_AND_MAY, seed=7, fiscal_year=2021) -> dict:
     settings = Settings(home=home, database_url=engine.url.render_as_string(False))
-    return run_demo_year(engine=engine, settings=settings, fiscal_year=2021, seed=seed, days=days)
+    return run_demo_year(
+        engine=engine, settings=settings, fiscal_year=fiscal_year, seed=seed, days=days
+    )
 
 
 def fingerprint(engine) -> tuple:
@@ -78,3 +80,31 @@ def test_offer_persons_add_up_exactly_and_a_year_without_brochure_rows_still_wor
     # FY2022's brochure stops in January: February and March take the year's monthly mean.
     targets = month_targets(2022)
     assert targets[2] == targets[3] and targets[2]["sending"] > 0
+
+
+def test_a_year_without_brochure_months_takes_the_latest_published_year_and_says_so():
+    assert month_targets(2023) == month_targets(2022)
+    assert pattern_note(2021) is None
+    assert "2022年度" in pattern_note(2023) and "2023年度" in pattern_note(2023)
+
+
+def test_a_year_after_2022_12_has_skill_development_secondments_and_their_letters(engine, tmp_path):
+    upgrade(engine)
+    simulate(engine, tmp_path / "home", fiscal_year=2023)
+    with Session(engine) as session:
+        purposes = dict(
+            session.execute(
+                select(ContractTerms.purpose, func.count()).group_by(ContractTerms.purpose)
+            ).all()
+        )
+        letters = session.scalar(
+            select(func.count()).select_from(Notice).where(Notice.programme == "skill-up")
+        )
+        report = build_report(session, 2023)
+    assert purposes["skill_development"] > 0 and purposes["employment_retention"] > 0
+    assert letters > 0
+    assert {p["purpose"] for p in report["secondments_by_purpose"]} == {
+        "employment_retention",
+        "skill_development",
+    }
+    assert report["notes"] and "2023年度" in report["notes"][0]

@@ -79,7 +79,7 @@ def test_follow_up_asks_for_due_months_then_writes_the_claim_notice(session, tmp
     asked = session.scalars(
         select(FollowUp.due_on).where(FollowUp.case_id == case.id, FollowUp.kind == "wage_report")
     ).all()
-    assert sorted(asked) == [date(2025, 5, 1), date(2025, 6, 1), date(2025, 7, 1)]
+    assert sorted(asked) == [date(2025, 5, 31), date(2025, 6, 30), date(2025, 7, 31)]
     assert night(date(2025, 7, 1))["wage_reports"]["scheduled"] == 0  # re-run adds nothing
     for month in range(4, 10):
         record(session, case, f"2025-{month:02d}", 330_000)

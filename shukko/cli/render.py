@@ -125,6 +125,8 @@ def render_report(data: dict) -> None:
     """The report's tables on the terminal (Rich)."""
     from shukko.report_files import tables
 
+    for note in data.get("notes", []):
+        console.print(f"[yellow]note[/yellow] {note}")
     for title, (header, rows) in tables(data).items():
         table = Table(*header, title=f"{title}（{data['fiscal_year']}年度）", title_justify="left")
         for row in rows:

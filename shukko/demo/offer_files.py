@@ -81,12 +81,29 @@ class DayFiles:
     bad: dict[str, list[dict]] = field(default_factory=lambda: {"sending": [], "receiving": []})
 
 
+def pattern_year(fiscal_year: int) -> int:
+    """The fiscal year whose brochure months shape the demo year: the year itself where the
+    brochure has its months, else the latest year it publishes."""
+    published = {year for year, _month in BROCHURE_MONTHS}
+    return fiscal_year if fiscal_year in published else max(published)
+
+
+def pattern_note(fiscal_year: int) -> str | None:
+    """What the demo says when the year is shaped by another year's figures."""
+    pattern = pattern_year(fiscal_year)
+    if pattern == fiscal_year:
+        return None
+    return (
+        f"{fiscal_year}年度はパンフレットの月次実績がないため、公表済みの最新年度"
+        f"（{pattern}年度）の月次の型で模擬しています"
+    )
+
+
 def month_targets(fiscal_year: int) -> dict[int, dict[str, int]]:
-    """Persons offered per month: the brochure's rows, or (where it has none) the mean of the
-    fiscal year's known months, or FY2021's rows for a year it does not cover."""
-    known = {m: BROCHURE_MONTHS.get((fiscal_year, m)) for m in FISCAL_MONTHS}
-    if not any(known.values()):
-        known = {m: BROCHURE_MONTHS.get((2021, m)) for m in FISCAL_MONTHS}
+    """Persons offered per month: the brochure's rows of the pattern year (pattern_year),
+    and where it lacks a month, the mean of its known months."""
+    pattern = pattern_year(fiscal_year)
+    known = {m: BROCHURE_MONTHS.get((pattern, m)) for m in FISCAL_MONTHS}
     present = [row for row in known.values() if row]
     mean = {
         "receiving": round(sum(r.receiving_info for r in present) / len(present)),

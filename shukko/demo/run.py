@@ -16,8 +16,10 @@ from sqlalchemy.engine import make_url
 from models import ReceivingOffer, SendingOffer
 from models.db import engine_for
 from models.schema import upgrade
+from shukko.demo.offer_files import pattern_note
 from shukko.errors import InvalidInput
 from shukko.report import build_report
+from shukko.report_files import write_report_files
 
 DEMO_FOLDERS = ("inbox", "archive", "failed", "outbox", "reports")
 
@@ -66,6 +68,9 @@ def run_demo(
         )
     from shukko.demo.year import run_demo_year
 
+    note = pattern_note(fiscal_year)
+    if note and console is not None:
+        console.print(f"[yellow]note[/yellow] {note}")
     started = time.perf_counter()
     progress, task = _progress(console, days or 365, fiscal_year)  # --days is at least 1
 
@@ -96,6 +101,9 @@ def run_demo(
 
         with Session(bind=connection) as session:
             report = build_report(session, fiscal_year)
+    if note:  # the year is shaped by another year's figures: the report says so too
+        report["notes"].append(note)
+        write_report_files(report, settings.home / "reports" / f"FY{fiscal_year}")
     return {
         "fiscal_year": fiscal_year,
         "seed": seed,
