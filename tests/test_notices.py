@@ -151,3 +151,22 @@ def test_overlapping_runs_write_each_notice_once(engine, session, tmp_path):
     with Session(engine) as check:
         assert check.scalar(select(func.count()).select_from(Notice)) == 4
     assert sum(len(r) for r in results) == 4  # each reported by exactly one of the runs
+
+
+def test_every_office_signs_letters_and_unknown_contact_keys_stay_out():
+    from config.offices import load_offices
+
+    offices = load_offices()
+    assert len(offices) == 47
+    assert offices["13"].lines() == ["公益財団法人産業雇用安定センター 東京事務所"]
+    filled = offices["01"].model_copy(update={"telephone": "011-000-0000"})
+    assert filled.lines() == ["公益財団法人産業雇用安定センター 北海道事務所", "電話 011-000-0000"]
+
+
+def test_era_dates_and_months_as_a_letter_writes_them():
+    from shukko.letters import era_date, month_label
+
+    assert era_date(date(2022, 10, 7)) == "令和4年10月7日(金)"
+    assert era_date(date(2019, 5, 1), weekday=False) == "令和元年5月1日"
+    assert era_date(date(2019, 4, 30), weekday=False) == "平成31年4月30日"
+    assert month_label("2022-10") == "2022年10月"
