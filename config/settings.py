@@ -42,6 +42,21 @@ class Settings(BaseSettings):
     end_decision_months: int = Field(
         default=1, ge=1, description="the return/extension/transfer decision, months before end"
     )
+    bank_min_age: int = Field(
+        default=60, ge=50, le=80, description="キャリア人材バンク: the least age at leaving"
+    )
+    bank_self_max_age: int = Field(
+        default=70, ge=60, le=90, description="the greatest age at self-registration"
+    )
+    bank_self_within_months: int = Field(
+        default=12, ge=1, le=60, description="self-registration within this long after leaving"
+    )
+    bank_inactive_months: int = Field(
+        default=12, ge=1, le=60, description="a registration idle this long is closed"
+    )
+    bank_suggestions: int = Field(
+        default=5, ge=1, le=50, description="openings suggested per registrant"
+    )
 
     @classmethod
     def settings_customise_sources(

@@ -1,5 +1,13 @@
 """SQLModel tables and shipped reference data (models/)."""
 
+from models.bank import (
+    Introduction,
+    Opening,
+    Registrant,
+    RegistrantEvent,
+    RegistrantPerson,
+    Suggestion,
+)
 from models.cases import (
     Case,
     CaseEvent,
@@ -24,14 +32,20 @@ __all__ = [
     "FollowUp",
     "IntakeFile",
     "IntakeReject",
+    "Introduction",
     "Notice",
     "OfferKind",
     "Office",
+    "Opening",
     "Partner",
     "PostReturnWage",
     "ReceivingOffer",
+    "Registrant",
+    "RegistrantEvent",
+    "RegistrantPerson",
     "SecondmentPurpose",
     "SendingOffer",
+    "Suggestion",
     "Watermark",
     "Worker",
 ]

@@ -7,7 +7,11 @@ from pathlib import Path
 from states import MACHINES
 from states.guards import CaseFacts
 
-TITLES = {"secondment": "在籍型出向 (secondment)", "transfer": "移籍 (transfer)"}
+TITLES = {
+    "secondment": "在籍型出向 (secondment)",
+    "transfer": "移籍 (transfer)",
+    "registrant": "キャリア人材バンク (career bank registrant)",
+}
 
 
 def mermaid(kind: str) -> str:

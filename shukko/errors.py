@@ -24,16 +24,17 @@ class EventNotAllowed(ShukkoError):
 class ConcurrentChange(ShukkoError):
     """Someone else changed the case between our read and our write (optimistic locking)."""
 
-    def __init__(self, case_id: int | None) -> None:
+    def __init__(self, case_id: int | None, what: str = "case") -> None:
         if case_id is None:
             message = (
                 "a case in this batch was changed by someone else meanwhile; "
                 "nothing of the batch was saved: run it again"
             )
         else:
+            command = "bank show" if what == "registrant" else "case show"
             message = (
-                f"case {case_id} was changed by someone else while you were working on it; "
-                f"reload it (`shukko case show {case_id}`) and retry"
+                f"{what} {case_id} was changed by someone else while you were working on it; "
+                f"reload it (`shukko {command} {case_id}`) and retry"
             )
         super().__init__(message)
         self.case_id = case_id

@@ -6,6 +6,7 @@ from functools import cache
 
 from statemachine import StateMachine
 
+from states.bank import RegistrantMachine
 from states.guards import CaseFacts, GuardCheck, guard_message
 from states.secondment import SecondmentMachine
 from states.transfer import TransferMachine
@@ -13,13 +14,14 @@ from states.transfer import TransferMachine
 MACHINES: dict[str, type[StateMachine]] = {
     "secondment": SecondmentMachine,
     "transfer": TransferMachine,
+    "registrant": RegistrantMachine,  # キャリア人材バンク: a person, not a case
 }
 
 CREATE_EVENT = "create"  # the first entry of every case log: None -> initial state
 
 
 def machine_class(kind: str) -> type[StateMachine]:
-    """The machine of a case kind ('secondment' or 'transfer')."""
+    """The machine of a case kind ('secondment' or 'transfer'), or of a bank 'registrant'."""
     return MACHINES[str(kind)]
 
 

@@ -36,11 +36,33 @@ RECEIVING_ONLY = {
     "required_qualifications": "必須資格",
     "conditions": "受入条件",
 }
+# 求人 of the career bank (キャリア人材バンク): told by 求人番号 / opening_id. Where a header
+# names a field the offers also have, it maps to that field (事業所名 is the company's name).
+OPENING_ONLY = {
+    "opening_id": "求人番号",
+    "employment_type": "雇用形態",
+    "hours_per_week": "週所定労働時間",
+    "hourly_wage_yen": "時給",
+    "open_until": "有効期限",
+}
+OPENING_SYNONYMS = {
+    "事業所名": "company_name",
+    "就業場所": "work_prefecture",
+    "月給": "monthly_wage_yen",
+    "必要資格": "required_qualifications",
+}
 REQUIRED_COMMON = (
     "offer_id", "office", "received_on", "company_name", "industry", "prefecture", "kind",
     "headcount", "occupation",
 )  # fmt: skip
-REQUIRED = {"sending": REQUIRED_COMMON, "receiving": (*REQUIRED_COMMON, "work_prefecture")}
+REQUIRED = {
+    "sending": REQUIRED_COMMON,
+    "receiving": (*REQUIRED_COMMON, "work_prefecture"),
+    "opening": (
+        "opening_id", "office", "received_on", "company_name", "industry", "prefecture",
+        "occupation", "work_prefecture", "employment_type", "headcount",
+    ),
+}  # fmt: skip
 
 
 def normalise_header(text: object) -> str:
@@ -49,10 +71,12 @@ def normalise_header(text: object) -> str:
 
 
 _BY_HEADER: dict[str, str] = {}
-for _table in (COMMON, SENDING_ONLY, RECEIVING_ONLY):
+for _table in (COMMON, SENDING_ONLY, RECEIVING_ONLY, OPENING_ONLY):
     for _english, _japanese in _table.items():
         _BY_HEADER[normalise_header(_english)] = _english
         _BY_HEADER[normalise_header(_japanese)] = _english
+for _japanese, _english in OPENING_SYNONYMS.items():
+    _BY_HEADER[normalise_header(_japanese)] = _english
 
 
 class UnreadableFile(Exception):
@@ -63,7 +87,7 @@ class UnreadableFile(Exception):
 class Layout:
     """What the header row says: the kind of offers, and which column holds which field."""
 
-    kind: str  # sending | receiving
+    kind: str  # sending | receiving | opening
     fields: dict[int, str]  # column index -> field name
     headers: dict[str, str]  # field name -> the header as written (for messages)
     extra: dict[int, str]  # column index -> unknown header, kept as notes
@@ -85,6 +109,8 @@ def read_layout(header_row: list[object]) -> Layout:
             fields[index] = field
             headers[field] = str(cell).strip()
     present = set(headers)
+    if "opening_id" in present:  # 求人番号: the career bank's openings
+        return _checked(Layout("opening", fields, headers, extra), present)
     has_receiving = bool(present & set(RECEIVING_ONLY))
     has_sending = bool(present & set(SENDING_ONLY))
     if has_receiving and has_sending:
@@ -93,8 +119,16 @@ def read_layout(header_row: list[object]) -> Layout:
             "one file holds either sending or receiving offers"
         )
     kind = "receiving" if has_receiving else "sending"
-    missing = [f for f in REQUIRED[kind] if f not in present]
+    return _checked(Layout(kind=kind, fields=fields, headers=headers, extra=extra), present)
+
+
+def _checked(layout: Layout, present: set[str]) -> Layout:
+    missing = [f for f in REQUIRED[layout.kind] if f not in present]
     if missing:
-        names = ", ".join(f"{f} ({COMMON.get(f) or RECEIVING_ONLY.get(f)})" for f in missing)
-        raise UnreadableFile(f"required columns are missing for a {kind} offers file: {names}")
-    return Layout(kind=kind, fields=fields, headers=headers, extra=extra)
+        japanese = {**COMMON, **RECEIVING_ONLY, **OPENING_ONLY}
+        if layout.kind == "opening":
+            japanese.update({v: k for k, v in OPENING_SYNONYMS.items()})
+        names = ", ".join(f"{f} ({japanese.get(f)})" for f in missing)
+        what = "an openings (求人)" if layout.kind == "opening" else f"a {layout.kind} offers"
+        raise UnreadableFile(f"required columns are missing for {what} file: {names}")
+    return layout

@@ -9,7 +9,7 @@ from operator import itemgetter
 
 from sqlalchemy.engine import Dialect
 
-from models import Company
+from models import Company, Opening
 from models.bulk import DriverValues
 from shukko.offers import OFFER_TABLES
 from shukko.sme import is_sme
@@ -26,6 +26,15 @@ OFFER_FIELDS = {
         "receiving": ("work_prefecture", "required_qualifications", "conditions"),
     }.items()
 }  # fmt: skip
+OFFER_FIELDS["opening"] = (
+    "received_on", "occupation", "work_prefecture", "employment_type", "hours_per_week",
+    "monthly_wage_yen", "hourly_wage_yen", "headcount", "required_qualifications", "open_until",
+    "notes",
+)  # fmt: skip
+# The row field that holds the office's own id, and the column it goes to.
+ID_FIELD = {"sending": "offer_id", "receiving": "offer_id", "opening": "opening_id"}
+# What each kind of file is stored into: the offers, or the career bank's openings.
+INTAKE_TABLES = {**OFFER_TABLES, "opening": Opening}
 # A row's company values, and the columns they go to (with is_sme; created_at is added
 # when the company is stored).
 COMPANY_FIELDS = (
@@ -48,10 +57,10 @@ class ReadyRows:
     def __init__(self, kind: str, fields: tuple[str, ...], dialect: Dialect):
         position = {name: index for index, name in enumerate(fields)}
         self._offer = itemgetter(*(position[name] for name in OFFER_FIELDS[kind]))
-        self._key = itemgetter(position["office"], position["offer_id"])
+        self._key = itemgetter(position["office"], position[ID_FIELD[kind]])
         self._company = itemgetter(*(position[name] for name in COMPANY_FIELDS))
         self._referred_by = itemgetter(position["referred_by"])
-        table = OFFER_TABLES[kind].__table__
+        table = INTAKE_TABLES[kind].__table__
         self._offer_values = DriverValues(table, (*OFFER_FIELDS[kind], "extra"), dialect)
         self._company_values = DriverValues(Company.__table__, COMPANY_COLUMNS, dialect)
 

@@ -310,12 +310,65 @@ class ReceivingRow(OfferRow):
     conditions: TextList = Field(default_factory=list)
 
 
-ROW_MODELS: dict[str, type[OfferRow]] = {"sending": SendingRow, "receiving": ReceivingRow}
+_EMPLOYMENT_TYPES = {
+    "full_time": "full_time", "正社員": "full_time", "フルタイム": "full_time",
+    "part_time": "part_time", "パート": "part_time", "パートタイム": "part_time",
+    "アルバイト": "part_time", "contract": "contract", "契約社員": "contract", "嘱託": "contract",
+    "契約社員・嘱託": "contract",
+}  # fmt: skip
+_employment_type = _remembered(
+    _one_of(_EMPLOYMENT_TYPES, "full_time, part_time, contract (正社員, パート, 契約社員・嘱託)")
+)
+
+
+class OpeningRow(BaseModel):
+    """求人 of the career bank (キャリア人材バンク)."""
+
+    model_config = ConfigDict(extra="forbid", str_max_length=MAX_CELL_CHARS)
+
+    opening_id: Text
+    office: Annotated[str, BeforeValidator(_prefecture)]
+    received_on: Day
+    company_name: Text
+    corporate_number: Annotated[str | None, BeforeValidator(_corporate_number)] = None
+    industry: Annotated[str, BeforeValidator(_industry)]
+    prefecture: Annotated[str, BeforeValidator(_prefecture)]
+    capital_yen: Annotated[int | None, BeforeValidator(_at_least(0))] = None
+    employees: Annotated[int | None, BeforeValidator(_at_least(0))] = None
+    has_union: OptionalBool = None
+    occupation: Annotated[str, BeforeValidator(_occupation)]
+    work_prefecture: Annotated[str, BeforeValidator(_prefecture)]
+    employment_type: Annotated[str, BeforeValidator(_employment_type)]
+    hours_per_week: Annotated[int | None, BeforeValidator(_at_least(1, 80))] = None
+    monthly_wage_yen: Annotated[int | None, BeforeValidator(_at_least(1, 10_000_000))] = None
+    hourly_wage_yen: Annotated[int | None, BeforeValidator(_at_least(1, 100_000))] = None
+    headcount: Annotated[int, BeforeValidator(_at_least(1))]
+    required_qualifications: TextList = Field(default_factory=list)
+    open_until: OptionalDay = None
+    referred_by: OptionalText = None
+    notes: OptionalText = None
+
+    @model_validator(mode="after")
+    def _wage_and_dates(self) -> OpeningRow:
+        if self.monthly_wage_yen is None and self.hourly_wage_yen is None:
+            raise ValueError("monthly_wage_yen or hourly_wage_yen: one of them is required")
+        if self.open_until is not None and self.open_until < self.received_on:
+            raise ValueError(
+                f"open_until {self.open_until} is before received_on {self.received_on}"
+            )
+        return self
+
+
+ROW_MODELS: dict[str, type[BaseModel]] = {
+    "sending": SendingRow,
+    "receiving": ReceivingRow,
+    "opening": OpeningRow,
+}
 
 
 def cross_field_column(message: str) -> str:
     """The column a model-level error belongs to (the first field its message names)."""
-    for field in ("period_months_min", "start_from"):
+    for field in ("period_months_min", "start_from", "monthly_wage_yen", "open_until"):
         if message.startswith(field):
             return field
     return "row"

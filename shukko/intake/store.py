@@ -20,7 +20,7 @@ from models.common import utcnow
 from shukko.intake.columns import UnreadableFile
 from shukko.intake.pipeline import ValidationWorker
 from shukko.intake.readers import read_rows
-from shukko.intake.ready import COMPANY_COLUMNS, OFFER_FIELDS, ReadyRows
+from shukko.intake.ready import COMPANY_COLUMNS, ID_FIELD, INTAKE_TABLES, OFFER_FIELDS, ReadyRows
 from shukko.intake.validation import (
     CHUNK_ROWS,
     ROW_FIELDS,
@@ -28,15 +28,17 @@ from shukko.intake.validation import (
     file_layout,
     validate_in_chunks,
 )
-from shukko.offers import OFFER_TABLES
 
 REPORTED_REJECTS = 20
 _REMEMBERED_COMPANIES = 10_000  # ids by key: a file's repeated companies are looked up once
+
+
 # Columns every stored offer sets after its own values (created_at on insert only).
-_STORED_COLUMNS = (
-    "office_code", "offer_id", "company_id", "partner_id", "intake_file_id", "is_open",
-    "updated_at",
-)  # fmt: skip
+def _stored_columns(kind: str) -> tuple[str, ...]:
+    return (
+        "office_code", ID_FIELD[kind], "company_id", "partner_id", "intake_file_id", "is_open",
+        "updated_at",
+    )  # fmt: skip
 
 
 @dataclass
@@ -151,9 +153,10 @@ class _Writer:
 
     def __init__(self, session: Session, kind: str, file_id: int, report: FileReport):
         self.session, self.file_id, self.report = session, file_id, report
-        self.table = OFFER_TABLES[kind].__table__
+        self.table = INTAKE_TABLES[kind].__table__
+        self.id_column = ID_FIELD[kind]
         dialect = session.get_bind().dialect
-        columns = (*OFFER_FIELDS[kind], "extra", *_STORED_COLUMNS)
+        columns = (*OFFER_FIELDS[kind], "extra", *_stored_columns(kind))
         self.new_offers = DriverRows(session, self.table, (*columns, "created_at"))
         self.changed_offers = DriverRows(session, self.table, (*columns, "id"))
         self.new_companies = DriverRows(
@@ -209,8 +212,8 @@ class _Writer:
             for office, offer_id, row_id in select_in(
                 self.session,
                 self.table,
-                ("office_code", "offer_id", "id"),
-                "offer_id",
+                ("office_code", self.id_column, "id"),
+                self.id_column,
                 {offer_id for _office, offer_id in keys},
             )
             if (office, offer_id) in keys

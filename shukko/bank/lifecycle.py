@@ -1,0 +1,220 @@
+"""A registrant's steps through the machine: counsel, record_consent, introduce, hire, close.
+
+Every step reads what is recorded (consents by company, introductions), asks the guards and
+names what is missing when they refuse, sends the event through the machine, appends the log
+entry and writes the registrant with its version checked (optimistic locking, as for cases).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session
+
+from models import Company, Introduction, Opening, Registrant, RegistrantEvent
+from models.common import utcnow
+from shukko.errors import ConcurrentChange, EventNotAllowed, InvalidInput, NotFound
+from states import event_names, final_states, state_labels, transition_table
+from states.bank import (
+    OpeningFacts,
+    RegistrantFacts,
+    RegistrantGuards,
+    RegistrantMachine,
+    bank_guard_message,
+)
+
+KIND = "registrant"
+
+
+@dataclass(frozen=True)
+class BankEvent:
+    """One step asked of a registrant."""
+
+    registrant_id: int
+    event: str
+    actor: str
+    on: date | None = None
+    opening: str | None = None  # OFFICE:OPENING_ID
+    note: str | None = None
+    expected_version: int | None = None
+
+
+def parse_opening_key(text: str) -> tuple[str, str]:
+    from models.reference import prefecture_code
+
+    office, _, opening_id = text.partition(":")
+    if not opening_id.strip():
+        raise InvalidInput(f"--opening: {text!r} is not OFFICE:OPENING_ID (e.g. 13:K-0001)")
+    try:
+        return prefecture_code(office), opening_id.strip()
+    except ValueError as exc:
+        raise InvalidInput(f"--opening: {exc}") from None
+
+
+def find_opening(session: Session, text: str) -> Opening:
+    office, opening_id = parse_opening_key(text)
+    opening = session.scalar(
+        select(Opening).where(Opening.office_code == office, Opening.opening_id == opening_id)
+    )
+    if opening is None:
+        raise NotFound(f"--opening: no opening {office}:{opening_id} (see `shukko openings list`)")
+    return opening
+
+
+def places_left(session: Session, opening: Opening) -> int:
+    hired = session.scalar(
+        select(func.count())
+        .select_from(Introduction)
+        .where(Introduction.opening_id == opening.id, Introduction.hired_on.is_not(None))
+    )
+    return opening.headcount - hired
+
+
+def opening_facts(session: Session, opening: Opening, on: date) -> OpeningFacts:
+    still_open = opening.is_open and (opening.open_until is None or opening.open_until >= on)
+    return OpeningFacts(
+        id=opening.id,
+        key=f"{opening.office_code}:{opening.opening_id}",
+        company_id=opening.company_id,
+        is_open=still_open,
+        places_left=places_left(session, opening),
+    )
+
+
+def registrant_facts(session: Session, registrant_id: int) -> RegistrantFacts:
+    consents = session.execute(
+        select(Opening.company_id)
+        .select_from(RegistrantEvent)
+        .outerjoin(Opening, RegistrantEvent.opening_id == Opening.id)
+        .where(
+            RegistrantEvent.registrant_id == registrant_id,
+            RegistrantEvent.event == "record_consent",
+        )
+    ).scalars()
+    companies = list(consents)
+    introduced = session.scalars(
+        select(Introduction.opening_id).where(Introduction.registrant_id == registrant_id)
+    )
+    return RegistrantFacts(
+        consented_all=None in companies,
+        consented_companies={c for c in companies if c is not None},
+        introduced_openings=set(introduced),
+    )
+
+
+def get_registrant(session: Session, registrant_id: int) -> Registrant:
+    registrant = session.get(Registrant, registrant_id)
+    if registrant is None:
+        raise NotFound(f"registrant {registrant_id} does not exist (see `shukko bank list`)")
+    return registrant
+
+
+def allowed_events(registrant: Registrant) -> list[str]:
+    return [e for (state, e) in transition_table(KIND) if state == registrant.state]
+
+
+def blocking(
+    registrant: Registrant, facts: RegistrantFacts, event: str, opening, note
+) -> list[str]:
+    """Names of the guards of `event` that do not hold now."""
+    target = transition_table(KIND).get((registrant.state, event))
+    if target is None:
+        return []
+    check = RegistrantGuards()
+    check.facts = facts
+    arguments = {"opening": opening, "note": note}
+    missing = []
+    for guard in target[1]:
+        method = getattr(check, guard)
+        wanted = method.__code__.co_varnames[1 : method.__code__.co_argcount]
+        if not method(**{name: arguments[name] for name in wanted}):
+            missing.append(guard)
+    return missing
+
+
+def _refuse_unknown_or_disallowed(registrant: Registrant, event: str) -> None:
+    if event not in event_names(KIND):
+        raise EventNotAllowed(
+            f"'{event}' is not an event of a registrant; its events are: "
+            + ", ".join(event_names(KIND))
+        )
+    if (registrant.state, event) not in transition_table(KIND):
+        label = state_labels(KIND)[registrant.state]
+        if registrant.state in final_states(KIND):
+            raise EventNotAllowed(
+                f"registrant {registrant.id} is {registrant.state} ({label}), a final state: "
+                "it accepts no events"
+            )
+        raise EventNotAllowed(
+            f"'{event}' is not allowed while registrant {registrant.id} is {registrant.state} "
+            f"({label}); allowed now: {', '.join(allowed_events(registrant))}"
+        )
+
+
+def fire_bank_event(*, session: Session, request: BankEvent, today: date) -> dict:
+    """Send one event to one registrant; returns the log entry as data (no name)."""
+    registrant = get_registrant(session, request.registrant_id)
+    if request.expected_version is not None and registrant.version != request.expected_version:
+        raise ConcurrentChange(registrant.id, what=KIND)
+    _refuse_unknown_or_disallowed(registrant, request.event)
+    on = request.on or today
+    if on > today:
+        raise InvalidInput(f"--at/--on: {on} is in the future")
+    opening = find_opening(session, request.opening) if request.opening else None
+    snapshot = opening_facts(session, opening, on) if opening else None
+    facts = registrant_facts(session, registrant.id)
+    missing = blocking(registrant, facts, request.event, snapshot, request.note)
+    if missing:
+        company = session.get(Company, opening.company_id).name if opening else ""
+        raise EventNotAllowed(
+            f"'{request.event}' refused for registrant {registrant.id}: "
+            + "; ".join(bank_guard_message(g, snapshot, company) for g in missing)
+        )
+    before = registrant.state
+    machine = RegistrantMachine(registrant, facts)
+    machine.send(request.event, opening=snapshot, note=request.note)
+    if request.event == "introduce":
+        session.add(
+            Introduction(registrant_id=registrant.id, opening_id=opening.id, introduced_on=on)
+        )
+    elif request.event == "hire":
+        introduction = session.scalar(
+            select(Introduction).where(
+                Introduction.registrant_id == registrant.id,
+                Introduction.opening_id == opening.id,
+            )
+        )
+        introduction.hired_on = on
+    registrant.last_seq += 1
+    registrant.last_activity_on = max(registrant.last_activity_on, on)
+    registrant.updated_at = utcnow()
+    entry = RegistrantEvent(
+        registrant_id=registrant.id,
+        seq=registrant.last_seq,
+        event=request.event,
+        from_state=before,
+        to_state=registrant.state,
+        actor=request.actor,
+        occurred_on=on,
+        note=request.note,
+        opening_id=opening.id if opening else None,
+    )
+    session.add(entry)
+    try:
+        session.flush()
+    except StaleDataError:
+        session.rollback()
+        raise ConcurrentChange(request.registrant_id, what=KIND) from None
+    return {
+        "registrant_id": registrant.id,
+        "seq": entry.seq,
+        "event": entry.event,
+        "from": before,
+        "to": registrant.state,
+        "on": on,
+        "opening": snapshot.key if snapshot else None,
+        "version": registrant.version,
+    }

@@ -1,0 +1,209 @@
+"""登録: who may register with the career bank, and the registration itself.
+
+Two routes (DESIGN.md section 10): via a company (支援依頼), for an employee leaving at 60 or
+over, registered before the leaving day; or on one's own, aged 60 to 70 at registration and
+within 12 months of leaving. Personal data (name, birth date, contact) goes to its own table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from models import Company, Registrant, RegistrantEvent, RegistrantPerson
+from models.bank import LeavingReason, WantedEmployment
+from models.reference import BLOCK_NAMES, OCCUPATIONS, prefecture_code
+from shukko.bank.rules import BankRules
+from shukko.clock import add_months
+from shukko.errors import InvalidInput, NotFound
+from states import CREATE_EVENT, initial_state
+
+NATIONWIDE = ("全国", "nationwide")
+
+
+def age_on(birth_date: date, day: date) -> int:
+    """Whole years of age on a day (a birthday on the day counts)."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+@dataclass
+class Registration:
+    """What a consultant enters to register someone (validated by `check`)."""
+
+    office_code: str
+    name: str
+    birth_date: date
+    leaving_on: date
+    reason: str
+    via_company: str | None = None  # corporate number or name
+    occupations: list[str] = field(default_factory=list)
+    qualifications: list[str] = field(default_factory=list)
+    areas: list[str] = field(default_factory=list)
+    employment_type: str = "either"
+    wage_yen: int | None = None
+    hours_per_week: int | None = None
+    contact: str | None = None
+
+
+def eligibility_problems(reg: Registration, today: date, rules: BankRules) -> list[str]:
+    """Why this person may not register (empty when they may), each in plain words."""
+    problems = []
+    at_leaving = age_on(reg.birth_date, reg.leaving_on)
+    if at_leaving < rules.min_age:
+        problems.append(
+            f"--birth-date/--leaving-on: aged {at_leaving} on the leaving day {reg.leaving_on}; "
+            f"the career bank is for people leaving at {rules.min_age} or over"
+        )
+    if reg.via_company:
+        if reg.leaving_on <= today:
+            problems.append(
+                f"--leaving-on: {reg.leaving_on} has passed; a company's request (支援依頼) "
+                "registers an employee before the leaving day — register them on their own "
+                "(without --via-company) if they left within the past year"
+            )
+        return problems
+    now = age_on(reg.birth_date, today)
+    if not rules.min_age <= now <= rules.self_max_age:
+        problems.append(
+            f"--birth-date: aged {now} today; on their own, people register aged "
+            f"{rules.min_age} to {rules.self_max_age}"
+        )
+    if reg.leaving_on > today:
+        problems.append(
+            f"--leaving-on: {reg.leaving_on} is ahead; on their own, people register after "
+            "leaving (use --via-company for a company's request before the leaving day)"
+        )
+    elif add_months(reg.leaving_on, rules.self_within_months) < today:
+        months = (today.year - reg.leaving_on.year) * 12 + today.month - reg.leaving_on.month
+        problems.append(
+            f"--leaving-on: left {reg.leaving_on}, about {months} months ago; on their own, "
+            f"people register within {rules.self_within_months} months of leaving"
+        )
+    return problems
+
+
+def _areas(values: list[str]) -> list[str]:
+    areas = []
+    for token in values:
+        token = token.strip()
+        if token in NATIONWIDE:
+            areas.append("全国")
+        elif token.removesuffix("地方") in BLOCK_NAMES:
+            areas.append(token.removesuffix("地方"))
+        else:
+            try:
+                areas.append(prefecture_code(token))
+            except ValueError:
+                raise InvalidInput(
+                    f"--areas: {token!r} is not a prefecture, a regional block "
+                    f"({', '.join(BLOCK_NAMES)}) or 全国"
+                ) from None
+    return areas
+
+
+def _occupations(values: list[str]) -> list[str]:
+    by_name = {name: code for code, name in OCCUPATIONS.items()}
+    codes = []
+    for token in values:
+        token = token.strip()
+        code = token.upper() if token.upper() in OCCUPATIONS else by_name.get(token)
+        if code is None:
+            raise InvalidInput(
+                f"--occupations: {token!r} is not an occupation group (A-L or its name)"
+            )
+        codes.append(code)
+    return sorted(set(codes))
+
+
+def _former_company(session: Session, text: str | None) -> int | None:
+    if not text:
+        return None
+    digits = text.replace("-", "").strip()
+    query = select(Company.id).where(
+        Company.corporate_number == digits if digits.isdigit() else Company.name == text.strip()
+    )
+    company_id = session.scalar(query.limit(1))
+    if company_id is None:
+        raise NotFound(
+            f"--via-company: no company {text!r} is known (by corporate number or name); "
+            "it is known once an offer or opening of it was imported"
+        )
+    return company_id
+
+
+def register(
+    *, session: Session, reg: Registration, actor: str, today: date, rules: BankRules
+) -> Registrant:
+    """Check and store a registration; logs `create` (no name in the log)."""
+    try:
+        office = prefecture_code(reg.office_code)
+    except ValueError as exc:
+        raise InvalidInput(f"--office: {exc}") from None
+    if not reg.name.strip():
+        raise InvalidInput("--name: the registrant's name is empty")
+    if reg.birth_date >= today:
+        raise InvalidInput(f"--birth-date: {reg.birth_date} is not in the past")
+    try:
+        reason = LeavingReason(reg.reason)
+    except ValueError:
+        raise InvalidInput(f"--reason: {reg.reason!r} is not teinen, keizoku or other") from None
+    try:
+        wanted = WantedEmployment(reg.employment_type)
+    except ValueError:
+        raise InvalidInput(
+            f"--employment-type: {reg.employment_type!r} is not full_time, part_time or either"
+        ) from None
+    if reg.wage_yen is not None and not 0 < reg.wage_yen <= 10_000_000:
+        raise InvalidInput(f"--wage: {reg.wage_yen} is not a wage in yen")
+    problems = eligibility_problems(reg, today, rules)
+    if problems:
+        raise InvalidInput("not eligible for the career bank: " + "; ".join(problems))
+    # A wage under 10,000 yen is an hourly wage (時給), above it a monthly one (月給).
+    hourly = reg.wage_yen if reg.wage_yen is not None and reg.wage_yen < 10_000 else None
+    monthly = reg.wage_yen if reg.wage_yen is not None and hourly is None else None
+    registrant = Registrant(
+        office_code=office,
+        state=initial_state("registrant"),
+        route="via_company" if reg.via_company else "self",
+        former_company_id=_former_company(session, reg.via_company),
+        registered_on=today,
+        leaving_on=reg.leaving_on,
+        leaving_reason=reason,
+        age_at_leaving=age_on(reg.birth_date, reg.leaving_on),
+        occupations=_occupations(reg.occupations),
+        qualifications=[q.strip() for q in reg.qualifications if q.strip()],
+        areas=_areas(reg.areas),
+        employment_type=wanted,
+        desired_monthly_wage_yen=monthly,
+        desired_hourly_wage_yen=hourly,
+        hours_per_week=reg.hours_per_week,
+        last_activity_on=today,
+        last_seq=1,
+    )
+    session.add(registrant)
+    session.flush()
+    session.add(
+        RegistrantPerson(
+            registrant_id=registrant.id,
+            name=reg.name.strip(),
+            birth_date=reg.birth_date,
+            contact=reg.contact,
+        )
+    )
+    session.add(
+        RegistrantEvent(
+            registrant_id=registrant.id,
+            seq=1,
+            event=CREATE_EVENT,
+            from_state=None,
+            to_state=registrant.state,
+            actor=actor,
+            occurred_on=today,
+            note="via company" if reg.via_company else "self",
+        )
+    )
+    session.flush()
+    return registrant
