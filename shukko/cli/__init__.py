@@ -9,13 +9,14 @@ last night import Prefect (shukko/cli/flows.py), so every other command answers 
     flows.py           shukko run, shukko serve
     reports.py         shukko report, shukko demo, shukko diagram
     db.py              shukko db upgrade
+    bank.py            shukko bank register|list|show|event|match, shukko openings list
 """
 
 from __future__ import annotations
 
 import typer
 
-from shukko.cli import cases, db, flows, followthrough, matching, offers, reports
+from shukko.cli import bank, cases, db, flows, followthrough, matching, offers, reports
 
 app = typer.Typer(
     help="shukko (出向): secondment and transfer casework for the 産業雇用安定センター.",
@@ -26,6 +27,8 @@ app.add_typer(db.app, name="db")
 app.add_typer(cases.app, name="case")
 app.command("intake")(offers.intake)
 app.add_typer(offers.app, name="offers")
+app.add_typer(bank.app, name="bank")
+app.add_typer(bank.openings_app, name="openings")
 app.command("match")(matching.match)
 app.command("notices")(followthrough.notices)
 app.command("followups")(followthrough.followups)

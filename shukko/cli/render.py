@@ -96,6 +96,63 @@ def render_case(view) -> None:
     console.print(table)
 
 
+def render_registrant(view) -> None:
+    """One registrant as `bank show` prints it."""
+    from shukko.service.schemas import as_data
+
+    data = as_data(view)
+    console.print(
+        f"[bold]registrant {data['id']}[/bold] · [bold]{data['state']}[/bold] "
+        f"({data['state_label']}) · office {data['office']} · {data['route']} · "
+        f"version {data['version']}"
+    )
+    if "name" in data:
+        console.print(f"  person    {data['name']} · born {data['birth_date']}"
+                      + (f" · {data['contact']}" if data.get("contact") else ""))  # fmt: skip
+    console.print(
+        f"  leaving   {data['leaving_on']} ({data['leaving_reason']}, aged "
+        f"{data['age_at_leaving']})"
+        + (f" from {data['former_company']}" if data["former_company"] else "")
+    )
+    wage = data["desired_monthly_wage_yen"] or data["desired_hourly_wage_yen"]
+    console.print(
+        f"  wishes    {data['employment_type']} · areas {', '.join(data['areas']) or 'home'} · "
+        f"occupations {', '.join(data['occupations']) or '-'}"
+        + (f" · wage {wage:,} yen" if wage else "")
+        + (f" · {data['hours_per_week']} h/week" if data["hours_per_week"] else "")
+    )
+    consent = data["consent"]
+    given = (["any company introduced"] if consent["any_company"] else []) + consent["companies"]
+    console.print(f"  consent   {', '.join(given) or 'none yet'}")
+    for intro in data["introductions"]:
+        hired = f" · hired {intro['hired_on']}" if intro["hired_on"] else ""
+        console.print(
+            f"  introduced {intro['opening']} {intro['company']} on {intro['introduced_on']}{hired}"
+        )
+    for suggestion in data["suggestions"][:10]:
+        parts = ", ".join(f"{k} {v:.2f}" for k, v in suggestion["breakdown"].items())
+        console.print(
+            f"  suggested {suggestion['opening']} {suggestion['company']} "
+            f"score {suggestion['score']:.3f} ({parts})"
+        )
+    if data["final"]:
+        console.print("  [dim]final state: no further events[/dim]")
+    else:
+        console.print(f"  allowed   {', '.join(data['allowed_events'])}")
+    table = Table("#", "on", "event", "state", "by", "note", title="history")
+    for entry in data["history"]:
+        moved = entry["from"] != entry["to"]
+        table.add_row(
+            str(entry["seq"]),
+            str(entry["on"]),
+            entry["event"] + (f" ({entry['opening']})" if entry["opening"] else ""),
+            f"{entry['from'] or '∅'} → {entry['to']}" if moved else entry["to"],
+            entry["by"],
+            entry["note"] or "",
+        )
+    console.print(table)
+
+
 def render_intake(reports) -> None:
     """Per file: rows read = imported + updated + rejected, and the first rejected rows."""
     table = Table("file", "kind", "status", "read", "imported", "updated", "rejected", "note")

@@ -1,0 +1,281 @@
+"""キャリア人材バンク for the front ends: register, list, show (personal data only when asked),
+steps through the lifecycle, suggestions, and the openings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from models import (
+    Company,
+    Introduction,
+    Opening,
+    Registrant,
+    RegistrantEvent,
+    RegistrantPerson,
+    Suggestion,
+)
+from shukko.bank.lifecycle import (
+    KIND,
+    BankEvent,
+    allowed_events,
+    fire_bank_event,
+    get_registrant,
+    registrant_facts,
+)
+from shukko.bank.registration import Registration, register
+from shukko.bank.rules import BankRules
+from shukko.bank.suggest import best_for, suggest
+from shukko.errors import InvalidInput
+from shukko.service.listing import listing
+from shukko.service.schemas import (
+    BankEventResult,
+    BankHistoryEntry,
+    IntroductionEntry,
+    Listing,
+    OpeningRow,
+    RegistrantRow,
+    RegistrantView,
+    SuggestionEntry,
+)
+from states import final_states, state_labels
+
+
+@dataclass(frozen=True)
+class RegistrantFilter:
+    state: str | None = None
+    office: str | None = None  # prefecture code
+
+
+def register_person(
+    *, session: Session, registration: Registration, actor: str, today: date, rules: BankRules
+) -> RegistrantView:
+    registrant = register(session=session, reg=registration, actor=actor, today=today, rules=rules)
+    return registrant_view(session=session, registrant_id=registrant.id)
+
+
+def list_registrants(
+    *, session: Session, where: RegistrantFilter = RegistrantFilter(), limit: int | None = None
+) -> Listing[RegistrantRow]:
+    if where.state and where.state not in state_labels(KIND):
+        raise InvalidInput(
+            f"--state: {where.state!r} is not a registrant state ({', '.join(state_labels(KIND))})"
+        )
+    statement = select(Registrant).order_by(Registrant.id)
+    if where.state:
+        statement = statement.where(Registrant.state == where.state)
+    if where.office:
+        statement = statement.where(Registrant.office_code == where.office)
+    labels = state_labels(KIND)
+    return listing(
+        session,
+        statement,
+        lambda row: RegistrantRow(
+            id=row[0].id,
+            office=row[0].office_code,
+            state=row[0].state,
+            state_label=labels[row[0].state],
+            route=row[0].route,
+            registered_on=row[0].registered_on,
+            leaving_on=row[0].leaving_on,
+            age_at_leaving=row[0].age_at_leaving,
+            occupations=row[0].occupations,
+            employment_type=str(row[0].employment_type),
+            last_activity_on=row[0].last_activity_on,
+        ),
+        limit,
+    )
+
+
+def _opening_key(opening: Opening) -> str:
+    return f"{opening.office_code}:{opening.opening_id}"
+
+
+def registrant_view(
+    *, session: Session, registrant_id: int, with_personal_data: bool = False
+) -> RegistrantView:
+    registrant = get_registrant(session, registrant_id)
+    facts = registrant_facts(session, registrant.id)
+    introductions = [
+        IntroductionEntry(
+            opening=_opening_key(opening),
+            company=company,
+            introduced_on=intro.introduced_on,
+            hired_on=intro.hired_on,
+        )
+        for intro, opening, company in session.execute(
+            select(Introduction, Opening, Company.name)
+            .join(Opening, Opening.id == Introduction.opening_id)
+            .join(Company, Company.id == Opening.company_id)
+            .where(Introduction.registrant_id == registrant.id)
+            .order_by(Introduction.id)
+        )
+    ]
+    suggestions = [
+        SuggestionEntry(
+            opening=_opening_key(opening),
+            company=company,
+            score=suggestion.score,
+            breakdown=suggestion.breakdown,
+            suggested_on=suggestion.suggested_on,
+        )
+        for suggestion, opening, company in session.execute(
+            select(Suggestion, Opening, Company.name)
+            .join(Opening, Opening.id == Suggestion.opening_id)
+            .join(Company, Company.id == Opening.company_id)
+            .where(Suggestion.registrant_id == registrant.id)
+            .order_by(Suggestion.score.desc(), Suggestion.id)
+        )
+    ]
+    openings = dict(
+        session.execute(
+            select(Opening.id, Opening.office_code + ":" + Opening.opening_id)
+            .join(RegistrantEvent, RegistrantEvent.opening_id == Opening.id)
+            .where(RegistrantEvent.registrant_id == registrant.id)
+        ).all()
+    )
+    history = [
+        BankHistoryEntry(
+            seq=e.seq,
+            event=e.event,
+            from_=e.from_state,
+            to=e.to_state,
+            on=e.occurred_on,
+            by=e.actor,
+            note=e.note,
+            opening=openings.get(e.opening_id),
+        )
+        for e in session.scalars(
+            select(RegistrantEvent)
+            .where(RegistrantEvent.registrant_id == registrant.id)
+            .order_by(RegistrantEvent.seq)
+        )
+    ]
+    former = (
+        session.get(Company, registrant.former_company_id).name
+        if registrant.former_company_id
+        else None
+    )
+    consent_companies = sorted(
+        session.scalars(select(Company.name).where(Company.id.in_(facts.consented_companies))).all()
+    )
+    values = dict(
+        id=registrant.id,
+        state=registrant.state,
+        state_label=state_labels(KIND)[registrant.state],
+        final=registrant.state in final_states(KIND),
+        version=registrant.version,
+        office=registrant.office_code,
+        route=registrant.route,
+        former_company=former,
+        registered_on=registrant.registered_on,
+        leaving_on=registrant.leaving_on,
+        leaving_reason=str(registrant.leaving_reason),
+        age_at_leaving=registrant.age_at_leaving,
+        occupations=registrant.occupations,
+        qualifications=registrant.qualifications,
+        areas=registrant.areas,
+        employment_type=str(registrant.employment_type),
+        desired_monthly_wage_yen=registrant.desired_monthly_wage_yen,
+        desired_hourly_wage_yen=registrant.desired_hourly_wage_yen,
+        hours_per_week=registrant.hours_per_week,
+        consent={"any_company": facts.consented_all, "companies": consent_companies},
+        introductions=introductions,
+        suggestions=suggestions,
+        allowed_events=allowed_events(registrant),
+        history=history,
+    )
+    if with_personal_data:
+        person = session.get(RegistrantPerson, registrant.id)
+        values.update(name=person.name, birth_date=person.birth_date, contact=person.contact)
+    return RegistrantView(**values)
+
+
+def fire(*, session: Session, request: BankEvent, today: date) -> BankEventResult:
+    return BankEventResult(**fire_bank_event(session=session, request=request, today=today))
+
+
+def match_all(
+    *, session: Session, as_of: date, rules: BankRules, office: str | None = None
+) -> dict:
+    """Suggestions for every eligible registrant (stored; never the same pair twice)."""
+    return suggest(session, as_of=as_of, per_registrant=rules.suggestions, office=office)
+
+
+def match_one(
+    *, session: Session, registrant_id: int, top: int, as_of: date
+) -> list[SuggestionEntry]:
+    """One registrant's best openings now; creates nothing."""
+    if top < 1:
+        raise InvalidInput(f"--top: {top} is not a number of openings (1 or more)")
+    rows = best_for(session, registrant_id=registrant_id, top=top, as_of=as_of)
+    companies = dict(
+        session.execute(
+            select(Opening.id, Company.name)
+            .join(Company, Company.id == Opening.company_id)
+            .where(Opening.id.in_([row["opening_id"] for row in rows]))
+        ).all()
+    )
+    return [
+        SuggestionEntry(
+            opening=row["opening"],
+            company=companies.get(row["opening_id"]),
+            score=row["score"],
+            breakdown=row["breakdown"],
+        )
+        for row in rows
+    ]
+
+
+def list_openings(
+    *,
+    session: Session,
+    office: str | None = None,
+    only_open: bool = False,
+    as_of: date | None = None,
+    limit: int | None = None,
+) -> Listing[OpeningRow]:
+    hired = (
+        select(Introduction.opening_id, func.count().label("hired"))
+        .where(Introduction.hired_on.is_not(None))
+        .group_by(Introduction.opening_id)
+        .subquery()
+    )
+    statement = (
+        select(Opening, Company.name, func.coalesce(hired.c.hired, 0))
+        .join(Company, Company.id == Opening.company_id)
+        .outerjoin(hired, hired.c.opening_id == Opening.id)
+        .order_by(Opening.received_on.desc(), Opening.id.desc())
+    )
+    if office:
+        statement = statement.where(Opening.office_code == office)
+    if only_open:
+        statement = statement.where(Opening.is_open)
+        if as_of:
+            statement = statement.where(
+                (Opening.open_until.is_(None)) | (Opening.open_until >= as_of)
+            )
+    return listing(session, statement, _opening_row, limit)
+
+
+def _opening_row(row) -> OpeningRow:
+    opening, company, hired = row
+    return OpeningRow(
+        office=opening.office_code,
+        opening_id=opening.opening_id,
+        received_on=opening.received_on,
+        company=company,
+        occupation=opening.occupation,
+        work_prefecture=opening.work_prefecture,
+        employment_type=str(opening.employment_type),
+        hours_per_week=opening.hours_per_week,
+        monthly_wage_yen=opening.monthly_wage_yen,
+        hourly_wage_yen=opening.hourly_wage_yen,
+        headcount=opening.headcount,
+        hired=hired,
+        open_until=opening.open_until,
+        is_open=opening.is_open,
+    )
