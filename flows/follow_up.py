@@ -32,6 +32,7 @@ def publish_follow_up(result: dict) -> dict:
         **{f"follow_ups_{k}": v for k, v in result["follow_ups"].items()},
         "wage_reports_asked": result["wage_reports"]["scheduled"],
         "claim_notices": len(result["claims"]),
+        "bank_closed": len(result.get("bank_closed", [])),
     }
     lines = [
         f"# Follow-up {result['as_of']}",
@@ -40,7 +41,8 @@ def publish_follow_up(result: dict) -> dict:
         f"{counts['follow_ups_scheduled']} follow-up(s) scheduled, "
         f"{counts['follow_ups_done']} recorded, {counts['overdue']} overdue; "
         f"{counts['wage_reports_asked']} post-return wage(s) asked for, "
-        f"{counts['claim_notices']} claim notice(s) written.",
+        f"{counts['claim_notices']} claim notice(s) written; "
+        f"{counts['bank_closed']} idle bank registration(s) closed.",
         "",
     ]
     if result["blocked"]:

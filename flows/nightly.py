@@ -6,11 +6,13 @@ from __future__ import annotations
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_table_artifact
 
+from flows.bank_matching import bank_matching_flow
 from flows.follow_up import follow_up_flow
 from flows.intake import intake_flow
 from flows.matching import matching_flow
 from flows.notices import subsidy_notice_flow
 from flows.parameters import (
+    BankMatchingParameters,
     FollowUpParameters,
     IntakeParameters,
     MatchingParameters,
@@ -24,6 +26,7 @@ from flows.report import report_flow
 STAGES = (
     ("intake", intake_flow, IntakeParameters),
     ("matching", matching_flow, MatchingParameters),
+    ("bank-matching", bank_matching_flow, BankMatchingParameters),
     ("subsidy-notice", subsidy_notice_flow, NoticeParameters),
     ("follow-up", follow_up_flow, FollowUpParameters),
     ("report", report_flow, ReportParameters),
@@ -36,7 +39,8 @@ class StagesFailed(RuntimeError):
 
 @flow(name="nightly", flow_run_name=run_namer("nightly", NightlyParameters))
 def nightly_flow(parameters: NightlyParameters = NightlyParameters()) -> dict:
-    """夜間処理: intake, matching, subsidy notices, follow-up and the report, in that order."""
+    """夜間処理: intake, matching, bank matching, subsidy notices, follow-up and the report,
+    in that order."""
     day = parameters.day()
     logger = get_run_logger()
     outcomes: dict[str, dict] = {}

@@ -47,6 +47,10 @@ class MatchingParameters(FlowParameters):
         return [f"office-{self.office}"] if self.office else []
 
 
+class BankMatchingParameters(MatchingParameters):
+    """キャリア人材バンク: openings suggested to counselled registrants who consented."""
+
+
 class NoticeParameters(FlowParameters):
     """助成金のご案内: notices and reminders due on the day."""
 
@@ -75,7 +79,8 @@ class ReportParameters(FlowParameters):
 
 
 class NightlyParameters(FlowParameters):
-    """The nightly run: intake, matching, notices, follow-up, report, in that order."""
+    """The nightly run: intake, matching, bank matching, notices, follow-up, report, in
+    that order."""
 
 
 def run_namer(flow: str, model: type[FlowParameters]):

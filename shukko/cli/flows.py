@@ -20,7 +20,15 @@ from shukko.cli.common import (
 
 # The names of flows.deployments.FLOWS, written out so that `--help` needs no Prefect import
 # (a test keeps the two equal).
-FLOW_NAMES = ("intake", "matching", "subsidy-notice", "follow-up", "report", "nightly")
+FLOW_NAMES = (
+    "intake",
+    "matching",
+    "bank-matching",
+    "subsidy-notice",
+    "follow-up",
+    "report",
+    "nightly",
+)
 
 
 def _parse_params(pairs: list[str]) -> dict:

@@ -47,6 +47,20 @@ def matching(
     )
 
 
+def bank_matching(engine: Engine, settings, day: date, *, office: str | None = None) -> dict:
+    """キャリア人材バンク: openings suggested to counselled registrants who consented."""
+    from shukko.bank.rules import bank_rules
+    from shukko.bank.suggest import suggest
+
+    rules = bank_rules(settings)
+    return run_in_transaction(
+        engine,
+        lambda session: suggest(
+            session, as_of=day, per_registrant=rules.suggestions, office=office
+        ),
+    )
+
+
 def notices(engine: Engine, settings, day: date, *, case_id: int | None = None) -> list[dict]:
     """助成金のご案内: the notices and reminders due on the day, each written once."""
     from shukko.notices import write_due_notices
@@ -68,10 +82,18 @@ def follow_up(engine: Engine, settings, day: date) -> dict:
     from shukko.follow_up_run import run_follow_up
 
     rules = case_rules(settings)
+    from shukko.bank.expiry import close_inactive
+    from shukko.bank.rules import bank_rules
+
     outbox = settings.folder("outbox") / "notices"
-    return run_in_transaction(
-        engine, lambda session: run_follow_up(session, as_of=day, rules=rules, outbox=outbox)
-    )
+    bank = bank_rules(settings)
+
+    def work(session):
+        result = run_follow_up(session, as_of=day, rules=rules, outbox=outbox)
+        result["bank_closed"] = close_inactive(session, day, bank)
+        return result
+
+    return run_in_transaction(engine, work)
 
 
 def report(engine: Engine, settings, fiscal_year: int, *, folder=None) -> dict:
@@ -102,6 +124,13 @@ def night(
         proposals, _figures = stage(
             "matching", lambda: matching(engine, settings, day, rules=rules)
         )
+    suggestions = stage("bank-matching", lambda: bank_matching(engine, settings, day))
     written = stage("subsidy-notice", lambda: notices(engine, settings, day))
     follow = stage("follow-up", lambda: follow_up(engine, settings, day))
-    return {"files": files, "proposals": proposals, "notices": written, "follow_up": follow}
+    return {
+        "files": files,
+        "proposals": proposals,
+        "suggestions": suggestions,
+        "notices": written,
+        "follow_up": follow,
+    }

@@ -34,7 +34,9 @@ def test_nightly_runs_every_stage_and_a_rerun_changes_nothing(shukko_env, engine
         starting = contracted_case(session, start="2023-06-01", end="2024-05-31").id
     night = NightlyParameters(as_of=date(2023, 6, 1))
     result = nightly_flow(night)
-    assert list(result) == ["intake", "matching", "subsidy-notice", "follow-up", "report"]
+    assert list(result) == [
+        "intake", "matching", "bank-matching", "subsidy-notice", "follow-up", "report"]  # fmt: skip
+    assert result["bank-matching"]["suggested"] == 0  # no registrants yet
     assert result["report"]["fiscal_year"] == 2023 and result["report"]["files"] >= 9
     assert result["subsidy-notice"] == {"notices": 2, "reminders": 0}
     assert result["follow-up"]["started"] == 1
