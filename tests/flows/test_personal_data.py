@@ -1,6 +1,6 @@
-"""Personal data: a nightly run over cases whose workers carry sentinel names and birth dates
-leaves them in none of the logs, Prefect artifacts, flow-run parameters, notices or exported
-reports."""
+"""Personal data: a nightly run over cases whose workers, and career-bank registrants, carry
+sentinel names and birth dates leaves them in none of the logs, Prefect artifacts, flow-run
+parameters, notices or exported reports."""
 
 from __future__ import annotations
 
@@ -11,7 +11,11 @@ from datetime import date
 from sqlalchemy import update
 from sqlmodel import Session
 
-from models import Worker
+from models import Opening, RegistrantPerson, Worker
+from shukko.bank.lifecycle import BankEvent, fire_bank_event
+from shukko.bank.registration import Registration, register
+from shukko.bank.rules import BankRules
+from shukko.offers import add_company
 from tests.helpers import contracted_case
 
 NAME = "機密 太郎ZQX"
@@ -36,6 +40,7 @@ def test_nightly_keeps_workers_personal_data_out_of_every_output(
         contracted_case(session, start="2023-07-03", end="2024-07-02")  # notices
         contracted_case(session, start="2023-06-01", end="2024-05-31", skip="rules_updated")
         session.execute(update(Worker).values(name=NAME, birth_date=BIRTH))
+        registered_bank_person(session)
         session.commit()
 
     with caplog.at_level(logging.DEBUG):
@@ -56,6 +61,7 @@ def test_nightly_keeps_workers_personal_data_out_of_every_output(
 
     records = asyncio.run(prefect_records())
     assert "follow-up" in records  # the run's logs and artifacts were read
+    assert "1 suggestion(s)" in records  # the bank's suggestion was published (by ids)
     assert leaks(records) == []
     written = [
         p
@@ -72,3 +78,22 @@ def test_nightly_keeps_workers_personal_data_out_of_every_output(
             str(c.value) for sheet in load_workbook(path) for row in sheet.iter_rows() for c in row
         )
         assert leaks(cells) == [], path
+
+
+def registered_bank_person(session) -> None:
+    """A counselled registrant who consented, and an opening that fits: the night suggests it."""
+    day = date(2023, 5, 15)
+    person = Registration(office_code="13", name="仮名", birth_date=date(1962, 4, 1),
+                          leaving_on=date(2023, 3, 31), reason="teinen", occupations=["C"],
+                          employment_type="part_time")  # fmt: skip
+    registrant = register(session=session, reg=person, actor="担当", today=day, rules=BankRules())
+    for event in ("counsel", "record_consent"):
+        fire_bank_event(session=session, today=day,
+                        request=BankEvent(registrant.id, event, "担当", on=day))  # fmt: skip
+    company = add_company(session=session, name="求人会社", industry_code="92",
+                          prefecture_code="13")  # fmt: skip
+    opening = dict(office_code="13", opening_id="K-1", received_on=day, occupation="C",
+                   work_prefecture="13", employment_type="part_time", hourly_wage_yen=1200,
+                   headcount=1)  # fmt: skip
+    session.add(Opening(company_id=company.id, **opening))
+    session.execute(update(RegistrantPerson).values(name=NAME, birth_date=BIRTH, contact=NAME))
