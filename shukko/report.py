@@ -25,6 +25,7 @@ from models import (
     SendingOffer,
 )
 from models.reference import BROCHURE_MONTHS, INDUSTRY_DIVISIONS, industry_division
+from shukko.bank.stats import bank_tables
 from shukko.offers import join_offers_and_companies
 from states import state_labels
 
@@ -112,6 +113,7 @@ def build_report(session: Session, fiscal_year: int) -> dict:
         "secondments_by_purpose": _by_purpose(established),
         "referrals": _referrals(session, first, last, established),
         "cases_by_state": _cases_by_state(session, first, last),
+        "bank": bank_tables(session, fiscal_year, first, last),
         "notes": _notes(fiscal_year),
     }
 

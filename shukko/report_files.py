@@ -49,6 +49,7 @@ def tables(report: dict) -> dict[str, tuple[list[str], list[list]]]:
         ]
     )
     cross = report["cross_industry"]
+    bank = report["bank"]
     return {
         "月別実績": (MONTHLY_HEADER, monthly),
         "出向・移籍": (
@@ -91,6 +92,22 @@ def tables(report: dict) -> dict[str, tuple[list[str], list[list]]]:
                 for c in report["cases_by_state"]
             ],
         ),
+        "キャリア人材バンク 月別再就職数": (
+            ["月", "再就職数"],
+            [[m["month"], m["hires"]] for m in bank["monthly_hires"]] + [["合計", bank["hires"]]],
+        ),
+        "キャリア人材バンク 受入職種": (
+            ["大分類", "職業", "人数", "構成比"],
+            [[o["code"], o["name"], o["persons"], o["share"]] for o in bank["occupations"]],
+        ),
+        "キャリア人材バンク 事務所別": (
+            ["事務所", "登録者数", "うち再就職", "就職率"],
+            [
+                [o["name"], o["registrations"], o["placed"], o["share_placed"]]
+                for o in bank["by_office"]
+            ]
+            + [["合計", bank["registrations"], bank["placed"], bank["share_placed"]]],
+        ),
     }
 
 
@@ -103,6 +120,9 @@ CSV_NAMES = {
     "異業種間": "cross_industry.csv",
     "紹介元": "referrals.csv",
     "案件の状態": "cases_by_state.csv",
+    "キャリア人材バンク 月別再就職数": "bank_monthly_hires.csv",
+    "キャリア人材バンク 受入職種": "bank_occupations.csv",
+    "キャリア人材バンク 事務所別": "bank_by_office.csv",
 }
 
 
@@ -176,6 +196,38 @@ def monthly_chart(report: dict, path: Path) -> Path:
     return path
 
 
+def bank_chart(report: dict, path: Path) -> Path:
+    """キャリア人材バンク: re-employments by month, and the occupations taken."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import matplotlib_fontja  # noqa: F401
+
+    bank = report["bank"]
+    figure, (months, jobs) = plt.subplots(1, 2, figsize=(11, 4.5), dpi=110)
+    rows = bank["monthly_hires"]
+    months.bar([r["label"] for r in rows], [r["hires"] for r in rows], color="#6aa84f")
+    months.set_title("月別再就職数")
+    months.set_ylabel("人数")
+    months.grid(axis="y", alpha=0.3)
+    taken = bank["occupations"][:8][::-1]
+    jobs.barh([f"{r['code']} {r['name']}" for r in taken], [r["persons"] for r in taken],
+              color="#6aa84f")  # fmt: skip
+    jobs.set_title("再就職者の受入職種")
+    jobs.set_xlabel("人数")
+    share = bank["share_placed"]
+    figure.suptitle(
+        f"キャリア人材バンク {report['fiscal_year']}年度 再就職 {bank['hires']}人"
+        + (f"（登録者の就職率 {share:.1%}）" if share is not None else "")
+    )
+    figure.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path)
+    plt.close(figure)
+    return path
+
+
 def industry_chart(report: dict, path: Path) -> Path:
     """成立数 by JSIC division, sender beside receiver."""
     import matplotlib
@@ -219,4 +271,5 @@ def write_report_files(report: dict, out: Path) -> list[Path]:
     paths.append(write_xlsx(out / "report.xlsx", every))
     paths.append(monthly_chart(report, out / "monthly.png"))
     paths.append(industry_chart(report, out / "industries.png"))
+    paths.append(bank_chart(report, out / "bank.png"))
     return paths

@@ -14,7 +14,9 @@ from datetime import date, timedelta
 
 from sqlalchemy.engine import Engine
 
+from shukko.bank.rules import bank_rules
 from shukko.case_rules import case_rules
+from shukko.demo.bank import BankDesk
 from shukko.demo.consultants import Consultants
 from shukko.demo.offer_files import plan_year, write_day_files
 from shukko.matching.rules import load_rules
@@ -51,6 +53,7 @@ def run_demo_year(
     if days is not None:
         last = min(last, first + timedelta(days=days - 1))
     consultants = Consultants(random.Random(seed + 1), case_rules(settings))
+    bank = BankDesk(random.Random(seed + 2), bank_rules(settings))
     rules = load_rules()
     inbox = settings.folder("inbox")
     totals = {
@@ -66,8 +69,12 @@ def run_demo_year(
     day = first
     while day <= last:
         run_in_transaction(engine, lambda session, day=day: consultants.work(session, day))
+        business = is_business_day(day)
+        run_in_transaction(engine, lambda s, day=day, b=business: bank.work(s, day, b))
         if day in plan:
             write_day_files(plan[day], inbox, rng)
+        if business:
+            bank.write_openings(day, inbox)
         if day == last and last_night is not None:
             last_night(day)
         else:
@@ -85,5 +92,6 @@ def run_demo_year(
             on_day(day, totals)
         day += timedelta(days=1)
     totals["events_by_consultants"] = consultants.counts["events"]
+    totals["bank"] = dict(bank.counts)
     totals["from"], totals["to"] = first, last
     return totals

@@ -124,7 +124,9 @@ def night(
         proposals, _figures = stage(
             "matching", lambda: matching(engine, settings, day, rules=rules)
         )
-    suggestions = stage("bank-matching", lambda: bank_matching(engine, settings, day))
+    suggestions = (
+        stage("bank-matching", lambda: bank_matching(engine, settings, day)) if match else {}
+    )
     written = stage("subsidy-notice", lambda: notices(engine, settings, day))
     follow = stage("follow-up", lambda: follow_up(engine, settings, day))
     return {
