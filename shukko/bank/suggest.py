@@ -14,7 +14,9 @@ Scored prefecture by prefecture as arrays (numpy), so a national run is seconds.
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 
@@ -62,28 +64,33 @@ def _monthly(monthly, hourly, hours) -> float:
     return 0.0
 
 
+PREFECTURE_INDEX = {p.code: n for n, p in enumerate(PREFECTURES)}
+
+
 @dataclass
 class RegistrantArrays:
     ids: np.ndarray
-    home: list[str]
+    home: np.ndarray  # prefecture index of the registrant's office
     prefectures: list[set[str]]
     occupations: np.ndarray  # bit mask of experience
     wanted_type: np.ndarray
     hours: np.ndarray  # 0 = not given
     wage: np.ndarray  # monthly equivalent wished, 0 = not given
     quals: list[frozenset[str]]
+    qual_mask: np.ndarray | None = None  # words of bits over the openings' vocabulary
 
 
 @dataclass
 class OpeningArrays:
     ids: np.ndarray
     keys: list[str]
-    prefecture: np.ndarray  # object array of codes
+    prefecture: np.ndarray  # prefecture index
     occupation: np.ndarray  # bit of the occupation
     type: np.ndarray
     hours: np.ndarray
     wage: np.ndarray  # monthly equivalent
     required: list[frozenset[str]]
+    required_mask: np.ndarray | None = None
 
 
 def eligible_registrants(session: Session, office: str | None = None) -> RegistrantArrays:
@@ -104,7 +111,7 @@ def eligible_registrants(session: Session, office: str | None = None) -> Registr
 def registrant_arrays(rows: list[Registrant]) -> RegistrantArrays:
     return RegistrantArrays(
         ids=np.array([r.id for r in rows], dtype=np.int64),
-        home=[r.office_code for r in rows],
+        home=np.array([PREFECTURE_INDEX[r.office_code] for r in rows], dtype=np.int16),
         prefectures=[area_prefectures(r.areas, r.office_code) for r in rows],
         occupations=np.array(
             [sum(1 << OCCUPATION_LETTERS.index(o) for o in set(r.occupations)) for r in rows],
@@ -128,7 +135,8 @@ def registrant_arrays(rows: list[Registrant]) -> RegistrantArrays:
 
 
 def open_openings(session: Session, as_of: date) -> OpeningArrays:
-    """Openings open on the day with places left (headcount minus hires)."""
+    """Openings open on the day with places left (headcount minus hires); read as plain
+    columns (a national table of ORM objects would cost seconds)."""
     hired = (
         select(Introduction.opening_id, func.count().label("hired"))
         .where(Introduction.hired_on.is_not(None))
@@ -136,125 +144,189 @@ def open_openings(session: Session, as_of: date) -> OpeningArrays:
         .subquery()
     )
     query = (
-        select(Opening, func.coalesce(hired.c.hired, 0))
+        select(
+            Opening.id,
+            Opening.office_code,
+            Opening.opening_id,
+            Opening.work_prefecture,
+            Opening.occupation,
+            Opening.employment_type,
+            Opening.hours_per_week,
+            Opening.monthly_wage_yen,
+            Opening.hourly_wage_yen,
+            Opening.required_qualifications,
+        )
         .outerjoin(hired, hired.c.opening_id == Opening.id)
         .where(
             Opening.is_open,
             or_(Opening.open_until.is_(None), Opening.open_until >= as_of),
             Opening.received_on <= as_of,
+            Opening.headcount > func.coalesce(hired.c.hired, 0),
         )
         .order_by(Opening.id)
     )
-    rows = [o for o, taken in session.execute(query) if o.headcount - taken > 0]
+    rows = session.execute(query).all()
+    kinds = [str(r.employment_type) for r in rows]
     return OpeningArrays(
-        ids=np.array([o.id for o in rows], dtype=np.int64),
-        keys=[f"{o.office_code}:{o.opening_id}" for o in rows],
-        prefecture=np.array([o.work_prefecture for o in rows], dtype=object),
-        occupation=np.array([1 << OCCUPATION_LETTERS.index(o.occupation) for o in rows], np.int64),
-        type=np.array([TYPES[str(o.employment_type)] for o in rows], dtype=np.int8),
-        hours=np.array([o.hours_per_week or 0 for o in rows], dtype=np.float32),
+        ids=np.array([r.id for r in rows], dtype=np.int64),
+        keys=[f"{r.office_code}:{r.opening_id}" for r in rows],
+        prefecture=np.array([PREFECTURE_INDEX[r.work_prefecture] for r in rows], np.int16),
+        occupation=np.array([1 << OCCUPATION_LETTERS.index(r.occupation) for r in rows], np.int64),
+        type=np.array([TYPES[k] for k in kinds], dtype=np.int8),
+        hours=np.array([r.hours_per_week or 0 for r in rows], dtype=np.float32),
         wage=np.array(
             [
                 _monthly(
-                    o.monthly_wage_yen,
-                    o.hourly_wage_yen,
-                    o.hours_per_week or DEFAULT_HOURS[str(o.employment_type)],
+                    r.monthly_wage_yen, r.hourly_wage_yen, r.hours_per_week or DEFAULT_HOURS[k]
                 )
-                for o in rows
+                for r, k in zip(rows, kinds, strict=True)
             ],
             dtype=np.float32,
         ),
-        required=[frozenset(o.required_qualifications) for o in rows],
+        required=[frozenset(r.required_qualifications or ()) for r in rows],
     )
 
 
-def score_block(
-    reg: RegistrantArrays, ri: np.ndarray, op: OpeningArrays, oj: np.ndarray, prefecture: str
-) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Scores of registrants `ri` against openings `oj` (all in one prefecture): the total
-    (−1 where a hard rule fails) and each component."""
-    experience = reg.occupations[ri][:, None]
+def qualification_masks(reg: RegistrantArrays, op: OpeningArrays) -> None:
+    """Bits over the qualifications the openings require (64 to a word), for both sides."""
+    vocabulary = {q: n for n, q in enumerate(sorted(set().union(*op.required)))}
+    words = max(1, -(-len(vocabulary) // 64))
+
+    def masks(sets: list[frozenset[str]]) -> np.ndarray:
+        out = np.zeros((len(sets), words), dtype=np.uint64)
+        for row, held in enumerate(sets):
+            for q in held:
+                bit = vocabulary.get(q)
+                if bit is not None:
+                    out[row, bit // 64] |= np.uint64(1 << (bit % 64))
+        return out
+
+    reg.qual_mask, op.required_mask = masks(reg.quals), masks(op.required)
+
+
+def components(
+    reg: RegistrantArrays, ri: np.ndarray, op: OpeningArrays, oj: np.ndarray
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Each component for registrants `ri` against openings `oj` (index arrays that
+    broadcast: a column against a row gives a matrix, two vectors give pairs), and where the
+    hard rules hold."""
+    one = np.float32(1.0)
+    experience, occupation_bit = reg.occupations[ri], op.occupation[oj]
     occupation = np.where(
-        experience == 0, 0.5, np.where((experience & op.occupation[oj][None, :]) != 0, 1.0, 0.2)
+        experience == 0,
+        np.float32(0.5),
+        np.where((experience & occupation_bit) != 0, one, np.float32(0.2)),
     )
-    home = np.array([reg.home[i] == prefecture for i in ri])[:, None]
-    area = np.where(home, 1.0, 0.7) * np.ones((1, len(oj)))
-    wanted, offered = reg.wanted_type[ri][:, None], op.type[oj][None, :]
-    type_ok = (wanted == TYPES["either"]) | (offered == TYPES["contract"]) | (wanted == offered)
-    type_fit = np.where(
-        (wanted == offered) | (wanted == TYPES["either"]), 1.0, np.where(type_ok, 0.8, 0.0)
-    )
-    r_hours, o_hours = reg.hours[ri][:, None], op.hours[oj][None, :]
-    hours_fit = np.where(
-        (r_hours > 0) & (o_hours > 0), 1.0 - np.minimum(1.0, np.abs(r_hours - o_hours) / 20), 1.0
-    )
-    employment = type_fit * hours_fit
-    r_wage, o_wage = reg.wage[ri][:, None], op.wage[oj][None, :]
-    wage = np.where(r_wage > 0, np.minimum(1.0, o_wage / np.maximum(r_wage, 1.0)), 1.0)
-    requires = np.array([bool(op.required[j]) for j in oj])[None, :]
-    held = (
-        np.array([[op.required[j] <= reg.quals[i] for j in oj] for i in ri], dtype=bool)
-        if requires.any()
-        else np.ones((len(ri), len(oj)), dtype=bool)
-    )
-    qualifications = np.where(requires, 1.0, 0.8) * np.ones((len(ri), 1))
-    components = {
+    area = np.where(reg.home[ri] == op.prefecture[oj], one, np.float32(0.7))
+    wanted, offered = reg.wanted_type[ri], op.type[oj]
+    either = wanted == TYPES["either"]
+    exact = (wanted == offered) | either
+    type_ok = exact | (offered == TYPES["contract"])
+    type_fit = np.where(exact, one, np.where(type_ok, np.float32(0.8), np.float32(0.0)))
+    r_hours, o_hours = reg.hours[ri], op.hours[oj]
+    gap = np.minimum(one, np.abs(r_hours - o_hours) / np.float32(20))
+    hours_fit = np.where((r_hours > 0) & (o_hours > 0), one - gap, one)
+    r_wage, o_wage = reg.wage[ri], op.wage[oj]
+    wage = np.where(r_wage > 0, np.minimum(one, o_wage / np.maximum(r_wage, one)), one)
+    required = op.required_mask[oj]  # (..., words)
+    requires = np.any(required != 0, axis=-1)
+    if not requires.any():  # nothing required here: every pair holds
+        held = np.True_
+    elif required.shape[-1] == 1:  # one word of bits: no reduction over words
+        held = (required[..., 0] & ~reg.qual_mask[ri][..., 0]) == 0
+    else:
+        held = np.all((required & ~reg.qual_mask[ri]) == 0, axis=-1)
+    qualifications = np.where(requires, one, np.float32(0.8))
+    parts = {
         "occupation": occupation,
-        "area": area,
-        "employment": employment,
-        "wage": wage,
-        "qualifications": qualifications,
+        "area": np.broadcast_to(area, occupation.shape),
+        "employment": type_fit * hours_fit,
+        "wage": np.broadcast_to(wage, occupation.shape),
+        "qualifications": np.broadcast_to(qualifications, occupation.shape),
     }
-    total = sum(WEIGHTS[name] * values for name, values in components.items())
-    total = np.where(type_ok & held, total, -1.0)
-    return total, components
+    return parts, type_ok & held
 
 
 def best_pairs(
-    reg: RegistrantArrays, op: OpeningArrays, keep: int, exclude: dict[int, set[int]]
-) -> dict[int, list[tuple[float, int, dict]]]:
-    """Each registrant's best `keep` openings (score, opening index, components), over every
-    prefecture they want; excluded pairs (registrant id -> opening ids) left out."""
-    by_prefecture: dict[str, list[int]] = defaultdict(list)
+    reg: RegistrantArrays, op: OpeningArrays, keep: int, exclude: set[int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each registrant's best `keep` openings over every prefecture they want, as arrays of
+    (registrant index, opening index, score) sorted by registrant then score; pairs in
+    `exclude` (registrant id << 32 | opening id) left out."""
+    if reg.qual_mask is None or op.required_mask is None:
+        qualification_masks(reg, op)
+    by_prefecture: dict[int, list[int]] = defaultdict(list)
     for i, wanted in enumerate(reg.prefectures):
         for code in wanted:
-            by_prefecture[code].append(i)
-    openings_in: dict[str, np.ndarray] = {}
-    for code in set(op.prefecture.tolist()):
-        openings_in[code] = np.flatnonzero(op.prefecture == code)
-    found: dict[int, list[tuple[float, int, dict]]] = defaultdict(list)
-    for code, members in by_prefecture.items():
-        oj = openings_in.get(code)
-        if oj is None or not len(oj):
+            by_prefecture[PREFECTURE_INDEX[code]].append(i)
+    order = np.argsort(op.prefecture, kind="stable")
+    bounds = np.searchsorted(op.prefecture[order], np.arange(len(PREFECTURES) + 1))
+    excluded = np.fromiter(exclude, dtype=np.int64, count=len(exclude))
+    weights = {name: np.float32(w) for name, w in WEIGHTS.items()}
+
+    def block(ri: np.ndarray, oj: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The best pairs of registrants `ri` among openings `oj` (one prefecture)."""
+        room = min(len(oj), keep + 8)
+        parts, ok = components(reg, ri[:, None], op, oj[None, :])
+        total = np.zeros((len(ri), len(oj)), dtype=np.float32)
+        for name, values in parts.items():
+            total += weights[name] * values
+        total[~np.broadcast_to(ok, total.shape)] = -1
+        top = np.argpartition(-total, room - 1, axis=1)[:, :room]
+        scores = np.take_along_axis(total, top, axis=1).ravel()
+        rows = np.repeat(ri, room)
+        openings = oj[top].ravel()
+        keys = (reg.ids[rows] << 32) | op.ids[openings]
+        chosen = (scores >= 0) & ~np.isin(keys, excluded)
+        return rows[chosen], openings[chosen], scores[chosen]
+
+    work = []
+    for prefecture, members in by_prefecture.items():
+        oj = order[bounds[prefecture] : bounds[prefecture + 1]]
+        if not len(oj):
             continue
-        ri = np.array(members)
-        for start in range(0, len(ri), 2048):  # rows in slices: memory stays bounded
-            rows = ri[start : start + 2048]
-            total, components = score_block(reg, rows, op, oj, code)
-            room = min(len(oj), keep + 8)
-            top = np.argpartition(-total, room - 1, axis=1)[:, :room]
-            for row, i in enumerate(rows):
-                registrant = int(reg.ids[i])
-                skip = exclude.get(registrant, ())
-                for col in top[row]:
-                    score = float(total[row, col])
-                    opening = int(oj[col])
-                    if score < 0 or int(op.ids[opening]) in skip:
-                        continue
-                    parts = {k: round(float(v[row, col]), 3) for k, v in components.items()}
-                    found[registrant].append((score, opening, parts))
-    return {
-        registrant: sorted(pairs, key=lambda p: (-p[0], int(op.ids[p[1]])))[:keep]
-        for registrant, pairs in found.items()
-    }
+        ri_all = np.array(members)
+        # slices of registrants: memory stays bounded (a slice is 1,024 x the prefecture)
+        work += [(ri_all[start : start + 1024], oj) for start in range(0, len(ri_all), 1024)]
+    # numpy releases the GIL in its loops: the blocks share the cores.
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        results = list(pool.map(lambda args: block(*args), work))
+    found_r = [r for r, _o, _s in results]
+    found_o = [o for _r, o, _s in results]
+    found_s = [s for _r, _o, s in results]
+    if not found_r:
+        empty = np.array([], dtype=np.int64)
+        return empty, empty, np.array([], dtype=np.float32)
+    rows, openings, scores = map(np.concatenate, (found_r, found_o, found_s))
+    ranked = np.lexsort((op.ids[openings], -scores, rows))
+    rows, openings, scores = rows[ranked], openings[ranked], scores[ranked]
+    first = np.searchsorted(rows, rows, side="left")
+    rank = np.arange(len(rows)) - first
+    best = rank < keep
+    return rows[best], openings[best], scores[best]
 
 
-def _excluded(session: Session) -> dict[int, set[int]]:
-    """Openings introduced to or suggested for each registrant already."""
-    excluded: dict[int, set[int]] = defaultdict(set)
+def explained(reg, op, rows, openings, scores) -> list[tuple[int, int, float, dict]]:
+    """(registrant id, opening index, score, components) for chosen pairs."""
+    parts, _ok = components(reg, rows, op, openings)
+    values = {name: np.round(v.astype(np.float64), 3) for name, v in parts.items()}
+    return [
+        (
+            int(reg.ids[rows[n]]),
+            int(openings[n]),
+            round(float(scores[n]), 4),
+            {name: float(values[name][n]) for name in WEIGHTS},
+        )
+        for n in range(len(rows))
+    ]
+
+
+def _excluded(session: Session) -> set[int]:
+    """Pairs introduced or suggested already, as registrant id << 32 | opening id."""
+    excluded: set[int] = set()
     for table in (Introduction, Suggestion):
         for registrant, opening in session.execute(select(table.registrant_id, table.opening_id)):
-            excluded[registrant].add(opening)
+            excluded.add(registrant << 32 | opening)
     return excluded
 
 
@@ -266,18 +338,16 @@ def suggest(
     reg = eligible_registrants(session, office)
     op = open_openings(session, as_of)
     excluded = _excluded(session)
-    already = {r: len(o) for r, o in excluded.items()}
-    best = best_pairs(reg, op, per_registrant, excluded)
+    pairs = explained(reg, op, *best_pairs(reg, op, per_registrant, excluded))
     rows = [
         {
             "registrant_id": registrant,
             "opening_id": int(op.ids[index]),
-            "score": round(score, 4),
+            "score": score,
             "breakdown": parts,
             "suggested_on": as_of,
         }
-        for registrant, pairs in best.items()
-        for score, index, parts in pairs
+        for registrant, index, score, parts in pairs
     ]
     if rows:
         session.execute(Suggestion.__table__.insert(), rows)
@@ -285,8 +355,8 @@ def suggest(
         "registrants": len(reg.ids),
         "openings": len(op.ids),
         "suggested": len(rows),
-        "registrants_with_new": len(best),
-        "had_before": sum(already.values()),
+        "registrants_with_new": len({row["registrant_id"] for row in rows}),
+        "had_before": len(excluded),
         "rows": [{k: row[k] for k in ("registrant_id", "opening_id", "score")} for row in rows],
     }
 
@@ -301,18 +371,19 @@ def best_for(session: Session, *, registrant_id: int, top: int, as_of: date) -> 
         raise NotFound(f"registrant {registrant_id} does not exist (see `shukko bank list`)")
     reg = registrant_arrays([registrant])
     op = open_openings(session, as_of)
-    introduced = set(
-        session.scalars(
+    introduced = {
+        registrant_id << 32 | opening
+        for opening in session.scalars(
             select(Introduction.opening_id).where(Introduction.registrant_id == registrant_id)
         )
-    )
-    best = best_pairs(reg, op, top, {registrant_id: introduced}).get(registrant_id, [])
+    }
+    pairs = explained(reg, op, *best_pairs(reg, op, top, introduced))
     return [
         {
             "opening": op.keys[index],
             "opening_id": int(op.ids[index]),
-            "score": round(score, 4),
+            "score": score,
             "breakdown": parts,
         }
-        for score, index, parts in best
+        for _registrant, index, score, parts in pairs
     ]
