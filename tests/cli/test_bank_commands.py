@@ -83,3 +83,16 @@ def test_the_career_bank_from_intake_to_re_employment(shukko_env, tmp_path):
     text = shukko("bank", "show", rid).output
     assert "見本" not in text and "hired" in text
     assert "1/2" in shukko("openings", "list").output  # one of two places filled
+
+
+def test_a_step_on_a_registrant_changed_meanwhile_is_refused_with_exit_3(shukko_env):
+    born = str(born_years_before(LEAVING, 62))
+    registered = json.loads(
+        shukko("bank", "register", "--office", "13", "--name", "見本 花子", "--birth-date",
+               born, "--leaving-on", str(LEAVING), "--reason", "keizoku", "--json").output
+    )  # fmt: skip
+    rid, version = str(registered["id"]), str(registered["version"])
+    assert shukko("bank", "event", rid, "counsel", "--expect-version", version).exit_code == 0
+    stale = shukko("bank", "event", rid, "close", "--note", "転居", "--expect-version", version)
+    assert stale.exit_code == 3 and "changed by someone else" in stale.output
+    assert json.loads(shukko("bank", "show", rid, "--json").output)["state"] == "counselled"

@@ -121,3 +121,26 @@ def test_upgrading_a_database_with_cases_keeps_them(tmp_path):
         assert connection.execute(text("SELECT state FROM cases")).scalar() == "proposed"
         assert connection.execute(text("SELECT extra FROM receiving_offer")).scalar() == "{}"
     engine.dispose()
+
+
+def test_upgrading_from_0007_with_a_contracted_case_keeps_it(engine):
+    """From before the purpose columns and the bank (0007) to head, with data in it."""
+    from alembic import command
+
+    from models import Case, ContractTerms
+    from models.schema import alembic_config
+    from tests.helpers import contracted_case
+
+    with Session(engine, expire_on_commit=False) as session:
+        case = contracted_case(session, start="2023-07-03", end="2024-07-02")
+    url = engine.url.render_as_string(hide_password=False)
+    engine.dispose()
+    command.downgrade(alembic_config(url), "0007")
+    assert "registrant" not in inspect(engine).get_table_names()
+    upgrade(engine)
+    with Session(engine) as session:
+        terms = session.scalar(select(ContractTerms).where(ContractTerms.case_id == case.id))
+        assert (str(terms.purpose), terms.within_corporate_group) == ("employment_retention", False)
+        assert terms.pre_secondment_monthly_wage_yen is None
+        assert session.get(Case, case.id).state == "contracted"
+    assert "registrant" in inspect(engine).get_table_names()
