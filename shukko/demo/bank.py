@@ -32,7 +32,8 @@ from shukko.errors import ShukkoError
 ACTOR = "demo-consultant"
 REGISTRATIONS_PER_OFFICE_MONTH = 4
 PLACES_PER_REGISTRANT = 1.5
-HIRE_CHANCE = 0.6  # of an introduction; with re-tries about half of registrants are placed
+HIRE_CHANCE = 0.28  # of an introduction; with up to three, about half of registrants placed
+MAX_INTRODUCTIONS = 3
 # 受入職種: clerical, services, security, transport, cleaning and packing lead (brochure p.13
 # shows these groups; the weights are the demo's assumption).
 OCCUPATION_WEIGHTS = {"C": 5, "E": 3, "F": 3, "I": 3, "K": 4, "H": 2, "B": 2, "A": 1, "D": 1}
@@ -181,10 +182,11 @@ class BankDesk:
                 self.agenda[day + timedelta(days=self.rng.randint(7, 25))].append(
                     (registrant_id, f"hire:{key}")
                 )
-            else:
+            elif len(done) + 1 < MAX_INTRODUCTIONS:
                 self.later(day, registrant_id, "introduce", 10, 30)
+            # else: no more introductions; the registration stays open until it expires
             return
-        if len(done) < 3:
+        if len(done) < MAX_INTRODUCTIONS:
             self.later(day, registrant_id, "introduce", 7, 14)  # no suggestion yet: next week
 
     def _step(self, session: Session, day: date, registrant_id: int, event: str, **options):
