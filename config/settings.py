@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -41,6 +42,24 @@ class Settings(BaseSettings):
     follow_up_every_months: int = Field(default=3, ge=1, description="then every N months")
     end_decision_months: int = Field(
         default=1, ge=1, description="the return/extension/transfer decision, months before end"
+    )
+    max_text_chars: int = Field(
+        default=2000, ge=100, le=100_000, description="--note, --doc and other free text"
+    )
+    earliest_date: date = Field(
+        default=date(2000, 1, 1), description="dates before this are refused as typos"
+    )
+    latest_years_ahead: int = Field(
+        default=5, ge=1, le=50, description="dates more than this many years ahead are refused"
+    )
+    max_terms_file_bytes: int = Field(
+        default=256 * 1024, ge=1024, description="a terms file larger than this is refused"
+    )
+    max_xlsx_uncompressed_bytes: int = Field(
+        default=512 * 1024 * 1024, ge=1024 * 1024, description="an XLSX inflating past this"
+    )
+    max_xlsx_compression_ratio: int = Field(
+        default=200, ge=10, description="an XLSX part compressed more than this many times"
     )
     bank_min_age: int = Field(
         default=60, ge=50, le=80, description="キャリア人材バンク: the least age at leaving"

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, mo
 from models.cases import InsuranceSide, SecondmentPurpose, WagePayer
 from models.reference import prefecture_code
 from shukko.errors import InvalidInput
+from shukko.limits import InputLimits, check_file_size
 from states.guards import months_between
 
 _HOURS = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d\s*[-~〜]\s*([01]?\d|2[0-3]):[0-5]\d$")
@@ -159,8 +160,22 @@ def parse_terms(data: Any, *, source: str = "terms") -> ContractTermsIn:
         raise InvalidInput(f"{source}: {details}") from None
 
 
-def read_terms_file(path: Path) -> ContractTermsIn:
-    """Read a JSON or YAML terms file."""
+class _NoAliases(yaml.SafeLoader):
+    """YAML without aliases: `*name` would let a small file expand without bound (the
+    "billion laughs" shape), and a terms file never needs one."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.events.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not accepted in a terms file", mark
+            )
+        return super().compose_node(parent, index)
+
+
+def read_terms_file(path: Path, limits: InputLimits = InputLimits()) -> ContractTermsIn:
+    """Read a JSON or YAML terms file, bounded before it is parsed."""
+    check_file_size(path, limits.max_terms_file_bytes, "terms file")
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -168,7 +183,11 @@ def read_terms_file(path: Path) -> ContractTermsIn:
     except (OSError, UnicodeDecodeError) as exc:
         raise InvalidInput(f"{path}: cannot be read as UTF-8 text ({exc})") from None
     try:
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+        data = (
+            json.loads(text)
+            if path.suffix.lower() == ".json"
+            else yaml.load(text, Loader=_NoAliases)
+        )
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
         raise InvalidInput(f"{path}: not valid JSON/YAML ({exc})") from None
     return parse_terms(data, source=str(path))

@@ -13,6 +13,7 @@ from shukko.cli.common import (
     LimitOption,
     console,
     default_actor,
+    limits,
     parse_date,
     print_json,
     row_limit,
@@ -75,7 +76,7 @@ def bank_register(
     registration = Registration(
         office_code=office_code(office) or "",
         name=name,
-        birth_date=parse_date(birth_date, "--birth-date"),
+        birth_date=parse_date(birth_date, "--birth-date", window=False),
         leaving_on=parse_date(leaving_on, "--leaving-on"),
         reason=reason,
         via_company=via_company,
@@ -94,6 +95,7 @@ def bank_register(
             actor=by or default_actor(),
             today=today(),
             rules=_bank_rules(),
+            limits=limits(),
         )
     if as_json:
         print_json(view)
@@ -189,7 +191,7 @@ def bank_event(
         expected_version=expect_version,
     )
     with session() as opened:
-        result = fire(session=opened, request=request, today=today())
+        result = fire(session=opened, request=request, today=today(), limits=limits())
     if as_json:
         print_json(result)
     else:

@@ -14,6 +14,7 @@ from shukko.cli.common import (
     case_rules,
     console,
     default_actor,
+    limits,
     parse_date,
     print_json,
     row_limit,
@@ -150,7 +151,9 @@ def case_event(
         expected_version=expect_version,
     )
     with session() as opened:
-        result = fire_event(session=opened, request=request, today=today(), rules=case_rules())
+        result = fire_event(
+            session=opened, request=request, today=today(), rules=case_rules(), limits=limits()
+        )
     if as_json:
         print_json(result)
     else:
@@ -174,7 +177,7 @@ def case_assign_worker(
 
     from shukko.service.cases import add_worker
 
-    born = parse_date(birth_date, "--birth-date")
+    born = parse_date(birth_date, "--birth-date", window=False)
     quals = [q.strip() for q in re.split(r"[;、]", qualifications or "") if q.strip()]
     with session() as opened:
         result = add_worker(
@@ -186,6 +189,7 @@ def case_assign_worker(
             qualifications=quals,
             actor=by or default_actor(),
             today=today(),
+            limits=limits(),
         )
     if as_json:
         print_json(result)
@@ -213,6 +217,7 @@ def case_terms(
             today=today(),
             doc_ref=doc,
             rules=case_rules(),
+            limits=limits(),
         )
     if as_json:
         print_json(result)

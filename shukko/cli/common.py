@@ -65,15 +65,30 @@ def today() -> date:
     return today_in(settings().timezone)
 
 
-def parse_date(value: str | None, option: str) -> date | None:
+def limits():
+    """The input limits from the settings (config/shukko.toml)."""
+    from shukko.limits import input_limits
+
+    return input_limits(settings())
+
+
+def parse_date(value: str | None, option: str, *, window: bool = True) -> date | None:
+    """A date option; within the plausible window (settings) unless it is a birth date."""
     if value is None:
         return None
     from shukko.clock import parse_date as parse
+    from shukko.limits import check_date
 
     try:
-        return parse(value)
+        day = parse(value)
     except ValueError as exc:
         raise fail(f"{option}: {exc}") from None
+    if window:
+        try:
+            check_date(day, option, limits(), today())
+        except ShukkoError as exc:
+            raise fail(str(exc)) from None
+    return day
 
 
 def current_engine():

@@ -13,6 +13,7 @@ from shukko.cli.common import (
     JsonOption,
     LimitOption,
     current_engine,
+    limits,
     print_json,
     row_limit,
     session,
@@ -34,7 +35,7 @@ def intake(
     from shukko.intake.run import import_paths
 
     settings()  # a bad setting is reported before anything is read
-    reports = import_paths(engine=current_engine(), paths=paths)
+    reports = import_paths(engine=current_engine(), paths=paths, limits=limits())
     if as_json:
         print_json([report.as_dict() for report in reports])
     else:

@@ -13,6 +13,7 @@ from shukko.faults import crash_point
 from shukko.intake.pipeline import ValidationWorker, worth_a_worker
 from shukko.intake.store import FileReport, import_file
 from shukko.intake.validation import CHUNK_ROWS
+from shukko.limits import InputLimits, archive_problem
 
 
 def expand(paths: Iterable[Path]) -> list[Path]:
@@ -34,23 +35,38 @@ def import_paths(
     paths: Iterable[Path],
     parallel: bool | None = None,
     chunk_rows: int = CHUNK_ROWS,
+    limits: InputLimits = InputLimits(),
 ) -> list[FileReport]:
     """Import every file; each is committed whole or not at all, and one bad file never
     stops the others.
 
     parallel: validate the files in a worker process while this one stores (None: the
     large files, when there is a second core; False: everything in this process).
-    chunk_rows: rows validated and stored at a time."""
+    chunk_rows: rows validated and stored at a time.
+    limits: an XLSX whose parts would inflate past them is refused before it is opened."""
     files = expand(paths)
+    refused = {
+        path: problem
+        for path in files
+        if path.suffix.lower() in (".xlsx", ".xlsm")
+        and (problem := archive_problem(path, limits)) is not None
+    }
     ahead = [
         path
         for path in files
-        if parallel is not False and path.is_file() and (parallel or worth_a_worker(path))
+        if parallel is not False
+        and path.is_file()
+        and path not in refused
+        and (parallel or worth_a_worker(path))
     ]
     reports = []
     with ValidationWorker(ahead, chunk_rows) as worker:
         for path in files:
-            reports.append(_import_one(engine, path, worker, chunk_rows))
+            if path in refused:
+                reason = f"not imported: {refused[path]}"
+                reports.append(FileReport(name=path.name, status="failed", reason=reason))
+            else:
+                reports.append(_import_one(engine, path, worker, chunk_rows))
     return reports
 
 
@@ -70,10 +86,17 @@ def _import_one(
             return FileReport(name=path.name, status="failed", reason=_brief(exc))
 
 
-def run_inbox(*, engine: Engine, inbox: Path, archive: Path, failed: Path) -> list[FileReport]:
+def run_inbox(
+    *,
+    engine: Engine,
+    inbox: Path,
+    archive: Path,
+    failed: Path,
+    limits: InputLimits = InputLimits(),
+) -> list[FileReport]:
     """Import every file in the inbox; move imported and already-seen files to the archive
     and unreadable ones to failed/ with a .reason.txt beside them."""
-    reports = import_paths(engine=engine, paths=[inbox])
+    reports = import_paths(engine=engine, paths=[inbox], limits=limits)
     crash_point("intake-committed")  # every file committed, none moved yet
     for report in reports:
         source = inbox / report.name

@@ -30,6 +30,7 @@ from shukko.bank.registration import Registration, register
 from shukko.bank.rules import BankRules
 from shukko.bank.suggest import best_for, suggest
 from shukko.errors import InvalidInput
+from shukko.limits import InputLimits, check_date, check_text
 from shukko.service.listing import listing
 from shukko.service.schemas import (
     BankEventResult,
@@ -51,8 +52,21 @@ class RegistrantFilter:
 
 
 def register_person(
-    *, session: Session, registration: Registration, actor: str, today: date, rules: BankRules
+    *,
+    session: Session,
+    registration: Registration,
+    actor: str,
+    today: date,
+    rules: BankRules,
+    limits: InputLimits = InputLimits(),
 ) -> RegistrantView:
+    """登録: free text and the leaving day within their limits, then the registration."""
+    reg = registration
+    for option, value in (("--name", reg.name), ("--contact", reg.contact),
+                          ("--via-company", reg.via_company), ("--by", actor)):  # fmt: skip
+        check_text(value, option, limits)
+    for value in (*reg.qualifications, *reg.occupations, *reg.areas):
+        check_text(value, "--qualifications/--occupations/--areas", limits)
     registrant = register(session=session, reg=registration, actor=actor, today=today, rules=rules)
     return registrant_view(session=session, registrant_id=registrant.id)
 
@@ -194,7 +208,13 @@ def registrant_view(
     return RegistrantView(**values)
 
 
-def fire(*, session: Session, request: BankEvent, today: date) -> BankEventResult:
+def fire(
+    *, session: Session, request: BankEvent, today: date, limits: InputLimits = InputLimits()
+) -> BankEventResult:
+    """One step of a registrant; free text and the date within their limits first."""
+    check_text(request.note, "--note", limits)
+    check_text(request.actor, "--by", limits)
+    check_date(request.on, "--on/--at", limits, today)
     return BankEventResult(**fire_bank_event(session=session, request=request, today=today))
 
 

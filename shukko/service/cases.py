@@ -25,6 +25,7 @@ from models.reference import prefecture_code
 from shukko.case_rules import CaseRules
 from shukko.errors import InvalidInput, NotFound
 from shukko.facts import load_facts, pending_consent
+from shukko.limits import InputLimits, check_date, check_text
 from shukko.service.listing import listing
 from shukko.service.schemas import (
     CaseRow,
@@ -287,9 +288,16 @@ def record_post_return_wage(
 
 
 def fire_event(
-    *, session: Session, request: EventRequest, today: date, rules: CaseRules = CaseRules()
+    *,
+    session: Session,
+    request: EventRequest,
+    today: date,
+    rules: CaseRules = CaseRules(),
+    limits: InputLimits = InputLimits(),
 ) -> EventResult:
-    """Send one event to one case (a lifecycle step or a recorded fact)."""
+    """Send one event to one case (a lifecycle step or a recorded fact); free text and dates
+    within their limits first."""
+    check_request(request, today, limits)
     entry = fire(session=session, request=request, today=today, rules=rules)
     return EventResult(
         case_id=entry.case_id,
@@ -299,6 +307,15 @@ def fire_event(
         to=entry.to_state,
         on=entry.occurred_on,
     )
+
+
+def check_request(request: EventRequest, today: date, limits: InputLimits) -> None:
+    """An operator's event within the input limits, each refusal naming its option."""
+    for option, value in (("--note", request.note), ("--doc", request.doc_ref),
+                          ("--by", request.actor)):  # fmt: skip
+        check_text(value, option, limits)
+    check_date(request.on, "--at", limits, today)
+    check_date(request.end_date, "--until", limits, today)
 
 
 def open_case_between(
@@ -347,10 +364,14 @@ def add_worker(
     today: date,
     gender: str | None = None,
     qualifications: list[str] | None = None,
+    limits: InputLimits = InputLimits(),
 ) -> WorkerAssigned:
     """出向対象労働者: assign a worker to a case (personal data kept in its own table)."""
     from shukko.cases import assign_workers
 
+    check_text(name, "--name", limits)
+    for quality in qualifications or []:
+        check_text(quality, "--qualifications", limits)
     person = {
         "name": name,
         "birth_date": birth_date,
@@ -372,12 +393,15 @@ def hand_in_terms(
     today: date,
     doc_ref: str | None = None,
     rules: CaseRules = CaseRules(),
+    limits: InputLimits = InputLimits(),
 ) -> TermsFixed:
     """出向契約: read a JSON or YAML terms file, store it and record fix_terms."""
     from shukko.cases import set_terms
     from shukko.terms import read_terms_file
 
-    terms = read_terms_file(file)
+    terms = read_terms_file(file, limits)
+    check_date(terms.start_date, f"{file}: start_date", limits, today)
+    check_date(terms.end_date, f"{file}: end_date", limits, today)
     entry = set_terms(
         session=session,
         case_id=case_id,

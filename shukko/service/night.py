@@ -18,12 +18,14 @@ def intake(engine: Engine, settings) -> list:
     """受付: import every file in the inbox, one transaction each; move each to archive/ or
     failed/. Returns a FileReport per file."""
     from shukko.intake.run import run_inbox
+    from shukko.limits import input_limits
 
     return run_inbox(
         engine=engine,
         inbox=settings.folder("inbox"),
         archive=settings.folder("archive"),
         failed=settings.folder("failed"),
+        limits=input_limits(settings),
     )
 
 
