@@ -15,13 +15,11 @@ from sqlmodel import Session
 
 from models import Company, Registrant, RegistrantEvent, RegistrantPerson
 from models.bank import LeavingReason, WantedEmployment
-from models.reference import BLOCK_NAMES, OCCUPATIONS, prefecture_code
+from models.reference import OCCUPATIONS, prefecture_code
 from shukko.bank.rules import BankRules
 from shukko.clock import add_months
 from shukko.errors import InvalidInput, NotFound
 from states import CREATE_EVENT, initial_state
-
-NATIONWIDE = ("全国", "nationwide")
 
 
 def age_on(birth_date: date, day: date) -> int:
@@ -86,21 +84,15 @@ def eligibility_problems(reg: Registration, today: date, rules: BankRules) -> li
 
 
 def _areas(values: list[str]) -> list[str]:
-    areas = []
+    """Areas as the intake reads them (aliases such as 九州・沖縄 included)."""
+    from shukko.intake.schemas import area_tokens
+
+    areas: list[str] = []
     for token in values:
-        token = token.strip()
-        if token in NATIONWIDE:
-            areas.append("全国")
-        elif token.removesuffix("地方") in BLOCK_NAMES:
-            areas.append(token.removesuffix("地方"))
-        else:
-            try:
-                areas.append(prefecture_code(token))
-            except ValueError:
-                raise InvalidInput(
-                    f"--areas: {token!r} is not a prefecture, a regional block "
-                    f"({', '.join(BLOCK_NAMES)}) or 全国"
-                ) from None
+        try:
+            areas += [part for part in area_tokens(token.strip()) if part not in areas]
+        except ValueError as exc:
+            raise InvalidInput(f"--areas: {exc}") from None
     return areas
 
 

@@ -17,6 +17,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from stdnum.jp import cn as corporate_number_check
 
+from config.areas import area_aliases
 from models.reference import (
     BLOCK_NAMES,
     INDUSTRY_DIVISIONS,
@@ -193,21 +194,30 @@ _kind = _one_of(_KINDS, "出向, 移籍 or いずれも")
 _reason = _one_of(_REASONS, "雇用調整, 人材育成 or その他")
 
 
+def area_tokens(token: str) -> list[str]:
+    """One area as written: 全国, a block (地方 or not), a prefecture (都府県 or not), or an
+    alias from config/areas.toml (九州・沖縄, 関東甲信越, 東海 ...), as prefecture codes and block
+    names. An unknown name is refused with the names accepted."""
+    if token in _NATIONWIDE:
+        return ["全国"]
+    if token.removesuffix("地方") in BLOCK_NAMES:
+        return [token.removesuffix("地方")]
+    aliases = area_aliases()
+    if token in aliases:
+        return list(aliases[token])
+    try:
+        return [prefecture_code(token)]
+    except ValueError:
+        raise ValueError(
+            f"{token!r} is not a prefecture, a regional block ({', '.join(BLOCK_NAMES)}), "
+            f"全国 or one of {', '.join(aliases)}"
+        ) from None
+
+
 def _area(value: Any) -> list[str]:
-    area = []
+    area: list[str] = []
     for token in split_list(value):
-        if token in _NATIONWIDE:
-            area.append("全国")
-        elif token.removesuffix("地方") in BLOCK_NAMES:
-            area.append(token.removesuffix("地方"))
-        else:
-            try:
-                area.append(prefecture_code(token))
-            except ValueError:
-                raise ValueError(
-                    f"{token!r} is not a prefecture, a regional block ({', '.join(BLOCK_NAMES)}) "
-                    "or 全国"
-                ) from None
+        area += [part for part in area_tokens(token) if part not in area]
     return area
 
 

@@ -139,3 +139,27 @@ def test_receiving_row_needs_its_workplace():
     assert row.work_prefecture == "14"
     assert row.required_qualifications == ["フォークリフト", "玉掛け"]
     assert "work_prefecture" in problems(ReceivingRow, receiving_row(work_prefecture=""))
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [
+        ("九州・沖縄", ["九州", "47"]),
+        ("関東甲信越", ["関東", "15", "19", "20"]),
+        ("東海", ["21", "22", "23", "24"]),
+        ("北陸;甲信越", ["16", "17", "18", "15", "19", "20"]),
+        ("北関東、南関東", ["08", "09", "10", "11", "12", "13", "14"]),
+        ("山陰;山陽", ["31", "32", "33", "34", "35"]),
+        ("東北・北海道", ["北海道", "東北"]),
+        ("中国・四国", ["中国", "四国"]),
+        ("東京;東京都;大阪府", ["13", "27"]),
+    ],
+)
+def test_areas_as_offices_write_them(given, stored):
+    assert SendingRow.model_validate(sending_row(acceptable_area=given)).acceptable_area == stored
+
+
+def test_an_unknown_area_is_refused_with_the_names_accepted():
+    found = problems(SendingRow, sending_row(acceptable_area="九州・火星"))
+    assert "'九州・火星' is not a prefecture" in found["acceptable_area"]
+    assert "関東甲信越" in found["acceptable_area"]  # the aliases are listed
