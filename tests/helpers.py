@@ -187,19 +187,27 @@ def contracted_case(
 
 
 def at_once(work, times: int = 2) -> list:
-    """Run `work()` in several threads released together (overlapping runs); its results."""
+    """Run `work()` in several threads released together (overlapping runs); its results.
+    An exception in any thread is raised here (all of them, as a group): a test of
+    overlapping runs proves that every run succeeded, not only that nothing was doubled."""
     import threading
 
     barrier = threading.Barrier(times)
     results: list = []
+    errors: list[BaseException] = []
 
     def run() -> None:
         barrier.wait()
-        results.append(work())
+        try:
+            results.append(work())
+        except BaseException as exc:  # handed to the test's thread below
+            errors.append(exc)
 
     threads = [threading.Thread(target=run) for _ in range(times)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    if errors:
+        raise ExceptionGroup(f"{len(errors)} of {times} overlapping runs failed", errors)
     return results

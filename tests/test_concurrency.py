@@ -78,6 +78,9 @@ def test_interleaved_operators_one_wins(any_db_url):
 
 def test_simultaneous_threads_exactly_one_succeeds(any_db_url):
     case_id = _prepared_case(any_db_url)
+    setup_engine = make_engine(any_db_url)
+    setup_events = len(_log(setup_engine, case_id)[1])
+    setup_engine.dispose()
     barrier = threading.Barrier(2)
     outcomes: dict[str, str] = {}
 
@@ -113,6 +116,17 @@ def test_simultaneous_threads_exactly_one_succeeds(any_db_url):
     case, events = _log(engine, case_id)
     winner = next(name for name, outcome in outcomes.items() if outcome == "won")
     assert events[-1].actor == winner
+    # only the setup's events and the one reported as won: the loser left nothing behind
+    assert len(events) == setup_events + 1
     assert [e.seq for e in events] == list(range(1, len(events) + 1))
     assert replay("secondment", events) == case.state
     engine.dispose()
+
+
+def test_at_once_hands_a_failing_run_to_the_test():
+    from tests.helpers import at_once
+
+    with pytest.raises(ExceptionGroup) as raised:
+        at_once(lambda: 1 / 0)
+    assert raised.group_contains(ZeroDivisionError)
+    assert at_once(lambda: 7) == [7, 7]
