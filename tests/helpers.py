@@ -122,12 +122,17 @@ def to_preparing(session: Session, case: Case) -> None:
     send(session, case, "agree_to_proceed")
 
 
-def give_worker(session: Session, case: Case, *, consent: bool = True) -> int:
+WORKER = ("試験 花子", date(1990, 1, 1))
+
+
+def give_worker(
+    session: Session, case: Case, *, consent: bool = True, person: tuple[str, date] = WORKER
+) -> int:
     worker = add_worker(
         session=session,
         case_id=case.id,
-        name="試験 花子",
-        birth_date=date(1990, 1, 1),
+        name=person[0],
+        birth_date=person[1],
         actor=ACTOR,
         today=TODAY,
     )
@@ -151,11 +156,13 @@ def fix_terms(session: Session, case: Case, **changes) -> None:
 GUARD_FACTS = ("worker_consented", "union_agreed", "rules_updated", "terms_fixed")
 
 
-def record_guard_facts(session: Session, case: Case, skip: str | None = None) -> None:
+def record_guard_facts(
+    session: Session, case: Case, skip: str | None = None, person: tuple[str, date] = WORKER
+) -> None:
     """Record every fact sign_contract needs, except `skip`."""
     if skip != "worker_consented":
         for _ in range(case.headcount):
-            give_worker(session, case)
+            give_worker(session, case, person=person)
     if skip != "union_agreed" and case.kind == CaseKind.secondment:
         send(session, case, "record_union_agreement", doc_ref="協定-1")
     if skip != "rules_updated" and case.kind == CaseKind.secondment:
@@ -171,13 +178,14 @@ def contracted_case(
     end: str,
     skip: str | None = None,
     terms: dict | None = None,
+    person: tuple[str, date] = WORKER,
     **case_options,
 ) -> Case:
     """A secondment with every guard fact and terms for start..end (with `terms` changed),
     signed unless `skip` names a guard fact to leave out (the case then stays preparing)."""
     case = make_case(session, **case_options)
     to_preparing(session, case)
-    record_guard_facts(session, case, skip=skip)
+    record_guard_facts(session, case, skip=skip, person=person)
     if skip != "terms_fixed":
         fix_terms(session, case, start_date=start, end_date=end, **(terms or {}))
     if skip is None:

@@ -8,7 +8,7 @@ import asyncio
 import logging
 from datetime import date
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlmodel import Session
 
 from models import Opening, RegistrantPerson, Worker
@@ -30,16 +30,17 @@ def leaks(text: str) -> list[str]:
 def test_nightly_keeps_workers_personal_data_out_of_every_output(
     shukko_env, engine, caplog, capsys
 ):
-    from prefect.client.orchestration import get_client
 
     from flows.nightly import nightly_flow
     from flows.parameters import NightlyParameters
 
+    person = (NAME, BIRTH)  # the sentinel from the moment the worker is assigned
     with Session(engine) as session:
-        contracted_case(session, start="2023-06-01", end="2024-05-31")  # starts tonight
-        contracted_case(session, start="2023-07-03", end="2024-07-02")  # notices
-        contracted_case(session, start="2023-06-01", end="2024-05-31", skip="rules_updated")
-        session.execute(update(Worker).values(name=NAME, birth_date=BIRTH))
+        contracted_case(session, start="2023-06-01", end="2024-05-31", person=person)  # starts
+        contracted_case(session, start="2023-07-03", end="2024-07-02", person=person)  # notices
+        contracted_case(session, start="2023-06-01", end="2024-05-31", skip="rules_updated",
+                        person=person)  # fmt: skip
+        assert {w.name for w in session.scalars(select(Worker))} == {NAME}
         registered_bank_person(session)
         session.commit()
 
@@ -48,19 +49,12 @@ def test_nightly_keeps_workers_personal_data_out_of_every_output(
     captured = capsys.readouterr()
     assert leaks(caplog.text + captured.out + captured.err) == []
 
-    async def prefect_records() -> str:
-        async with get_client() as client:
-            logs = await client.read_logs()
-            artifacts = await client.read_artifacts()
-            runs = await client.read_flow_runs()
-            return "\n".join(
-                [log.message for log in logs]
-                + [str(a.data) + str(a.description) for a in artifacts]
-                + [str(run.parameters) + str(run.name) for run in runs]
-            )
+    from prefect.logging.handlers import APILogHandler
 
+    APILogHandler().flush()  # the run's logs have reached the server before they are read
     records = asyncio.run(prefect_records())
     assert "follow-up" in records  # the run's logs and artifacts were read
+    assert "prefect.flow-run.Completed" in records  # and its events
     assert "1 suggestion(s)" in records  # the bank's suggestion was published (by ids)
     assert leaks(records) == []
     written = [
@@ -71,6 +65,10 @@ def test_nightly_keeps_workers_personal_data_out_of_every_output(
     assert any(p.suffix == ".html" for p in written)  # notices were written
     for path in written:
         assert leaks(path.read_text(encoding="utf-8-sig")) == [], path
+    for chart in shukko_env.rglob("*.png"):  # text in a PNG (tEXt chunks) is bytes
+        assert leaks(chart.read_bytes().decode("latin-1")) == [], chart
+        assert not any(s.encode() in chart.read_bytes() for s in SENTINELS), chart
+    assert leaks(every_table_but_the_personal_ones(engine)) == []
     from openpyxl import load_workbook
 
     for path in shukko_env.rglob("*.xlsx"):
@@ -97,3 +95,54 @@ def registered_bank_person(session) -> None:
                    headcount=1)  # fmt: skip
     session.add(Opening(company_id=company.id, **opening))
     session.execute(update(RegistrantPerson).values(name=NAME, birth_date=BIRTH, contact=NAME))
+
+
+async def _all_pages(read, **options) -> list:
+    """Every page of a Prefect listing (the server returns 200 at most, in no fixed order)."""
+    found, offset = [], 0
+    while True:
+        page = await read(limit=200, offset=offset, **options)
+        found += page
+        if len(page) < 200:
+            return found
+        offset += 200
+
+
+async def prefect_records() -> str:
+    """Everything the server holds about the runs: logs, artifacts, runs (name, parameters,
+    state message), task runs' state messages and events."""
+    from prefect.client.orchestration import get_client
+
+    async with get_client() as client:
+        logs = await _all_pages(client.read_logs)
+        artifacts = await _all_pages(client.read_artifacts)
+        runs = await _all_pages(client.read_flow_runs)
+        tasks = await _all_pages(client.read_task_runs)
+        events, page = [], await client.read_events(limit=50)
+        while True:
+            events += [e.model_dump_json() for e in page.events]
+            if not page.next_page:
+                break
+            page = await client.read_events_page(page.next_page)
+    return "\n".join(
+        [log.message for log in logs]
+        + [str(a.data) + str(a.description) for a in artifacts]
+        + [str(r.parameters) + str(r.name) + str(r.state and r.state.message) for r in runs]
+        + [str(t.name) + str(t.state and t.state.message) for t in tasks]
+        + events
+    )
+
+
+def every_table_but_the_personal_ones(engine) -> str:
+    """The text of every row of every table except worker and registrant_person."""
+    from sqlalchemy import MetaData, select
+
+    metadata = MetaData()
+    metadata.reflect(engine)
+    chunks = []
+    with engine.connect() as connection:
+        for name, table in metadata.tables.items():
+            if name in ("worker", "registrant_person"):
+                continue
+            chunks += [str(tuple(row)) for row in connection.execute(select(table))]
+    return "\n".join(chunks)
