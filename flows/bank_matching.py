@@ -11,11 +11,12 @@ from prefect.cache_policies import NO_CACHE
 
 from config import get_settings
 from flows.parameters import BankMatchingParameters, run_namer
+from flows.retries import STAGE_TASK
 from shukko.service import night
 from shukko.service.database import current_engine
 
 
-@task(cache_policy=NO_CACHE)
+@task(**STAGE_TASK)
 def suggest_openings(as_of: date, office: str | None) -> dict:
     """Store new suggestions for every eligible registrant (never the same pair twice)."""
     settings = get_settings()

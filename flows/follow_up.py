@@ -10,11 +10,12 @@ from prefect.cache_policies import NO_CACHE
 
 from config import get_settings
 from flows.parameters import FollowUpParameters, run_namer
+from flows.retries import STAGE_TASK
 from shukko.service import night
 from shukko.service.database import current_engine
 
 
-@task(cache_policy=NO_CACHE)
+@task(**STAGE_TASK)
 def follow_up_cases(as_of: date) -> dict:
     """Start due cases, close ended ones, schedule and flag follow-ups (one transaction)."""
     settings = get_settings()

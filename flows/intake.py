@@ -8,6 +8,7 @@ from prefect.cache_policies import NO_CACHE
 
 from config import get_settings
 from flows.parameters import IntakeParameters, run_namer
+from flows.retries import STAGE_TASK
 from shukko.service import night
 from shukko.service.database import current_engine
 
@@ -23,7 +24,7 @@ SUMMARY_COLUMNS = (
 )
 
 
-@task(cache_policy=NO_CACHE)
+@task(**STAGE_TASK)
 def import_inbox() -> list[dict]:
     """Import the inbox's files, one transaction each; move them to archive/ or failed/."""
     settings = get_settings()

@@ -10,11 +10,12 @@ from prefect.cache_policies import NO_CACHE
 
 from config import get_settings
 from flows.parameters import MatchingParameters, run_namer
+from flows.retries import STAGE_TASK
 from shukko.service import night
 from shukko.service.database import current_engine
 
 
-@task(cache_policy=NO_CACHE)
+@task(**STAGE_TASK)
 def propose_cases(as_of: date, office: str | None) -> dict:
     """Run the assignment and write proposals as `proposed` cases (idempotent)."""
     settings = get_settings()

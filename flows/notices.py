@@ -10,11 +10,12 @@ from prefect.cache_policies import NO_CACHE
 
 from config import get_settings
 from flows.parameters import NoticeParameters, run_namer
+from flows.retries import STAGE_TASK
 from shukko.service import night
 from shukko.service.database import current_engine
 
 
-@task(cache_policy=NO_CACHE)
+@task(**STAGE_TASK)
 def write_notices(as_of: date, case_id: int | None) -> list[dict]:
     """Store and write the notices due (Markdown and HTML in the outbox)."""
     settings = get_settings()

@@ -8,13 +8,14 @@ from prefect.cache_policies import NO_CACHE
 
 from config import get_settings
 from flows.parameters import ReportParameters, run_namer
+from flows.retries import STAGE_TASK
 from shukko.report import fiscal_year_of
 from shukko.report_files import markdown, tables
 from shukko.service import night
 from shukko.service.database import current_engine
 
 
-@task(cache_policy=NO_CACHE)
+@task(**STAGE_TASK)
 def report_files(fiscal_year: int) -> dict:
     """Build the report and write its files (Markdown, CSV, XLSX, PNG)."""
     settings = get_settings()
