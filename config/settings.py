@@ -43,6 +43,16 @@ class Settings(BaseSettings):
     end_decision_months: int = Field(
         default=1, ge=1, description="the return/extension/transfer decision, months before end"
     )
+    alert_webhook_url: str = Field(
+        default="",
+        description="SHUKKO_ALERT_WEBHOOK_URL: called when a nightly run fails or crashes",
+    )
+    heartbeat_seconds: int = Field(
+        default=30, ge=30, le=600, description="flow-run heartbeats of deployed runs"
+    )
+    crashed_after_seconds: int = Field(
+        default=90, ge=60, le=3600, description="a run whose heartbeats stop this long: Crashed"
+    )
     max_text_chars: int = Field(
         default=2000, ge=100, le=100_000, description="--note, --doc and other free text"
     )

@@ -6,7 +6,7 @@ last night import Prefect (shukko/cli/flows.py), so every other command answers 
     offers.py          shukko intake, shukko offers list
     matching.py        shukko match
     followthrough.py   shukko notices, shukko followups
-    flows.py           shukko run, shukko serve
+    flows.py           shukko run, shukko serve, shukko deploy
     reports.py         shukko report, shukko demo, shukko diagram
     db.py              shukko db upgrade
     bank.py            shukko bank register|list|show|event|match, shukko openings list
@@ -34,6 +34,7 @@ app.command("notices")(followthrough.notices)
 app.command("followups")(followthrough.followups)
 app.command("run")(flows.run)
 app.command("serve")(flows.serve)
+app.command("deploy")(flows.deploy)
 app.command("report")(reports.report)
 app.command("diagram")(reports.diagram)
 app.command("demo")(reports.demo)

@@ -16,6 +16,7 @@ from shukko.cli.common import (
     errors,
     parse_date,
     print_json,
+    settings,
 )
 
 # The names of flows.deployments.FLOWS, written out so that `--help` needs no Prefect import
@@ -103,6 +104,40 @@ def serve() -> None:
     from flows.deployments import serve_all
 
     serve_all()
+
+
+def deploy(
+    pool: Annotated[str, typer.Option("--pool", help="the process work pool (created if missing)")],
+    as_json: JsonOption = False,
+) -> None:
+    """Deploy every flow to a Prefect work pool; `prefect worker start --pool NAME` on any
+    machine with shukko installed (same SHUKKO_DATABASE_URL and SHUKKO_HOME) runs them.
+    Also creates the automations that mark runs whose heartbeats stopped as Crashed and,
+    with SHUKKO_ALERT_WEBHOOK_URL set, call that webhook when a night fails or crashes."""
+    from config.settings import use_project_prefect_home
+
+    use_project_prefect_home()
+    from prefect.settings import PREFECT_API_URL
+
+    if not (os.environ.get("PREFECT_API_URL") or PREFECT_API_URL.value()):
+        errors.print(
+            "[red]error:[/red] no Prefect server: set PREFECT_API_URL to the server's API "
+            "(e.g. http://prefect-host:4200/api); workers and deployments need a real server"
+        )
+        raise typer.Exit(EXIT_REFUSED)
+    current_engine()  # refuses an outdated schema before anything is deployed
+    from flows.deployments import deploy_to_pool
+
+    result = deploy_to_pool(pool, settings())
+    if as_json:
+        print_json(result)
+        return
+    console.print(
+        f"{len(result['deployments'])} deployment(s) on work pool {pool!r}"
+        + (" (created)" if result["pool_created"] else "")
+        + f"; automations: {', '.join(result['automations'])}"
+    )
+    console.print(f"start workers with: prefect worker start --pool {pool}")
 
 
 def run_nightly(day):
