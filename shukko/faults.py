@@ -23,6 +23,15 @@ def crash_point(name: str) -> None:
 TRANSIENT_POINTS = ("follow-up",)
 
 
+def pause_point(name: str) -> None:
+    """SHUKKO_PAUSE_AT names a point where the process waits SHUKKO_PAUSE_SECONDS (a night
+    caught in the middle, for the worker-crash test)."""
+    if os.environ.get("SHUKKO_PAUSE_AT") == name:
+        import time
+
+        time.sleep(float(os.environ.get("SHUKKO_PAUSE_SECONDS", "600")))
+
+
 def transient_fault(name: str, marker: Path) -> None:
     if os.environ.get("SHUKKO_TRANSIENT_AT") != name or marker.exists():
         return

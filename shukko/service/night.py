@@ -86,13 +86,14 @@ def follow_up(engine: Engine, settings, day: date) -> dict:
     rules = case_rules(settings)
     from shukko.bank.expiry import close_inactive
     from shukko.bank.rules import bank_rules
-    from shukko.faults import transient_fault
+    from shukko.faults import pause_point, transient_fault
 
     outbox = settings.folder("outbox") / "notices"
     bank = bank_rules(settings)
 
     def work(session):
         transient_fault("follow-up", settings.home / ".transient-follow-up")
+        pause_point("follow-up")
         result = run_follow_up(session, as_of=day, rules=rules, outbox=outbox)
         result["bank_closed"] = close_inactive(session, day, bank)
         return result
