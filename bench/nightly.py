@@ -1,12 +1,18 @@
 """A national-scale night, end to end: about 140,000 receiving and 20,000 sending offers open,
-14,000 cases in flight across all states, a day's intake files in the inbox; then the night's
-stages (intake, matching, subsidy notices, follow-up, report), first as plain functions and
-then as the Prefect `nightly` flow on a copy of the same data.
+14,000 cases in flight across all states, a day's intake files in the inbox; then the night
+three ways, each on its own fresh copy of the same data: the stages as plain functions
+(`plain`), the Prefect `nightly` flow in this process (`flow`), and the deployed nightly run
+by a `prefect worker` process from a work pool on a local Prefect server (`worker`: what the
+distributed path costs, pickup and process start included).
 
-Prints and writes JSON: seconds per stage, Prefect's own overhead as a share of the flow's
-total, peak memory (RSS). On SQLite, and on PostgreSQL when SHUKKO_TEST_DATABASE_URL is set.
+Several rounds (--runs), the order of the three rotated every round so that none is always
+first (cold) or last (warm). Prints and writes JSON: every run's seconds, the medians, and the
+raw differences flow − plain and worker − plain per round and their medians (never clipped:
+a negative difference is reported as measured); seconds per stage of the plain runs; peak
+memory (RSS). On SQLite, and on PostgreSQL when SHUKKO_TEST_DATABASE_URL is set.
 
-Usage: .venv/bin/python bench/nightly.py [--scale 1.0] [--out bench/results/nightly.json]
+Usage: .venv/bin/python bench/nightly.py [--scale 1.0] [--runs 3] [--databases sqlite]
+       [--out bench/results/nightly.json]
 """
 
 from __future__ import annotations
@@ -258,6 +264,7 @@ def prefect_night(url: str, home: Path) -> dict:
 def copy_database(url: str, kind: str, folder: Path, server: str | None) -> str:
     if kind == "sqlite":
         source = Path(url.removeprefix("sqlite:///"))
+        folder.mkdir(parents=True, exist_ok=True)
         target = folder / "copy.db"
         shutil.copy(source, target)
         return f"sqlite:///{target}"
@@ -273,36 +280,159 @@ def copy_database(url: str, kind: str, folder: Path, server: str | None) -> str:
     return copy
 
 
-def one_database(kind: str, scale: float) -> dict:
-    folder = Path(tempfile.mkdtemp(prefix=f"shukko-night-{kind}-"))
-    server = os.environ.get("SHUKKO_TEST_DATABASE_URL") if kind == "postgresql" else None
-    url = (
-        create_scratch_database(server, "shukko_bench_night")
-        if server
-        else f"sqlite:///{folder / 'night.db'}"
+MODES = ("plain", "flow", "worker")
+
+
+def worker_night(url: str, home: Path, api: str, name: str) -> dict:
+    """The deployed nightly, picked up and run by a worker started for this copy."""
+    import subprocess
+
+    from prefect.deployments import run_deployment
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    env = {**os.environ, "PREFECT_API_URL": api, "SHUKKO_HOME": str(home),
+           "SHUKKO_DATABASE_URL": url, "PREFECT_WORKER_QUERY_SECONDS": "1",
+           "PREFECT_HOME": str(home / "worker-prefect")}  # fmt: skip
+    bin_dir = Path(sys.executable).parent
+    worker = subprocess.Popen(
+        [str(bin_dir / "prefect"), "worker", "start", "--pool", "bench", "--name", name],
+        env=env,
+        stdout=(home / "worker.log").open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     try:
-        built = build(url, scale, folder / "home-plain")
-        shutil.copytree(folder / "home-plain", folder / "home-prefect")
-        copy = copy_database(url, kind, folder, server)
-        plain = plain_night(url, folder / "home-plain")
-        flow = prefect_night(copy, folder / "home-prefect")
-        overhead = max(flow["seconds"] - plain["seconds"]["total"], 0)
-        result = {
+        with temporary_settings({PREFECT_API_URL: api}):
+            wait_for_worker(name)  # workers are long-running: its start is not the night's cost
+            began = time.perf_counter()
+            run = run_deployment(
+                "nightly/shukko",
+                parameters={"parameters": {"as_of": AS_OF.isoformat()}},
+                timeout=3600,
+                poll_interval=1,
+            )
+        seconds = time.perf_counter() - began
+        return {"seconds": round(seconds, 2), "state": run.state.type.value}
+    finally:
+        import signal
+
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(timeout=60)
+
+
+def wait_for_worker(name: str, seconds: float = 120) -> None:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import WorkerFilter, WorkerFilterStatus
+
+    deadline = time.monotonic() + seconds
+    with get_client(sync_client=True) as client:
+        while time.monotonic() < deadline:
+            online = client.read_workers_for_work_pool(
+                "bench", worker_filter=WorkerFilter(status=WorkerFilterStatus(any_=["ONLINE"]))
+            )
+            if any(worker.name == name for worker in online):
+                return
+            time.sleep(0.5)
+    raise RuntimeError("no worker came online")
+
+
+def start_server(folder: Path, base_url: str) -> tuple:
+    """A local Prefect server (its own SQLite) with shukko deployed to the work pool `bench`."""
+    import socket
+    import subprocess
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    api = f"http://127.0.0.1:{port}/api"
+    bin_dir = Path(sys.executable).parent
+    env = {**os.environ, "PREFECT_HOME": str(folder / "server-home"),
+           "PREFECT_UI_ENABLED": "false"}  # fmt: skip
+    env.pop("PREFECT_API_URL", None)
+    server = subprocess.Popen(
+        [str(bin_dir / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=(folder / "server.log").open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    for _ in range(240):
+        try:
+            if urllib.request.urlopen(f"{api}/health", timeout=2).status == 200:
+                break
+        except OSError:
+            time.sleep(0.5)
+    deploy_env = {**os.environ, "PREFECT_API_URL": api, "SHUKKO_DATABASE_URL": base_url,
+                  "SHUKKO_HOME": str(folder / "deploy-home")}  # fmt: skip
+    subprocess.run([str(bin_dir / "shukko"), "deploy", "--pool", "bench", "--json"],
+                   env=deploy_env, check=True, capture_output=True)  # fmt: skip
+    return server, api
+
+
+def median(values: list[float]) -> float:
+    import statistics
+
+    return round(statistics.median(values), 2)
+
+
+def one_database(kind: str, scale: float, runs: int) -> dict:
+    import signal
+
+    folder = Path(tempfile.mkdtemp(prefix=f"shukko-night-{kind}-"))
+    server_url = os.environ.get("SHUKKO_TEST_DATABASE_URL") if kind == "postgresql" else None
+    base = (
+        create_scratch_database(server_url, "shukko_bench_night")
+        if server_url
+        else f"sqlite:///{folder / 'night.db'}"
+    )
+    copies: list[str] = []
+    server = None
+    try:
+        built = build(base, scale, folder / "home-base")
+        server, api = start_server(folder, base)
+        rounds = []
+        for number in range(runs):
+            order = MODES[number % 3 :] + MODES[: number % 3]  # rotated every round
+            seconds, stages = {}, None
+            for mode in order:
+                home = folder / f"home-{number}-{mode}"
+                shutil.copytree(folder / "home-base", home)
+                url = copy_database(base, kind, folder / f"db-{number}-{mode}", server_url)
+                copies.append(url)
+                if mode == "plain":
+                    plain = plain_night(url, home)
+                    seconds[mode], stages = plain["seconds"]["total"], plain["seconds"]
+                elif mode == "flow":
+                    seconds[mode] = prefect_night(url, home)["seconds"]
+                else:
+                    seconds[mode] = worker_night(url, home, api, f"bench-{number}")["seconds"]
+                print(f"{kind} round {number + 1} {mode}: {seconds[mode]} s", flush=True)
+            rounds.append({"order": list(order), "seconds": seconds, "plain_stages": stages})
+        by_mode = {mode: [r["seconds"][mode] for r in rounds] for mode in MODES}
+        differences = {
+            f"{mode}_minus_plain": [
+                round(r["seconds"][mode] - r["seconds"]["plain"], 2) for r in rounds
+            ]
+            for mode in ("flow", "worker")
+        }
+        return {
             "database": kind,
             "setup": built,
-            "plain": plain,
-            "prefect": flow,
-            "prefect_overhead_seconds": round(overhead, 2),
-            "prefect_overhead_share": round(overhead / flow["seconds"], 3),
+            "rounds": rounds,
+            "seconds": by_mode,
+            "median_seconds": {mode: median(values) for mode, values in by_mode.items()},
+            "differences": differences,
+            "median_differences": {k: median(v) for k, v in differences.items()},
             "peak_rss_mib": peak_mib(),
         }
-        if server:
-            drop_scratch_database(server, copy)
-        return result
     finally:
-        if server:
-            drop_scratch_database(server, url)
+        if server is not None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=60)
+        if server_url:
+            for url in [*copies, base]:
+                drop_scratch_database(server_url, url)
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -311,18 +441,20 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "nightly.json"))
     parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     results = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
         "as_of": str(AS_OF),
         "scale": args.scale,
+        "runs_per_mode": args.runs,
         "runs": [],
     }
     for kind in args.databases.split(","):
         if kind == "postgresql" and not os.environ.get("SHUKKO_TEST_DATABASE_URL"):
             print("postgresql: skipped (set SHUKKO_TEST_DATABASE_URL)")
             continue
-        run = one_database(kind, args.scale)
+        run = one_database(kind, args.scale, args.runs)
         results["runs"].append(run)
         print(json.dumps(run, ensure_ascii=False, indent=1, default=str), flush=True)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
