@@ -32,7 +32,7 @@ from sqlmodel import Session  # noqa: E402
 
 from models import Company, ReceivingOffer, SendingOffer  # noqa: E402
 from models.db import make_engine  # noqa: E402
-from models.reference import PREFECTURES, block_of  # noqa: E402
+from models.reference import PREFECTURES, block_of, industry_division  # noqa: E402
 from models.schema import upgrade  # noqa: E402
 from shukko.matching.assign import assign  # noqa: E402
 from shukko.matching.candidates import (  # noqa: E402
@@ -156,7 +156,14 @@ def store_offers(engine, sending: list[dict], receiving: list[dict]) -> None:
 
 def naive(sending: list[OfferRecord], receiving: list[OfferRecord], rules) -> float:
     """Pure Python: score every pair one by one, then take the best pairs greedily."""
-    w = rules.weights
+    return greedy(naive_pairs(sending, receiving, rules), sending, receiving)
+
+
+def naive_pairs(sending: list[OfferRecord], receiving: list[OfferRecord], rules) -> list:
+    """(score, sending id, receiving id) of every feasible pair, scored one by one exactly as
+    the scorer does (the same rules: weights, industry by JSIC division, distance, waiting, a
+    missing wage)."""
+    w, k = rules.weights, rules.scoring
     blocks = {p.code: block_of(p.code) for p in PREFECTURES}
     pairs = []
     for s in sending:
@@ -175,23 +182,38 @@ def naive(sending: list[OfferRecord], receiving: list[OfferRecord], rules) -> fl
                 continue
             union = set(s.skills) | set(r.skills)
             skills = len(set(s.skills) & set(r.skills)) / len(union) if union else 0.0
-            wage = 1.0 - min(max((s.wage - r.wage) / s.wage, 0.0), 1.0)
+            if s.wage is None or r.wage is None:
+                wage = k.wage_missing
+            else:
+                wage = 1.0 - min(max((s.wage - r.wage) / s.wage, 0.0), 1.0)
             distance = (
-                1.0
+                k.distance_same_prefecture
                 if s.prefecture == r.prefecture
-                else (0.6 if blocks[s.prefecture] == blocks[r.prefecture] else 0.2)
+                else (
+                    k.distance_same_block
+                    if blocks[s.prefecture] == blocks[r.prefecture]
+                    else k.distance_elsewhere
+                )
             )
+            same_division = industry_division(s.industry) == industry_division(r.industry)
+            industry = k.industry_same_division if same_division else k.industry_other_division
             waited = (AS_OF - s.received_on).days + (AS_OF - r.received_on).days
+            waiting = min(max(waited / (2 * k.waiting_full_days), 0.0), 1.0)
             score = (
                 w.occupation * (s.occupation == r.occupation)
                 + w.skills * skills
                 + w.wage * wage
-                + w.industry * 0.7
+                + w.industry * industry
                 + w.distance * distance
-                + w.waiting * min(waited / 360, 1.0)
+                + w.waiting * waiting
             )
             pairs.append((score, s.id, r.id))
-    pairs.sort(reverse=True)
+    return pairs
+
+
+def greedy(pairs: list, sending: list[OfferRecord], receiving: list[OfferRecord]) -> float:
+    """The best pairs first, each taking what both sides have left."""
+    pairs = sorted(pairs, reverse=True)
     left_s = {s.id: s.remaining for s in sending}
     left_r = {r.id: r.remaining for r in receiving}
     total = 0.0
