@@ -110,10 +110,12 @@ def deploy(
     pool: Annotated[str, typer.Option("--pool", help="the process work pool (created if missing)")],
     as_json: JsonOption = False,
 ) -> None:
-    """Deploy every flow to a Prefect work pool; `prefect worker start --pool NAME` on any
-    machine with shukko installed (same SHUKKO_DATABASE_URL and SHUKKO_HOME) runs them.
-    Also creates the automations that mark runs whose heartbeats stopped as Crashed and,
-    with SHUKKO_ALERT_WEBHOOK_URL set, call that webhook when a night fails or crashes."""
+    """Deploy every flow to a Prefect work pool, for workers on any number of machines.
+
+    `prefect worker start --pool NAME` on any machine with shukko installed (same
+    SHUKKO_DATABASE_URL and SHUKKO_HOME) runs them. Also creates the automations that mark
+    runs whose heartbeats stopped as Crashed and, with SHUKKO_ALERT_WEBHOOK_URL set, call
+    that webhook when a night fails or crashes."""
     from config.settings import use_project_prefect_home
 
     use_project_prefect_home()
