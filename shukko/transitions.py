@@ -112,9 +112,25 @@ def request_arguments(request: EventRequest, today: date) -> dict:
     )
 
 
+def allowed_in(kind: str, state: str) -> list[str]:
+    """Events a machine's state accepts, before any guard is asked."""
+    return [event for (source, event) in transition_table(kind) if source == state]
+
+
 def allowed_now(case) -> list[str]:
     """Events the case's state accepts, before any guard is asked."""
-    return [event for (state, event) in transition_table(case.kind) if state == case.state]
+    return allowed_in(str(case.kind), case.state)
+
+
+def failing_guards(check, guards: tuple[str, ...], arguments: dict) -> list[str]:
+    """Names of `guards` that do not hold, asked of `check` (an object with the machine's
+    guard methods and its facts) with the event's arguments each guard takes."""
+    missing = []
+    for guard in guards:
+        wanted = _guard_parameters(type(check), guard)
+        if not getattr(check, guard)(**{name: arguments.get(name) for name in wanted}):
+            missing.append(guard)
+    return missing
 
 
 def blocking_guards(case, facts: CaseFacts, event: str, arguments: dict) -> list[str]:
@@ -122,18 +138,12 @@ def blocking_guards(case, facts: CaseFacts, event: str, arguments: dict) -> list
     target = transition_table(case.kind).get((case.state, event))
     if target is None:
         return []
-    check = GuardCheck(facts)
-    missing = []
-    for guard in target[1]:
-        wanted = _guard_parameters(guard)
-        if not getattr(check, guard)(**{name: arguments.get(name) for name in wanted}):
-            missing.append(guard)
-    return missing
+    return failing_guards(GuardCheck(facts), target[1], arguments)
 
 
 @cache
-def _guard_parameters(guard: str) -> tuple[str, ...]:
-    return tuple(inspect.signature(getattr(GuardCheck, guard)).parameters)[1:]
+def _guard_parameters(check_class: type, guard: str) -> tuple[str, ...]:
+    return tuple(inspect.signature(getattr(check_class, guard)).parameters)[1:]
 
 
 class MachinePool:
@@ -174,20 +184,25 @@ def _thread_pool() -> MachinePool:
 def refuse_unknown_or_disallowed(case, event: str) -> None:
     """Raise EventNotAllowed in plain words unless the case's state accepts the event."""
     kind = str(case.kind)
+    refuse_disallowed(kind, case.state, event, f"case {case.id}", f"a {kind} case")
+
+
+def refuse_disallowed(kind: str, state: str, event: str, subject: str, noun: str) -> None:
+    """Raise EventNotAllowed in plain words unless the machine `kind` accepts `event` in
+    `state`; `subject` names the one asked ("case 7"), `noun` its kind ("a transfer case")."""
     if event not in event_names(kind):
         raise EventNotAllowed(
-            f"'{event}' is not an event of a {kind} case; its events are: "
-            + ", ".join(event_names(kind))
+            f"'{event}' is not an event of {noun}; its events are: " + ", ".join(event_names(kind))
         )
-    if (case.state, event) not in transition_table(kind):
-        label = state_labels(kind)[case.state]
-        if case.state in final_states(kind):
+    if (state, event) not in transition_table(kind):
+        label = state_labels(kind)[state]
+        if state in final_states(kind):
             raise EventNotAllowed(
-                f"case {case.id} is {case.state} ({label}), a final state: it accepts no events"
+                f"{subject} is {state} ({label}), a final state: it accepts no events"
             )
         raise EventNotAllowed(
-            f"'{event}' is not allowed while case {case.id} is {case.state} ({label}); "
-            f"allowed now: {', '.join(allowed_now(case))}"
+            f"'{event}' is not allowed while {subject} is {state} ({label}); "
+            f"allowed now: {', '.join(allowed_in(kind, state))}"
         )
 
 

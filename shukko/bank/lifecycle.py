@@ -17,7 +17,8 @@ from sqlmodel import Session
 from models import Company, Introduction, Opening, Registrant, RegistrantEvent
 from models.common import utcnow
 from shukko.errors import ConcurrentChange, EventNotAllowed, InvalidInput, NotFound
-from states import event_names, final_states, state_labels, transition_table
+from shukko.transitions import allowed_in, failing_guards, refuse_disallowed
+from states import transition_table
 from states.bank import (
     OpeningFacts,
     RegistrantFacts,
@@ -113,7 +114,7 @@ def get_registrant(session: Session, registrant_id: int) -> Registrant:
 
 
 def allowed_events(registrant: Registrant) -> list[str]:
-    return [e for (state, e) in transition_table(KIND) if state == registrant.state]
+    return allowed_in(KIND, registrant.state)
 
 
 def blocking(
@@ -125,33 +126,7 @@ def blocking(
         return []
     check = RegistrantGuards()
     check.facts = facts
-    arguments = {"opening": opening, "note": note}
-    missing = []
-    for guard in target[1]:
-        method = getattr(check, guard)
-        wanted = method.__code__.co_varnames[1 : method.__code__.co_argcount]
-        if not method(**{name: arguments[name] for name in wanted}):
-            missing.append(guard)
-    return missing
-
-
-def _refuse_unknown_or_disallowed(registrant: Registrant, event: str) -> None:
-    if event not in event_names(KIND):
-        raise EventNotAllowed(
-            f"'{event}' is not an event of a registrant; its events are: "
-            + ", ".join(event_names(KIND))
-        )
-    if (registrant.state, event) not in transition_table(KIND):
-        label = state_labels(KIND)[registrant.state]
-        if registrant.state in final_states(KIND):
-            raise EventNotAllowed(
-                f"registrant {registrant.id} is {registrant.state} ({label}), a final state: "
-                "it accepts no events"
-            )
-        raise EventNotAllowed(
-            f"'{event}' is not allowed while registrant {registrant.id} is {registrant.state} "
-            f"({label}); allowed now: {', '.join(allowed_events(registrant))}"
-        )
+    return failing_guards(check, target[1], {"opening": opening, "note": note})
 
 
 def fire_bank_event(*, session: Session, request: BankEvent, today: date) -> dict:
@@ -159,7 +134,9 @@ def fire_bank_event(*, session: Session, request: BankEvent, today: date) -> dic
     registrant = get_registrant(session, request.registrant_id)
     if request.expected_version is not None and registrant.version != request.expected_version:
         raise ConcurrentChange(registrant.id, what=KIND)
-    _refuse_unknown_or_disallowed(registrant, request.event)
+    refuse_disallowed(
+        KIND, registrant.state, request.event, f"registrant {registrant.id}", "a registrant"
+    )
     on = request.on or today
     if on > today:
         raise InvalidInput(f"--at/--on: {on} is in the future")

@@ -81,17 +81,28 @@ def render_case(view) -> None:
         else:
             needs = f"  [dim](needs: {'; '.join(step['needs'])})[/dim]" if step["needs"] else ""
             console.print(f"  [green]allowed[/green]   {step['event']}{needs}")
-    table = Table("#", "on", "event", "state", "by", "note", "doc", title="history")
-    for entry in view["history"]:
+    render_history(
+        view["history"],
+        lambda e: f" (worker {e['worker_id']})" if e["worker_id"] else "",
+        ("doc", lambda e: e["doc"] or ""),
+    )
+
+
+def render_history(entries, what, extra=None) -> None:
+    """A log as a table: `what(entry)` is added to the event's name (the worker, the opening);
+    `extra` is one more column, as (header, cell)."""
+    headers = ("#", "on", "event", "state", "by", "note", *((extra[0],) if extra else ()))
+    table = Table(*headers, title="history")
+    for entry in entries:
         moved = entry["from"] != entry["to"]
         table.add_row(
             str(entry["seq"]),
             str(entry["on"]),
-            entry["event"] + (f" (worker {entry['worker_id']})" if entry["worker_id"] else ""),
+            entry["event"] + what(entry),
             f"{entry['from'] or '∅'} → {entry['to']}" if moved else entry["to"],
             entry["by"],
             entry["note"] or "",
-            entry["doc"] or "",
+            *((extra[1](entry),) if extra else ()),
         )
     console.print(table)
 
@@ -139,18 +150,7 @@ def render_registrant(view) -> None:
         console.print("  [dim]final state: no further events[/dim]")
     else:
         console.print(f"  allowed   {', '.join(data['allowed_events'])}")
-    table = Table("#", "on", "event", "state", "by", "note", title="history")
-    for entry in data["history"]:
-        moved = entry["from"] != entry["to"]
-        table.add_row(
-            str(entry["seq"]),
-            str(entry["on"]),
-            entry["event"] + (f" ({entry['opening']})" if entry["opening"] else ""),
-            f"{entry['from'] or '∅'} → {entry['to']}" if moved else entry["to"],
-            entry["by"],
-            entry["note"] or "",
-        )
-    console.print(table)
+    render_history(data["history"], lambda e: f" ({e['opening']})" if e["opening"] else "")
 
 
 def render_intake(reports) -> None:

@@ -258,13 +258,12 @@ OptionalInt = Annotated[int | None, BeforeValidator(_int)]
 TextList = Annotated[list[str], BeforeValidator(_list_cell)]
 
 
-class OfferRow(BaseModel):
-    """The columns both kinds of offer share."""
+class CompanyCells(BaseModel):
+    """The office and the company of a row: every kind of intake file has them."""
 
     # A cell longer than a page of text is a mistake (or an attack), not an offer.
     model_config = ConfigDict(extra="forbid", str_max_length=MAX_CELL_CHARS)
 
-    offer_id: Text
     office: Annotated[str, BeforeValidator(_prefecture)]
     received_on: Day
     company_name: Text
@@ -274,6 +273,14 @@ class OfferRow(BaseModel):
     capital_yen: Annotated[int | None, BeforeValidator(_at_least(0))] = None
     employees: Annotated[int | None, BeforeValidator(_at_least(0))] = None
     has_union: OptionalBool = None
+    referred_by: OptionalText = None
+    notes: OptionalText = None
+
+
+class OfferRow(CompanyCells):
+    """The columns both kinds of offer share."""
+
+    offer_id: Text
     kind: Annotated[str, BeforeValidator(_kind)]
     headcount: Annotated[int, BeforeValidator(_at_least(1))]
     occupation: Annotated[str, BeforeValidator(_occupation)]
@@ -285,8 +292,6 @@ class OfferRow(BaseModel):
     start_from: OptionalDay = None
     start_until: OptionalDay = None
     monthly_wage_yen: Annotated[int | None, BeforeValidator(_at_least(0))] = None
-    referred_by: OptionalText = None
-    notes: OptionalText = None
 
     @model_validator(mode="after")
     def _defaults_and_cross_checks(self) -> OfferRow:
@@ -331,21 +336,10 @@ _employment_type = _remembered(
 )
 
 
-class OpeningRow(BaseModel):
+class OpeningRow(CompanyCells):
     """求人 of the career bank (キャリア人材バンク)."""
 
-    model_config = ConfigDict(extra="forbid", str_max_length=MAX_CELL_CHARS)
-
     opening_id: Text
-    office: Annotated[str, BeforeValidator(_prefecture)]
-    received_on: Day
-    company_name: Text
-    corporate_number: Annotated[str | None, BeforeValidator(_corporate_number)] = None
-    industry: Annotated[str, BeforeValidator(_industry)]
-    prefecture: Annotated[str, BeforeValidator(_prefecture)]
-    capital_yen: Annotated[int | None, BeforeValidator(_at_least(0))] = None
-    employees: Annotated[int | None, BeforeValidator(_at_least(0))] = None
-    has_union: OptionalBool = None
     occupation: Annotated[str, BeforeValidator(_occupation)]
     work_prefecture: Annotated[str, BeforeValidator(_prefecture)]
     employment_type: Annotated[str, BeforeValidator(_employment_type)]
@@ -355,8 +349,6 @@ class OpeningRow(BaseModel):
     headcount: Annotated[int, BeforeValidator(_at_least(1))]
     required_qualifications: TextList = Field(default_factory=list)
     open_until: OptionalDay = None
-    referred_by: OptionalText = None
-    notes: OptionalText = None
 
     @model_validator(mode="after")
     def _wage_and_dates(self) -> OpeningRow:
@@ -369,7 +361,7 @@ class OpeningRow(BaseModel):
         return self
 
 
-ROW_MODELS: dict[str, type[BaseModel]] = {
+ROW_MODELS: dict[str, type[CompanyCells]] = {
     "sending": SendingRow,
     "receiving": ReceivingRow,
     "opening": OpeningRow,

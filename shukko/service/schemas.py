@@ -84,7 +84,9 @@ class NextStep(Result):
     needs: list[str]
 
 
-class HistoryEntry(Result):
+class LogEntry(Result):
+    """An entry of an append-only log (a case's or a registrant's)."""
+
     seq: int
     event: str
     from_: str | None = Field(alias="from")
@@ -92,6 +94,9 @@ class HistoryEntry(Result):
     on: date
     by: str
     note: str | None
+
+
+class HistoryEntry(LogEntry):
     doc: str | None
     worker_id: int | None
     recorded_at: datetime | None
@@ -276,14 +281,7 @@ class SuggestionEntry(Result):
     suggested_on: date | None = None
 
 
-class BankHistoryEntry(Result):
-    seq: int
-    event: str
-    from_: str | None = Field(alias="from")
-    to: str
-    on: date
-    by: str
-    note: str | None
+class BankHistoryEntry(LogEntry):
     opening: str | None
 
 
