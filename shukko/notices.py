@@ -455,6 +455,13 @@ def _fraction(rate: str | None) -> str:
     return f"{denominator}分の{numerator}"
 
 
+def _days_before(days: int) -> str:
+    """1 as 前日, 7 and 14 as 1週間前 and 2週間前, others as N日前 (the figure from config)."""
+    if days == 1:
+        return "前日"
+    return f"{days // 7}週間前" if days % 7 == 0 else f"{days}日前"
+
+
 def _filing_blocks(draft: Draft, programme: Programme, as_of: date) -> list[doc.Block]:
     dates = filing_dates(programme, draft.case.start)
     rule = programme.plan_notification
@@ -482,12 +489,14 @@ def _filing_blocks(draft: Draft, programme: Programme, as_of: date) -> list[doc.
             ),
         ]
     lines = [
-        f"提出期限（制度上の期限）: 出向開始日の前日（{letters.era_date(dates.due)}）まで",
+        f"提出期限（制度上の期限）: 出向開始日の{_days_before(rule.due_days_before_start)}"
+        f"（{letters.era_date(dates.due)}）まで",
         f"推奨提出日: {letters.era_date(dates.recommended)}（期限までの最後の開庁日）",
     ]
     if dates.advised:
         lines.append(
-            f"可能であれば2週間前（{letters.era_date(dates.advised)}）までを目処にご提出ください"
+            f"可能であれば{_days_before(rule.advised_days_before_start)}"
+            f"（{letters.era_date(dates.advised)}）までを目処にご提出ください"
         )
     if dates.earliest:
         lines.append(

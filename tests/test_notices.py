@@ -45,6 +45,7 @@ def test_a_notice_to_each_company_in_japanese_with_programme_estimate_documents_
     text = (tmp_path / sending["path"]).read_text(encoding="utf-8")
     for words in ("雇用維持支援コース", "労使協定", "同意書", "出向契約書", "令和5年6月30日(金)",
                   "出向開始日の前日（令和5年7月2日(日)）まで", "見込み",
+                  "可能であれば2週間前（令和5年6月19日(月)）までを目処に",
                   "支給を約束するものではありません", "株式会社 御中", "人事ご担当者様",
                   "公益財団法人産業雇用安定センター", "令和5年6月1日", "拝啓", "敬具", "以上",
                   "2023年7月", "90,000円"):  # fmt: skip

@@ -65,6 +65,21 @@ def find_opening(session: Session, text: str) -> Opening:
     return opening
 
 
+def hires_by_opening():
+    """A subquery: (opening_id, hired) — the places each opening has filled."""
+    return (
+        select(Introduction.opening_id, func.count().label("hired"))
+        .where(Introduction.hired_on.is_not(None))
+        .group_by(Introduction.opening_id)
+        .subquery()
+    )
+
+
+def open_on(day: date):
+    """Openings open on a day: not closed, not past their date (有効期限)."""
+    return Opening.is_open & (Opening.open_until.is_(None) | (Opening.open_until >= day))
+
+
 def places_left(session: Session, opening: Opening) -> int:
     hired = session.scalar(
         select(func.count())
@@ -76,6 +91,7 @@ def places_left(session: Session, opening: Opening) -> int:
 
 def opening_facts(session: Session, opening: Opening, on: date) -> OpeningFacts:
     still_open = opening.is_open and (opening.open_until is None or opening.open_until >= on)
+    # (the same rule as open_on, for one row already read)
     return OpeningFacts(
         id=opening.id,
         key=f"{opening.office_code}:{opening.opening_id}",

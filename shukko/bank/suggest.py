@@ -21,11 +21,12 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from models import Introduction, Opening, Registrant, RegistrantEvent, Suggestion
 from models.reference import PREFECTURES, PREFECTURES_BY_CODE
+from shukko.bank.lifecycle import hires_by_opening, open_on
 
 WEIGHTS = {
     "occupation": 0.35,
@@ -137,12 +138,7 @@ def registrant_arrays(rows: list[Registrant]) -> RegistrantArrays:
 def open_openings(session: Session, as_of: date) -> OpeningArrays:
     """Openings open on the day with places left (headcount minus hires); read as plain
     columns (a national table of ORM objects would cost seconds)."""
-    hired = (
-        select(Introduction.opening_id, func.count().label("hired"))
-        .where(Introduction.hired_on.is_not(None))
-        .group_by(Introduction.opening_id)
-        .subquery()
-    )
+    hired = hires_by_opening()
     query = (
         select(
             Opening.id,
@@ -158,8 +154,7 @@ def open_openings(session: Session, as_of: date) -> OpeningArrays:
         )
         .outerjoin(hired, hired.c.opening_id == Opening.id)
         .where(
-            Opening.is_open,
-            or_(Opening.open_until.is_(None), Opening.open_until >= as_of),
+            open_on(as_of),
             Opening.received_on <= as_of,
             Opening.headcount > func.coalesce(hired.c.hired, 0),
         )

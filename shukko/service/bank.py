@@ -24,6 +24,8 @@ from shukko.bank.lifecycle import (
     allowed_events,
     fire_bank_event,
     get_registrant,
+    hires_by_opening,
+    open_on,
     registrant_facts,
 )
 from shukko.bank.registration import Registration, register
@@ -258,12 +260,7 @@ def list_openings(
     as_of: date | None = None,
     limit: int | None = None,
 ) -> Listing[OpeningRow]:
-    hired = (
-        select(Introduction.opening_id, func.count().label("hired"))
-        .where(Introduction.hired_on.is_not(None))
-        .group_by(Introduction.opening_id)
-        .subquery()
-    )
+    hired = hires_by_opening()
     statement = (
         select(Opening, Company.name, func.coalesce(hired.c.hired, 0))
         .join(Company, Company.id == Opening.company_id)
@@ -273,11 +270,7 @@ def list_openings(
     if office:
         statement = statement.where(Opening.office_code == office)
     if only_open:
-        statement = statement.where(Opening.is_open)
-        if as_of:
-            statement = statement.where(
-                (Opening.open_until.is_(None)) | (Opening.open_until >= as_of)
-            )
+        statement = statement.where(open_on(as_of) if as_of else Opening.is_open)
     return listing(session, statement, _opening_row, limit)
 
 
