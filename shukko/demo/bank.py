@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 import random
-from collections import defaultdict
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -27,6 +26,7 @@ from models.reference import PREFECTURES
 from shukko.bank.lifecycle import BankEvent, fire_bank_event
 from shukko.bank.registration import Registration, register
 from shukko.bank.rules import BankRules
+from shukko.demo.agenda import Desk
 from shukko.errors import ShukkoError
 
 ACTOR = "demo-consultant"
@@ -45,26 +45,20 @@ FAMILY = ["佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "山本", 
 GIVEN = ["一郎", "和子", "茂", "幸子", "博", "洋子", "勇", "節子", "正", "京子"]
 
 
-class BankDesk:
+class BankDesk(Desk):
     """The bank's day: registrations, openings files, and the consultants' steps."""
 
     def __init__(self, rng: random.Random, rules: BankRules) -> None:
-        self.rng = rng
+        super().__init__(rng)
         self.rules = rules
-        self.agenda: dict[date, list[tuple[int, str]]] = defaultdict(list)
         self.counter = 0
-        self.counts: dict[str, int] = defaultdict(int)
-
-    def later(self, day: date, registrant_id: int, step: str, low: int, high: int) -> None:
-        self.agenda[day + timedelta(days=self.rng.randint(low, high))].append((registrant_id, step))
 
     def work(self, session: Session, day: date, business_day: bool) -> None:
-        todo = self.agenda.pop(day, [])
+        todo = self.due(day, business_day)
         if not business_day:
-            self.agenda[day + timedelta(days=1)].extend(todo)
             return
         self._register_some(session, day)
-        for registrant_id, step in sorted(todo):
+        for registrant_id, step in todo:
             try:
                 self.run_step(session, day, registrant_id, step)
             except ShukkoError:
@@ -179,9 +173,7 @@ class BankDesk:
             except ShukkoError:
                 continue  # filled or closed meanwhile: the next one
             if self.rng.random() < HIRE_CHANCE:
-                self.agenda[day + timedelta(days=self.rng.randint(7, 25))].append(
-                    (registrant_id, f"hire:{key}")
-                )
+                self.later(day, registrant_id, f"hire:{key}", 7, 25)
             elif len(done) + 1 < MAX_INTRODUCTIONS:
                 self.later(day, registrant_id, "introduce", 10, 30)
             # else: no more introductions; the registration stays open until it expires

@@ -11,7 +11,6 @@ the end a few cases are extended or converted to a transfer.
 from __future__ import annotations
 
 import random
-from collections import defaultdict
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -21,6 +20,7 @@ from models import Case, FollowUp, SendingOffer
 from shukko.case_rules import CaseRules
 from shukko.cases import assign_workers, stage_terms
 from shukko.clock import add_months
+from shukko.demo.agenda import Desk
 from shukko.post_return import WAGE_REPORT, record_wage, wage_check
 from shukko.subsidy import is_business_day, programme_on
 from shukko.terms import parse_terms
@@ -37,19 +37,14 @@ FAMILY_NAMES = ["佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "山
 GIVEN_NAMES = ["翔太", "陽菜", "大輔", "美咲", "健一", "由美", "拓也", "直子", "誠", "恵"]
 
 
-class Consultants:
+class Consultants(Desk):
     """An agenda of steps per day; each business day's steps run as one batch."""
 
     def __init__(self, rng: random.Random, rules: CaseRules) -> None:
-        self.rng = rng
+        super().__init__(rng)
         self.rules = rules
-        self.agenda: dict[date, list[tuple[int, str]]] = defaultdict(list)
         self.kind: dict[int, str] = {}
         self.planned_follow_ups: set[int] = set()
-        self.counts: dict[str, int] = defaultdict(int)
-
-    def later(self, day: date, case_id: int, step: str, low: int, high: int) -> None:
-        self.agenda[day + timedelta(days=self.rng.randint(low, high))].append((case_id, step))
 
     def take_proposals(self, proposals: list[dict], day: date) -> None:
         for proposal in proposals:
@@ -62,13 +57,13 @@ class Consultants:
 
     def work(self, session: Session, day: date) -> None:
         """The day's steps (moved to the next business day on a day off)."""
-        todo = self.agenda.pop(day, [])
-        if not is_business_day(day):
-            self.agenda[day + timedelta(days=1)].extend(todo)
+        business_day = is_business_day(day)
+        todo = self.due(day, business_day)
+        if not business_day:
             return
         self._plan_follow_up_visits(session, day)
         requests: list[EventRequest] = []
-        for case_id, step in sorted(todo):
+        for case_id, step in todo:
             requests += getattr(self, f"_{step.split(':')[0]}")(session, day, case_id, step)
         if requests:
             session.flush()  # staged terms and workers, before the batch reads the cases
