@@ -88,22 +88,26 @@ def serve() -> None:
 
     nightly runs at 02:00 Asia/Tokyo; the others run by hand from the UI or
     `prefect deployment run FLOW/shukko`."""
+    require_prefect_server(
+        "start one with `PREFECT_HOME=var/prefect prefect server start`, then "
+        "`export PREFECT_API_URL=http://127.0.0.1:4200/api` and run `shukko serve` again "
+        "(an ephemeral server cannot run schedules)"
+    )
+    from flows.deployments import serve_all
+
+    serve_all()
+
+
+def require_prefect_server(what_to_do: str) -> None:
+    """Refuse (exit 1, saying what to do) unless PREFECT_API_URL names a Prefect server."""
     from config.settings import use_project_prefect_home
 
     use_project_prefect_home()  # before Prefect reads its settings
     from prefect.settings import PREFECT_API_URL
 
     if not (os.environ.get("PREFECT_API_URL") or PREFECT_API_URL.value()):
-        errors.print(
-            "[red]error:[/red] no Prefect server: start one with "
-            "`PREFECT_HOME=var/prefect prefect server start`, then "
-            "`export PREFECT_API_URL=http://127.0.0.1:4200/api` and run `shukko serve` again "
-            "(an ephemeral server cannot run schedules)"
-        )
+        errors.print(f"[red]error:[/red] no Prefect server: {what_to_do}")
         raise typer.Exit(EXIT_REFUSED)
-    from flows.deployments import serve_all
-
-    serve_all()
 
 
 def deploy(
@@ -116,17 +120,10 @@ def deploy(
     SHUKKO_DATABASE_URL and SHUKKO_HOME) runs them. Also creates the automations that mark
     runs whose heartbeats stopped as Crashed and, with SHUKKO_ALERT_WEBHOOK_URL set, call
     that webhook when a night fails or crashes."""
-    from config.settings import use_project_prefect_home
-
-    use_project_prefect_home()
-    from prefect.settings import PREFECT_API_URL
-
-    if not (os.environ.get("PREFECT_API_URL") or PREFECT_API_URL.value()):
-        errors.print(
-            "[red]error:[/red] no Prefect server: set PREFECT_API_URL to the server's API "
-            "(e.g. http://prefect-host:4200/api); workers and deployments need a real server"
-        )
-        raise typer.Exit(EXIT_REFUSED)
+    require_prefect_server(
+        "set PREFECT_API_URL to the server's API (e.g. http://prefect-host:4200/api); "
+        "workers and deployments need a real server"
+    )
     current_engine()  # refuses an outdated schema before anything is deployed
     from flows.deployments import deploy_to_pool
 

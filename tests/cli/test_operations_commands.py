@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import pytest
 from sqlmodel import Session
 from typer.testing import CliRunner
 
@@ -75,3 +76,13 @@ def test_report_and_demo_refuse_a_year_or_span_out_of_range(shukko_env, engine):
     ):
         result = shukko(*args)
         assert result.exit_code == 2 and option in result.output, args
+
+
+@pytest.mark.parametrize("command", [["serve"], ["deploy", "--pool", "shukko"]])
+def test_serve_and_deploy_without_a_prefect_server_say_how_to_get_one(
+    shukko_env, monkeypatch, command
+):
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    result = CliRunner().invoke(app, command)
+    assert result.exit_code == 1
+    assert "no Prefect server" in result.output and "PREFECT_API_URL" in result.output
