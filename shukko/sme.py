@@ -1,7 +1,7 @@
 """中小企業: SME or large for employment subsidies, by capital OR regular employees per industry.
 
-The limits and the industry split follow the employment-subsidy rules (雇用関係助成金; JEED
-and 厚生労働省 handbooks, which take them from 中小企業基本法): retail (小売業, incl. 飲食店)
+The limits and the industry split follow the employment-subsidy rules (雇用関係助成金), as
+data with their sources in config/sme.toml: retail (小売業, incl. 飲食店)
 5,000万円 / 50; services (サービス業) 5,000万円 / 100; wholesale (卸売業) 1億円 / 100; other
 (manufacturing, construction, transport, 通信業, 不動産業, ...) 3億円 / 300.
 
@@ -14,58 +14,34 @@ NPO, 学校法人, 協同組合 ...) is judged on its employees alone.
 
 from __future__ import annotations
 
+from config.sme import sme_rules
 from models.reference import INDUSTRY_GROUPS
 
-LIMITS = {  # category: (capital yen, regular employees)
-    "retail": (50_000_000, 50),
-    "services": (50_000_000, 100),
-    "wholesale": (100_000_000, 100),
-    "other": (300_000_000, 300),
-}
-_RETAIL = {f"{n:02d}" for n in range(56, 62)} | {"76", "77"}  # 小売業, 飲食店・持ち帰り
-_WHOLESALE = {f"{n:02d}" for n in range(50, 56)}
-_SERVICE_DIVISIONS = {"L", "M", "N", "O", "P", "Q", "R"}
-_SERVICE_GROUPS = {"38", "39", "70", "411", "412", "415", "416", "693"}
-# Major groups split between services and other by their minor groups (3 digits): a
-# two-digit code alone leaves the category open.
-_SPLIT_GROUPS = {"41": {"services", "other"}, "69": {"services", "other"}}
-
-# Legal forms that have no share capital (資本金のない法人): judged on employees alone.
-NO_CAPITAL_FORMS = (
-    "医療法人",
-    "社会福祉法人",
-    "一般社団法人",
-    "公益社団法人",
-    "一般財団法人",
-    "公益財団法人",
-    "特定非営利活動法人",
-    "NPO法人",
-    "学校法人",
-    "協同組合",
-    "組合連合会",
-)
+# The figures and the industry split are data with their sources: config/sme.toml.
+_RULES = sme_rules()
+LIMITS = _RULES.limits  # category: (capital yen, regular employees)
+NO_CAPITAL_FORMS = _RULES.no_capital_forms
 
 
 def industry_categories(industry: str) -> set[str]:
     """The categories an industry code may be (one, or two for 41 and 69 without the
     minor group): retail, wholesale, services or other."""
-    if industry in _RETAIL:
+    rules = _RULES
+    if industry in rules.retail_groups:
         return {"retail"}
-    if industry in _WHOLESALE:
+    if industry in rules.wholesale_groups:
         return {"wholesale"}
-    if industry in _SERVICE_GROUPS or industry[:2] in _SERVICE_GROUPS:
+    if industry in rules.service_groups or industry[:2] in rules.service_groups:
         return {"services"}
-    if industry in _SPLIT_GROUPS:
-        return set(_SPLIT_GROUPS[industry])
+    if industry in rules.split_groups:
+        return {"services", "other"}
     group = industry[:2]
     if group.isdigit():
-        division = INDUSTRY_GROUPS[group].division
-        if division == "M":
-            return {"services"}  # 75 宿泊業 (76, 77 are retail, above)
-        return {"services"} if division in _SERVICE_DIVISIONS else {"other"}
+        division = INDUSTRY_GROUPS[group].division  # M: 75 宿泊業 (76, 77 are retail, above)
+        return {"services"} if division in rules.service_divisions else {"other"}
     if industry == "I":  # a bare division letter: 卸売業，小売業 — the stricter retail limits
         return {"retail"}
-    return {"services"} if industry in _SERVICE_DIVISIONS else {"other"}
+    return {"services"} if industry in rules.service_divisions else {"other"}
 
 
 def industry_category(industry: str) -> str:

@@ -36,9 +36,10 @@ def test_the_programme_for_the_purpose_in_force_on_the_start_date():
     assert SKILL.paid_to == ["sending"]
 
 
-def test_every_figure_and_date_in_the_config_names_its_source():
+@pytest.mark.parametrize("name", ["subsidies.toml", "sme.toml"])
+def test_every_figure_and_date_in_the_config_names_its_source(name):
     unsourced = []
-    for number, line in enumerate((CONFIG_DIR / "subsidies.toml").read_text().splitlines(), 1):
+    for number, line in enumerate((CONFIG_DIR / name).read_text().splitlines(), 1):
         code = line.split("#", 1)[0]
         value = code.split("=", 1)[1] if "=" in code else ""
         if re.search(r"\d", value) and "#" not in line:
