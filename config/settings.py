@@ -83,6 +83,19 @@ class Settings(BaseSettings):
     bank_inactive_months: int = Field(
         default=12, ge=1, le=60, description="a registration idle this long is closed"
     )
+    web_secure_cookie: bool = Field(
+        default=False,
+        description="SHUKKO_WEB_SECURE_COOKIE: the worklist is served over TLS (Secure cookie)",
+    )
+    web_session_hours: int = Field(
+        default=10, ge=1, le=24 * 7, description="a web sign-in lasts this long"
+    )
+    web_lockout_failures: int = Field(
+        default=5, ge=3, le=20, description="failed logins in a row that lock an account"
+    )
+    web_lockout_minutes: int = Field(
+        default=15, ge=1, le=24 * 60, description="how long a locked account stays locked"
+    )
     bank_suggestions: int = Field(
         default=5, ge=1, le=50, description="openings suggested per registrant"
     )

@@ -20,6 +20,7 @@ from models.followthrough import FollowUp, Notice, Watermark
 from models.intake import IntakeFile, IntakeReject, Partner
 from models.offers import OfferKind, ReceivingOffer, SendingOffer
 from models.org import Company, Office
+from models.web import PersonalDataAccess, UserAccount, WebSession
 from models.workers import CaseWorker, Worker
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "Office",
     "Opening",
     "Partner",
+    "PersonalDataAccess",
     "PostReturnWage",
     "ReceivingOffer",
     "Registrant",
@@ -46,6 +48,8 @@ __all__ = [
     "SecondmentPurpose",
     "SendingOffer",
     "Suggestion",
+    "UserAccount",
     "Watermark",
+    "WebSession",
     "Worker",
 ]

@@ -219,8 +219,10 @@ def set_terms(
     today: date,
     doc_ref: str | None = None,
     rules: CaseRules = CaseRules(),
+    expected_version: int | None = None,
 ) -> LoggedEvent:
-    """Store a validated terms file on a case and record fix_terms (内容確定)."""
+    """Store a validated terms file on a case and record fix_terms (内容確定); refused as a
+    concurrent change when the case is no longer at `expected_version`."""
     case = read_cases(session, [case_id])[0].get(case_id)
     if case is None:
         raise NotFound(f"case {case_id} does not exist (see `shukko case list`)")
@@ -233,6 +235,7 @@ def set_terms(
         doc_ref=doc_ref,
         max_period_months=rules.max_period_months,
     )
+    request.expected_version = expected_version
     return fire(session=session, request=request, today=today, rules=rules)
 
 

@@ -10,13 +10,14 @@ last night import Prefect (shukko/cli/flows.py), so every other command answers 
     reports.py         shukko report, shukko demo, shukko diagram
     db.py              shukko db upgrade
     bank.py            shukko bank register|list|show|event|match, shukko openings list
+    web.py             shukko web, shukko user add|list|disable|passwd, shukko audit
 """
 
 from __future__ import annotations
 
 import typer
 
-from shukko.cli import bank, cases, db, flows, followthrough, matching, offers, reports
+from shukko.cli import bank, cases, db, flows, followthrough, matching, offers, reports, web
 
 app = typer.Typer(
     help="shukko (出向): secondment and transfer casework for the 産業雇用安定センター.",
@@ -38,5 +39,8 @@ app.command("deploy")(flows.deploy)
 app.command("report")(reports.report)
 app.command("diagram")(reports.diagram)
 app.command("demo")(reports.demo)
+app.command("web")(web.web)
+app.add_typer(web.user_app, name="user")
+app.add_typer(web.audit_app, name="audit")
 
 __all__ = ["app"]

@@ -135,6 +135,20 @@ def _get_case(session: Session, case_id: int) -> Case:
     return case
 
 
+def case_offices(*, session: Session, case_id: int) -> tuple[str, str]:
+    """The sending and the receiving office of a case (who may see and act on it)."""
+    row = session.execute(
+        select(SendingOffer.office_code, ReceivingOffer.office_code)
+        .select_from(Case)
+        .join(SendingOffer, SendingOffer.id == Case.sending_offer_id)
+        .join(ReceivingOffer, ReceivingOffer.id == Case.receiving_offer_id)
+        .where(Case.id == case_id)
+    ).first()
+    if row is None:
+        raise NotFound(f"case {case_id} does not exist (see `shukko case list`)")
+    return row[0], row[1]
+
+
 def _offer_summary(session: Session, table, offer_id: int) -> OfferSummary:
     offer, company = session.execute(
         select(table, Company)
@@ -394,6 +408,7 @@ def hand_in_terms(
     doc_ref: str | None = None,
     rules: CaseRules = CaseRules(),
     limits: InputLimits = InputLimits(),
+    expected_version: int | None = None,
 ) -> TermsFixed:
     """出向契約: read a JSON or YAML terms file, store it and record fix_terms."""
     from shukko.cases import set_terms
@@ -410,5 +425,6 @@ def hand_in_terms(
         today=today,
         doc_ref=doc_ref,
         rules=rules,
+        expected_version=expected_version,
     )
     return TermsFixed(case_id=case_id, seq=entry.seq, event="fix_terms")

@@ -344,3 +344,50 @@ class OpeningRow(Result):
     hired: int
     open_until: date | None
     is_open: bool
+
+
+class UserRow(Result):
+    """利用者 as `shukko user list` shows them (never the hash)."""
+
+    name: str
+    office: str
+    role: str
+    role_label: str
+    disabled: bool
+    locked_until: datetime | None
+
+
+class AccessRow(Result):
+    """個人情報の閲覧記録: one view of a case's personal data on the web."""
+
+    at: datetime
+    user: str
+    office: str
+    case_id: int
+    address: str
+
+
+class WorkItem(Result):
+    """One line of the worklist: a case and what it needs, by a date."""
+
+    case_id: int
+    kind: str
+    state_label: str
+    headcount: int
+    sending_office: str
+    receiving_office: str
+    on: date
+    detail: str
+    overdue: bool = False
+
+
+class Worklist(Result):
+    """業務一覧: an office's open cases grouped by what they need next (a page of each)."""
+
+    office: str
+    as_of: date
+    open_cases: int
+    counts: dict[str, int]
+    groups: dict[str, list[WorkItem]]
+    pages: dict[str, int]
+    page_count: dict[str, int]

@@ -1,0 +1,218 @@
+"""業務一覧: one office's open cases grouped by what they need next, for the web worklist.
+
+Groups (each row links to its case):
+- review      提案の確認・面談の日程調整: proposed cases (schedule the interview or withdraw)
+- interviews  面談後の判断: interviewing cases, by interview date (proceed or withdraw)
+- blocked     契約締結前: preparing cases, with what still blocks signing (the words of
+              `case show`), or that everything is in
+- filing      出向実施計画届: filing deadlines (as the notices state them) within 14 days
+- follow_ups  フォローアップ: follow-ups due within 14 days, and overdue ones
+- ending      終了1か月前: active secondments ending within a month (return, extension or
+              transfer to decide)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import func, or_, select
+from sqlmodel import Session
+
+from models import Case, CaseEvent, FollowUp, Notice, ReceivingOffer, SendingOffer
+from shukko.case_rules import CaseRules
+from shukko.clock import add_months
+from shukko.facts import read_cases_with_facts
+from shukko.service.schemas import WorkItem, Worklist
+from shukko.transitions import blocking_guards, guard_arguments
+from states import final_states, guard_message, state_labels
+
+PAGE_ROWS = 100
+SOON_DAYS = 14
+GROUPS = {
+    "review": "提案の確認・面談の日程調整",
+    "interviews": "面談後の判断",
+    "blocked": "契約締結前（不足している事項）",
+    "filing": "出向実施計画届の提出期限（14日以内）",
+    "follow_ups": "フォローアップ（期限到来・超過）",
+    "ending": "出向終了1か月前（復帰・延長・移籍の判断）",
+}
+CLOSING_EVENT = {"secondment": "sign_contract", "transfer": "hire"}
+OPEN_STATES = {
+    state
+    for kind in CLOSING_EVENT
+    for state in state_labels(kind)
+    if state not in final_states(kind)
+}
+FOLLOW_UP_KINDS = {
+    "periodic": "定期フォローアップ",
+    "end_decision": "終了前の判断",
+    "wage_report": "復帰後賃金の報告",
+}
+
+
+@dataclass(frozen=True)
+class WorklistQuery:
+    """Which office, as of which day, which group's page, sorted by date up or down."""
+
+    office: str
+    as_of: date
+    group: str | None = None  # the group paged; the others show their first page
+    page: int = 1
+    newest_first: bool = False
+
+
+def worklist(*, session: Session, query: WorklistQuery, rules: CaseRules = CaseRules()) -> Worklist:
+    """The office's worklist: every group's count and a page of rows of each."""
+    cases = _open_cases(session, query.office)
+    items: dict[str, list[WorkItem]] = {group: [] for group in GROUPS}
+    for group, item in _items(session, cases, query.as_of, rules):
+        items[group].append(item)
+    counts = {group: len(rows) for group, rows in items.items()}
+    pages = {}
+    for group, rows in items.items():
+        rows.sort(key=lambda item: (item.on, item.case_id), reverse=query.newest_first)
+        page = query.page if group == query.group else 1
+        page = max(1, min(page, _page_count(len(rows))))
+        pages[group] = page
+        items[group] = rows[(page - 1) * PAGE_ROWS : page * PAGE_ROWS]
+    return Worklist(
+        office=query.office,
+        as_of=query.as_of,
+        open_cases=len(cases),
+        counts=counts,
+        groups=items,
+        pages=pages,
+        page_count={group: _page_count(n) for group, n in counts.items()},
+    )
+
+
+def _page_count(rows: int) -> int:
+    return max(1, -(-rows // PAGE_ROWS))
+
+
+def _open_cases(session: Session, office: str) -> dict[int, tuple]:
+    """The office's open cases (it sends or receives): id -> (kind, state, headcount,
+    sending office, receiving office, start, end, opened on)."""
+    statement = (
+        select(
+            Case.id,
+            Case.kind,
+            Case.state,
+            Case.headcount,
+            SendingOffer.office_code,
+            ReceivingOffer.office_code,
+            Case.start_date,
+            Case.end_date,
+            Case.created_at,
+        )
+        .join(SendingOffer, SendingOffer.id == Case.sending_offer_id)
+        .join(ReceivingOffer, ReceivingOffer.id == Case.receiving_offer_id)
+        .where(Case.state.in_(sorted(OPEN_STATES)))
+        .where(or_(SendingOffer.office_code == office, ReceivingOffer.office_code == office))
+    )
+    return {row[0]: tuple(row[1:]) for row in session.execute(statement)}
+
+
+def _item(case_id: int, case: tuple, on: date, detail: str, overdue: bool = False) -> WorkItem:
+    kind, state, headcount, sending, receiving, *_ = case
+    return WorkItem(
+        case_id=case_id,
+        kind=str(kind),
+        state_label=state_labels(kind)[state],
+        headcount=headcount,
+        sending_office=sending,
+        receiving_office=receiving,
+        on=on,
+        detail=detail,
+        overdue=overdue,
+    )
+
+
+def _items(
+    session: Session, cases: dict[int, tuple], as_of: date, rules: CaseRules
+) -> Iterable[tuple[str, WorkItem]]:
+    by_state: dict[str, list[int]] = {}
+    for case_id, case in cases.items():
+        by_state.setdefault(case[1], []).append(case_id)
+
+    for case_id in by_state.get("proposed", []):
+        opened = cases[case_id][7]
+        yield "review", _item(case_id, cases[case_id], opened.date(), "提案日")
+
+    interviewing = by_state.get("interviewing", [])
+    for case_id, on in _latest_event_dates(session, interviewing, "schedule_interview"):
+        held = on < as_of
+        detail = "面談済み: 進めるか辞退かを記録" if held else "面談予定日"
+        yield "interviews", _item(case_id, cases[case_id], on, detail, overdue=held)
+
+    preparing = by_state.get("preparing", [])
+    rows, facts = read_cases_with_facts(session, preparing, rules.max_period_months)
+    no_input = guard_arguments(on=as_of)
+    for case_id in preparing:
+        row, case_facts = rows[case_id], facts[case_id]
+        event = CLOSING_EVENT[str(row.kind)]
+        missing = blocking_guards(row, case_facts, event, no_input)
+        detail = (
+            "、".join(guard_message(g, case_facts) for g in missing)
+            if missing
+            else "すべて揃っています: 契約を締結できます"
+        )
+        yield "blocked", _item(case_id, cases[case_id], row.start_date or as_of, detail)
+
+    soon = as_of + timedelta(days=SOON_DAYS)
+    not_started = by_state.get("preparing", []) + by_state.get("contracted", [])
+    for case_id, deadline in _filing_deadlines(session, not_started, as_of, soon):
+        yield "filing", _item(case_id, cases[case_id], deadline, "計画届の提出期限")
+
+    for follow_up in _follow_ups_due(session, list(cases), soon):
+        overdue = follow_up.due_on < as_of
+        detail = FOLLOW_UP_KINDS.get(follow_up.kind, follow_up.kind)
+        if overdue:
+            detail += f"（{(as_of - follow_up.due_on).days}日超過）"
+        yield (
+            "follow_ups",
+            _item(follow_up.case_id, cases[follow_up.case_id], follow_up.due_on, detail, overdue),
+        )
+
+    month_ahead = add_months(as_of, 1)
+    for case_id in by_state.get("active", []):
+        end = cases[case_id][6]
+        if end is not None and end <= month_ahead:
+            yield "ending", _item(case_id, cases[case_id], end, "終了日", overdue=end < as_of)
+
+
+def _in_batches(ids: list[int], size: int = 2000) -> Iterable[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def _latest_event_dates(session: Session, ids: list[int], event: str):
+    for part in _in_batches(ids):
+        yield from session.execute(
+            select(CaseEvent.case_id, func.max(CaseEvent.occurred_on))
+            .where(CaseEvent.case_id.in_(part), CaseEvent.event == event)
+            .group_by(CaseEvent.case_id)
+        )
+
+
+def _filing_deadlines(session: Session, ids: list[int], first: date, last: date):
+    for part in _in_batches(ids):
+        yield from session.execute(
+            select(Notice.case_id, func.max(Notice.filing_deadline))
+            .where(Notice.case_id.in_(part), Notice.filing_deadline.is_not(None))
+            .group_by(Notice.case_id)
+            .having(func.max(Notice.filing_deadline).between(first, last))
+        )
+
+
+def _follow_ups_due(session: Session, ids: list[int], until: date):
+    for part in _in_batches(ids):
+        yield from session.scalars(
+            select(FollowUp).where(
+                FollowUp.case_id.in_(part),
+                FollowUp.status == "scheduled",
+                FollowUp.due_on <= until,
+            )
+        )

@@ -1,0 +1,47 @@
+"""Japanese labels the pages show beside the contract's names (events, sides, groups)."""
+
+from __future__ import annotations
+
+from models.reference import PREFECTURES_BY_CODE
+
+EVENTS = {
+    "schedule_interview": "企業間面談の日程を記録",
+    "agree_to_proceed": "出向準備へ進む（面談で合意）",
+    "record_consent": "本人同意を記録",
+    "record_union_agreement": "労働組合（過半数代表者）との合意を記録",
+    "record_rules_update": "就業規則の改定を記録",
+    "record_tour": "職場見学を記録",
+    "fix_terms": "出向契約の内容を確定（契約条件ファイル）",
+    "sign_contract": "出向契約を締結",
+    "start": "出向開始",
+    "record_follow_up": "フォローアップを記録",
+    "record_transfer_consent": "移籍の同意を記録",
+    "extend": "出向期間を延長",
+    "return_to_origin": "出向元へ復帰",
+    "convert_to_transfer": "移籍へ移行",
+    "withdraw": "不成立・辞退",
+    "hire": "移籍成立",
+}
+KINDS = {"secondment": "在籍型出向", "transfer": "移籍"}
+FACTS = {
+    "workers_assigned": "対象労働者（人数）",
+    "workers_consented": "本人同意（人数）",
+    "sending_has_union": "出向元の労働組合",
+    "union_agreed": "労働組合等との合意",
+    "rules_updated": "就業規則の改定",
+    "terms_fixed": "出向契約の内容",
+    "transfer_consented": "移籍の同意",
+}
+SCORE_PARTS = {
+    "occupation": "職種",
+    "skills": "技能・資格",
+    "industry": "業種",
+    "distance": "距離",
+    "wage": "賃金",
+    "waiting": "待機期間",
+}
+
+
+def office_name(code: str) -> str:
+    prefecture = PREFECTURES_BY_CODE.get(code)
+    return f"{code} {prefecture.name}" if prefecture else code
