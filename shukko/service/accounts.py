@@ -146,8 +146,9 @@ def add_user(*, session: Session, name: str, office: str, role: str, password: s
     return _row(user, utcnow())
 
 
-def list_users(*, session: Session) -> list[UserRow]:
-    now = utcnow()
+def list_users(*, session: Session, now: datetime | None = None) -> list[UserRow]:
+    """Every user by name; a lock shows while it lasts (at `now`, by default the clock's)."""
+    now = now or utcnow()
     return [_row(u, now) for u in session.scalars(select(UserAccount).order_by(UserAccount.name))]
 
 
@@ -185,7 +186,9 @@ def sign_in(
 ) -> tuple[str, Account]:
     """Check a name and password; on success open a session and return its cookie token.
     The `policy.failures`-th failure in a row locks the account for `policy.minutes`; a
-    locked account is refused even with the right password until the lock ends."""
+    locked account is refused even with the right password until the lock ends. A failure
+    is counted (flushed) before SignInRefused is raised: catch it inside the transaction, so
+    that the count is committed rather than rolled back with the refusal."""
     from argon2.exceptions import InvalidHashError, VerificationError
 
     refused = SignInRefused("利用者名またはパスワードが正しくありません。")

@@ -94,7 +94,7 @@ def _page_count(rows: int) -> int:
 
 def _open_cases(session: Session, office: str) -> dict[int, tuple]:
     """The office's open cases (it sends or receives): id -> (kind, state, headcount,
-    sending office, receiving office, start, end, opened on)."""
+    sending office, receiving office, start, end)."""
     statement = (
         select(
             Case.id,
@@ -105,7 +105,6 @@ def _open_cases(session: Session, office: str) -> dict[int, tuple]:
             ReceivingOffer.office_code,
             Case.start_date,
             Case.end_date,
-            Case.created_at,
         )
         .join(SendingOffer, SendingOffer.id == Case.sending_offer_id)
         .join(ReceivingOffer, ReceivingOffer.id == Case.receiving_offer_id)
@@ -137,12 +136,11 @@ def _items(
     for case_id, case in cases.items():
         by_state.setdefault(case[1], []).append(case_id)
 
-    for case_id in by_state.get("proposed", []):
-        opened = cases[case_id][7]
-        yield "review", _item(case_id, cases[case_id], opened.date(), "提案日")
+    for case_id, opened in _event_dates(session, by_state.get("proposed", []), None, func.min):
+        yield "review", _item(case_id, cases[case_id], opened, "提案日")
 
     interviewing = by_state.get("interviewing", [])
-    for case_id, on in _latest_event_dates(session, interviewing, "schedule_interview"):
+    for case_id, on in _event_dates(session, interviewing, "schedule_interview", func.max):
         held = on < as_of
         detail = "面談済み: 進めるか辞退かを記録" if held else "面談予定日"
         yield "interviews", _item(case_id, cases[case_id], on, detail, overdue=held)
@@ -155,7 +153,7 @@ def _items(
         event = CLOSING_EVENT[str(row.kind)]
         missing = blocking_guards(row, case_facts, event, no_input)
         detail = (
-            "、".join(guard_message(g, case_facts) for g in missing)
+            "\n".join(guard_message(g, case_facts) for g in missing)
             if missing
             else "すべて揃っています: 契約を締結できます"
         )
@@ -188,13 +186,16 @@ def _in_batches(ids: list[int], size: int = 2000) -> Iterable[list[int]]:
         yield ids[start : start + size]
 
 
-def _latest_event_dates(session: Session, ids: list[int], event: str):
+def _event_dates(session: Session, ids: list[int], event: str | None, pick):
+    """Per case, the first or last (`pick`: func.min or func.max) date of an event, or of
+    any event (the first is the day the case was opened)."""
     for part in _in_batches(ids):
-        yield from session.execute(
-            select(CaseEvent.case_id, func.max(CaseEvent.occurred_on))
-            .where(CaseEvent.case_id.in_(part), CaseEvent.event == event)
-            .group_by(CaseEvent.case_id)
+        statement = select(CaseEvent.case_id, pick(CaseEvent.occurred_on)).where(
+            CaseEvent.case_id.in_(part)
         )
+        if event is not None:
+            statement = statement.where(CaseEvent.event == event)
+        yield from session.execute(statement.group_by(CaseEvent.case_id))
 
 
 def _filing_deadlines(session: Session, ids: list[int], first: date, last: date):

@@ -46,6 +46,7 @@ from shukko.web.forms import FIELD_LABELS, FormErrors, FormReader, event_request
 
 HERE = Path(__file__).resolve().parent
 CONFLICT = "他の担当者が更新しました。最新の内容を確認してください"
+PERSONAL_DATA_REFUSED = "個人情報は、この案件を担当する事務所の相談員・管理者だけが閲覧できます。"
 MAX_BODY_BYTES = 1024 * 1024  # a form, or a terms file (its own limit is lower)
 # The CLI's option names in the service's refusals, as the form's fields.
 OPTION_FIELDS = {"--note": "note", "--doc": "doc", "--at": "at", "--until": "until"}
@@ -86,10 +87,10 @@ def create_app(settings, *, engine=None, as_of: date | None = None) -> FastAPI:
     def business_day() -> date:
         return app.state.as_of or today_in(settings.timezone)
 
-    def render(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
+    def render(request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
         context.setdefault("account", None)
         context.setdefault("as_of", business_day())
-        return templates.TemplateResponse(request, name, context, status_code=status)
+        return templates.TemplateResponse(request, template, context, status_code=status)
 
     def db():
         return session_scope(app.state.engine)
@@ -162,8 +163,9 @@ def create_app(settings, *, engine=None, as_of: date | None = None) -> FastAPI:
         sent, cookie = reader.text("csrf_token") or "", request.cookies.get(LOGIN_CSRF_COOKIE, "")
         if not cookie or not secrets.compare_digest(sent, cookie):
             raise CsrfRefused
-        try:
-            with db() as session:
+        refusal = None
+        with db() as session:
+            try:
                 token, _account = sign_in(
                     session=session,
                     name=name,
@@ -171,11 +173,13 @@ def create_app(settings, *, engine=None, as_of: date | None = None) -> FastAPI:
                     now=utcnow(),
                     policy=app.state.policy,
                 )
-        except SignInRefused as exc:
+            except SignInRefused as exc:  # caught inside: the failure count is committed
+                refusal = exc
+        if refusal is not None:
             log.info("sign-in refused")
             fresh = secrets.token_urlsafe(32)
             response = render(
-                request, "login.html", 401, error=str(exc), name=name, next=target,
+                request, "login.html", 401, error=str(refusal), name=name, next=target,
                 login_csrf=fresh,
             )  # fmt: skip
             set_cookie(request, response, LOGIN_CSRF_COOKIE, fresh, 3600)
@@ -269,8 +273,8 @@ def create_app(settings, *, engine=None, as_of: date | None = None) -> FastAPI:
         offices = _case_offices(case_id)
         if not account.sees(*offices):
             raise not_found()
-        if account.office not in offices:
-            raise Page(403, "個人情報は、この案件を担当する事務所の職員だけが閲覧できます。")
+        if not account.acts_on(*offices):
+            raise Page(403, PERSONAL_DATA_REFUSED)
         return case_page(request, account, case_id, personal=True)
 
     def _case_offices(case_id: int) -> tuple[str, str]:

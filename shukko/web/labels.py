@@ -5,6 +5,9 @@ from __future__ import annotations
 from models.reference import PREFECTURES_BY_CODE
 
 EVENTS = {
+    "create": "案件作成（候補提示）",
+    "assign_worker": "対象労働者を選定",
+    "record_wage": "復帰後の賃金を記録",
     "schedule_interview": "企業間面談の日程を記録",
     "agree_to_proceed": "出向準備へ進む（面談で合意）",
     "record_consent": "本人同意を記録",

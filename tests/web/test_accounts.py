@@ -1,0 +1,158 @@
+"""Accounts of the web worklist: argon2 hashes, sign-in and its lockout, sessions that end,
+who sees and changes what, the personal-data access log."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlmodel import select
+
+from models import UserAccount
+from shukko.errors import InvalidInput, NotFound
+from shukko.service.accounts import (
+    Account,
+    LockoutPolicy,
+    SignInRefused,
+    add_user,
+    disable_user,
+    list_users,
+    personal_data_views,
+    record_personal_data_view,
+    set_password,
+    sign_in,
+    sign_out,
+    signed_in,
+)
+from tests.helpers import make_case
+
+PASSWORD = "correct horse battery"
+NOW = datetime(2024, 6, 3, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def sato(session):
+    add_user(session=session, name="sato", office="愛知", role="consultant", password=PASSWORD)
+    session.commit()
+    return "sato"
+
+
+def test_a_user_is_stored_with_an_argon2_hash_and_listed_without_it(session, sato):
+    stored = session.exec(select(UserAccount)).one()
+    assert stored.office_code == "23"
+    assert stored.password_hash.startswith("$argon2id$") and PASSWORD not in stored.password_hash
+    (row,) = list_users(session=session)
+    assert (row.name, row.office, row.role, row.disabled) == ("sato", "23", "consultant", False)
+    assert "hash" not in row.model_dump()
+
+
+@pytest.mark.parametrize(
+    ("name", "office", "role", "password", "says"),
+    [
+        ("sato", "23", "consultant", PASSWORD, "exists already"),
+        ("佐藤 さん", "23", "consultant", PASSWORD, "NAME"),
+        ("kato", "99", "consultant", PASSWORD, "--office"),
+        ("kato", "23", "admin", PASSWORD, "--role"),
+        ("kato", "23", "consultant", "short", "at least 12"),
+    ],
+)
+def test_a_bad_user_is_refused_by_what_is_wrong(session, sato, name, office, role, password, says):
+    with pytest.raises(InvalidInput, match=says):
+        add_user(session=session, name=name, office=office, role=role, password=password)
+
+
+def test_sign_in_opens_a_session_that_names_the_account_until_it_expires(session, sato):
+    policy = LockoutPolicy(session_hours=10)
+    token, account = sign_in(session=session, name="sato", password=PASSWORD, now=NOW,
+                             policy=policy)  # fmt: skip
+    assert account == Account("sato", "23", "consultant", account.csrf_token)
+    assert signed_in(session=session, token=token, now=NOW + timedelta(hours=9)) == account
+    assert signed_in(session=session, token=token, now=NOW + timedelta(hours=10)) is None
+    assert signed_in(session=session, token="forged", now=NOW) is None
+    sign_out(session=session, token=token)
+    assert signed_in(session=session, token=token, now=NOW) is None
+
+
+def test_five_failures_lock_the_account_for_fifteen_minutes(session, sato):
+    policy = LockoutPolicy(failures=5, minutes=15)
+    for attempt in range(5):
+        with pytest.raises(SignInRefused, match="正しくありません"):
+            sign_in(session=session, name="sato", password=f"wrong {attempt}", now=NOW,
+                    policy=policy)  # fmt: skip
+    with pytest.raises(SignInRefused, match="ロックされています"):
+        sign_in(session=session, name="sato", password=PASSWORD, now=NOW + timedelta(minutes=14),
+                policy=policy)  # fmt: skip
+    assert list_users(session=session, now=NOW)[0].locked_until is not None
+    token, _ = sign_in(session=session, name="sato", password=PASSWORD,
+                       now=NOW + timedelta(minutes=15), policy=policy)  # fmt: skip
+    assert token
+
+
+def test_a_success_resets_the_count_of_failures(session, sato):
+    for _ in range(4):
+        with pytest.raises(SignInRefused):
+            sign_in(session=session, name="sato", password="wrong", now=NOW)
+    sign_in(session=session, name="sato", password=PASSWORD, now=NOW)
+    for _ in range(4):
+        with pytest.raises(SignInRefused):
+            sign_in(session=session, name="sato", password="wrong", now=NOW)
+    assert sign_in(session=session, name="sato", password=PASSWORD, now=NOW)[0]
+
+
+def test_an_unknown_name_is_refused_in_the_same_words(session, sato):
+    with pytest.raises(SignInRefused) as unknown:
+        sign_in(session=session, name="nobody", password=PASSWORD, now=NOW)
+    with pytest.raises(SignInRefused) as wrong:
+        sign_in(session=session, name="sato", password="wrong", now=NOW)
+    assert str(unknown.value) == str(wrong.value)
+
+
+def test_disabling_ends_the_sessions_and_refuses_sign_in(session, sato):
+    token, _ = sign_in(session=session, name="sato", password=PASSWORD, now=NOW)
+    disable_user(session=session, name="sato")
+    assert signed_in(session=session, token=token, now=NOW) is None
+    with pytest.raises(SignInRefused):
+        sign_in(session=session, name="sato", password=PASSWORD, now=NOW)
+    with pytest.raises(NotFound):
+        disable_user(session=session, name="nobody")
+
+
+def test_a_new_password_lifts_the_lock_and_ends_old_sessions(session, sato):
+    token, _ = sign_in(session=session, name="sato", password=PASSWORD, now=NOW)
+    for _ in range(5):
+        with pytest.raises(SignInRefused):
+            sign_in(session=session, name="sato", password="wrong", now=NOW)
+    set_password(session=session, name="sato", password="another long password")
+    assert signed_in(session=session, token=token, now=NOW) is None
+    with pytest.raises(SignInRefused):
+        sign_in(session=session, name="sato", password=PASSWORD, now=NOW)
+    assert sign_in(session=session, name="sato", password="another long password", now=NOW)[0]
+
+
+@pytest.mark.parametrize(
+    ("role", "office", "sees", "acts", "flows"),
+    [
+        ("consultant", "23", True, True, False),
+        ("office_admin", "13", True, True, True),
+        ("consultant", "01", False, False, False),
+        ("hq", "13", True, False, True),
+    ],
+)
+def test_who_sees_and_changes_a_case_between_aichi_and_tokyo(role, office, sees, acts, flows):
+    account = Account("someone", office, role, "token")
+    assert account.sees("23", "13") is sees
+    assert account.acts_on("23", "13") is acts
+    assert account.sees_flows is flows
+
+
+def test_personal_data_views_are_logged_and_listed_since_a_day(session, sato):
+    case_id = make_case(session).id
+    account = Account("sato", "23", "consultant", "token")
+    record_personal_data_view(session=session, account=account, case_id=case_id,
+                              address="192.0.2.7")  # fmt: skip
+    session.commit()
+    (view,) = personal_data_views(session=session)
+    assert (view.user, view.office, view.case_id, view.address) == (
+        "sato", "23", case_id, "192.0.2.7",
+    )  # fmt: skip
+    assert personal_data_views(session=session, since=date.today() + timedelta(days=1)) == []

@@ -1,0 +1,195 @@
+"""The worklist in a real headless Chromium: a consultant signs a case from the worklist, two
+browsers on one case, another office's 404, a form without its CSRF token, the personal-data
+view in the audit log, a locked account, headquarters reading only, a malformed date."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from shukko.cli import app as cli
+from shukko.service.accounts import add_user
+from tests.helpers import fix_terms, give_worker, make_case, send, to_preparing
+
+PASSWORD = "correct horse battery"
+CONFLICT = "他の担当者が更新しました。最新の内容を確認してください"
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def users(session):
+    for name, office, role in (
+        ("sato", "23", "consultant"),  # Aichi: sends the helpers' cases
+        ("suzuki", "13", "office_admin"),  # Tokyo: receives them
+        ("kita", "01", "consultant"),  # Hokkaido: neither
+        ("honbu", "13", "hq"),
+    ):
+        add_user(session=session, name=name, office=office, role=role, password=PASSWORD)
+    session.commit()
+
+
+@pytest.fixture
+def preparing_case(session, users):
+    """A secondment being prepared: a worker assigned who has not consented, the rules
+    updated, the terms fixed; union agreement and consent still to record."""
+    case = make_case(session)
+    to_preparing(session, case)
+    send(session, case, "record_rules_update", doc_ref="規則-1")
+    fix_terms(session, case)
+    give_worker(session, case, consent=False)
+    return case.id
+
+
+def signed_in_page(chromium, web, name: str, password: str = PASSWORD):
+    context = chromium.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.goto(f"{web.url}/")
+    page.fill("input[name=name]", name)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    return page
+
+
+def step(page, event: str):
+    return page.locator(f".step[data-event={event}]")
+
+
+def test_a_consultant_records_consent_and_union_agreement_then_signs(
+    chromium, web, session, preparing_case, screenshots
+):
+    page = signed_in_page(chromium, web, "sato")
+    assert page.locator("h1").inner_text().startswith("業務一覧")
+    assert page.locator(".count[data-group=blocked]").inner_text() == "1"
+    row = page.locator("#blocked tbody tr").first
+    assert "worker consent (労働者の同意) is missing" in row.inner_text()
+    page.screenshot(path=screenshots / "worklist.png", full_page=True)
+
+    row.locator("a").click()
+    assert page.url.endswith(f"/cases/{preparing_case}")
+    assert page.locator(".state-label").inner_text() == "出向準備 (社内手続・職場見学)"
+    sign = step(page, "sign_contract")
+    assert "union agreement (労働組合との合意) is missing" in sign.locator(".blocked").inner_text()
+
+    step(page, "record_consent").locator("button").click()
+    assert "記録しました: 本人同意を記録" in page.locator(".message.ok").inner_text()
+    consent = step(page, "record_union_agreement")
+    consent.locator("input[name=doc]").fill("労使協定-2024-07")
+    consent.locator("button").click()
+    assert step(page, "sign_contract").locator(".blocked").count() == 0
+    step(page, "sign_contract").locator("button").click()
+
+    assert page.locator(".state-label").inner_text() == "出向契約締結"
+    history = page.locator("table.history").inner_text()
+    assert "労使協定-2024-07" in history and "出向契約を締結" in history
+    page.screenshot(path=screenshots / "case.png", full_page=True)
+
+
+def test_the_second_of_two_browsers_on_one_case_gets_the_conflict_and_saves_nothing(
+    chromium, web, session, preparing_case
+):
+    first = signed_in_page(chromium, web, "sato")
+    second = signed_in_page(chromium, web, "suzuki")
+    for page in (first, second):
+        page.goto(f"{web.url}/cases/{preparing_case}")
+    step(first, "record_union_agreement").locator("button").click()
+    assert first.locator(".message.ok").count() == 1
+
+    rows_before = second.locator("table.history tbody tr").count()
+    step(second, "record_tour").locator("input[name=note]").fill("職場見学 7/1")
+    step(second, "record_tour").locator("button").click()
+    assert second.locator(".message.conflict").inner_text() == CONFLICT
+    # The page now shows the newest version: the first one's step, not the second one's.
+    history = second.locator("table.history").inner_text()
+    assert "労働組合" in history and "職場見学を記録" not in history
+    assert second.locator("table.history tbody tr").count() == rows_before + 1
+
+
+def test_a_consultant_of_another_office_gets_404(chromium, web, preparing_case):
+    page = signed_in_page(chromium, web, "kita")
+    response = page.goto(f"{web.url}/cases/{preparing_case}")
+    assert response.status == 404
+    assert "ページが見つかりません" in page.inner_text("body")
+    assert page.goto(f"{web.url}/cases/999999").status == 404
+
+
+def test_a_post_without_the_csrf_token_is_refused(chromium, web, session, preparing_case):
+    page = signed_in_page(chromium, web, "sato")
+    page.goto(f"{web.url}/cases/{preparing_case}")
+    version = page.locator("input[name=version]").first.get_attribute("value")
+    # The browser's own cookie goes with it, as with a form posted from another site.
+    answer = page.request.post(
+        f"{web.url}/cases/{preparing_case}/events/record_union_agreement",
+        form={"version": version},
+    )
+    assert answer.status == 403
+    answer = page.request.post(
+        f"{web.url}/cases/{preparing_case}/events/record_union_agreement",
+        form={"version": version, "csrf_token": "forged"},
+    )
+    assert answer.status == 403
+    page.reload()
+    history = page.locator("table.history").inner_text()
+    assert "労働組合（過半数代表者）との合意を記録" not in history
+
+
+def test_viewing_personal_data_is_written_to_the_audit_log(
+    chromium, web, session, preparing_case, shukko_env
+):
+    page = signed_in_page(chromium, web, "suzuki")
+    page.goto(f"{web.url}/cases/{preparing_case}")
+    assert "試験 花子" not in page.inner_text("body")
+    page.click("text=氏名・生年月日を表示")
+    assert "試験 花子" in page.locator("table.workers").inner_text()
+
+    listed = CliRunner().invoke(cli, ["audit", "personal-data", "--json"])
+    assert listed.exit_code == 0, listed.output
+    (view,) = json.loads(listed.output)
+    assert (view["user"], view["office"], view["case_id"], view["address"]) == (
+        "suzuki", "13", preparing_case, "127.0.0.1",
+    )  # fmt: skip
+
+    hq = signed_in_page(chromium, web, "honbu")
+    hq.goto(f"{web.url}/cases/{preparing_case}")
+    assert hq.locator("text=氏名・生年月日を表示").count() == 0
+
+
+def test_five_failed_sign_ins_lock_the_account(chromium, web, users):
+    for _ in range(5):
+        page = signed_in_page(chromium, web, "sato", "wrong password")
+        assert "正しくありません" in page.locator(".message.error").inner_text()
+    page = signed_in_page(chromium, web, "sato")
+    assert "ロックされています" in page.locator(".message.error").inner_text()
+    assert page.url.startswith(f"{web.url}/login")
+
+
+def test_headquarters_reads_every_office_and_changes_nothing(chromium, web, preparing_case):
+    page = signed_in_page(chromium, web, "honbu")
+    page.goto(f"{web.url}/?office=23")
+    assert page.locator(".count[data-group=blocked]").inner_text() == "1"
+    page.goto(f"{web.url}/cases/{preparing_case}")
+    assert page.locator(".step form").count() == 0
+    token = page.locator("input[name=csrf_token]").first.get_attribute("value")
+    answer = page.request.post(
+        f"{web.url}/cases/{preparing_case}/events/record_union_agreement",
+        form={"version": "1", "csrf_token": token},
+    )
+    assert answer.status == 403
+
+
+def test_a_malformed_date_names_the_field_and_keeps_the_form(
+    chromium, web, session, preparing_case
+):
+    page = signed_in_page(chromium, web, "sato")
+    page.goto(f"{web.url}/cases/{preparing_case}")
+    form = step(page, "record_tour")
+    form.locator("input[name=at]").fill("2024-02-30")
+    form.locator("input[name=note]").fill("見学の感想")
+    form.locator("button").click()
+    form = step(page, "record_tour")
+    assert "日付: 「2024-02-30」は日付ではありません" in form.locator(".field-error").inner_text()
+    assert form.locator("input[name=note]").input_value() == "見学の感想"
+    assert "職場見学を記録" not in page.locator("table.history").inner_text()
+    assert page.goto(f"{web.url}/cases/abc").status == 404

@@ -1,0 +1,71 @@
+"""The worklist groups an office's open cases by what they need next, pages past 100 rows,
+and shows another office nothing of them."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from models import Notice
+from shukko.service.worklist import PAGE_ROWS, WorklistQuery, worklist
+from tests.helpers import TODAY, contracted_case, make_case, send
+
+
+def groups(session, office="23", **query):
+    work = worklist(session=session, query=WorklistQuery(office=office, as_of=TODAY, **query))
+    return work, {group: [(i.case_id, i.on, i.detail, i.overdue) for i in rows]
+                  for group, rows in work.groups.items()}  # fmt: skip
+
+
+def test_each_open_case_is_listed_by_what_it_needs_next(session):
+    proposed = make_case(session)
+    later = make_case(session)
+    send(session, later, "schedule_interview", on=TODAY + timedelta(days=5))
+    held = make_case(session)
+    send(session, held, "schedule_interview", on=TODAY - timedelta(days=2))
+    blocked = contracted_case(session, start="2024-07-01", end="2025-06-30",
+                              skip="union_agreed")  # fmt: skip
+    ready = contracted_case(session, start="2024-07-01", end="2025-06-30", skip="rules_updated")
+    send(session, ready, "record_rules_update")
+    filing = contracted_case(session, start="2024-06-14", end="2025-06-13")
+    session.add(
+        Notice(key=f"n-{filing.id}", case_id=filing.id, company_id=1, side="sending",
+               kind="notice", start_date=date(2024, 6, 14), filing_deadline=date(2024, 6, 13),
+               written_on=TODAY, path="x.md")
+    )  # fmt: skip
+    ending = contracted_case(session, start="2024-05-01", end="2024-06-20")
+    send(session, ending, "start")
+    closed = make_case(session)
+    send(session, closed, "withdraw", note="受入先の都合")
+    session.commit()
+
+    work, found = groups(session)
+    assert work.open_cases == 7  # the withdrawn case is not open
+    assert found["review"] == [(proposed.id, TODAY, "提案日", False)]
+    assert found["interviews"] == [
+        (held.id, TODAY - timedelta(days=2), "面談済み: 進めるか辞退かを記録", True),
+        (later.id, TODAY + timedelta(days=5), "面談予定日", False),
+    ]
+    blocked_rows = {row[0]: row[2] for row in found["blocked"]}
+    assert "union agreement (労働組合との合意) is missing" in blocked_rows[blocked.id]
+    assert blocked_rows[ready.id] == "すべて揃っています: 契約を締結できます"
+    assert found["filing"] == [(filing.id, date(2024, 6, 13), "計画届の提出期限", False)]
+    assert found["ending"] == [(ending.id, date(2024, 6, 20), "終了日", False)]
+    follow_ups = found["follow_ups"]
+    assert {row[0] for row in follow_ups} == {ending.id}
+    assert all(overdue == (on < TODAY) for _, on, _, overdue in follow_ups)
+    assert any("日超過" in detail for *_, detail, _ in follow_ups)
+    assert work.counts == {group: len(rows) for group, rows in found.items()}
+    # Tokyo receives every one of them; Hokkaido has none.
+    assert groups(session, office="13")[0].counts == work.counts
+    assert groups(session, office="01")[0].open_cases == 0
+
+
+def test_a_group_past_a_hundred_rows_is_paged_and_sorted_either_way(session):
+    ids = [make_case(session).id for _ in range(PAGE_ROWS + 5)]
+    work, found = groups(session)
+    assert work.counts["review"] == PAGE_ROWS + 5 and work.page_count["review"] == 2
+    assert [row[0] for row in found["review"]] == ids[:PAGE_ROWS]
+    work, found = groups(session, group="review", page=2)
+    assert [row[0] for row in found["review"]] == ids[PAGE_ROWS:]
+    work, found = groups(session, group="review", page=9, newest_first=True)
+    assert work.pages["review"] == 2 and [row[0] for row in found["review"]] == ids[4::-1]
