@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -44,6 +45,18 @@ def setup() -> None:
     STAMP.write_text(wanted)
 
 
+def browser() -> None:
+    """Debian's Chromium for the browser tests, installed when missing and this is a Debian
+    machine we may install on (root); otherwise those tests are skipped, saying why."""
+    if Path("/usr/bin/chromium").exists():
+        return
+    if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
+        run("bash", ROOT / "scripts" / "install-browser.sh")
+    else:
+        print("note: /usr/bin/chromium is missing: the browser tests will be skipped "
+              "(apt-get install chromium)", flush=True)
+
+
 def main() -> None:
     command, *rest = sys.argv[1:] or ["help"]
     os.environ.setdefault("DO_NOT_TRACK", "1")
@@ -54,6 +67,7 @@ def main() -> None:
         run(BIN / "shukko", "demo", "--fresh", *rest)
     elif command == "test":
         setup()
+        browser()
         run(BIN / "ruff", "check", ".")
         run(BIN / "python", "-m", "pytest", *rest)
     elif command == "setup":

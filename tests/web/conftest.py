@@ -56,7 +56,11 @@ class WebServer:
 
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
+        # log_config=None: uvicorn's loggers (access lines too) reach the root logger, where a
+        # test's caplog reads them.
+        config = uvicorn.Config(
+            app, host="127.0.0.1", port=self.port, log_level="info", log_config=None
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 

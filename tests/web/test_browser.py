@@ -5,6 +5,7 @@ view in the audit log, a locked account, headquarters reading only, a malformed 
 from __future__ import annotations
 
 import json
+import logging
 
 import pytest
 from typer.testing import CliRunner
@@ -136,8 +137,9 @@ def test_a_post_without_the_csrf_token_is_refused(chromium, web, session, prepar
 
 
 def test_viewing_personal_data_is_written_to_the_audit_log(
-    chromium, web, session, preparing_case, shukko_env
+    chromium, web, session, preparing_case, shukko_env, caplog
 ):
+    caplog.set_level(logging.INFO)
     page = signed_in_page(chromium, web, "suzuki")
     page.goto(f"{web.url}/cases/{preparing_case}")
     assert "試験 花子" not in page.inner_text("body")
@@ -154,6 +156,10 @@ def test_viewing_personal_data_is_written_to_the_audit_log(
     hq = signed_in_page(chromium, web, "honbu")
     hq.goto(f"{web.url}/cases/{preparing_case}")
     assert hq.locator("text=氏名・生年月日を表示").count() == 0
+    # The server logged the view (access line and its own), never the name or birth date.
+    assert f"/cases/{preparing_case}/personal-data" in caplog.text
+    assert "personal data of case" in caplog.text
+    assert "試験 花子" not in caplog.text and "1990-01-01" not in caplog.text
 
 
 def test_five_failed_sign_ins_lock_the_account(chromium, web, users):
