@@ -106,6 +106,11 @@ def list_registrants(
     )
 
 
+def registrant_office(*, session: Session, registrant_id: int) -> str:
+    """The office a registrant is registered with (who may see and act on them)."""
+    return get_registrant(session, registrant_id).office_code
+
+
 def _opening_key(opening: Opening) -> str:
     return f"{opening.office_code}:{opening.opening_id}"
 

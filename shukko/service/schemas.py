@@ -380,6 +380,27 @@ class WorkItem(Result):
     detail: str
     overdue: bool = False
 
+    @property
+    def id(self) -> int:
+        return self.case_id
+
+
+class RegistrantItem(Result):
+    """One line of the worklist's career-bank group: a registrant (no name) and what next."""
+
+    registrant_id: int
+    state_label: str
+    route: str
+    age_at_leaving: int
+    occupations: list[str]
+    on: date
+    detail: str
+    overdue: bool = False
+
+    @property
+    def id(self) -> int:
+        return self.registrant_id
+
 
 class Worklist(Result):
     """業務一覧: an office's open cases grouped by what they need next (a page of each)."""
@@ -388,6 +409,6 @@ class Worklist(Result):
     as_of: date
     open_cases: int
     counts: dict[str, int]
-    groups: dict[str, list[WorkItem]]
+    groups: dict[str, list[WorkItem | RegistrantItem]]
     pages: dict[str, int]
     page_count: dict[str, int]

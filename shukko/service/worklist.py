@@ -9,6 +9,8 @@ Groups (each row links to its case):
 - follow_ups  フォローアップ: follow-ups due within 14 days, and overdue ones
 - ending      終了1か月前: active secondments ending within a month (return, extension or
               transfer to decide)
+- bank        キャリア人材バンク: the office's open registrants, by their last activity: to
+              counsel, to introduce (suggestions waiting), introduced (hire or close)
 """
 
 from __future__ import annotations
@@ -20,11 +22,21 @@ from datetime import date, timedelta
 from sqlalchemy import func, or_, select
 from sqlmodel import Session
 
-from models import Case, CaseEvent, FollowUp, Notice, ReceivingOffer, SendingOffer
+from models import (
+    Case,
+    CaseEvent,
+    FollowUp,
+    Introduction,
+    Notice,
+    ReceivingOffer,
+    Registrant,
+    SendingOffer,
+    Suggestion,
+)
 from shukko.case_rules import CaseRules
 from shukko.clock import add_months
 from shukko.facts import read_cases_with_facts
-from shukko.service.schemas import WorkItem, Worklist
+from shukko.service.schemas import RegistrantItem, WorkItem, Worklist
 from shukko.transitions import blocking_guards, guard_arguments
 from states import final_states, guard_message, state_labels
 
@@ -37,6 +49,7 @@ GROUPS = {
     "filing": "出向実施計画届の提出期限（14日以内）",
     "follow_ups": "フォローアップ（期限到来・超過）",
     "ending": "出向終了1か月前（復帰・延長・移籍の判断）",
+    "bank": "キャリア人材バンク（面談・紹介・採用の確認）",
 }
 CLOSING_EVENT = {"secondment": "sign_contract", "transfer": "hire"}
 OPEN_STATES = {
@@ -66,13 +79,14 @@ class WorklistQuery:
 def worklist(*, session: Session, query: WorklistQuery, rules: CaseRules = CaseRules()) -> Worklist:
     """The office's worklist: every group's count and a page of rows of each."""
     cases = _open_cases(session, query.office)
-    items: dict[str, list[WorkItem]] = {group: [] for group in GROUPS}
+    items: dict[str, list] = {group: [] for group in GROUPS}
     for group, item in _items(session, cases, query.as_of, rules):
         items[group].append(item)
+    items["bank"] = _registrants(session, query.office)
     counts = {group: len(rows) for group, rows in items.items()}
     pages = {}
     for group, rows in items.items():
-        rows.sort(key=lambda item: (item.on, item.case_id), reverse=query.newest_first)
+        rows.sort(key=lambda item: (item.on, item.id), reverse=query.newest_first)
         page = query.page if group == query.group else 1
         page = max(1, min(page, _page_count(len(rows))))
         pages[group] = page
@@ -179,6 +193,52 @@ def _items(
         end = cases[case_id][6]
         if end is not None and end <= month_ahead:
             yield "ending", _item(case_id, cases[case_id], end, "終了日", overdue=end < as_of)
+
+
+def _registrants(session: Session, office: str) -> list[RegistrantItem]:
+    """The office's open registrants, each with what the consultant does next."""
+    from shukko.bank.lifecycle import KIND
+    from states.bank import OPEN_STATES as REGISTRANT_OPEN
+
+    labels = state_labels(KIND)
+    rows = session.execute(
+        select(
+            Registrant.id,
+            Registrant.state,
+            Registrant.route,
+            Registrant.age_at_leaving,
+            Registrant.occupations,
+            Registrant.last_activity_on,
+        ).where(Registrant.office_code == office, Registrant.state.in_(REGISTRANT_OPEN))
+    ).all()
+    ids = [row[0] for row in rows]
+    suggested = _counts(session, Suggestion.registrant_id, ids)
+    introduced = _counts(session, Introduction.registrant_id, ids)
+    items = []
+    for registrant_id, state, route, age, occupations, last in rows:
+        if state == "registered":
+            detail = "面談（カウンセリング）を記録"
+        elif state == "counselled":
+            detail = f"紹介候補 {suggested.get(registrant_id, 0)}件: 紹介先を検討"
+        else:
+            detail = f"紹介先 {introduced.get(registrant_id, 0)}件: 採用結果を確認"
+        item = RegistrantItem(
+            registrant_id=registrant_id, state_label=labels[state], route=route,
+            age_at_leaving=age, occupations=occupations, on=last, detail=detail,
+        )  # fmt: skip
+        items.append(item)
+    return items
+
+
+def _counts(session: Session, column, ids: list[int]) -> dict[int, int]:
+    found: dict[int, int] = {}
+    for part in _in_batches(ids):
+        found.update(
+            session.execute(
+                select(column, func.count()).where(column.in_(part)).group_by(column)
+            ).all()
+        )
+    return found
 
 
 def _in_batches(ids: list[int], size: int = 2000) -> Iterable[list[int]]:

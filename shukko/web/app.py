@@ -378,6 +378,63 @@ def create_app(settings, *, engine=None, as_of: date | None = None) -> FastAPI:
             ) from None
         return RedirectResponse(f"/cases/{opened.id}", status_code=303)
 
+    # ---- career-bank registrants -------------------------------------------------------------
+
+    def registrant_page(
+        request: Request, account: Account, registrant_id: int, status: int = 200, **context
+    ) -> HTMLResponse:
+        from shukko.service.bank import registrant_view
+
+        with db() as session:
+            try:
+                view = registrant_view(session=session, registrant_id=registrant_id)
+            except NotFound:
+                raise not_found() from None
+        if not account.sees(view.office):
+            raise not_found()
+        return render(
+            request, "registrant.html", status, account=account, person=view,
+            may_act=account.acts_on(view.office), **context,
+        )  # fmt: skip
+
+    @app.get("/registrants/{registrant_id}")
+    def show_registrant(request: Request, registrant_id: int):
+        return registrant_page(request, account_of(request), registrant_id)
+
+    @app.post("/registrants/{registrant_id}/events/{event}")
+    async def registrant_event(request: Request, registrant_id: int, event: str):
+        from shukko.service.bank import fire as fire_bank
+        from shukko.service.bank import registrant_office
+        from shukko.web.forms import bank_event
+
+        account = account_of(request)
+        form = await request.form(max_files=0, max_fields=20)
+        check_csrf(account, form)
+        with db() as session:
+            try:
+                office = registrant_office(session=session, registrant_id=registrant_id)
+            except NotFound:
+                raise not_found() from None
+        if not account.sees(office):
+            raise not_found()
+        if not account.acts_on(office):
+            raise Page(403, "この登録者を更新する権限がありません（閲覧のみ）。")
+        try:
+            step = bank_event(form, registrant_id=registrant_id, event=event, actor=account.name)
+            with db() as session:
+                fire_bank(session=session, request=step, today=business_day(),
+                          limits=app.state.limits)  # fmt: skip
+        except FormErrors as exc:
+            return registrant_page(request, account, registrant_id, 422, form_event=event,
+                                   errors=exc.errors)  # fmt: skip
+        except ConcurrentChange:
+            return registrant_page(request, account, registrant_id, 409, conflict=CONFLICT)
+        except (EventNotAllowed, InvalidInput, NotFound) as exc:
+            return registrant_page(request, account, registrant_id, 422, refusal=str(exc))
+        log.info("registrant %s: %s by %s", registrant_id, event, account.name)
+        target = f"/registrants/{registrant_id}?done={quote(event)}"
+        return RedirectResponse(target, status_code=303)
+
     # ---- offers -----------------------------------------------------------------------------
 
     @app.get("/offers/{key}")

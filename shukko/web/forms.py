@@ -18,6 +18,7 @@ FIELD_LABELS = {
     "version": "版",
     "terms": "契約条件ファイル",
     "headcount": "人数",
+    "opening": "求人",
 }
 
 
@@ -87,6 +88,25 @@ def event_request(form, *, case_id: int, event: str, actor: str) -> EventRequest
         doc_ref=reader.text("doc"),
         worker_id=reader.number("worker", least=1),
         end_date=reader.day("until"),
+        expected_version=version,
+    )
+    reader.done()
+    return request
+
+
+def bank_event(form, *, registrant_id: int, event: str, actor: str):
+    """A registrant's step from its form (the version the page was rendered from)."""
+    from shukko.bank.lifecycle import BankEvent
+
+    reader = FormReader(form)
+    version = reader.number("version", required=True, least=1)
+    request = BankEvent(
+        registrant_id=registrant_id,
+        event=event,
+        actor=actor,
+        on=reader.day("at"),
+        opening=reader.text("opening"),
+        note=reader.text("note"),
         expected_version=version,
     )
     reader.done()

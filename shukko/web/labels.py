@@ -25,6 +25,14 @@ EVENTS = {
     "withdraw": "不成立・辞退",
     "hire": "移籍成立",
 }
+BANK_EVENTS = {
+    "register": "登録",
+    "counsel": "面談（カウンセリング）を記録",
+    "record_consent": "企業への情報提供の同意を記録",
+    "introduce": "求人に紹介",
+    "hire": "採用（再就職）を記録",
+    "close": "登録を終了",
+}
 KINDS = {"secondment": "在籍型出向", "transfer": "移籍"}
 FACTS = {
     "workers_assigned": "対象労働者（人数）",

@@ -199,3 +199,24 @@ def test_a_malformed_date_names_the_field_and_keeps_the_form(
     assert form.locator("input[name=note]").input_value() == "見学の感想"
     assert "職場見学を記録" not in page.locator("table.history").inner_text()
     assert page.goto(f"{web.url}/cases/abc").status == 404
+
+
+def test_a_registrant_of_the_career_bank_is_counselled_from_the_worklist(
+    chromium, web, session, users
+):
+    from tests.bank.test_bank import enrol
+
+    registrant = enrol(session, office_code="23").id
+    page = signed_in_page(chromium, web, "sato")
+    assert page.locator(".count[data-group=bank]").inner_text() == "1"
+    page.locator("#bank tbody tr a").click()
+    assert page.locator(".state-label").inner_text() == "登録"
+    assert "見本 太郎" not in page.inner_text("body")  # the name is never on the page
+    step(page, "counsel").locator("input[name=note]").fill("希望は事務・週20時間")
+    step(page, "counsel").locator("button").click()
+    assert "記録しました" in page.locator(".message.ok").inner_text()
+    assert page.locator(".state-label").inner_text() == "面談済"
+    assert "希望は事務・週20時間" in page.locator("table.history").inner_text()
+
+    other = signed_in_page(chromium, web, "kita")
+    assert other.goto(f"{web.url}/registrants/{registrant}").status == 404
