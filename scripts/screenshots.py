@@ -27,7 +27,7 @@ from config import get_settings  # noqa: E402
 from models import Case, SendingOffer, UserAccount, WebSession  # noqa: E402
 from shukko.service.accounts import add_user  # noqa: E402
 from shukko.service.database import current_engine  # noqa: E402
-from shukko.service.worklist import OPEN_STATES  # noqa: E402
+from shukko.service.worklist import OPEN_STATES, WorklistQuery, worklist  # noqa: E402
 from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS, WebServer  # noqa: E402
 
 USER = "readme-screenshots"
@@ -51,12 +51,9 @@ def main() -> None:
             )
         )
         office = offices.most_common(1)[0][0]
-        case_id = session.scalar(
-            select(Case.id)
-            .join(SendingOffer, Case.sending_offer_id == SendingOffer.id)
-            .where(Case.state == "preparing", SendingOffer.office_code == office)
-            .order_by(Case.last_seq.desc())
-        )
+        # A case the worklist shows as blocked before signing, with the most still missing.
+        blocked = worklist(session=session, query=WorklistQuery(office=office, as_of=as_of))
+        case_id = max(blocked.groups["blocked"], key=lambda item: item.detail.count("\n")).case_id
         add_user(session=session, name=USER, office=office, role="consultant", password=password)
         session.commit()
     from playwright.sync_api import sync_playwright
