@@ -17,12 +17,22 @@ class DeploymentStatus:
     state: str | None = None  # Prefect's state name: Completed, Failed, Running, ...
     started: datetime | None = None
     run_id: str | None = None
+    next_run: datetime | None = None  # the next scheduled run (nightly's 02:00)
 
 
 def latest_runs() -> list[DeploymentStatus]:
-    """Every flow of shukko with its deployment's latest run (not deployed: deployed=False)."""
+    """Every flow of shukko with its deployment's latest run that has started, and its next
+    scheduled one (not deployed: deployed=False)."""
     from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId
+    from prefect.client.schemas.filters import (
+        DeploymentFilter,
+        DeploymentFilterId,
+        FlowRunFilter,
+        FlowRunFilterStartTime,
+        FlowRunFilterState,
+        FlowRunFilterStateType,
+    )
+    from prefect.client.schemas.objects import StateType
     from prefect.client.schemas.sorting import FlowRunSort
 
     statuses = []
@@ -33,13 +43,26 @@ def latest_runs() -> list[DeploymentStatus]:
             except Exception:  # ObjectNotFound: the flow is not deployed on this server
                 statuses.append(DeploymentStatus(flow, deployed=False))
                 continue
+            of_deployment = DeploymentFilter(id=DeploymentFilterId(any_=[deployment.id]))
             runs = client.read_flow_runs(
-                deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[deployment.id])),
-                sort=FlowRunSort.EXPECTED_START_TIME_DESC,
+                deployment_filter=of_deployment,
+                flow_run_filter=FlowRunFilter(start_time=FlowRunFilterStartTime(is_null_=False)),
+                sort=FlowRunSort.START_TIME_DESC,
                 limit=1,
             )
+            scheduled = client.read_flow_runs(
+                deployment_filter=of_deployment,
+                flow_run_filter=FlowRunFilter(
+                    state=FlowRunFilterState(
+                        type=FlowRunFilterStateType(any_=[StateType.SCHEDULED])
+                    )
+                ),
+                sort=FlowRunSort.EXPECTED_START_TIME_ASC,
+                limit=1,
+            )
+            next_run = scheduled[0].expected_start_time if scheduled else None
             if not runs:
-                statuses.append(DeploymentStatus(flow, deployed=True))
+                statuses.append(DeploymentStatus(flow, deployed=True, next_run=next_run))
                 continue
             run = runs[0]
             statuses.append(
@@ -48,15 +71,17 @@ def latest_runs() -> list[DeploymentStatus]:
                     deployed=True,
                     run_name=run.name,
                     state=run.state.name if run.state else None,
-                    started=run.start_time or run.expected_start_time,
+                    started=run.start_time,
                     run_id=str(run.id),
+                    next_run=next_run,
                 )
             )
     return statuses
 
 
 def start_run(flow: str, as_of: date) -> str:
-    """Start the deployment's run for `as_of` without waiting for it; its run's name."""
+    """Start the deployment's run for `as_of` without waiting for it; the flow run's id (its
+    name, e.g. matching-2024-06-03, is given when it starts)."""
     from prefect.deployments import run_deployment
 
     if flow not in FLOWS:
@@ -65,4 +90,4 @@ def start_run(flow: str, as_of: date) -> str:
     run = run_deployment(
         f"{flow}/{DEPLOYMENT_NAME}", parameters={"parameters": parameters}, timeout=0
     )
-    return run.name
+    return str(run.id)

@@ -10,11 +10,12 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import quote
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 
 from models.common import utcnow
@@ -66,6 +67,12 @@ def not_found() -> Page:
     return Page(404, "ページが見つかりません（存在しないか、この事務所の担当ではありません）。")
 
 
+async def form_of(request: Request) -> FormData:
+    """The posted form, parsed before the handler runs. Handlers are plain functions, which
+    FastAPI runs in its thread pool, so that database work never blocks the event loop."""
+    return await request.form(max_files=1, max_fields=50, max_part_size=MAX_BODY_BYTES)
+
+
 def create_app(settings, *, engine=None, as_of: date | None = None) -> FastAPI:
     """The application for these settings. `as_of` fixes the business day (the demo year's);
     by default it is today in the Center's timezone."""
@@ -100,7 +107,12 @@ def create_app(settings, *, engine=None, as_of: date | None = None) -> FastAPI:
         length = request.headers.get("content-length")
         if length and length.isdigit() and int(length) > MAX_BODY_BYTES:
             return HTMLResponse("送信された内容が大きすぎます。", status_code=413)
-        response = await call_next(request)
+        try:
+            response = await call_next(request)
+        except Exception as exc:
+            # Answered here, so that no traceback (whose message could quote a form) reaches
+            # the server's log: the exception's type only.
+            response = crashed(request, exc)
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
@@ -134,12 +146,15 @@ def create_app(settings, *, engine=None, as_of: date | None = None) -> FastAPI:
         # A path such as /cases/abc: no such page.
         return render(request, "error.html", 404, message=not_found().message)
 
-    @app.exception_handler(Exception)
-    async def _crash(request: Request, exc: Exception):
+    def crashed(request: Request, exc: Exception) -> HTMLResponse:
         # The type only: a message may quote personal data typed into a form.
         log.error("internal error on %s %s: %s", request.method, request.url.path, type(exc))
         message = "内部エラーが発生しました。入力は保存されていません。管理者に連絡してください。"
         return render(request, "error.html", 500, message=message)
+
+    @app.exception_handler(Exception)
+    async def _crash(request: Request, exc: Exception):
+        return crashed(request, exc)
 
     # ---- sign-in --------------------------------------------------------------------------
 
@@ -153,10 +168,9 @@ def create_app(settings, *, engine=None, as_of: date | None = None) -> FastAPI:
         return response
 
     @app.post("/login")
-    async def login(request: Request):
+    def login(request: Request, form: FormData = Depends(form_of)):
         import secrets
 
-        form = await request.form()
         reader = FormReader(form)
         name, password = reader.text("name") or "", form.get("password") or ""
         target = _local(reader.text("next") or "/")
@@ -190,9 +204,9 @@ def create_app(settings, *, engine=None, as_of: date | None = None) -> FastAPI:
         return response
 
     @app.post("/logout")
-    async def logout(request: Request):
+    def logout(request: Request, form: FormData = Depends(form_of)):
         account = account_of(request)
-        check_csrf(account, await request.form())
+        check_csrf(account, form)
         with db() as session:
             sign_out(session=session, token=request.cookies.get(SESSION_COOKIE))
         response = RedirectResponse("/login", status_code=303)
@@ -267,9 +281,9 @@ def create_app(settings, *, engine=None, as_of: date | None = None) -> FastAPI:
         return case_page(request, account_of(request), case_id)
 
     @app.post("/cases/{case_id}/personal-data")
-    async def show_personal_data(request: Request, case_id: int):
+    def show_personal_data(request: Request, case_id: int, form: FormData = Depends(form_of)):
         account = account_of(request)
-        check_csrf(account, await request.form())
+        check_csrf(account, form)
         offices = _case_offices(case_id)
         if not account.sees(*offices):
             raise not_found()
@@ -287,11 +301,12 @@ def create_app(settings, *, engine=None, as_of: date | None = None) -> FastAPI:
                 raise not_found() from None
 
     @app.post("/cases/{case_id}/events/{event}")
-    async def case_event(request: Request, case_id: int, event: str):
+    def case_event(
+        request: Request, case_id: int, event: str, form: FormData = Depends(form_of)
+    ):
         from shukko.service.cases import fire_event
 
         account = account_of(request)
-        form = await request.form(max_files=1, max_fields=20, max_part_size=MAX_BODY_BYTES)
         check_csrf(account, form)
         offices = _case_offices(case_id)
         if not account.sees(*offices):
@@ -303,7 +318,7 @@ def create_app(settings, *, engine=None, as_of: date | None = None) -> FastAPI:
             request_ = event_request(form, case_id=case_id, event=event, actor=account.name)
             with db() as session:
                 if event == "fix_terms":
-                    await _hand_in_terms(session, form, request_)
+                    _hand_in_terms(session, form, request_)
                 else:
                     fire_event(
                         session=session, request=request_, today=business_day(),
@@ -323,7 +338,7 @@ def create_app(settings, *, engine=None, as_of: date | None = None) -> FastAPI:
         log.info("case %s: %s by %s", case_id, event, account.name)
         return RedirectResponse(f"/cases/{case_id}?done={quote(event)}", status_code=303)
 
-    async def _hand_in_terms(session, form, request_) -> None:
+    def _hand_in_terms(session, form, request_) -> None:
         from shukko.service.cases import hand_in_terms
 
         upload = form.get("terms")
@@ -332,7 +347,7 @@ def create_app(settings, *, engine=None, as_of: date | None = None) -> FastAPI:
         suffix = Path(upload.filename).suffix.lower()
         if suffix not in (".json", ".yaml", ".yml"):
             raise FormErrors({"terms": f"「{upload.filename}」は JSON または YAML ではありません"})
-        data = await upload.read(app.state.limits.max_terms_file_bytes + 1)
+        data = upload.file.read(app.state.limits.max_terms_file_bytes + 1)
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / f"terms{suffix}"
             path.write_bytes(data)
@@ -347,12 +362,11 @@ def create_app(settings, *, engine=None, as_of: date | None = None) -> FastAPI:
                 raise FormErrors({"terms": str(exc).replace(str(path), upload.filename)}) from None
 
     @app.post("/cases")
-    async def open_case(request: Request):
+    def open_case(request: Request, form: FormData = Depends(form_of)):
         from shukko.service.cases import open_case_between
         from shukko.service.offers import find_offer_by_key
 
         account = account_of(request)
-        form = await request.form()
         check_csrf(account, form)
         reader = FormReader(form)
         sending, receiving = reader.text("sending") or "", reader.text("receiving") or ""
@@ -402,13 +416,14 @@ def create_app(settings, *, engine=None, as_of: date | None = None) -> FastAPI:
         return registrant_page(request, account_of(request), registrant_id)
 
     @app.post("/registrants/{registrant_id}/events/{event}")
-    async def registrant_event(request: Request, registrant_id: int, event: str):
+    def registrant_event(
+        request: Request, registrant_id: int, event: str, form: FormData = Depends(form_of)
+    ):
         from shukko.service.bank import fire as fire_bank
         from shukko.service.bank import registrant_office
         from shukko.web.forms import bank_event
 
         account = account_of(request)
-        form = await request.form(max_files=0, max_fields=20)
         check_csrf(account, form)
         with db() as session:
             try:
@@ -473,28 +488,30 @@ def create_app(settings, *, engine=None, as_of: date | None = None) -> FastAPI:
             raise not_found()
         status = flows_status()
         return render(
-            request, "flows.html", account=account, status=status, started=started,
+            request, "flows.html", account=account, flows=status, started=started,
             may_start=account.role == "office_admin",
         )  # fmt: skip
 
     @app.post("/flows/{flow}/run")
-    async def start_flow(request: Request, flow: str):
+    def start_flow(request: Request, flow: str, form: FormData = Depends(form_of)):
         from shukko.web.flows_page import start
 
         account = account_of(request)
-        check_csrf(account, await request.form())
+        check_csrf(account, form)
         if account.role != "office_admin":
             raise not_found() if not account.sees_flows else Page(403, "実行の権限がありません。")
         try:
-            name = start(flow, business_day())
+            # A plain handler runs in a worker thread: Prefect's run_deployment there does the
+            # call itself rather than hand an event loop a coroutine.
+            run_id = start(flow, business_day())
         except KeyError:
             raise not_found() from None
         except Exception as exc:  # no server, or it refused: say so, start nothing
             raise Page(
                 503, f"実行を開始できませんでした: {type(exc).__name__}: {exc}"[:300]
             ) from None
-        log.info("flow %s started by %s as %s", flow, account.name, name)
-        return RedirectResponse(f"/flows?started={quote(name)}", status_code=303)
+        log.info("flow %s started by %s: flow run %s", flow, account.name, run_id)
+        return RedirectResponse(f"/flows?started={quote(run_id)}", status_code=303)
 
     return app
 

@@ -71,6 +71,8 @@ def test_served_nightly_runs_on_a_real_server(prefect_server, shukko_env, engine
     try:
         with temporary_settings({PREFECT_API_URL: prefect_server}):
             nightly, run, artifacts, flows = asyncio.run(scenario())
+            started = flows_page_starts_a_run(env, engine, tmp_path)
+            started_run = asyncio.run(wait_for_run(started))
     finally:
         stop(serve)
         log.close()
@@ -91,3 +93,67 @@ def test_served_nightly_runs_on_a_real_server(prefect_server, shukko_env, engine
         assert session.scalar(select(func.count()).select_from(Notice)) == 2
         assert session.scalar(select(func.count()).select_from(SendingOffer)) >= 3
     assert (shukko_env / "archive" / "aichi.csv").exists()
+    # The web worklist's flows page started a matching run for its day; the server ran it.
+    assert started_run.name.startswith("matching-2023-06-01")
+    assert started_run.state.is_completed(), (tmp_path / "serve.log").read_text()[-3000:]
+
+
+def flows_page_starts_a_run(env: dict, engine, tmp_path) -> str:
+    """`shukko web` with PREFECT_API_URL: an office admin sees each deployment's latest run
+    and starts matching for the page's day; returns the flow run id the page reports."""
+    import re
+    from urllib.parse import unquote
+
+    import httpx
+
+    from shukko.service.accounts import add_user
+    from tests.web.conftest import free_port
+
+    with Session(engine) as session:
+        add_user(session=session, name="admin13", office="13", role="office_admin",
+                 password="correct horse battery")  # fmt: skip
+        session.commit()
+    port = free_port()
+    log = (tmp_path / "web.log").open("w")
+    web = subprocess.Popen(
+        [BIN / "shukko", "web", "--port", str(port), "--as-of", "2023-06-01"],
+        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as browser:
+            deadline = time.monotonic() + STARTUP_SECONDS
+            while True:
+                try:
+                    login = browser.get("/login")
+                    break
+                except httpx.TransportError:
+                    assert web.poll() is None, (tmp_path / "web.log").read_text()
+                    assert time.monotonic() < deadline, "shukko web did not answer"
+                    time.sleep(0.3)
+            token = re.search(r'name="csrf_token" value="([^"]+)"', login.text).group(1)
+            browser.post("/login", data={"name": "admin13", "password": "correct horse battery",
+                                         "csrf_token": token, "next": "/flows"})  # fmt: skip
+            page = browser.get("/flows")
+            assert page.status_code == 200, page.text
+            nightly_row = re.search(r'data-flow="nightly">(.*?)</tr>', page.text, re.S).group(1)
+            assert "nightly-2023-06-01" in nightly_row and "Completed" in nightly_row
+            token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+            answer = browser.post("/flows/matching/run", data={"csrf_token": token},
+                                  follow_redirects=False)  # fmt: skip
+            assert answer.status_code == 303, answer.text
+            return unquote(answer.headers["location"].split("started=")[1])
+    finally:
+        stop(web)
+        log.close()
+
+
+async def wait_for_run(run_id: str):
+    from prefect.client.orchestration import get_client
+
+    async with get_client() as client:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while True:
+            run = await client.read_flow_run(run_id)
+            if run.state.is_final() or time.monotonic() > deadline:
+                return run
+            await asyncio.sleep(1)

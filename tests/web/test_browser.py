@@ -220,3 +220,75 @@ def test_a_registrant_of_the_career_bank_is_counselled_from_the_worklist(
 
     other = signed_in_page(chromium, web, "kita")
     assert other.goto(f"{web.url}/registrants/{registrant}").status == 404
+
+
+def test_an_offer_page_shows_counterparts_and_opens_a_case_with_one(
+    chromium, web, session, preparing_case
+):
+    page = signed_in_page(chromium, web, "sato")
+    page.goto(f"{web.url}/cases/{preparing_case}")
+    page.click("a[href^='/offers/23:']")
+    assert page.locator("h1").inner_text().startswith("出向元（送出） 23:")
+    row = page.locator("table.counterparts tbody tr").first
+    assert row.locator("td").first.inner_text().startswith("13:R-")
+    row.locator("button").click()
+    assert page.locator(".state-label").inner_text() == "候補提示"
+    opened = int(page.url.rsplit("/", 1)[1])
+    assert opened != preparing_case
+    assert "sato" in page.locator("table.history").inner_text()
+
+
+def test_the_flows_page_says_how_to_start_a_server_when_none_is_set(
+    chromium, web, users, monkeypatch
+):
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    page = signed_in_page(chromium, web, "suzuki")
+    page.click("nav >> text=フロー")
+    assert "Prefect サーバーが設定されていません" in page.inner_text("main")
+    assert "shukko serve" in page.inner_text("main")
+    consultant = signed_in_page(chromium, web, "sato")
+    assert consultant.locator("nav >> text=フロー").count() == 0
+    assert consultant.goto(f"{web.url}/flows").status == 404
+
+
+def test_a_crash_is_a_plain_page_and_its_message_stays_out_of_the_log(
+    chromium, web, users, monkeypatch, caplog
+):
+    import shukko.service.worklist
+
+    def broken(**_options):
+        raise RuntimeError("試験 花子 1990-01-01")
+
+    monkeypatch.setattr(shukko.service.worklist, "worklist", broken)
+    caplog.set_level(logging.INFO)
+    page = signed_in_page(chromium, web, "sato")
+    assert "内部エラーが発生しました" in page.inner_text("main")
+    assert "Traceback" not in page.content() and "試験 花子" not in page.content()
+    assert "internal error on GET /" in caplog.text
+    assert "試験 花子" not in caplog.text and "Traceback" not in caplog.text
+
+
+def test_the_contract_terms_are_handed_in_as_a_file(chromium, web, session, users, tmp_path):
+    import yaml
+
+    from tests.helpers import terms_data
+
+    case = make_case(session)
+    to_preparing(session, case)
+    bad = tmp_path / "契約.yaml"
+    bad.write_text("start_date: 2024-07-01\nworkplace: 東京\n", encoding="utf-8")
+    good = tmp_path / "契約条件.yaml"
+    good.write_text(yaml.safe_dump(terms_data(), allow_unicode=True), encoding="utf-8")
+
+    page = signed_in_page(chromium, web, "sato")
+    page.goto(f"{web.url}/cases/{case.id}")
+    step(page, "fix_terms").locator("input[name=terms]").set_input_files(str(bad))
+    step(page, "fix_terms").locator("button").click()
+    error = step(page, "fix_terms").locator(".field-error").inner_text()
+    assert error.startswith("契約条件ファイル:") and "契約.yaml" in error and "duties" in error
+    step(page, "fix_terms").locator("input[name=terms]").set_input_files(str(good))
+    step(page, "fix_terms").locator("input[name=doc]").fill("出向契約書-2024-07")
+    step(page, "fix_terms").locator("button").click()
+    assert "出向契約の内容を確定" in page.locator(".message.ok").inner_text()
+    assert page.locator("[data-fact=terms_fixed]").inner_text() == "済"
+    assert "2024-07-01 〜 2025-06-30" in page.inner_text("main")
