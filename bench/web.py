@@ -9,6 +9,8 @@ Office 23 (愛知) sends 2,000 open cases: 300 proposed, 300 interviewing, 1,000
 with the union agreement and rules update recorded), 400 active (terms, a worker, signed,
 started; follow-ups due). One preparing case has 200 history rows.
 
+With SHUKKO_TEST_DATABASE_URL set (scripts/start-postgres.sh), on PostgreSQL too.
+
 Usage: .venv/bin/python bench/web.py [--runs 3] [--requests 15] [--out bench/results/web.json]
 """
 
@@ -32,7 +34,11 @@ sys.path.insert(0, str(ROOT))
 from sqlmodel import Session  # noqa: E402
 
 from models.db import make_engine  # noqa: E402
-from models.schema import upgrade  # noqa: E402
+from models.schema import (  # noqa: E402
+    create_scratch_database,
+    drop_scratch_database,
+    upgrade,
+)
 from shukko.cases import NewCase, assign_workers, open_cases, set_terms  # noqa: E402
 from shukko.offers import add_company, add_offer  # noqa: E402
 from shukko.service.accounts import add_user  # noqa: E402
@@ -129,13 +135,8 @@ def timed(client, path: str, requests: int) -> tuple[list[float], int]:
     return times, len(answer.content)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--requests", type=int, default=15)
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "web.json")
-    args = parser.parse_args()
-
+def measure(args, url: str | None) -> dict:
+    """Build the office on a fresh database (SQLite when `url` is None) and time both pages."""
     import warnings
 
     warnings.filterwarnings("ignore", category=DeprecationWarning)
@@ -145,7 +146,7 @@ def main() -> None:
     from shukko.web.app import create_app
 
     folder = Path(tempfile.mkdtemp(prefix="shukko-web-bench-"))
-    url = f"sqlite:///{folder / 'shukko.db'}"
+    url = url or f"sqlite:///{folder / 'shukko.db'}"
     engine = make_engine(url)
     upgrade(engine)
     started = time.perf_counter()
@@ -155,7 +156,7 @@ def main() -> None:
                  password=PASSWORD)  # fmt: skip
         session.commit()
     setup_seconds = time.perf_counter() - started
-
+    database = engine.dialect.name
     app = create_app(Settings(home=folder, database_url=url), engine=engine, as_of=AS_OF)
     rounds = []
     for run in range(args.runs):
@@ -174,31 +175,51 @@ def main() -> None:
             "case_median_ms": round(statistics.median(case), 1),
         })  # fmt: skip
         print(
-            f"run {run + 1}: worklist median {rounds[-1]['worklist_median_ms']} ms "
+            f"{database} run {run + 1}: worklist median {rounds[-1]['worklist_median_ms']} ms "
             f"(min {min(worklist):.1f}, max {max(worklist):.1f}); case page median "
             f"{rounds[-1]['case_median_ms']} ms (min {min(case):.1f}, max {max(case):.1f})"
         )
+    engine.dispose()
     result = {
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-        "database": "sqlite",
-        "open_cases": sum(SHAPE.values()),
-        "shape": SHAPE,
-        "history_rows": HISTORY_ROWS,
         "setup_seconds": round(setup_seconds, 1),
         "page_bytes": {"worklist": worklist_bytes, "case": case_bytes},
         "worklist_counts": {group: int(n) for group, n in counts.items()},
-        "requests_per_round": args.requests,
         "rounds": rounds,
         "worklist_median_ms": statistics.median(r["worklist_median_ms"] for r in rounds),
         "case_median_ms": statistics.median(r["case_median_ms"] for r in rounds),
-        "goals_ms": {"worklist": 300, "case": 100},
     }
-    print(f"worklist groups: {result['worklist_counts']}")
+    print(f"{database}: worklist groups {result['worklist_counts']}")
     print(
-        f"worklist page, office of {result['open_cases']:,} open cases: median of rounds "
-        f"{result['worklist_median_ms']} ms ({worklist_bytes:,} bytes); case page with "
+        f"{database}: worklist page, office of {sum(SHAPE.values()):,} open cases: median of "
+        f"rounds {result['worklist_median_ms']} ms ({worklist_bytes:,} bytes); case page with "
         f"{HISTORY_ROWS} history rows: {result['case_median_ms']} ms ({case_bytes:,} bytes)"
     )
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--requests", type=int, default=15)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "web.json")
+    args = parser.parse_args()
+    results = {"sqlite": measure(args, None)}
+    server = os.environ.get("SHUKKO_TEST_DATABASE_URL")
+    if server:
+        url = create_scratch_database(server, "shukko_bench_web")
+        try:
+            results["postgresql"] = measure(args, url)
+        finally:
+            drop_scratch_database(server, url)
+    result = {
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "open_cases": sum(SHAPE.values()),
+        "shape": SHAPE,
+        "history_rows": HISTORY_ROWS,
+        "requests_per_round": args.requests,
+        "goals_ms": {"worklist": 300, "case": 100},
+        "databases": results,
+    }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     print(f"written to {args.out}")
