@@ -292,3 +292,40 @@ def test_the_contract_terms_are_handed_in_as_a_file(chromium, web, session, user
     assert "出向契約の内容を確定" in page.locator(".message.ok").inner_text()
     assert page.locator("[data-fact=terms_fixed]").inner_text() == "済"
     assert "2024-07-01 〜 2025-06-30" in page.inner_text("main")
+
+
+def test_the_session_cookie_is_http_only_and_lax_and_logout_ends_it(chromium, web, users):
+    page = signed_in_page(chromium, web, "sato")
+    (cookie,) = [c for c in page.context.cookies() if c["name"] == "shukko_session"]
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax" and not cookie["secure"]
+    page.click("text=ログアウト")
+    assert page.url.startswith(f"{web.url}/login")
+    # The old token opens nothing any more, even when a copy of it is sent again.
+    page.context.add_cookies([{**cookie, "url": web.url} | {"domain": None, "path": None}])
+    assert page.goto(f"{web.url}/").url.startswith(f"{web.url}/login")
+
+
+def test_the_cookie_is_secure_when_served_over_tls(shukko_env, engine, users, monkeypatch):
+    import re
+
+    import httpx
+
+    from config import get_settings
+    from shukko.web.app import create_app
+    from tests.web.conftest import WebServer
+
+    monkeypatch.setenv("SHUKKO_WEB_SECURE_COOKIE", "true")
+    get_settings.cache_clear()
+    with WebServer(create_app(get_settings(), engine=engine)) as server, \
+            httpx.Client(base_url=server.url) as client:  # fmt: skip
+        login = client.get("/login")
+        assert "secure" in login.headers["set-cookie"].lower()
+        token = re.search(r'name="csrf_token" value="([^"]+)"', login.text).group(1)
+        # A client over plain HTTP keeps Secure cookies to itself: send this one by hand.
+        answer = client.post(
+            "/login", data={"name": "sato", "password": PASSWORD, "csrf_token": token},
+            headers={"cookie": f"shukko_login_csrf={token}"},
+        )  # fmt: skip
+        cookie = answer.headers["set-cookie"].lower()
+    assert answer.status_code == 303
+    assert "shukko_session=" in cookie and "secure" in cookie and "httponly" in cookie
