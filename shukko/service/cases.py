@@ -81,10 +81,9 @@ class CaseFilter:
     office: str | None = None  # prefecture code
 
 
-def list_cases(
-    *, session: Session, where: CaseFilter = CaseFilter(), limit: int | None = None
-) -> Listing[CaseRow]:
-    """Cases newest first; the listing counts them all and yields at most `limit`."""
+def case_rows(where: CaseFilter = CaseFilter()):
+    """The select of cases with both offers' offices, filtered by state and office: id,
+    kind, state, headcount, sending office, receiving office, start, end, version."""
     statement = (
         select(
             Case.id,
@@ -99,7 +98,6 @@ def list_cases(
         )
         .join(SendingOffer, SendingOffer.id == Case.sending_offer_id)
         .join(ReceivingOffer, ReceivingOffer.id == Case.receiving_offer_id)
-        .order_by(Case.id.desc())
     )
     if where.state:
         statement = statement.where(Case.state == where.state)
@@ -109,7 +107,14 @@ def list_cases(
                 SendingOffer.office_code == where.office, ReceivingOffer.office_code == where.office
             )
         )
-    return listing(session, statement, _case_row, limit)
+    return statement
+
+
+def list_cases(
+    *, session: Session, where: CaseFilter = CaseFilter(), limit: int | None = None
+) -> Listing[CaseRow]:
+    """Cases newest first; the listing counts them all and yields at most `limit`."""
+    return listing(session, case_rows(where).order_by(Case.id.desc()), _case_row, limit)
 
 
 def _case_row(row) -> CaseRow:

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from models import (
@@ -28,14 +28,13 @@ from models import (
     FollowUp,
     Introduction,
     Notice,
-    ReceivingOffer,
     Registrant,
-    SendingOffer,
     Suggestion,
 )
 from shukko.case_rules import CaseRules
 from shukko.clock import add_months
 from shukko.facts import read_cases_with_facts
+from shukko.service.cases import CaseFilter, case_rows
 from shukko.service.schemas import RegistrantItem, WorkItem, Worklist
 from shukko.transitions import blocking_guards, guard_arguments
 from states import final_states, guard_message, state_labels
@@ -108,23 +107,8 @@ def _page_count(rows: int) -> int:
 
 def _open_cases(session: Session, office: str) -> dict[int, tuple]:
     """The office's open cases (it sends or receives): id -> (kind, state, headcount,
-    sending office, receiving office, start, end)."""
-    statement = (
-        select(
-            Case.id,
-            Case.kind,
-            Case.state,
-            Case.headcount,
-            SendingOffer.office_code,
-            ReceivingOffer.office_code,
-            Case.start_date,
-            Case.end_date,
-        )
-        .join(SendingOffer, SendingOffer.id == Case.sending_offer_id)
-        .join(ReceivingOffer, ReceivingOffer.id == Case.receiving_offer_id)
-        .where(Case.state.in_(sorted(OPEN_STATES)))
-        .where(or_(SendingOffer.office_code == office, ReceivingOffer.office_code == office))
-    )
+    sending office, receiving office, start, end, version)."""
+    statement = case_rows(CaseFilter(office=office)).where(Case.state.in_(sorted(OPEN_STATES)))
     return {row[0]: tuple(row[1:]) for row in session.execute(statement)}
 
 

@@ -47,6 +47,7 @@ from shukko.web.forms import FIELD_LABELS, FormErrors, FormReader, event_request
 
 HERE = Path(__file__).resolve().parent
 CONFLICT = "他の担当者が更新しました。最新の内容を確認してください"
+READ_ONLY = "この案件を更新する権限がありません（閲覧のみ）。"
 PERSONAL_DATA_REFUSED = "個人情報は、この案件を担当する事務所の相談員・管理者だけが閲覧できます。"
 MAX_BODY_BYTES = 1024 * 1024  # a form, or a terms file (its own limit is lower)
 # The CLI's option names in the service's refusals, as the form's fields.
@@ -282,23 +283,26 @@ def create_app(settings, *, engine=None, as_of: date | None = None) -> FastAPI:
 
     @app.post("/cases/{case_id}/personal-data")
     def show_personal_data(request: Request, case_id: int, form: FormData = Depends(form_of)):
+        account = acting_on_case(request, form, case_id, PERSONAL_DATA_REFUSED)
+        return case_page(request, account, case_id, personal=True)
+
+    def acting_on_case(request: Request, form, case_id: int, refusal: str) -> Account:
+        """The account posting a form for a case: its CSRF token checked, 404 unless it sees
+        the case, 403 (`refusal`) unless it may act on it (headquarters reads only)."""
+        from shukko.service.cases import case_offices
+
         account = account_of(request)
         check_csrf(account, form)
-        offices = _case_offices(case_id)
+        with db() as session:
+            try:
+                offices = case_offices(session=session, case_id=case_id)
+            except NotFound:
+                raise not_found() from None
         if not account.sees(*offices):
             raise not_found()
         if not account.acts_on(*offices):
-            raise Page(403, PERSONAL_DATA_REFUSED)
-        return case_page(request, account, case_id, personal=True)
-
-    def _case_offices(case_id: int) -> tuple[str, str]:
-        from shukko.service.cases import case_offices
-
-        with db() as session:
-            try:
-                return case_offices(session=session, case_id=case_id)
-            except NotFound:
-                raise not_found() from None
+            raise Page(403, refusal)
+        return account
 
     @app.post("/cases/{case_id}/events/{event}")
     def case_event(
@@ -306,13 +310,7 @@ def create_app(settings, *, engine=None, as_of: date | None = None) -> FastAPI:
     ):
         from shukko.service.cases import fire_event
 
-        account = account_of(request)
-        check_csrf(account, form)
-        offices = _case_offices(case_id)
-        if not account.sees(*offices):
-            raise not_found()
-        if not account.acts_on(*offices):
-            raise Page(403, "この案件を更新する権限がありません（閲覧のみ）。")
+        account = acting_on_case(request, form, case_id, READ_ONLY)
         values = {key: form.get(key) for key in form if key != "terms"}
         try:
             request_ = event_request(form, case_id=case_id, event=event, actor=account.name)
