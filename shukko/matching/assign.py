@@ -9,6 +9,11 @@ from ortools.graph.python import min_cost_flow
 SCALE = 1000  # scores become integer costs at 1/1000 precision
 
 
+def integer_scores(scores: np.ndarray) -> np.ndarray:
+    """Scores as the solver weighs them: whole thousandths."""
+    return np.round(np.asarray(scores) * SCALE).astype(np.int64)
+
+
 def assign(
     edges_sending: np.ndarray,
     edges_receiving: np.ndarray,
@@ -33,7 +38,7 @@ def assign(
         np.asarray(edges_sending, dtype=np.int64),
         np.asarray(edges_receiving, dtype=np.int64) + n_s,
         edge_cap.astype(np.int64),
-        -np.round(scores * SCALE).astype(np.int64),
+        -integer_scores(scores),
     )
     flow.add_arcs_with_capacity_and_unit_cost(
         np.full(n_s, source, dtype=np.int64),

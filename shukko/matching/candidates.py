@@ -114,6 +114,79 @@ def _popcount(values: np.ndarray) -> np.ndarray:
     return np.bitwise_count(values).sum(axis=-1)
 
 
+class PairSpace:
+    """Both sides as arrays, and every pair that may be feasible met block by block: each
+    receiving prefecture with the senders whose acceptable area includes it. Shared by the
+    candidate generation and the pricing scan (shukko.matching.pricing)."""
+
+    def __init__(
+        self,
+        sending: list[OfferRecord],
+        receiving: list[OfferRecord],
+        *,
+        rules: MatchingRules,
+        as_of: date,
+        block_overrides: dict[str, str] | None = None,
+    ) -> None:
+        self.rules, self.as_of = rules, as_of
+        self.s, self.r = s, r = _Side(sending), _Side(receiving)
+        blocks = {
+            p.code: BLOCK_NAMES.index(block_of(p.code, block_overrides)) for p in PREFECTURES
+        }
+        block_of_pref = np.zeros(48, dtype=np.int16)
+        for code, index in blocks.items():
+            block_of_pref[int(code)] = index
+        s.block, r.block = block_of_pref[s.prefecture], block_of_pref[r.prefecture]
+
+        # Where each sender may work: a (senders x 48) mask over prefecture codes.
+        self.area = area = np.zeros((len(sending), 48), dtype=bool)
+        for row, offer in enumerate(sending):
+            tokens = list(offer.area) or [block_of(offer.prefecture, block_overrides)]
+            for token in tokens:
+                if token == "全国" or not rules.constraints.within_acceptable_area:
+                    area[row, 1:] = True
+                elif token in BLOCK_NAMES:
+                    area[row, 1:] |= block_of_pref[1:] == BLOCK_NAMES.index(token)
+                else:
+                    area[row, int(token)] = True
+
+        skill_counts = Counter(k for o in (*sending, *receiving) for k in set(o.skills))
+        skill_vocab = {k: i for i, (k, _n) in enumerate(skill_counts.most_common(256))}
+        skill_words = max(1, (len(skill_vocab) + 63) // 64)
+        self.s_skills = _bitmasks([set(o.skills) for o in sending], skill_vocab, skill_words)
+        self.r_skills = _bitmasks([set(o.skills) for o in receiving], skill_vocab, skill_words)
+        required = sorted({q for o in receiving for q in o.qualifications})
+        qual_vocab = {q: i for i, q in enumerate(required)}
+        qual_words = max(1, (len(qual_vocab) + 63) // 64)
+        self.s_quals = _bitmasks([set(o.qualifications) for o in sending], qual_vocab, qual_words)
+        self.r_quals = _bitmasks(
+            [set(o.qualifications) for o in receiving], qual_vocab, qual_words
+        )
+        self.receivers_by_pref = {
+            p: np.flatnonzero(r.prefecture == p) for p in np.unique(r.prefecture).tolist()
+        }
+
+    def feasible(self, senders: np.ndarray, receivers: np.ndarray) -> np.ndarray:
+        """A (senders x receivers) mask of the pairs that meet every hard constraint."""
+        return _feasible_block(self.s, self.r, senders, receivers, self.s_quals, self.r_quals,
+                               self.rules)  # fmt: skip
+
+    def totals(self, senders: np.ndarray, receivers: np.ndarray) -> np.ndarray:
+        """The weighted total of every pair of a block, in float32 (for ranking and bounds;
+        `score` gives the exact figures)."""
+        return _total_block(self.s, self.r, senders, receivers, self.s_skills, self.r_skills,
+                            self.rules, self.as_of)  # fmt: skip
+
+    def score(self, si: np.ndarray, rj: np.ndarray) -> dict[str, np.ndarray]:
+        """Each component of each pair, in full precision."""
+        return _score(self.s, self.r, si, rj, self.s_skills, self.r_skills, self.rules,
+                      self.as_of)  # fmt: skip
+
+    def edges(self, si: np.ndarray, rj: np.ndarray, feasible_pairs: int = 0) -> Edges:
+        components = self.score(si, rj)
+        return Edges(si, rj, components, _total(components, self.rules), feasible_pairs)
+
+
 def generate(
     sending: list[OfferRecord],
     receiving: list[OfferRecord],
@@ -121,47 +194,23 @@ def generate(
     rules: MatchingRules,
     as_of: date,
     block_overrides: dict[str, str] | None = None,
+    space: PairSpace | None = None,
 ) -> Edges:
     """Every feasible pair, scored; each sending offer keeps its best
     `rules.pruning.per_sending_offer` edges and each receiving offer its best
-    `rules.pruning.per_receiving_offer`."""
-    s, r = _Side(sending), _Side(receiving)
-    blocks = {p.code: BLOCK_NAMES.index(block_of(p.code, block_overrides)) for p in PREFECTURES}
-    block_of_pref = np.zeros(48, dtype=np.int16)
-    for code, index in blocks.items():
-        block_of_pref[int(code)] = index
-    s.block, r.block = block_of_pref[s.prefecture], block_of_pref[r.prefecture]
-
-    # Where each sender may work: a (senders x 48) mask over prefecture codes.
-    area = np.zeros((len(sending), 48), dtype=bool)
-    for row, offer in enumerate(sending):
-        tokens = list(offer.area) or [block_of(offer.prefecture, block_overrides)]
-        for token in tokens:
-            if token == "全国" or not rules.constraints.within_acceptable_area:
-                area[row, 1:] = True
-            elif token in BLOCK_NAMES:
-                area[row, 1:] |= block_of_pref[1:] == BLOCK_NAMES.index(token)
-            else:
-                area[row, int(token)] = True
-
-    skill_counts = Counter(k for o in (*sending, *receiving) for k in set(o.skills))
-    skill_vocab = {k: i for i, (k, _n) in enumerate(skill_counts.most_common(256))}
-    skill_words = max(1, (len(skill_vocab) + 63) // 64)
-    s_skills = _bitmasks([set(o.skills) for o in sending], skill_vocab, skill_words)
-    r_skills = _bitmasks([set(o.skills) for o in receiving], skill_vocab, skill_words)
-    required = sorted({q for o in receiving for q in o.qualifications})
-    qual_vocab = {q: i for i, q in enumerate(required)}
-    qual_words = max(1, (len(qual_vocab) + 63) // 64)
-    s_quals = _bitmasks([set(o.qualifications) for o in sending], qual_vocab, qual_words)
-    r_quals = _bitmasks([set(o.qualifications) for o in receiving], qual_vocab, qual_words)
-
+    `rules.pruning.per_receiving_offer`. `feasible_pairs` counts the feasible pairs this
+    pruned scan visited (large prefectures meet other occupations only where an offer is
+    short of candidates): the count of every feasible pair is the pricing scan's."""
+    space = space or PairSpace(
+        sending, receiving, rules=rules, as_of=as_of, block_overrides=block_overrides
+    )
+    s, r = space.s, space.r
+    area = space.area
     keep = rules.pruning.per_sending_offer
     keep_r = rules.pruning.per_receiving_offer
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     feasible = 0
-    receivers_by_pref = {
-        p: np.flatnonzero(r.prefecture == p) for p in np.unique(r.prefecture).tolist()
-    }
+    receivers_by_pref = space.receivers_by_pref
 
     def visit(senders: np.ndarray, receivers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Score a block in chunks; returns the feasible counterparts each sender and each
@@ -175,13 +224,13 @@ def generate(
         for start in range(0, len(senders), step):
             chunk = senders[start : start + step]
             # Blocks of (senders x receivers) by broadcasting: no index arrays per pair.
-            ok = _feasible_block(s, r, chunk, receivers, s_quals, r_quals, rules)
+            ok = space.feasible(chunk, receivers)
             counts[start : start + step] = ok.sum(axis=1)
             found += ok.sum(axis=0)
             feasible += int(counts[start : start + step].sum())
             if not counts[start : start + step].any():
                 continue
-            total = _total_block(s, r, chunk, receivers, s_skills, r_skills, rules, as_of)
+            total = space.totals(chunk, receivers)
             total = np.where(ok, total, -np.inf)
             rows, cols = _top_in_block(total, keep, keep_r)
             parts.append((chunk[rows], receivers[cols], total[rows, cols]))
@@ -223,8 +272,7 @@ def generate(
     chosen = _best_per_group(si, block_total, keep) | _best_per_group(rj, block_total, keep_r)
     si, rj = si[chosen], rj[chosen]
     # The breakdown, in full precision, only for the edges kept.
-    components = _score(s, r, si, rj, s_skills, r_skills, rules, as_of)
-    return Edges(si, rj, components, _total(components, rules), feasible)
+    return space.edges(si, rj, feasible)
 
 
 def _feasible_block(s, r, si, rj, s_quals, r_quals, rules: MatchingRules) -> np.ndarray:

@@ -8,7 +8,8 @@ from datetime import date
 import numpy as np
 
 from shukko.matching.assign import assign
-from shukko.matching.candidates import Edges, OfferRecord, breakdown, generate
+from shukko.matching.candidates import Edges, OfferRecord, PairSpace, breakdown, generate
+from shukko.matching.pricing import optimise
 from shukko.matching.rules import MatchingRules
 
 
@@ -70,36 +71,76 @@ def propose(
 ) -> tuple[list[Proposal], dict]:
     """The optimal proposals, and figures about the run (pairs, edges, total score).
 
-    Offers whose persons are all in cases stay in the candidate generation with no capacity:
-    each offer's best edges are then the same on a re-run the same day, so the first run's
-    optimum leaves nothing to add and a re-run proposes nothing new.
+    With `rules.optimum.exact`, optimal over every feasible pair (shukko.matching.pricing);
+    otherwise over the pruned candidates. Offers whose persons are all in cases take part
+    with no capacity, and pairs that had a case before are left out: a re-run the same day
+    finds nothing to add.
     """
-    edges = generate(sending, receiving, rules=rules, as_of=as_of, block_overrides=block_overrides)
-    keep = np.ones(len(edges.sending), dtype=bool)
-    if excluded and len(edges.sending):  # pairs withdrawn, or that already have a case
-        s_ids = np.array([o.id for o in sending], dtype=np.int64)[edges.sending]
-        r_ids = np.array([o.id for o in receiving], dtype=np.int64)[edges.receiving]
-        pairs = np.array(sorted(excluded), dtype=np.int64).reshape(-1, 2)
-        keep = ~np.isin(s_ids << 32 | r_ids, pairs[:, 0] << 32 | pairs[:, 1])
-    if office:  # only pairs in which this office took at least one of the offers
-        s_here = np.array([o.office == office for o in sending], dtype=bool)
-        r_here = np.array([o.office == office for o in receiving], dtype=bool)
-        if len(edges.sending):
-            keep &= s_here[edges.sending] | r_here[edges.receiving]
-    si, rj, total = edges.sending[keep], edges.receiving[keep], edges.total[keep]
-    persons = assign(
-        si, rj, total,
-        np.array([o.remaining for o in sending], dtype=np.int64),
-        np.array([o.remaining for o in receiving], dtype=np.int64),
-    )  # fmt: skip
-    proposals = proposals_from(edges, np.flatnonzero(keep), persons, sending, receiving, rules)
-    figures = {
-        "sending_open": len(sending),
-        "receiving_open": len(receiving),
-        "feasible_pairs": edges.feasible_pairs,
-        "candidate_edges": int(keep.sum()),
-        "proposals": len(proposals),
-        "persons": int(persons.sum()),
-        "total_score": round(float((persons * total).sum()), 3),
-    }
+    space = PairSpace(sending, receiving, rules=rules, as_of=as_of,
+                      block_overrides=block_overrides)  # fmt: skip
+    edges = generate(sending, receiving, rules=rules, as_of=as_of, space=space)
+    allowed = allowed_pairs(sending, receiving, excluded=excluded, office=office)
+    capacity_s = np.array([o.remaining for o in sending], dtype=np.int64)
+    capacity_r = np.array([o.remaining for o in receiving], dtype=np.int64)
+    figures: dict = {"sending_open": len(sending), "receiving_open": len(receiving)}
+    if rules.optimum.exact:
+        optimum = optimise(space, edges, capacity_s, capacity_r, allowed)
+        edges, persons = optimum.edges, optimum.persons
+        index = np.arange(len(edges.sending))
+        figures.update(
+            method="exact",
+            feasible_pairs=optimum.feasible_pairs,
+            candidate_edges=len(index),
+            pricing_rounds=optimum.rounds,
+            pairs_added=optimum.pairs_added,
+            pruned_persons=optimum.pruned_persons,
+            pruned_total_score=round(optimum.pruned_total, 3),
+            unmatched=optimum.unmatched,
+        )
+    else:
+        keep = allowed(edges.sending, edges.receiving) if len(edges.sending) else np.zeros(0, bool)
+        index = np.flatnonzero(keep)
+        persons = assign(edges.sending[index], edges.receiving[index], edges.total[index],
+                         capacity_s, capacity_r)  # fmt: skip
+        figures.update(
+            method="pruned",
+            # The pruned scan meets the other occupations of a large prefecture only where
+            # an offer is short of candidates: this counts the feasible pairs it visited.
+            feasible_pairs=edges.feasible_pairs,
+            feasible_pairs_counted="visited by the pruned scan",
+            candidate_edges=len(index),
+        )
+    proposals = proposals_from(edges, index, persons, sending, receiving, rules)
+    figures.update(
+        proposals=len(proposals),
+        persons=int(persons.sum()),
+        total_score=round(float((persons * edges.total[index]).sum()), 3),
+    )
     return proposals, figures
+
+
+def allowed_pairs(
+    sending: list[OfferRecord],
+    receiving: list[OfferRecord],
+    *,
+    excluded: set[tuple[int, int]] | None,
+    office: str | None,
+):
+    """A test of index pairs: not a pair that had a case before (withdrawn ones included),
+    and, for one office's run, a pair in which that office took at least one offer."""
+    s_ids = np.array([o.id for o in sending], dtype=np.int64)
+    r_ids = np.array([o.id for o in receiving], dtype=np.int64)
+    pairs = np.array(sorted(excluded or ()), dtype=np.int64).reshape(-1, 2)
+    before = np.sort(pairs[:, 0] << 32 | pairs[:, 1])
+    s_here = np.array([o.office == office for o in sending], dtype=bool)
+    r_here = np.array([o.office == office for o in receiving], dtype=bool)
+
+    def allowed(si: np.ndarray, rj: np.ndarray) -> np.ndarray:
+        keep = np.ones(len(si), dtype=bool)
+        if len(before) and len(si):
+            keep &= ~np.isin(s_ids[si] << 32 | r_ids[rj], before)
+        if office:
+            keep &= s_here[si] | r_here[rj]
+        return keep
+
+    return allowed

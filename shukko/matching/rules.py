@@ -48,6 +48,14 @@ class Pruning(BaseModel):
     per_receiving_offer: int = Field(20, ge=1)
 
 
+class Optimum(BaseModel):
+    """exact: solve over every feasible pair (the pruned graph, then pricing rounds that add
+    the pairs left out that would improve it); false: over the pruned graph only."""
+
+    model_config = ConfigDict(extra="forbid")
+    exact: bool = False
+
+
 class MatchingRules(BaseModel):
     """Hard constraints, weights and pruning for one matching run."""
 
@@ -56,6 +64,7 @@ class MatchingRules(BaseModel):
     weights: Weights = Weights()
     scoring: Scoring = Scoring()
     pruning: Pruning = Pruning()
+    optimum: Optimum = Optimum()
 
 
 @lru_cache(maxsize=4)
