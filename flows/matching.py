@@ -11,6 +11,7 @@ from prefect.cache_policies import NO_CACHE
 from config import get_settings
 from flows.parameters import MatchingParameters, run_namer
 from flows.retries import STAGE_TASK
+from shukko.matching.propose import describe
 from shukko.service import night
 from shukko.service.database import current_engine
 
@@ -42,11 +43,7 @@ def publish_proposals(result: dict) -> dict:
     create_table_artifact(
         key="matching-proposals",
         table=rows,
-        description=(
-            f"{figures['proposals']} proposal(s) for {figures['persons']} person(s); "
-            f"{figures['feasible_pairs']} feasible pairs scored, "
-            f"{figures['candidate_edges']} edges kept; total score {figures['total_score']}"
-        ),
+        description=describe(figures),
     )
     return figures
 

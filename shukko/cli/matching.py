@@ -106,8 +106,6 @@ def _print_proposals(created: list[dict], figures: dict, components) -> None:
             *(f"{row['breakdown'][c]:.2f}" for c in components),
         )
     console.print(table)
-    console.print(
-        f"{figures['proposals']} proposal(s) for {figures['persons']} person(s) from "
-        f"{figures['feasible_pairs']} feasible pairs ({figures['candidate_edges']} kept); "
-        f"total score {figures['total_score']}"
-    )
+    from shukko.matching.propose import describe
+
+    console.print(describe(figures))

@@ -9,7 +9,6 @@ import numpy as np
 
 from shukko.matching.assign import assign
 from shukko.matching.candidates import Edges, OfferRecord, PairSpace, breakdown, generate
-from shukko.matching.pricing import optimise
 from shukko.matching.rules import MatchingRules
 
 
@@ -84,6 +83,8 @@ def propose(
     capacity_r = np.array([o.remaining for o in receiving], dtype=np.int64)
     figures: dict = {"sending_open": len(sending), "receiving_open": len(receiving)}
     if rules.optimum.exact:
+        from shukko.matching.pricing import optimise  # loads Numba: only when asked for
+
         optimum = optimise(space, edges, capacity_s, capacity_r, allowed)
         edges, persons = optimum.edges, optimum.persons
         index = np.arange(len(edges.sending))
@@ -117,6 +118,35 @@ def propose(
         total_score=round(float((persons * edges.total[index]).sum()), 3),
     )
     return proposals, figures
+
+
+def describe(figures: dict) -> str:
+    """The run's figures in one sentence (the CLI's summary, the flow's artifact)."""
+    text = (
+        f"{figures['proposals']} proposal(s) for {figures['persons']} person(s); "
+        f"total score {figures['total_score']}; "
+    )
+    if figures.get("method") == "exact":
+        text += (
+            f"optimal over all {figures['feasible_pairs']:,} feasible pairs "
+            f"({figures['pricing_rounds']} solve(s), {figures['pairs_added']:,} pairs added to "
+            f"the pruned graph, which alone placed {figures['pruned_persons']} person(s) for "
+            f"{figures['pruned_total_score']})"
+        )
+        for side, label in (("sending", "sending"), ("receiving", "receiving")):
+            waiting = figures["unmatched"][side]
+            if waiting["with_capacity_left"]:
+                text += (
+                    f"; {waiting['with_capacity_left']} {label} offer(s) still waiting: "
+                    f"{waiting['no_feasible_counterpart']} with no feasible counterpart, "
+                    f"{waiting['counterparts_taken']} whose counterparts were placed elsewhere"
+                )
+    else:
+        text += (
+            f"{figures['feasible_pairs']:,} feasible pairs visited by the pruned scan, "
+            f"{figures['candidate_edges']:,} kept"
+        )
+    return text
 
 
 def allowed_pairs(
