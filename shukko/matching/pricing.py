@@ -92,7 +92,6 @@ def optimise(
     keep = allowed(edges.sending, edges.receiving) if len(edges.sending) else np.zeros(0, bool)
     si, rj = edges.sending[keep], edges.receiving[keep]
     total = edges.total[keep]
-    in_graph = set((si.astype(np.int64) << 32 | rj).tolist())
     added = rescanned = 0
     has_counterpart = (np.zeros(len(sending_capacity), bool),
                        np.zeros(len(receiving_capacity), bool))  # fmt: skip
@@ -117,11 +116,11 @@ def optimise(
             )
         seconds["scan"] += time.perf_counter() - started
         started = time.perf_counter()
-        new_si, new_rj = _improving(pool, alpha, beta, in_graph, allowed)
+        new_si, new_rj = _improving(pool, alpha, beta, allowed)
         if not len(new_si):
             # The pool has nothing left: rescan the senders whose pairs left out of it could
             # now gain (their alpha or some beta fell since their scan).
-            doubtful = _doubtful(pool, alpha, beta, sending_capacity)
+            doubtful = _doubtful(space, pool, alpha, beta, sending_capacity)
             if len(doubtful):
                 seconds["pricing"] += time.perf_counter() - started
                 started = time.perf_counter()
@@ -131,14 +130,13 @@ def optimise(
                 _replace(pool, fresh, doubtful, alpha, beta)
                 seconds["scan"] += time.perf_counter() - started
                 started = time.perf_counter()
-                new_si, new_rj = _improving(pool, alpha, beta, in_graph, allowed)
+                new_si, new_rj = _improving(pool, alpha, beta, allowed)
         seconds["pricing"] += time.perf_counter() - started
         if not len(new_si):
             break
         more = space.edges(new_si, new_rj)
         si, rj = np.concatenate([si, new_si]), np.concatenate([rj, new_rj])
         total = np.concatenate([total, more.total])
-        in_graph.update((new_si.astype(np.int64) << 32 | new_rj).tolist())
         added += len(new_si)
     else:
         raise RuntimeError(f"matching did not reach the optimum in {max_rounds} rounds")
@@ -158,28 +156,35 @@ def optimise(
     )
 
 
-def _improving(pool: _Pool, alpha, beta, in_graph: set, allowed: Allowed):
-    """The pooled pairs not yet in the graph that would improve the solution now, each
-    sender's and each receiver's best."""
+def _improving(pool: _Pool, alpha, beta, allowed: Allowed):
+    """The pooled pairs that would improve the solution now, each sender's and each
+    receiver's best. None is in the graph already: the potentials are dual feasible there
+    (alpha + beta >= score on every edge), so a positive gain marks a pair left out."""
     gain = pool.score - alpha[pool.si] - beta[pool.rj]
     candidates = np.flatnonzero(gain > 0)
     if not len(candidates):
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty
     si, rj, gain = pool.si[candidates], pool.rj[candidates], gain[candidates]
-    fresh = ~np.isin(si.astype(np.int64) << 32 | rj, np.fromiter(in_graph, np.int64))
-    fresh &= allowed(si, rj)
+    fresh = allowed(si, rj)
     si, rj, gain = si[fresh], rj[fresh], gain[fresh]
     chosen = _best(si, gain, ADDED_PER_SENDER) | _best(rj, gain, ADDED_PER_RECEIVER)
     return si[chosen], rj[chosen]
 
 
-def _doubtful(pool: _Pool, alpha, beta, capacity) -> np.ndarray:
+def _doubtful(space: PairSpace, pool: _Pool, alpha, beta, capacity) -> np.ndarray:
     """Senders with capacity whose pairs outside the pool might now have a positive gain:
     the pool's cut, plus how far alpha and the betas fell since the sender's scan."""
-    fall = np.array([float(np.maximum(then - beta, 0).max()) if len(then) else 0.0
-                     for then in pool.beta_then])  # fmt: skip
-    bound = pool.cut + (pool.alpha_then - alpha) + fall[pool.scanned_in]
+    # How far a beta fell, at most, in each prefecture a sender may work in.
+    fall = np.zeros(len(capacity))
+    for scan, then in enumerate(pool.beta_then):
+        senders = np.flatnonzero(pool.scanned_in == scan)
+        if not len(senders):
+            continue
+        by_pref = np.zeros(48)
+        np.maximum.at(by_pref, space.r.prefecture, np.maximum(then - beta, 0).astype(float))
+        fall[senders] = np.where(space.area[senders], by_pref[None, :], 0.0).max(axis=1)
+    bound = pool.cut + (pool.alpha_then - alpha) + fall
     return np.flatnonzero((bound > 0) & (capacity > 0))
 
 
