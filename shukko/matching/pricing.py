@@ -38,7 +38,7 @@ ADDED_PER_RECEIVER = 10
 # The pool: per sender, its best pairs by how near they come to improving the solution
 # (gain = score - alpha - beta, in thousandths), kept from a scan so that later rounds
 # price the pool instead of scanning every pair again.
-POOL_PER_SENDER = 120
+POOL_PER_SENDER = 300
 POOL_MARGIN = 1500  # pairs whose gain is below -1.5 points are not pooled
 POOL_MERGE_ABOVE = 6_000_000  # pooled pairs held before they are cut to each sender's best
 # Float32 totals pick the pairs to check in full precision; this margin (in thousandths)
