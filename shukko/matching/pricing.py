@@ -40,6 +40,7 @@ ADDED_PER_RECEIVER = 10
 # price the pool instead of scanning every pair again.
 POOL_PER_SENDER = 300
 POOL_MARGIN = 1500  # pairs whose gain is below -1.5 points are not pooled
+KEEP_MARGIN = 500  # graph edges with nobody on them and a gain below -0.5 points are dropped
 POOL_MERGE_ABOVE = 6_000_000  # pooled pairs held before they are cut to each sender's best
 # Float32 totals pick the pairs to check in full precision; this margin (in thousandths)
 # keeps every pair whose exact integer score could exceed alpha + beta.
@@ -105,9 +106,8 @@ def optimise(
         if pruned is None:
             pruned = (int(persons.sum()), float((persons * total).sum()))
         started = time.perf_counter()
-        alpha, beta = potentials(
-            si, rj, integer_scores(total), persons, sending_capacity, receiving_capacity
-        )
+        cost = integer_scores(total)
+        alpha, beta = potentials(si, rj, cost, persons, sending_capacity, receiving_capacity)
         seconds["potentials"] += time.perf_counter() - started
         started = time.perf_counter()
         if pool is None:
@@ -134,6 +134,11 @@ def optimise(
         seconds["pricing"] += time.perf_counter() - started
         if not len(new_si):
             break
+        # Edges that carry nobody and are far from paying leave the graph, so that it stays
+        # small to solve: the scans cover them (pooled, or bounded by their sender's cut), and
+        # pricing brings one back should it come to pay.
+        useful = (persons > 0) | (cost - alpha[si] - beta[rj] >= -KEEP_MARGIN)
+        si, rj, total = si[useful], rj[useful], total[useful]
         more = space.edges(new_si, new_rj)
         si, rj = np.concatenate([si, new_si]), np.concatenate([rj, new_rj])
         total = np.concatenate([total, more.total])
