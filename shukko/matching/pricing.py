@@ -256,6 +256,30 @@ def _scan(space, alpha, beta, cap_s, cap_r, *, senders=None, count=None):
     feasible = 0
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     held = 0
+
+    def pool_rows(chunk: np.ndarray, receivers: np.ndarray, ok: np.ndarray) -> None:
+        """Pool each row's POOL_PER_SENDER pairs of highest gain above -POOL_MARGIN; raise
+        its sender's cut to the best gain of the feasible pairs it leaves."""
+        nonlocal parts, held
+        gain = space.totals(chunk, receivers) * np.float32(SCALE)
+        gain -= alpha[chunk][:, None].astype(np.float32)
+        gain -= beta[receivers][None, :].astype(np.float32)
+        gain = np.where(ok, gain, -np.inf)
+        if gain.shape[1] > POOL_PER_SENDER:
+            top = np.argpartition(-gain, POOL_PER_SENDER, axis=1)
+            beyond = gain[np.arange(len(chunk)), top[:, POOL_PER_SENDER]]
+            np.maximum.at(cut, chunk, beyond.astype(np.float64) + FLOAT_MARGIN)
+            columns = top[:, :POOL_PER_SENDER]
+        else:
+            columns = np.broadcast_to(np.arange(gain.shape[1]), gain.shape)
+        picked = np.take_along_axis(gain, columns, axis=1)
+        i, k = np.nonzero(picked > -POOL_MARGIN)
+        parts.append((chunk[i], receivers[columns[i, k]], picked[i, k]))
+        held += len(i)
+        if held > POOL_MERGE_ABOVE:
+            parts = [_merge(parts, cut)]
+            held = len(parts[0][0])
+
     for pref, all_receivers in space.receivers_by_pref.items():
         block = np.flatnonzero(space.area[:, pref])
         if only is not None:
@@ -271,14 +295,21 @@ def _scan(space, alpha, beta, cap_s, cap_r, *, senders=None, count=None):
             s.prefecture[block] == pref, 0,
             np.where(s.block[block] == space.r.block[receivers[0]], 1, 2),
         )  # fmt: skip
-        best = base[block] + distance[distance_class] + occupation_weight
+        best_other = base[block] + distance[distance_class]  # another occupation
         floor = alpha[block] + beta[receivers].min() - POOL_MARGIN - FLOAT_MARGIN
-        wanted = giving[block] & (floor < best)
+        wanted = giving[block] & (floor < best_other + occupation_weight)
+        # Senders whose floor reaches the best of another occupation pool only pairs of
+        # their own: the others could gain less than -POOL_MARGIN (within the cut).
+        every_occupation = floor < best_other
+        r_occupation = space.r.occupation[receivers]
+        columns_of = {o: np.flatnonzero(r_occupation == o) for o in np.unique(r_occupation)}
         step = max(1, MAX_PAIRS_PER_CHUNK // len(receivers))
         for start in range(0, len(block), step):
             chunk, chunk_wanted = block[start : start + step], wanted[start : start + step]
+            chunk_every = every_occupation[start : start + step]
             if count is None:
-                chunk, chunk_wanted = chunk[chunk_wanted], chunk_wanted[chunk_wanted]
+                chunk, chunk_every = chunk[chunk_wanted], chunk_every[chunk_wanted]
+                chunk_wanted = chunk_wanted[chunk_wanted]
                 if not len(chunk):
                     continue
             ok = space.feasible(chunk, receivers)
@@ -291,26 +322,17 @@ def _scan(space, alpha, beta, cap_s, cap_r, *, senders=None, count=None):
             rows = np.flatnonzero(ok.any(axis=1))
             if not len(rows):
                 continue
-            chunk, ok = chunk[rows], ok[rows]
-            gain = space.totals(chunk, receivers) * np.float32(SCALE)
-            gain -= alpha[chunk][:, None].astype(np.float32)
-            gain -= beta[receivers][None, :].astype(np.float32)
-            gain = np.where(ok, gain, -np.inf)
-            if gain.shape[1] > POOL_PER_SENDER:
-                top = np.argpartition(-gain, POOL_PER_SENDER, axis=1)
-                beyond = gain[np.arange(len(chunk)), top[:, POOL_PER_SENDER]]
-                np.maximum.at(cut, chunk, beyond.astype(np.float64) + FLOAT_MARGIN)
-                columns = top[:, :POOL_PER_SENDER]
-            else:
-                columns = np.broadcast_to(np.arange(gain.shape[1]), gain.shape)
-            picked = np.take_along_axis(gain, columns, axis=1)
-            near = picked > -POOL_MARGIN
-            i, k = np.nonzero(near)
-            parts.append((chunk[i], receivers[columns[i, k]], picked[i, k]))
-            held += len(i)
-            if held > POOL_MERGE_ABOVE:
-                parts = [_merge(parts, cut)]
-                held = len(parts[0][0])
+            chunk, ok, chunk_every = chunk[rows], ok[rows], chunk_every[rows]
+            if chunk_every.any():
+                pool_rows(chunk[chunk_every], receivers, ok[chunk_every])
+            own = np.flatnonzero(~chunk_every)
+            occupations = s.occupation[chunk[own]]
+            for occupation in np.unique(occupations).tolist():
+                columns = columns_of.get(occupation)
+                if columns is None:
+                    continue
+                here = own[occupations == occupation]
+                pool_rows(chunk[here], receivers[columns], ok[here][:, columns])
     si, rj, _gain = _merge(parts, cut) if parts else (np.zeros(0, np.int64),) * 3
     score = integer_scores(space.edges(si, rj).total) if len(si) else np.zeros(0, np.int64)
     pool = _Pool(si.astype(np.int64), rj.astype(np.int64), score, cut, alpha.astype(float).copy(),
