@@ -40,7 +40,7 @@ ADDED_PER_RECEIVER = 10
 # price the pool instead of scanning every pair again.
 POOL_PER_SENDER = 300
 POOL_MARGIN = 1500  # pairs whose gain is below -1.5 points are not pooled
-KEEP_MARGIN = 500  # graph edges with nobody on them and a gain below -0.5 points are dropped
+KEEP_MARGIN = 150  # graph edges with nobody on them and a gain below -0.15 points are dropped
 POOL_MERGE_ABOVE = 6_000_000  # pooled pairs held before they are cut to each sender's best
 # Float32 totals pick the pairs to check in full precision; this margin (in thousandths)
 # keeps every pair whose exact integer score could exceed alpha + beta.
