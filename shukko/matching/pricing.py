@@ -1,16 +1,19 @@
 """The optimum over every feasible pair without holding every pair (価格付けによる最適化).
 
 Solve on the pruned candidate graph; take the solution's node potentials (alpha per sender,
-beta per receiver: shukko.matching.potentials); scan every feasible pair left out, block by
-block as the candidate generation does, for one whose score exceeds alpha + beta (it would
-improve the solution); add those and solve again, until no pair left out can improve it.
-The solution is then optimal over all feasible pairs (LP duality: the potentials are a dual
-solution that every pair satisfies), though only the pairs that ever mattered were held.
+beta per receiver: shukko.matching.potentials); find the feasible pairs left out whose score
+exceeds alpha + beta (each would improve the solution); add those and solve again, until no
+pair left out can improve it. The solution is then optimal over all feasible pairs (LP
+duality: the potentials are a dual solution that every pair satisfies), though only the
+pairs that ever mattered were held.
 
-The scan skips what cannot improve: an offer with no capacity left to give, and a sender
-whose alpha already reaches the best score any pair of its block could have (an upper bound
-from its own components), the cross-occupation receivers of a sender whose alpha reaches
-that bound less the occupation weight.
+One scan of every pair that may be feasible (block by block, as the candidate generation
+meets them) keeps a pool per sender of the pairs nearest to improving, and a bound (cut) on
+what the others could gain; later rounds price the pool, and rescan only the senders whose
+bound says a pair outside it might now improve. The scan skips what cannot: an offer with no
+capacity, a sender whose alpha reaches the best score any pair of its block could have (a
+bound from its own components), and the other occupations' receivers of a sender whose
+alpha reaches that bound less the occupation weight.
 """
 
 from __future__ import annotations
