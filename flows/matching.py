@@ -11,7 +11,6 @@ from prefect.cache_policies import NO_CACHE
 from config import get_settings
 from flows.parameters import MatchingParameters, run_namer
 from flows.retries import STAGE_TASK
-from shukko.matching.propose import describe
 from shukko.service import night
 from shukko.service.database import current_engine
 
@@ -43,7 +42,7 @@ def publish_proposals(result: dict) -> dict:
     create_table_artifact(
         key="matching-proposals",
         table=rows,
-        description=describe(figures),
+        description=figures["summary"],
     )
     return figures
 

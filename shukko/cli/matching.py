@@ -106,6 +106,4 @@ def _print_proposals(created: list[dict], figures: dict, components) -> None:
             *(f"{row['breakdown'][c]:.2f}" for c in components),
         )
     console.print(table)
-    from shukko.matching.propose import describe
-
-    console.print(describe(figures))
+    console.print(figures["summary"])

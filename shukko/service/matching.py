@@ -16,14 +16,17 @@ def propose_cases(
     rules=None,
 ) -> tuple[list[dict], dict]:
     """Write the optimal proposals as cases, each score explained; (proposals, figures).
-    Idempotent: a re-run proposes nothing new, a withdrawn pair is not proposed again."""
+    Idempotent: a re-run proposes nothing new, a withdrawn pair is not proposed again. The
+    figures carry `summary`, the run in one sentence, as every front end shows it."""
+    from shukko.matching.propose import describe
     from shukko.matching.rules import load_rules
     from shukko.matching.run import run_matching
 
-    return run_matching(
+    proposals, figures = run_matching(
         session=session,
         rules=rules or load_rules(),
         as_of=as_of,
         office=office,
         block_overrides=block_overrides,
     )
+    return proposals, {**figures, "summary": describe(figures)}

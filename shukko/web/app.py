@@ -51,7 +51,10 @@ READ_ONLY = "この案件を更新する権限がありません（閲覧のみ�
 PERSONAL_DATA_REFUSED = "個人情報は、この案件を担当する事務所の相談員・管理者だけが閲覧できます。"
 MAX_BODY_BYTES = 1024 * 1024  # a form, or a terms file (its own limit is lower)
 # The CLI's option names in the service's refusals, as the form's fields.
-OPTION_FIELDS = {"--note": "note", "--doc": "doc", "--at": "at", "--until": "until"}
+OPTION_FIELDS = {
+    "--note": "note", "--doc": "doc", "--at": "at", "--until": "until", "--on/--at": "at",
+    "--opening": "opening",
+}  # fmt: skip
 log = logging.getLogger("shukko.web")
 
 
@@ -286,16 +289,15 @@ def create_app(settings, *, engine=None, as_of: date | None = None) -> FastAPI:
         account = acting_on_case(request, form, case_id, PERSONAL_DATA_REFUSED)
         return case_page(request, account, case_id, personal=True)
 
-    def acting_on_case(request: Request, form, case_id: int, refusal: str) -> Account:
-        """The account posting a form for a case: its CSRF token checked, 404 unless it sees
-        the case, 403 (`refusal`) unless it may act on it (headquarters reads only)."""
-        from shukko.service.cases import case_offices
-
+    def acting_on(request: Request, form, offices_of, refusal: str) -> Account:
+        """The account posting a form for a case or a registrant (whose offices
+        `offices_of(session)` reads): its CSRF token checked, 404 unless it sees them, 403
+        (`refusal`) unless it may act on them (headquarters reads only)."""
         account = account_of(request)
         check_csrf(account, form)
         with db() as session:
             try:
-                offices = case_offices(session=session, case_id=case_id)
+                offices = offices_of(session)
             except NotFound:
                 raise not_found() from None
         if not account.sees(*offices):
@@ -303,6 +305,13 @@ def create_app(settings, *, engine=None, as_of: date | None = None) -> FastAPI:
         if not account.acts_on(*offices):
             raise Page(403, refusal)
         return account
+
+    def acting_on_case(request: Request, form, case_id: int, refusal: str) -> Account:
+        from shukko.service.cases import case_offices
+
+        return acting_on(
+            request, form, lambda session: case_offices(session=session, case_id=case_id), refusal
+        )
 
     @app.post("/cases/{case_id}/events/{event}")
     def case_event(
@@ -421,17 +430,11 @@ def create_app(settings, *, engine=None, as_of: date | None = None) -> FastAPI:
         from shukko.service.bank import registrant_office
         from shukko.web.forms import bank_event
 
-        account = account_of(request)
-        check_csrf(account, form)
-        with db() as session:
-            try:
-                office = registrant_office(session=session, registrant_id=registrant_id)
-            except NotFound:
-                raise not_found() from None
-        if not account.sees(office):
-            raise not_found()
-        if not account.acts_on(office):
-            raise Page(403, "この登録者を更新する権限がありません（閲覧のみ）。")
+        account = acting_on(
+            request, form,
+            lambda session: (registrant_office(session=session, registrant_id=registrant_id),),
+            "この登録者を更新する権限がありません（閲覧のみ）。",
+        )  # fmt: skip
         try:
             step = bank_event(form, registrant_id=registrant_id, event=event, actor=account.name)
             with db() as session:
@@ -443,7 +446,10 @@ def create_app(settings, *, engine=None, as_of: date | None = None) -> FastAPI:
         except ConcurrentChange:
             return registrant_page(request, account, registrant_id, 409, conflict=CONFLICT)
         except (EventNotAllowed, InvalidInput, NotFound) as exc:
-            return registrant_page(request, account, registrant_id, 422, refusal=str(exc))
+            field, message = _field_of(str(exc))
+            return registrant_page(request, account, registrant_id, 422, form_event=event,
+                                   refusal=None if field else str(exc),
+                                   errors={field: message} if field else {})  # fmt: skip
         log.info("registrant %s: %s by %s", registrant_id, event, account.name)
         target = f"/registrants/{registrant_id}?done={quote(event)}"
         return RedirectResponse(target, status_code=303)

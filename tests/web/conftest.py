@@ -25,8 +25,10 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
+    """One browser per test module. Not per session: Playwright's sync API keeps an event
+    loop running in this thread while it is open, and tests after it call asyncio.run."""
     if not CHROMIUM.exists():
         message = "Debian's chromium package is not installed (apt-get install chromium)"
         if os.environ.get("SHUKKO_REQUIRE_BROWSER"):
