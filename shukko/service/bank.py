@@ -160,13 +160,7 @@ def registrant_view(
     )
     history = [
         BankHistoryEntry(
-            seq=e.seq,
-            event=e.event,
-            from_=e.from_state,
-            to=e.to_state,
-            on=e.occurred_on,
-            by=e.actor,
-            note=e.note,
+            **BankHistoryEntry.common(e),
             opening=openings.get(e.opening_id),
         )
         for e in session.scalars(

@@ -114,10 +114,11 @@ def list_cases(
     *, session: Session, where: CaseFilter = CaseFilter(), limit: int | None = None
 ) -> Listing[CaseRow]:
     """Cases newest first; the listing counts them all and yields at most `limit`."""
-    return listing(session, case_rows(where).order_by(Case.id.desc()), _case_row, limit)
+    return listing(session, case_rows(where).order_by(Case.id.desc()), case_row, limit)
 
 
-def _case_row(row) -> CaseRow:
+def case_row(row) -> CaseRow:
+    """A row of `case_rows` as the listings show it."""
     case_id, kind, state, headcount, sending, receiving, start, end, version = row
     return CaseRow(
         id=case_id,
@@ -243,13 +244,7 @@ def case_view(
         post_return=_post_return(session, case, today),
         history=[
             HistoryEntry(
-                seq=e.seq,
-                event=e.event,
-                from_=e.from_state,
-                to=e.to_state,
-                on=e.occurred_on,
-                by=e.actor,
-                note=e.note,
+                **HistoryEntry.common(e),
                 doc=e.doc_ref,
                 worker_id=e.worker_id,
                 recorded_at=e.recorded_at,

@@ -95,6 +95,12 @@ class LogEntry(Result):
     by: str
     note: str | None
 
+    @staticmethod
+    def common(row) -> dict:
+        """The fields every log row has (a CaseEvent or a RegistrantEvent)."""
+        return dict(seq=row.seq, event=row.event, from_=row.from_state, to=row.to_state,
+                    on=row.occurred_on, by=row.actor, note=row.note)  # fmt: skip
+
 
 class HistoryEntry(LogEntry):
     doc: str | None

@@ -34,8 +34,8 @@ from models import (
 from shukko.case_rules import CaseRules
 from shukko.clock import add_months
 from shukko.facts import read_cases_with_facts
-from shukko.service.cases import CaseFilter, case_rows
-from shukko.service.schemas import RegistrantItem, WorkItem, Worklist
+from shukko.service.cases import CaseFilter, case_row, case_rows
+from shukko.service.schemas import CaseRow, RegistrantItem, WorkItem, Worklist
 from shukko.transitions import blocking_guards, guard_arguments
 from states import final_states, guard_message, state_labels
 
@@ -105,22 +105,20 @@ def _page_count(rows: int) -> int:
     return max(1, -(-rows // PAGE_ROWS))
 
 
-def _open_cases(session: Session, office: str) -> dict[int, tuple]:
-    """The office's open cases (it sends or receives): id -> (kind, state, headcount,
-    sending office, receiving office, start, end, version)."""
+def _open_cases(session: Session, office: str) -> dict[int, CaseRow]:
+    """The office's open cases (it sends or receives), by id."""
     statement = case_rows(CaseFilter(office=office)).where(Case.state.in_(sorted(OPEN_STATES)))
-    return {row[0]: tuple(row[1:]) for row in session.execute(statement)}
+    return {row.id: row for row in map(case_row, session.execute(statement))}
 
 
-def _item(case_id: int, case: tuple, on: date, detail: str, overdue: bool = False) -> WorkItem:
-    kind, state, headcount, sending, receiving, *_ = case
+def _item(case: CaseRow, on: date, detail: str, overdue: bool = False) -> WorkItem:
     return WorkItem(
-        case_id=case_id,
-        kind=str(kind),
-        state_label=state_labels(kind)[state],
-        headcount=headcount,
-        sending_office=sending,
-        receiving_office=receiving,
+        case_id=case.id,
+        kind=case.kind,
+        state_label=case.state_label,
+        headcount=case.headcount,
+        sending_office=case.sending_office,
+        receiving_office=case.receiving_office,
         on=on,
         detail=detail,
         overdue=overdue,
@@ -128,20 +126,20 @@ def _item(case_id: int, case: tuple, on: date, detail: str, overdue: bool = Fals
 
 
 def _items(
-    session: Session, cases: dict[int, tuple], as_of: date, rules: CaseRules
+    session: Session, cases: dict[int, CaseRow], as_of: date, rules: CaseRules
 ) -> Iterable[tuple[str, WorkItem]]:
     by_state: dict[str, list[int]] = {}
     for case_id, case in cases.items():
-        by_state.setdefault(case[1], []).append(case_id)
+        by_state.setdefault(case.state, []).append(case_id)
 
     for case_id, opened in _event_dates(session, by_state.get("proposed", []), None, func.min):
-        yield "review", _item(case_id, cases[case_id], opened, "提案日")
+        yield "review", _item(cases[case_id], opened, "提案日")
 
     interviewing = by_state.get("interviewing", [])
     for case_id, on in _event_dates(session, interviewing, "schedule_interview", func.max):
         held = on < as_of
         detail = "面談済み: 進めるか辞退かを記録" if held else "面談予定日"
-        yield "interviews", _item(case_id, cases[case_id], on, detail, overdue=held)
+        yield "interviews", _item(cases[case_id], on, detail, overdue=held)
 
     preparing = by_state.get("preparing", [])
     rows, facts = read_cases_with_facts(session, preparing, rules.max_period_months)
@@ -155,12 +153,12 @@ def _items(
             if missing
             else "すべて揃っています: 契約を締結できます"
         )
-        yield "blocked", _item(case_id, cases[case_id], row.start_date or as_of, detail)
+        yield "blocked", _item(cases[case_id], row.start_date or as_of, detail)
 
     soon = as_of + timedelta(days=SOON_DAYS)
     not_started = by_state.get("preparing", []) + by_state.get("contracted", [])
     for case_id, deadline in _filing_deadlines(session, not_started, as_of, soon):
-        yield "filing", _item(case_id, cases[case_id], deadline, "計画届の提出期限")
+        yield "filing", _item(cases[case_id], deadline, "計画届の提出期限")
 
     for follow_up in _follow_ups_due(session, list(cases), soon):
         overdue = follow_up.due_on < as_of
@@ -169,14 +167,14 @@ def _items(
             detail += f"（{(as_of - follow_up.due_on).days}日超過）"
         yield (
             "follow_ups",
-            _item(follow_up.case_id, cases[follow_up.case_id], follow_up.due_on, detail, overdue),
+            _item(cases[follow_up.case_id], follow_up.due_on, detail, overdue),
         )
 
     month_ahead = add_months(as_of, 1)
     for case_id in by_state.get("active", []):
-        end = cases[case_id][6]
+        end = cases[case_id].end_date
         if end is not None and end <= month_ahead:
-            yield "ending", _item(case_id, cases[case_id], end, "終了日", overdue=end < as_of)
+            yield "ending", _item(cases[case_id], end, "終了日", overdue=end < as_of)
 
 
 def _registrants(session: Session, office: str) -> list[RegistrantItem]:
