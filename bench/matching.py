@@ -1,15 +1,17 @@
 """Matching at national scale: seeded offers, candidates, scores, assignment, proposals.
 
-Two sizes: 2,000 x 14,000 and 20,000 x 140,000 offers (sending x receiving). Prints and
-writes JSON: feasible pairs, candidate edges kept, seconds to load, score (candidates),
-solve and store, peak memory, total score. On the small size also: (a) a naive baseline
-(pure-Python pairwise scoring and greedy assignment) for the speed and quality ratios, and
-(b) the exact optimum over all feasible pairs (no pruning), to show what pruning loses.
-At both sizes the optimum over every feasible pair reached by pricing from the pruned graph
-(shukko.matching.pricing): its rounds, pairs added, seconds per phase, and on the small size
-whether it equals the full graph's optimum (in the solver's integer units).
+Two sizes: 2,000 x 14,000 and 20,000 x 140,000 offers (sending x receiving). Both methods,
+end to end as the nightly flow runs them (load, propose, store, then a re-run that must add
+nothing), each run in its own process on a copy of the same database: `pruned` (the
+candidate graph only) and `exact` (the optimum over every feasible pair, by pricing:
+shukko.matching.pricing). Prints and writes JSON: persons and total score, the true count
+of feasible pairs, offers left waiting and why, pricing rounds and pairs added, seconds per
+phase and peak memory; timings are medians of `--runs` runs, with every run's value.
+On the small size also the full graph of every feasible pair solved directly (the exact
+method must reach its total, in the solver's integer units) and a naive baseline
+(pure-Python pairwise scoring, greedy assignment).
 
-Usage: .venv/bin/python bench/matching.py [--sizes small,national] [--out ...]
+Usage: .venv/bin/python bench/matching.py [--sizes small,national] [--runs 3] [--out ...]
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ import os
 import platform
 import random
 import resource
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -43,7 +47,7 @@ from shukko.matching.candidates import (  # noqa: E402
     OfferRecord,
     generate,
 )
-from shukko.matching.propose import proposals_from  # noqa: E402
+from shukko.matching.propose import propose  # noqa: E402
 from shukko.matching.rules import load_rules  # noqa: E402
 from shukko.matching.run import (  # noqa: E402
     load_open_offers,
@@ -229,123 +233,134 @@ def greedy(pairs: list, sending: list[OfferRecord], receiving: list[OfferRecord]
     return total
 
 
-def run_size(name: str, n_sending: int, n_receiving: int, folder: Path, extras: bool) -> dict:
-    rules = load_rules()
+def run_size(name: str, n_sending: int, n_receiving: int, folder: Path, extras: bool,
+             runs: int) -> dict:  # fmt: skip
+    """Both methods end to end on copies of one database, each run in its own process (so
+    that its peak memory is its own); on the small size also the full graph solved directly
+    and the naive baseline."""
     sending_rows, receiving_rows = generate_offers(n_sending, n_receiving, seed=7)
-    engine = make_engine(f"sqlite:///{folder}/{name}.db")
+    base = folder / f"{name}.db"
+    engine = make_engine(f"sqlite:///{base}")
     upgrade(engine)
     store_offers(engine, sending_rows, receiving_rows)
+    engine.dispose()
     result: dict = {"sending": n_sending, "receiving": n_receiving}
-    started = time.perf_counter()
+    for method in ("pruned", "exact"):
+        result[method] = medians([one_process(base, folder, method) for _ in range(runs)])
+        print(name, method, json.dumps(result[method], ensure_ascii=False), flush=True)
+    if extras:
+        result.update(full_graph_and_naive(base, result))
+    return result
+
+
+def one_process(base: Path, folder: Path, method: str) -> dict:
+    copy = folder / f"{method}.db"
+    shutil.copyfile(base, copy)
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", method, "--db", str(copy)],
+        check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+TIMINGS = ("load_s", "propose_s", "store_s", "end_to_end_s", "rerun_s", "peak_rss_mib")
+
+
+def medians(runs: list[dict]) -> dict:
+    """The first run's figures, each timing as the median of all runs with every run's
+    value beside it (in run order)."""
+    result = dict(runs[0])
+    for key in TIMINGS:
+        values = [run[key] for run in runs]
+        result[key] = round(float(np.median(values)), 2)
+        result[f"{key}_runs"] = values
+    result["phases_s_runs"] = [run["figures"]["seconds"] for run in runs]
+    result["runs"] = len(runs)
+    return result
+
+
+def child(method: str, db: Path) -> dict:
+    """One method end to end, as the nightly flow runs it: load the open offers, propose,
+    store the proposals as cases; then a re-run, which must find nothing new."""
+    rules = load_rules().model_copy(deep=True)
+    rules.optimum.exact = method == "exact"
+    engine = make_engine(f"sqlite:///{db}")
+    result: dict = {}
     with Session(engine) as session:
-        t = time.perf_counter()
+        started = time.perf_counter()
         sending, receiving = load_open_offers(session=session, as_of=AS_OF)
         excluded = paired_before(session)
-        result["load_s"] = round(time.perf_counter() - t, 2)
+        result["load_s"] = round(time.perf_counter() - started, 2)
         t = time.perf_counter()
-        edges = generate(sending, receiving, rules=rules, as_of=AS_OF)
-        result["score_s"] = round(time.perf_counter() - t, 2)
+        proposals, figures = propose(sending, receiving, rules=rules, as_of=AS_OF,
+                                     excluded=excluded)  # fmt: skip
+        result["propose_s"] = round(time.perf_counter() - t, 2)
         t = time.perf_counter()
-        persons = assign(
-            edges.sending,
-            edges.receiving,
-            edges.total,
-            np.array([o.remaining for o in sending]),
-            np.array([o.remaining for o in receiving]),
-        )
-        result["solve_s"] = round(time.perf_counter() - t, 2)
-        t = time.perf_counter()
-        proposals = proposals_from(
-            edges, np.arange(len(edges.sending)), persons, sending, receiving, rules
-        )
         write_proposals(session=session, proposals=proposals, as_of=AS_OF)
         session.commit()
         result["store_s"] = round(time.perf_counter() - t, 2)
         result["end_to_end_s"] = round(time.perf_counter() - started, 2)
+        result["peak_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
         t = time.perf_counter()
         again, _figures = run_matching(session=session, rules=rules, as_of=AS_OF)
         result["rerun_s"] = round(time.perf_counter() - t, 2)
         result["rerun_new_cases"] = len(again)
-    result["feasible_pairs"] = edges.feasible_pairs
-    result["candidate_edges"] = len(edges.sending)
-    result["persons_proposed"] = int(persons.sum())
-    result["total_score"] = round(float((persons * edges.total).sum()), 2)
-    result["cases_created"] = len(proposals)
-    result["excluded_pairs_before"] = len(excluded)
-    if extras:
-        wide = rules.model_copy(deep=True)
-        wide.pruning.per_sending_offer = wide.pruning.per_receiving_offer = 10**9
-        t = time.perf_counter()
-        all_edges = generate(sending, receiving, rules=wide, as_of=AS_OF)
-        exact = assign(
-            all_edges.sending,
-            all_edges.receiving,
-            all_edges.total,
-            np.array([o.remaining for o in sending]),
-            np.array([o.remaining for o in receiving]),
-        )
-        exact_total = float((exact * all_edges.total).sum())
-        result["exact_total_score"] = round(exact_total, 2)
-        result["full_total_thousandths"] = int((exact * integer_scores(all_edges.total)).sum())
-        result["full_persons"] = int(exact.sum())
-        result["exact_s"] = round(time.perf_counter() - t, 2)
-        result["pruning_loss_pct"] = round(100 * (1 - result["total_score"] / exact_total), 3)
-        t = time.perf_counter()
-        greedy_total = naive(sending, receiving, rules)
-        result["naive_s"] = round(time.perf_counter() - t, 2)
-        result["naive_total_score"] = round(greedy_total, 2)
-        result["greedy_shortfall_pct"] = round(100 * (1 - greedy_total / exact_total), 3)
-        vectorised = result["score_s"] + result["solve_s"]
-        result["speedup_vs_naive"] = round(result["naive_s"] / max(vectorised, 1e-9), 1)
-    result["peak_rss_mib_pruned"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
-    result["exact"] = exact_optimum(sending, receiving, rules)
-    if extras:
-        result["exact"]["equals_full_graph"] = (
-            result["exact"]["total_score_thousandths"] == result["full_total_thousandths"]
-        )
-    result["peak_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     engine.dispose()
+    result["persons_proposed"] = figures["persons"]
+    result["total_score"] = figures["total_score"]
+    result["total_score_thousandths"] = sum(p.persons * round(p.score * 1000) for p in proposals)
+    result["figures"] = figures
     return result
 
 
-def exact_optimum(sending: list[OfferRecord], receiving: list[OfferRecord], rules) -> dict:
-    """The optimum over every feasible pair by pricing from the pruned graph, phase by
-    phase (the same offers, before any proposal was stored)."""
-    from shukko.matching.candidates import PairSpace
-    from shukko.matching.pricing import optimise
-
-    started = time.perf_counter()
-    space = PairSpace(sending, receiving, rules=rules, as_of=AS_OF)
-    edges = generate(sending, receiving, rules=rules, as_of=AS_OF, space=space)
-    generate_s = time.perf_counter() - started
-    optimum = optimise(
-        space, edges,
+def full_graph_and_naive(base: Path, result: dict) -> dict:
+    """Every feasible pair as one graph, solved directly (the proof that the exact method
+    reaches the optimum), and the naive baseline: pure-Python scoring, greedy assignment."""
+    rules = load_rules()
+    engine = make_engine(f"sqlite:///{base}")
+    with Session(engine) as session:
+        sending, receiving = load_open_offers(session=session, as_of=AS_OF)
+    engine.dispose()
+    extra: dict = {}
+    wide = rules.model_copy(deep=True)
+    wide.pruning.per_sending_offer = wide.pruning.per_receiving_offer = 10**9
+    t = time.perf_counter()
+    all_edges = generate(sending, receiving, rules=wide, as_of=AS_OF)
+    full = assign(
+        all_edges.sending, all_edges.receiving, all_edges.total,
         np.array([o.remaining for o in sending]), np.array([o.remaining for o in receiving]),
-        lambda si, rj: np.ones(len(si), dtype=bool),
     )  # fmt: skip
-    persons = optimum.persons
-    return {
-        "pruned_persons": optimum.pruned_persons,
-        "pruned_total_score": round(optimum.pruned_total, 2),
-        "persons_proposed": int(persons.sum()),
-        "total_score": round(float((persons * optimum.edges.total).sum()), 2),
-        "total_score_thousandths": int((persons * integer_scores(optimum.edges.total)).sum()),
-        "feasible_pairs": optimum.feasible_pairs,
-        "pricing_rounds": optimum.rounds,
-        "pairs_added": optimum.pairs_added,
-        "senders_rescanned": optimum.senders_rescanned,
-        "final_edges": len(optimum.edges.sending),
-        "seconds": {"generate": round(generate_s, 2), **optimum.seconds},
-        "score_and_solve_s": round(time.perf_counter() - started, 2),
-        "unmatched": optimum.unmatched,
+    full_total = float((full * all_edges.total).sum())
+    extra["full_graph"] = {
+        "edges": len(all_edges.sending),
+        "persons_proposed": int(full.sum()),
+        "total_score": round(full_total, 2),
+        "total_score_thousandths": int((full * integer_scores(all_edges.total)).sum()),
+        "seconds": round(time.perf_counter() - t, 2),
     }
+    extra["exact_equals_full_graph"] = (
+        result["exact"]["total_score_thousandths"] == extra["full_graph"]["total_score_thousandths"]
+    )
+    extra["pruning_loss_pct"] = round(100 * (1 - result["pruned"]["total_score"] / full_total), 3)
+    t = time.perf_counter()
+    greedy_total = naive(sending, receiving, rules)
+    extra["naive_s"] = round(time.perf_counter() - t, 2)
+    extra["naive_total_score"] = round(greedy_total, 2)
+    extra["greedy_shortfall_pct"] = round(100 * (1 - greedy_total / full_total), 3)
+    return extra
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="small,national")
+    parser.add_argument("--runs", type=int, default=3, help="end-to-end runs per method")
     parser.add_argument("--out", type=Path, default=ROOT / "bench/results/matching.json")
+    parser.add_argument("--child", choices=("pruned", "exact"), help=argparse.SUPPRESS)
+    parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(args.child, args.db), ensure_ascii=False))
+        return
     sizes = {"small": (2_000, 14_000, True), "national": (20_000, 140_000, False)}
     results: dict = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
@@ -354,8 +369,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for name in args.sizes.split(","):
             n_s, n_r, extras = sizes[name]
-            results[name] = run_size(name, n_s, n_r, Path(tmp), extras)
-            print(name, json.dumps(results[name], ensure_ascii=False))
+            results[name] = run_size(name, n_s, n_r, Path(tmp), extras, args.runs)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
     print(f"wrote {args.out}")

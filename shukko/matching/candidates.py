@@ -52,7 +52,6 @@ class Edges:
     receiving: np.ndarray
     components: dict[str, np.ndarray]
     total: np.ndarray
-    feasible_pairs: int = 0
 
 
 def breakdown(edges: Edges, index: int, rules: MatchingRules) -> dict[str, float]:
@@ -130,9 +129,7 @@ class PairSpace:
     ) -> None:
         self.rules, self.as_of = rules, as_of
         self.s, self.r = s, r = _Side(sending), _Side(receiving)
-        blocks = {
-            p.code: BLOCK_NAMES.index(block_of(p.code, block_overrides)) for p in PREFECTURES
-        }
+        blocks = {p.code: BLOCK_NAMES.index(block_of(p.code, block_overrides)) for p in PREFECTURES}
         block_of_pref = np.zeros(48, dtype=np.int16)
         for code, index in blocks.items():
             block_of_pref[int(code)] = index
@@ -159,9 +156,7 @@ class PairSpace:
         qual_vocab = {q: i for i, q in enumerate(required)}
         qual_words = max(1, (len(qual_vocab) + 63) // 64)
         self.s_quals = _bitmasks([set(o.qualifications) for o in sending], qual_vocab, qual_words)
-        self.r_quals = _bitmasks(
-            [set(o.qualifications) for o in receiving], qual_vocab, qual_words
-        )
+        self.r_quals = _bitmasks([set(o.qualifications) for o in receiving], qual_vocab, qual_words)
         self.receivers_by_pref = {
             p: np.flatnonzero(r.prefecture == p) for p in np.unique(r.prefecture).tolist()
         }
@@ -182,9 +177,9 @@ class PairSpace:
         return _score(self.s, self.r, si, rj, self.s_skills, self.r_skills, self.rules,
                       self.as_of)  # fmt: skip
 
-    def edges(self, si: np.ndarray, rj: np.ndarray, feasible_pairs: int = 0) -> Edges:
+    def edges(self, si: np.ndarray, rj: np.ndarray) -> Edges:
         components = self.score(si, rj)
-        return Edges(si, rj, components, _total(components, self.rules), feasible_pairs)
+        return Edges(si, rj, components, _total(components, self.rules))
 
 
 def generate(
@@ -198,9 +193,8 @@ def generate(
 ) -> Edges:
     """Every feasible pair, scored; each sending offer keeps its best
     `rules.pruning.per_sending_offer` edges and each receiving offer its best
-    `rules.pruning.per_receiving_offer`. `feasible_pairs` counts the feasible pairs this
-    pruned scan visited (large prefectures meet other occupations only where an offer is
-    short of candidates): the count of every feasible pair is the pricing scan's."""
+    `rules.pruning.per_receiving_offer`. Large prefectures meet other occupations only where
+    an offer is short of candidates (shukko.matching.scan counts every feasible pair)."""
     space = space or PairSpace(
         sending, receiving, rules=rules, as_of=as_of, block_overrides=block_overrides
     )
@@ -209,13 +203,11 @@ def generate(
     keep = rules.pruning.per_sending_offer
     keep_r = rules.pruning.per_receiving_offer
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    feasible = 0
     receivers_by_pref = space.receivers_by_pref
 
     def visit(senders: np.ndarray, receivers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Score a block in chunks; returns the feasible counterparts each sender and each
-        receiver found. `feasible` counts the feasible pairs scored."""
-        nonlocal feasible
+        receiver found."""
         counts = np.zeros(len(senders), dtype=np.int64)
         found = np.zeros(len(receivers), dtype=np.int64)
         if not len(senders) or not len(receivers):
@@ -227,7 +219,6 @@ def generate(
             ok = space.feasible(chunk, receivers)
             counts[start : start + step] = ok.sum(axis=1)
             found += ok.sum(axis=0)
-            feasible += int(counts[start : start + step].sum())
             if not counts[start : start + step].any():
                 continue
             total = space.totals(chunk, receivers)
@@ -261,7 +252,7 @@ def generate(
             visit(senders, short_r)
     if not parts:
         empty = np.zeros(0, dtype=np.int64)
-        return Edges(empty, empty, {k: np.zeros(0) for k in COMPONENTS}, np.zeros(0), 0)
+        return Edges(empty, empty, {k: np.zeros(0) for k in COMPONENTS}, np.zeros(0))
     si = np.concatenate([p[0] for p in parts])
     rj = np.concatenate([p[1] for p in parts])
     block_total = np.concatenate([p[2] for p in parts])
@@ -272,7 +263,7 @@ def generate(
     chosen = _best_per_group(si, block_total, keep) | _best_per_group(rj, block_total, keep_r)
     si, rj = si[chosen], rj[chosen]
     # The breakdown, in full precision, only for the edges kept.
-    return space.edges(si, rj, feasible)
+    return space.edges(si, rj)
 
 
 def _feasible_block(s, r, si, rj, s_quals, r_quals, rules: MatchingRules) -> np.ndarray:

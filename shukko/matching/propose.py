@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import date
 
@@ -9,7 +10,9 @@ import numpy as np
 
 from shukko.matching.assign import assign
 from shukko.matching.candidates import Edges, OfferRecord, PairSpace, breakdown, generate
+from shukko.matching.pricing import optimise, unmatched
 from shukko.matching.rules import MatchingRules
+from shukko.matching.scan import count_feasible, pack
 
 
 @dataclass(frozen=True)
@@ -75,16 +78,16 @@ def propose(
     with no capacity, and pairs that had a case before are left out: a re-run the same day
     finds nothing to add.
     """
+    started = time.perf_counter()
     space = PairSpace(sending, receiving, rules=rules, as_of=as_of,
                       block_overrides=block_overrides)  # fmt: skip
     edges = generate(sending, receiving, rules=rules, as_of=as_of, space=space)
+    seconds = {"generate": time.perf_counter() - started}
     allowed = allowed_pairs(sending, receiving, excluded=excluded, office=office)
     capacity_s = np.array([o.remaining for o in sending], dtype=np.int64)
     capacity_r = np.array([o.remaining for o in receiving], dtype=np.int64)
     figures: dict = {"sending_open": len(sending), "receiving_open": len(receiving)}
     if rules.optimum.exact:
-        from shukko.matching.pricing import optimise  # loads Numba: only when asked for
-
         optimum = optimise(space, edges, capacity_s, capacity_r, allowed)
         edges, persons = optimum.edges, optimum.persons
         index = np.arange(len(edges.sending))
@@ -98,24 +101,29 @@ def propose(
             pruned_total_score=round(optimum.pruned_total, 3),
             unmatched=optimum.unmatched,
         )
+        seconds.update(optimum.seconds)
     else:
         keep = allowed(edges.sending, edges.receiving) if len(edges.sending) else np.zeros(0, bool)
         index = np.flatnonzero(keep)
-        persons = assign(edges.sending[index], edges.receiving[index], edges.total[index],
-                         capacity_s, capacity_r)  # fmt: skip
+        si, rj = edges.sending[index], edges.receiving[index]
+        started = time.perf_counter()
+        persons = assign(si, rj, edges.total[index], capacity_s, capacity_r)
+        seconds["solve"] = time.perf_counter() - started
+        started = time.perf_counter()
+        feasible, found = count_feasible(space, pack(space), capacity_s, capacity_r)
+        seconds["count"] = time.perf_counter() - started
         figures.update(
             method="pruned",
-            # The pruned scan meets the other occupations of a large prefecture only where
-            # an offer is short of candidates: this counts the feasible pairs it visited.
-            feasible_pairs=edges.feasible_pairs,
-            feasible_pairs_counted="visited by the pruned scan",
+            feasible_pairs=feasible,
             candidate_edges=len(index),
+            unmatched=unmatched(si, rj, persons, capacity_s, capacity_r, found),
         )
     proposals = proposals_from(edges, index, persons, sending, receiving, rules)
     figures.update(
         proposals=len(proposals),
         persons=int(persons.sum()),
         total_score=round(float((persons * edges.total[index]).sum()), 3),
+        seconds={phase: round(value, 2) for phase, value in seconds.items()},
     )
     return proposals, figures
 
@@ -133,19 +141,19 @@ def describe(figures: dict) -> str:
             f"the pruned graph, which alone placed {figures['pruned_persons']} person(s) for "
             f"{figures['pruned_total_score']})"
         )
-        for side, label in (("sending", "sending"), ("receiving", "receiving")):
-            waiting = figures["unmatched"][side]
-            if waiting["with_capacity_left"]:
-                text += (
-                    f"; {waiting['with_capacity_left']} {label} offer(s) still waiting: "
-                    f"{waiting['no_feasible_counterpart']} with no feasible counterpart, "
-                    f"{waiting['counterparts_taken']} whose counterparts were placed elsewhere"
-                )
     else:
         text += (
-            f"{figures['feasible_pairs']:,} feasible pairs visited by the pruned scan, "
-            f"{figures['candidate_edges']:,} kept"
+            f"optimal over the pruned candidates ({figures['candidate_edges']:,} of "
+            f"{figures['feasible_pairs']:,} feasible pairs)"
         )
+    for side in ("sending", "receiving"):
+        waiting = figures["unmatched"][side]
+        if waiting["with_capacity_left"]:
+            text += (
+                f"; {waiting['with_capacity_left']} {side} offer(s) still waiting: "
+                f"{waiting['no_feasible_counterpart']} with no feasible counterpart, "
+                f"{waiting['counterparts_taken']} whose counterparts were placed elsewhere"
+            )
     return text
 
 

@@ -53,7 +53,7 @@ class Optimum(BaseModel):
     the pairs left out that would improve it); false: over the pruned graph only."""
 
     model_config = ConfigDict(extra="forbid")
-    exact: bool = False
+    exact: bool = True
 
 
 class MatchingRules(BaseModel):

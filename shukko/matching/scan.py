@@ -1,0 +1,331 @@
+"""The pricing scan, compiled (価格付けの走査): every pair that may be feasible, sender by
+sender on every core, without a pair matrix.
+
+For each sender it checks the hard constraints against every receiving offer in its
+acceptable area, counts the feasible pairs and marks the offers that have a feasible
+counterpart with capacity (`count`), and keeps a pool: the sender's `pool_size` pairs of
+highest gain (score - alpha - beta, in thousandths) above `-margin`, with a cut, the best
+gain of a feasible pair it leaves out. The rules and the scores are the ones of
+shukko.matching.candidates (its NumPy scoring is the reference the tests compare with);
+gains here are float64 and the exact integer scores of pooled pairs are computed again there.
+
+A sender skips what cannot reach its pool: a prefecture where even its best possible score
+(from its own components) falls short of alpha + the lowest beta - margin, and the other
+occupations' receivers when only its own occupation could reach it. Counting still checks
+the constraints of every pair.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import numba
+import numpy as np
+from numba import njit, prange
+
+from shukko.matching.assign import SCALE
+from shukko.matching.candidates import PairSpace, _days
+
+# Float totals pick the pairs to check in full precision; this margin (in thousandths)
+# keeps every pair whose exact integer score could exceed alpha + beta.
+FLOAT_MARGIN = 2.0
+_SCALE = float(SCALE)
+# Numba's own thread pool needs neither OpenMP nor TBB and survives a fork (the intake's
+# processes); it must not run two kernels at once, and Prefect runs tasks on threads.
+numba.config.THREADING_LAYER = "workqueue"
+_ONE_KERNEL_AT_A_TIME = threading.Lock()
+
+
+@dataclass
+class Packed:
+    """PairSpace as the compiled scan reads it: receivers ordered by (prefecture,
+    occupation) with each run's start, both sides as tuples of arrays in the order of
+    `_side`, the rules as numbers."""
+
+    order: np.ndarray  # receivers by (prefecture, occupation)
+    slices: np.ndarray  # (48, occupations + 1): start of each occupation's run per prefecture
+    flags: np.ndarray  # the constraints switched on (rules.constraints)
+    weights: np.ndarray  # occupation, skills, wage, industry, distance, waiting
+    scoring: np.ndarray  # distance (pref, block, elsewhere), industry (same, other),
+    #                      wage missing, waiting full days, today
+    base: np.ndarray  # per sender: its best score apart from distance and occupation
+    sending: tuple
+    receiving: tuple  # in scan order, so that the scan reads them in sequence
+
+
+def _side(side, occupation, quals, skills) -> tuple:
+    return (occupation, side.kind, side.period_min, side.period_max, side.start_from,
+            side.start_until, side.company, quals, skills, side.wage, side.division,
+            side.prefecture, side.block, side.received)  # fmt: skip
+
+
+def pack(space: PairSpace) -> Packed:
+    """Arrays for the scan, built once per PairSpace."""
+    s, r, rules = space.s, space.r, space.rules
+    codes = np.unique(np.concatenate([s.occupation, r.occupation]))
+    s_occ = np.searchsorted(codes, s.occupation).astype(np.int64)
+    r_occ = np.searchsorted(codes, r.occupation).astype(np.int64)
+    order = np.lexsort((r_occ, r.prefecture)).astype(np.int64)
+    key = r.prefecture[order].astype(np.int64) * (len(codes) + 1) + r_occ[order]
+    grid = np.arange(48 * (len(codes) + 1), dtype=np.int64)
+    slices = np.searchsorted(key, grid).reshape(48, len(codes) + 1).astype(np.int64)
+    c, w, k = rules.constraints, rules.weights, rules.scoring
+    flags = np.array([c.kind_compatible, c.period_overlap, c.start_window_overlap,
+                      c.different_company, c.qualifications_held], dtype=np.bool_)  # fmt: skip
+    weights = np.array([w.occupation, w.skills, w.wage, w.industry, w.distance, w.waiting])
+    scoring = np.array([k.distance_same_prefecture, k.distance_same_block,
+                        k.distance_elsewhere, k.industry_same_division,
+                        k.industry_other_division, k.wage_missing, k.waiting_full_days,
+                        _days(space.as_of)], dtype=np.float64)  # fmt: skip
+    sending = _side(s, s_occ, space.s_quals, space.s_skills)
+    receiving = tuple(
+        np.ascontiguousarray(a[order]) for a in _side(r, r_occ, space.r_quals, space.r_skills)
+    )
+    return Packed(order, slices, flags, weights, scoring, sender_bounds(space), sending,
+                  receiving)  # fmt: skip
+
+
+def sender_bounds(space: PairSpace) -> np.ndarray:
+    """Per sender, the best score any pair could give it apart from distance and
+    occupation: the skills it has, a full wage, the better industry affinity, and waiting
+    as long as the longest-waiting receiving offer would make it."""
+    w, k = space.rules.weights, space.rules.scoring
+    s, r = space.s, space.r
+    today = _days(space.as_of)
+    longest = float(today - r.received.min()) if len(r.received) else 0.0
+    waiting = np.clip((today - s.received + longest) / (2 * k.waiting_full_days), 0.0, 1.0)
+    return (
+        w.skills * space.s_skills.any(axis=1)
+        + w.wage * 1.0
+        + w.industry * max(k.industry_same_division, k.industry_other_division)
+        + w.waiting * waiting
+    )
+
+
+@dataclass
+class ScanResult:
+    si: np.ndarray  # pooled pairs
+    rj: np.ndarray
+    gain: np.ndarray  # float, in thousandths
+    cut: np.ndarray  # per sender
+    feasible_pairs: int
+
+
+def scan(
+    space: PairSpace,
+    packed: Packed,
+    senders: np.ndarray,
+    alpha: np.ndarray,
+    beta: np.ndarray,
+    cap_s: np.ndarray,
+    cap_r: np.ndarray,
+    *,
+    pool_size: int,
+    margin: float,
+    count: tuple[np.ndarray, np.ndarray] | None = None,
+) -> ScanResult:
+    """Pool and cut for `senders` under the duals (alpha, beta); with `count` (two masks,
+    set in place) every feasible pair of those senders is counted and marked."""
+    r = space.r
+    beta_f = beta.astype(np.float64)
+    lowest_beta = np.full(48, np.inf)
+    np.minimum.at(lowest_beta, r.prefecture.astype(np.int64), beta_f)
+    counting = count is not None
+    has_s = count[0] if counting else np.zeros(len(cap_s), np.bool_)
+    has_r = np.zeros(len(cap_r), np.bool_)  # in scan order
+    order = packed.order
+    with _ONE_KERNEL_AT_A_TIME:
+        pool_r, pool_g, sizes, cut, feasible = _scan_senders(
+            np.ascontiguousarray(senders, dtype=np.int64), alpha.astype(np.float64),
+            beta_f[order], lowest_beta, cap_s.astype(np.int64), cap_r.astype(np.int64)[order],
+            pool_size, float(margin), counting, has_s, has_r, packed.slices, space.area,
+            packed.flags, packed.weights, packed.scoring, packed.base, packed.sending,
+            packed.receiving,
+        )  # fmt: skip
+    if counting:
+        count[1][order[has_r]] = True
+    rows = np.repeat(np.arange(len(senders)), sizes)
+    columns = np.concatenate([np.arange(n) for n in sizes]) if len(sizes) else rows
+    full_cut = np.full(len(cap_s), -float(margin))
+    full_cut[senders] = cut
+    return ScanResult(
+        si=senders[rows].astype(np.int64),
+        rj=order[pool_r[rows, columns]],
+        gain=pool_g[rows, columns],
+        cut=full_cut,
+        feasible_pairs=int(feasible.sum()),
+    )
+
+
+def count_feasible(
+    space: PairSpace, packed: Packed, cap_s: np.ndarray, cap_r: np.ndarray
+) -> tuple[int, tuple[np.ndarray, np.ndarray]]:
+    """Every feasible pair counted, and per side which offers with capacity have a feasible
+    counterpart with capacity (nothing pooled: no sender could reach an infinite alpha)."""
+    found = (np.zeros(len(cap_s), np.bool_), np.zeros(len(cap_r), np.bool_))
+    result = scan(space, packed, np.arange(len(cap_s)), np.full(len(cap_s), np.inf),
+                  np.zeros(len(cap_r)), cap_s, cap_r, pool_size=1, margin=0.0,
+                  count=found)  # fmt: skip
+    return result.feasible_pairs, found
+
+
+@njit(cache=True, inline="always")
+def _popcount(x):  # pragma: no cover - compiled
+    x = x - ((x >> np.uint64(1)) & np.uint64(0x5555555555555555))
+    x = (x & np.uint64(0x3333333333333333)) + ((x >> np.uint64(2)) & np.uint64(0x3333333333333333))
+    x = (x + (x >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
+    return (x * np.uint64(0x0101010101010101)) >> np.uint64(56)
+
+
+@njit(cache=True)
+def _push(heap_g, heap_r, size, gain, j):  # pragma: no cover - compiled
+    """Min-heap of gains: push when not full."""
+    pos = size
+    heap_g[pos], heap_r[pos] = gain, j
+    while pos > 0:
+        parent = (pos - 1) // 2
+        if heap_g[parent] <= heap_g[pos]:
+            break
+        heap_g[parent], heap_g[pos] = heap_g[pos], heap_g[parent]
+        heap_r[parent], heap_r[pos] = heap_r[pos], heap_r[parent]
+        pos = parent
+
+
+@njit(cache=True)
+def _replace_root(heap_g, heap_r, size, gain, j):  # pragma: no cover - compiled
+    heap_g[0], heap_r[0] = gain, j
+    pos = 0
+    while True:
+        left = 2 * pos + 1
+        if left >= size:
+            break
+        child = left
+        if left + 1 < size and heap_g[left + 1] < heap_g[left]:
+            child = left + 1
+        if heap_g[pos] <= heap_g[child]:
+            break
+        heap_g[pos], heap_g[child] = heap_g[child], heap_g[pos]
+        heap_r[pos], heap_r[child] = heap_r[child], heap_r[pos]
+        pos = child
+
+
+# fmt: off
+@njit(cache=True, parallel=True)
+def _scan_senders(
+    senders, alpha, beta, lowest_beta, cap_s, cap_r, pool_size, margin, counting, has_s, has_r,
+    slices, area, flags, weights, scoring, base, sending, receiving,
+):  # pragma: no cover - compiled
+    # fmt: on
+    (s_occ, s_kind, s_pmin, s_pmax, s_from, s_until, s_company, s_quals, s_skills, s_wage,
+     s_div, s_pref, s_block, s_received) = sending
+    (r_occ, r_kind, r_pmin, r_pmax, r_from, r_until, r_company, r_quals, r_skills, r_wage,
+     r_div, _r_pref, r_block, r_received) = receiving
+    n = len(senders)
+    pool_r = np.empty((n, pool_size), dtype=np.int64)
+    pool_g = np.empty((n, pool_size), dtype=np.float64)
+    sizes = np.zeros(n, dtype=np.int64)
+    cut = np.full(n, -margin)
+    feasible = np.zeros(n, dtype=np.int64)
+    n_occ = slices.shape[1] - 1
+    quals_words, skill_words = s_quals.shape[1], s_skills.shape[1]
+    w_occ, w_skill, w_wage, w_ind, w_dist, w_wait = (
+        weights[0],
+        weights[1],
+        weights[2],
+        weights[3],
+        weights[4],
+        weights[5],
+    )
+    today, full_days = scoring[7], scoring[6]
+    for t in prange(n):
+        i = senders[t]
+        giving = cap_s[i] > 0
+        size = 0
+        best_cut = -margin
+        count_i = 0
+        marked = False
+        for p in range(1, 48):
+            if not area[i, p]:
+                continue
+            start, end = slices[p, 0], slices[p, n_occ]
+            if start == end:
+                continue
+            if s_pref[i] == p:
+                distance = scoring[0]
+            elif s_block[i] == r_block[start]:
+                distance = scoring[1]
+            else:
+                distance = scoring[2]
+            best_other = (base[i] + w_dist * distance) * _SCALE
+            floor = alpha[i] + lowest_beta[p] - margin - FLOAT_MARGIN
+            wanted = giving and floor < best_other + w_occ * _SCALE
+            every = floor < best_other
+            if not counting and not wanted:
+                continue
+            own_start, own_end = slices[p, s_occ[i]], slices[p, s_occ[i] + 1]
+            lo, hi = start, end
+            if not counting and not every:
+                lo, hi = own_start, own_end
+            for j in range(lo, hi):  # receivers in scan order
+                if flags[0] and (s_kind[i] & r_kind[j]) == 0:
+                    continue
+                if flags[1] and (s_pmin[i] > r_pmax[j] or r_pmin[j] > s_pmax[i]):
+                    continue
+                if flags[2] and (s_from[i] > r_until[j] or r_from[j] > s_until[i]):
+                    continue
+                if flags[3] and s_company[i] == r_company[j]:
+                    continue
+                if flags[4]:
+                    missing = False
+                    for q in range(quals_words):
+                        if r_quals[j, q] & ~s_quals[i, q]:
+                            missing = True
+                    if missing:
+                        continue
+                count_i += 1
+                taking = cap_r[j] > 0
+                if not taking:
+                    continue
+                if giving:
+                    marked = True
+                    if counting and not has_r[j]:
+                        has_r[j] = True
+                if not wanted or (not every and (j < own_start or j >= own_end)):
+                    continue
+                total = 0.0
+                if s_occ[i] == r_occ[j]:
+                    total += w_occ
+                common, union = 0, 0
+                for q in range(skill_words):
+                    common += _popcount(s_skills[i, q] & r_skills[j, q])
+                    union += _popcount(s_skills[i, q] | r_skills[j, q])
+                if union > 0:
+                    total += w_skill * common / union
+                sw, rw = s_wage[i], r_wage[j]
+                if np.isnan(sw) or np.isnan(rw):
+                    total += w_wage * scoring[5]
+                else:
+                    shortfall = min(max((sw - rw) / sw, 0.0), 1.0)
+                    total += w_wage * (1.0 - shortfall)
+                total += w_ind * (scoring[3] if s_div[i] == r_div[j] else scoring[4])
+                total += w_dist * distance
+                waited = (today - s_received[i]) + (today - r_received[j])
+                total += w_wait * min(max(waited / (2.0 * full_days), 0.0), 1.0)
+                gain = total * _SCALE - alpha[i] - beta[j]
+                if gain <= -margin:
+                    continue
+                if size < pool_size:
+                    _push(pool_g[t], pool_r[t], size, gain, j)
+                    size += 1
+                elif gain > pool_g[t, 0]:
+                    best_cut = max(best_cut, pool_g[t, 0] + FLOAT_MARGIN)
+                    _replace_root(pool_g[t], pool_r[t], size, gain, j)
+                else:
+                    best_cut = max(best_cut, gain + FLOAT_MARGIN)
+        sizes[t] = size
+        cut[t] = best_cut
+        feasible[t] = count_i
+        if counting and marked:
+            has_s[i] = True
+    return pool_r, pool_g, sizes, cut, feasible
