@@ -45,6 +45,7 @@ from shukko.matching.assign import assign, integer_scores  # noqa: E402
 from shukko.matching.candidates import (  # noqa: E402
     COMPONENTS,
     OfferRecord,
+    PairSpace,
     generate,
 )
 from shukko.matching.propose import propose  # noqa: E402
@@ -308,7 +309,16 @@ def child(method: str, db: Path) -> dict:
     engine.dispose()
     result["persons_proposed"] = figures["persons"]
     result["total_score"] = figures["total_score"]
-    result["total_score_thousandths"] = sum(p.persons * round(p.score * 1000) for p in proposals)
+    # In the solver's integer units, scored again exactly as the solver scored the pairs.
+    index_s = {o.id: k for k, o in enumerate(sending)}
+    index_r = {o.id: k for k, o in enumerate(receiving)}
+    space = PairSpace(sending, receiving, rules=rules, as_of=AS_OF)
+    pairs = space.edges(
+        np.array([index_s[p.sending_id] for p in proposals], dtype=np.int64),
+        np.array([index_r[p.receiving_id] for p in proposals], dtype=np.int64),
+    )
+    persons = np.array([p.persons for p in proposals], dtype=np.int64)
+    result["total_score_thousandths"] = int((persons * integer_scores(pairs.total)).sum())
     result["figures"] = figures
     return result
 
