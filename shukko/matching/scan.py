@@ -146,7 +146,7 @@ def scan(
     if counting:
         count[1][order[has_r]] = True
     rows = np.repeat(np.arange(len(senders)), sizes)
-    columns = np.concatenate([np.arange(n) for n in sizes]) if len(sizes) else rows
+    columns = np.arange(len(rows)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
     full_cut = np.full(len(cap_s), -float(margin))
     full_cut[senders] = cut
     return ScanResult(
