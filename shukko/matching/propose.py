@@ -11,7 +11,7 @@ import numpy as np
 from shukko.matching.assign import assign
 from shukko.matching.candidates import Edges, OfferRecord, PairSpace, breakdown, generate
 from shukko.matching.pricing import optimise, unmatched
-from shukko.matching.rules import MatchingRules
+from shukko.matching.rules import MatchingRules, Pruning
 from shukko.matching.scan import count_feasible, pack
 
 
@@ -81,7 +81,13 @@ def propose(
     started = time.perf_counter()
     space = PairSpace(sending, receiving, rules=rules, as_of=as_of,
                       block_overrides=block_overrides)  # fmt: skip
-    edges = generate(sending, receiving, rules=rules, as_of=as_of, space=space)
+    start = rules
+    if rules.optimum.exact:  # a smaller start: pricing adds every pair that pays
+        start = rules.model_copy(update={"pruning": Pruning(
+            per_sending_offer=rules.optimum.start_per_sending_offer,
+            per_receiving_offer=rules.optimum.start_per_receiving_offer,
+        )})  # fmt: skip
+    edges = generate(sending, receiving, rules=start, as_of=as_of, space=space)
     seconds = {"generate": time.perf_counter() - started}
     allowed = allowed_pairs(sending, receiving, excluded=excluded, office=office)
     capacity_s = np.array([o.remaining for o in sending], dtype=np.int64)

@@ -49,11 +49,14 @@ class Pruning(BaseModel):
 
 
 class Optimum(BaseModel):
-    """exact: solve over every feasible pair (the pruned graph, then pricing rounds that add
-    the pairs left out that would improve it); false: over the pruned graph only."""
+    """exact: solve over every feasible pair (a small pruned graph, then pricing rounds that
+    add the pairs left out that would improve it); false: over the [pruning] graph only.
+    start_*: the pruned graph exact matching starts from, per offer (pricing adds the rest)."""
 
     model_config = ConfigDict(extra="forbid")
     exact: bool = True
+    start_per_sending_offer: int = Field(10, ge=1)
+    start_per_receiving_offer: int = Field(5, ge=1)
 
 
 class MatchingRules(BaseModel):

@@ -15,9 +15,9 @@ from shukko.matching.propose import propose
 from shukko.matching.rules import MatchingRules
 from tests.matching.test_propose import AS_OF, _records, offer, offers_strategy
 
-# A pruned graph of one edge per offer: pricing has everything to do.
+# A start of one edge per offer: pricing has everything to do.
 EXACT = MatchingRules.model_validate(
-    {"pruning": {"per_sending_offer": 1, "per_receiving_offer": 1}, "optimum": {"exact": True}}
+    {"optimum": {"exact": True, "start_per_sending_offer": 1, "start_per_receiving_offer": 1}}
 )
 FULL = MatchingRules.model_validate(
     {"pruning": {"per_sending_offer": 10**6, "per_receiving_offer": 10**6}}
