@@ -248,10 +248,31 @@ def run_size(name: str, n_sending: int, n_receiving: int, folder: Path, extras: 
     result: dict = {"sending": n_sending, "receiving": n_receiving}
     for method in ("pruned", "exact"):
         result[method] = medians([one_process(base, folder, method) for _ in range(runs)])
-        print(name, method, json.dumps(result[method], ensure_ascii=False), flush=True)
+        print(name, method, summary(result[method]), flush=True)
     if extras:
         result.update(full_graph_and_naive(base, result))
+        full = result["full_graph"]
+        print(f"{name} full graph: {full['edges']:,} edges, {full['persons_proposed']} persons, "
+              f"{full['total_score_thousandths']:,} thousandths; exact equals it: "
+              f"{result['exact_equals_full_graph']}; pruning loss {result['pruning_loss_pct']}%; "
+              f"naive {result['naive_total_score']} in {result['naive_s']} s",
+              flush=True)  # fmt: skip
     return result
+
+
+def summary(run: dict) -> str:
+    """One method's figures in a line (the JSON has every run's)."""
+    figures = run["figures"]
+    rounds = (f", {figures['pricing_rounds']} solves, {figures['pairs_added']:,} pairs added"
+              if figures["method"] == "exact" else "")  # fmt: skip
+    return (
+        f"{run['persons_proposed']} persons, total {run['total_score']} "
+        f"({run['total_score_thousandths']:,} thousandths), "
+        f"{figures['feasible_pairs']:,} feasible pairs{rounds}; end to end "
+        f"{run['end_to_end_s']} s (runs {run['end_to_end_s_runs']}), load {run['load_s']} s, "
+        f"store {run['store_s']} s, phases {figures['seconds']}, "
+        f"peak {run['peak_rss_mib']} MiB; waiting {figures['unmatched']}"
+    )
 
 
 def one_process(base: Path, folder: Path, method: str) -> dict:
@@ -259,8 +280,10 @@ def one_process(base: Path, folder: Path, method: str) -> dict:
     shutil.copyfile(base, copy)
     done = subprocess.run(
         [sys.executable, __file__, "--child", method, "--db", str(copy)],
-        check=True, capture_output=True, text=True,
+        capture_output=True, text=True,
     )  # fmt: skip
+    if done.returncode:
+        sys.exit(f"the {method} run failed:\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -368,6 +391,11 @@ def main() -> None:
     parser.add_argument("--child", choices=("pruned", "exact"), help=argparse.SUPPRESS)
     parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    unknown = set(args.sizes.split(",")) - {"small", "national"}
+    if unknown:
+        parser.error(f"--sizes: unknown {', '.join(sorted(unknown))} (small, national)")
     if args.child:
         print(json.dumps(child(args.child, args.db), ensure_ascii=False))
         return

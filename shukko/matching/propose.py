@@ -144,7 +144,7 @@ def describe(figures: dict) -> str:
         text += (
             f"optimal over all {figures['feasible_pairs']:,} feasible pairs "
             f"({figures['pricing_rounds']} solve(s), {figures['pairs_added']:,} pairs added to "
-            f"the pruned graph, which alone placed {figures['pruned_persons']} person(s) for "
+            f"the pruned start, which alone placed {figures['pruned_persons']} person(s) for "
             f"{figures['pruned_total_score']})"
         )
     else:
