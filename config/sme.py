@@ -19,6 +19,7 @@ class SmeRules(BaseModel):
     wholesale_groups: frozenset[str]
     service_divisions: frozenset[str]
     service_groups: frozenset[str]
+    service_exceptions: frozenset[str]
     split_groups: frozenset[str]
     no_capital_forms: tuple[str, ...]
 

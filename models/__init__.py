@@ -16,7 +16,7 @@ from models.cases import (
     PostReturnWage,
     SecondmentPurpose,
 )
-from models.followthrough import FollowUp, Notice, Watermark
+from models.followthrough import DocumentCounter, FollowUp, Notice, Watermark
 from models.intake import IntakeFile, IntakeReject, Partner
 from models.offers import OfferKind, ReceivingOffer, SendingOffer
 from models.org import Company, Office
@@ -30,6 +30,7 @@ __all__ = [
     "CaseWorker",
     "Company",
     "ContractTerms",
+    "DocumentCounter",
     "FollowUp",
     "IntakeFile",
     "IntakeReject",

@@ -89,10 +89,12 @@ class InsuranceSide(StrEnum):
 
 
 class SecondmentPurpose(StrEnum):
-    """出向の目的: 雇用維持 (the default) or 人材育成型 (skill-building)."""
+    """出向の目的: 雇用維持 (the default), 人材育成型 (skill-building), or other (技術支援・
+    交流: a company doing well lends a skilled worker to a partner; no subsidy)."""
 
     employment_retention = "employment_retention"
     skill_development = "skill_development"
+    other = "other"
 
 
 class ContractTermsBase(SQLModel):
@@ -120,6 +122,10 @@ class ContractTermsBase(SQLModel):
     within_corporate_group: bool = Field(
         default=False, description="企業グループ内 (独立性が認められない事業主間) の出向"
     )
+    skills_promoter_appointed: bool | None = Field(
+        default=None,
+        description="出向元が職業能力開発推進者を選任 (スキルアップ支援コース); None: unknown",
+    )
 
 
 class ContractTerms(ContractTermsBase, table=True):
@@ -136,15 +142,18 @@ class ContractTerms(ContractTermsBase, table=True):
 
 
 class PostReturnWage(SQLModel, table=True):
-    """復帰後の賃金: the wage paid in one of the months after a skill-development secondment
-    returned (スキルアップ支援コース checks six of them against the wage before). No name: the
-    case's worker is known by the case."""
+    """復帰後の賃金: the wage paid to one worker in one of the months after a skill-development
+    secondment returned (スキルアップ支援コース checks each worker's six months against the wage
+    before). The worker by id, never by name."""
 
     __tablename__ = "post_return_wage"
-    __table_args__ = (UniqueConstraint("case_id", "month"),)
+    __table_args__ = (
+        UniqueConstraint("case_id", "worker_id", "month", name="uq_post_return_wage_month"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="cases.id", index=True)
+    worker_id: int = Field(foreign_key="worker.id", description="whose wage (never a name)")
     month: date = Field(description="the first day of the month the wage was paid for")
     wage_yen: int
     recorded_by: str

@@ -70,7 +70,8 @@ def session_scope(engine: Engine) -> Iterator[Session]:
             raise
 
 
-def _dialect_insert(session: Session):
+def dialect_insert(session: Session):
+    """The dialect's INSERT, which has ON CONFLICT DO NOTHING."""
     if session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
@@ -87,7 +88,7 @@ def _insert_ignoring(insert, table, key: str):
 def insert_missing(session: Session, table, rows: list[dict], key: str = "key") -> None:
     """Insert the rows whose unique `key` is not stored yet, in one statement."""
     if rows:
-        session.connection().execute(_insert_ignoring(_dialect_insert(session), table, key), rows)
+        session.connection().execute(_insert_ignoring(dialect_insert(session), table, key), rows)
 
 
 def insert_new(session: Session, table, rows: list[dict], key: str = "key") -> set:
@@ -97,7 +98,7 @@ def insert_new(session: Session, table, rows: list[dict], key: str = "key") -> s
     if not rows:
         return set()
     statement = (
-        _dialect_insert(session)(table)
+        dialect_insert(session)(table)
         .on_conflict_do_nothing(index_elements=[key])
         .returning(table.c[key])
     )

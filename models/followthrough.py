@@ -31,7 +31,20 @@ class Notice(SQLModel, table=True):
     written_on: date = Field(description="the business day (as_of) the notice was written")
     estimate: dict | None = Field(default=None, sa_type=JSON, description="the figures as data")
     path: str = Field(description="the Markdown file in the outbox (the HTML file beside it)")
+    document_number: str | None = Field(
+        default=None, max_length=32, unique=True, description="文書番号: office, 年度, sequence"
+    )
     created_at: datetime | None = timestamp_field()
+
+
+class DocumentCounter(SQLModel, table=True):
+    """The last 文書番号 sequence an office used in a fiscal year: numbers are never reused."""
+
+    __tablename__ = "document_counter"
+
+    office_code: str = Field(primary_key=True, max_length=2)
+    fiscal_year: int = Field(primary_key=True)
+    last_number: int = 0
 
 
 class FollowUp(SQLModel, table=True):

@@ -20,7 +20,9 @@ class Office(SQLModel, table=True):
 class CompanyBase(SQLModel):
     name: str = Field(index=True)
     corporate_number: str | None = Field(default=None, max_length=13, unique=True)
-    industry_code: str = Field(max_length=2, description="JSIC major group 01-99")
+    industry_code: str = Field(
+        max_length=3, description="JSIC major group 01-99, minor group 010-999 or division A-T"
+    )
     prefecture_code: str = Field(max_length=2)
     capital_yen: int | None = Field(default=None, sa_type=BigInteger)  # 資本金 can exceed 2^31
     employees: int | None = None

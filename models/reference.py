@@ -97,11 +97,12 @@ def block_of(code: str, overrides: dict[str, str] | None = None) -> str:
 
 
 def industry_division(code: str) -> str:
-    """The JSIC division letter of a major group code or of a division letter itself."""
+    """The JSIC division letter of a major (2-digit) or minor (3-digit) group code, or of a
+    division letter itself."""
     key = _normalise(code).upper()
     if key in INDUSTRY_DIVISIONS:
         return key
-    return INDUSTRY_GROUPS[key.zfill(2)].division
+    return INDUSTRY_GROUPS[key[:2] if len(key) == 3 else key.zfill(2)].division
 
 
 @dataclass(frozen=True)

@@ -1,26 +1,33 @@
-"""支給申請のご案内: once the six months' wages after a skill-development secondment are in,
-a letter to the sender saying whether the wage condition holds and by when to claim.
+"""支給申請のご案内: once every worker's six months of wages after a skill-development
+secondment are in, a letter to the sender: for whom the wage condition holds, the amount to
+claim for them and by when.
 
-Written exactly once per case, like the other notices: the row (unique key) goes in first,
-then the files.
+The amount is computed as the estimate is (the programme's rate on the sender's share of the
+wage in the contract terms, capped per day and per establishment-year) for the workers who
+meet the condition in every month; the others are named by their number with the month they
+fell short. Written exactly once per case, like the other notices: the row (unique key) goes
+in first, then the files (Markdown, HTML, PDF).
 """
 
 from __future__ import annotations
 
-from datetime import date
+import dataclasses
+from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlmodel import Session
 
-from models import Notice
+from models import Case, Notice
 from models.db import insert_new
 from shukko import documents as doc
 from shukko import letters
+from shukko.clock import add_months
+from shukko.document_numbers import assign_document_numbers
 from shukko.faults import crash_point
-from shukko.notices import NoticeCase, notice_cases
+from shukko.notices import NoticeCase, estimate_for, notice_cases, with_yearly_cap
 from shukko.post_return import WageCheck, returned_with_condition, wage_check
-from shukko.subsidy import programme_by_key
+from shukko.subsidy import Programme, programme_by_key
 
 CLAIM = "claim"
 
@@ -29,43 +36,64 @@ def claim_key(case: NoticeCase) -> str:
     return f"{case.case_id}:{case.start.isoformat()}:sending:{CLAIM}"
 
 
-def render_claim(case: NoticeCase, check: WageCheck, programme_name: str, as_of: date):
-    """The letter: the six months against the required wage, the verdict, the claim rule."""
-    holds = check.holds
-    subject = f"{programme_name} 支給申請のご案内"
+def claim_deadline(check: WageCheck) -> tuple[date, date]:
+    """(deadline, the last pay day it assumes): 2 months from the day after the last pay day
+    of the sixth month, taken as that month's last day."""
+    last_pay = add_months(check.last_month, 1) - timedelta(days=1)
+    return add_months(last_pay + timedelta(days=1), check.claim_within_months) - timedelta(
+        days=1
+    ), last_pay
+
+
+def claim_figures(session: Session, case: NoticeCase, check: WageCheck, programme: Programme):
+    """The amount to claim for the workers who meet the condition (None if nobody does)."""
+    persons = len(check.qualifying)
+    if persons == 0:
+        return None
+    claimed = dataclasses.replace(case, headcount=persons)
+    figures = estimate_for(claimed, programme)
+    return with_yearly_cap(session, claimed, programme, figures)
+
+
+def _worker_label(worker_id: int) -> str:
+    return f"労働者（番号{worker_id}）"
+
+
+def render_claim(
+    case: NoticeCase,
+    check: WageCheck,
+    programme: Programme,
+    figures: dict | None,
+    as_of: date,
+    document_number: str | None = None,
+) -> list[doc.Block]:
+    """The letter: each worker's six months against the required wage, who qualifies, the
+    amount to claim for them, the deadline and what to confirm; sections without gaps."""
+    qualifying, workers = check.qualifying, check.workers
     blocks = letters.head(
         office_code=case.sending_office,
         company_name=case.sending.name,
         written_on=as_of,
-        subject=subject,
+        subject=f"{programme.name} 支給申請のご案内",
+        document_number=document_number,
     )
-    first, last = check.months[0].month, check.last_month
-    if holds:
-        verdict = (
-            f"復帰後{len(check.months)}か月間のすべての月で、賃金が出向前の賃金より"
-            f"{check.raise_pct}%以上高くなっており、支給の条件を満たしています。"
-            "下記の期限までに支給申請を行ってください。"
-        )
-    else:
-        short = [m for m in check.months if m.meets is False]
-        verdict = (
-            f"復帰後の賃金が出向前の賃金より{check.raise_pct}%以上高くなっていない月が"
-            f"{len(short)}か月あり（"
-            + "、".join(letters.month_label(f"{m.month:%Y-%m}") for m in short)
-            + "）、支給の条件を満たしていません。このままでは助成金は支給されません。"
-            "賃金の記録に誤りがある場合は当センターにお知らせください。"
-        )
     blocks += [
         doc.paragraph(
             f"さて、貴社が出向元となった在籍型出向（人材育成、案件番号{case.case_id}）について、"
-            f"出向から復帰した後の賃金の記録がそろいましたので、下記のとおりご案内いたします。"
+            "出向から復帰した後の賃金の記録がそろいましたので、下記のとおりご案内いたします。"
         ),
         *letters.closing(case.sending_office),
         doc.heading("記"),
-        doc.heading("1. 復帰後の賃金"),
+    ]
+    section = letters.Sections()
+    months = [m.month for m in workers[0].months]
+    blocks += [
+        section("復帰後の賃金"),
         doc.bullets(
             [
                 f"出向先: {case.receiving.name}",
+                f"出向期間: {letters.era_date(case.start)}から"
+                f"{letters.era_date(check.last_day)}まで",
                 f"復帰日: {letters.era_date(check.returned_on)}",
                 f"出向前の賃金（月額）: {letters.yen(check.pre_secondment_wage_yen)}",
                 f"条件: 各月 {letters.yen(check.required_wage_yen)} 以上"
@@ -73,46 +101,126 @@ def render_claim(case: NoticeCase, check: WageCheck, programme_name: str, as_of:
             ]
         ),
         doc.table(
-            ["月", "賃金", "条件"],
+            ["月", *(_worker_label(w.worker_id) for w in workers)],
             [
                 [
-                    letters.month_label(f"{m.month:%Y-%m}"),
-                    letters.yen(m.wage_yen or 0),
-                    "満たす" if m.meets else "満たさない",
+                    letters.month_label(f"{month:%Y-%m}"),
+                    *(
+                        f"{letters.yen(w.months[i].wage_yen or 0)}"
+                        f"（{'満たす' if w.months[i].meets else '満たさない'}）"
+                        for w in workers
+                    ),
                 ]
-                for m in check.months
+                for i, month in enumerate(months)
             ],
         ),
-        doc.heading("2. 判定"),
-        doc.paragraph(verdict),
+        section("判定"),
+        doc.paragraph(_verdict(check)),
     ]
-    if holds:
+    if figures is not None and not figures["eligible"]:
         blocks += [
-            doc.heading("3. 支給申請の期限"),
+            section("支給申請額"),
+            doc.paragraph("次の理由により、申請いただける額を計算できません。"),
+            doc.bullets(figures["refusals"] + [f"未確認: {f}" for f in figures["pending"]]),
+        ]
+    elif figures is not None:
+        deadline, last_pay = claim_deadline(check)
+        blocks += [
+            section("支給申請額"),
+            doc.bullets(
+                [
+                    f"対象: {len(qualifying)}名（"
+                    + "、".join(_worker_label(w.worker_id) for w in qualifying)
+                    + "）",
+                    f"申請いただける額: {letters.yen(figures['operating_total_yen']['sending'])}"
+                    f"（{len(qualifying)}名分）",
+                    f"対象期間: {letters.era_date(figures['paid_from'], weekday=False)}から"
+                    f"{letters.era_date(figures['paid_until'], weekday=False)}まで"
+                    f"（{len(figures['months'])}か月）",
+                    f"計算: 出向中の賃金（月額{letters.yen(case.monthly_wage_yen)}）のうち貴社の"
+                    "負担額と、出向前の賃金の2分の1の、いずれか低い額に助成率"
+                    f"（{_fraction(figures['sending_rate'])}）を乗じ、1人1日当たりの上限を適用",
+                ]
+                + (
+                    ["1事業所1年度当たりの上限に達するため、減額しています"]
+                    if figures.get("yearly_cap_applied")
+                    else []
+                )
+            ),
+            doc.table(
+                ["月", "日数", "申請額", "上限（1人1日）"],
+                [
+                    [
+                        letters.month_label(m["month"]),
+                        f"{m['days']}日",
+                        letters.yen(m["sending_yen"]),
+                        "要確認" if m["daily_cap_yen"] is None else letters.yen(m["daily_cap_yen"]),
+                    ]
+                    for m in figures["months"]
+                ],
+            ),
+            section("支給申請の期限"),
             doc.paragraph(
-                f"支給申請書は、{len(check.months)}か月目（{letters.month_label(f'{last:%Y-%m}')}）"
-                f"の最後の賃金支払日の翌日から起算して{check.claim_within_months}か月以内に、"
+                f"{letters.era_date(deadline)}まで（{len(months)}か月目"
+                f"（{letters.month_label(f'{check.last_month:%Y-%m}')}）の最後の賃金支払日の翌日"
+                f"から起算して{check.claim_within_months}か月以内。最後の賃金支払日を"
+                f"{letters.era_date(last_pay, weekday=False)}とした場合です）。"
                 "管轄の労働局へ提出してください。"
             ),
         ]
+    confirm = [
+        f"復帰後の{len(months)}か月を{letters.month_label(f'{months[0]:%Y-%m}')}から"
+        f"{letters.month_label(f'{months[-1]:%Y-%m}')}として記録しています"
+        "（復帰後の初回の賃金支払日の属する月から数えます。賃金支払日によって異なる場合が"
+        "あり、申請の期限も変わります）",
+        "支給申請に必要な書類と様式",
+    ]
+    if figures is not None and figures["cap_unknown_months"]:
+        confirm.insert(0, "上限額（1人1日当たり）が当センターで確認できていない月があります")
     blocks += [
-        doc.heading("4. 労働局にご確認いただきたい事項"),
-        doc.bullets(
-            [
-                f"復帰後の{len(check.months)}か月を{letters.month_label(f'{first:%Y-%m}')}から"
-                f"{letters.month_label(f'{last:%Y-%m}')}として記録しています"
-                "（復帰後の初回の賃金支払日の属する月から数えます。賃金支払日によって異なる場合が"
-                "あります）",
-                "支給申請に必要な書類と様式",
-            ]
-        ),
-        doc.note(
-            "本通知は見込みであり、助成金の支給を約束するものではありません。"
-            "支給の可否と金額は労働局の審査により決まります。"
-        ),
+        section("労働局にご確認いただきたい事項"),
+        doc.bullets(confirm),
+        doc.note("支給の可否と支給額は、労働局の審査により決まります。"),
+        *letters.contact(case.sending_office),
         doc.right("以上"),
     ]
     return blocks
+
+
+def _verdict(check: WageCheck) -> str:
+    total, qualifying = len(check.workers), check.qualifying
+    rule = (
+        f"条件は、復帰後{len(check.workers[0].months)}か月のすべての月で、賃金が出向前の賃金より"
+        f"{check.raise_pct}%以上高いことです。"
+    )
+    short = [w for w in check.workers if not w.holds]
+    reasons = "".join(
+        f"{_worker_label(w.worker_id)}は"
+        + "、".join(letters.month_label(f"{m:%Y-%m}") for m in w.short_months)
+        + f"の賃金が{letters.yen(check.required_wage_yen)}に満たないため、支給の対象となりません。"
+        for w in short
+    )
+    if not qualifying:
+        return (
+            f"{total}名のいずれも条件を満たしていません。{reasons}{rule}"
+            "このままでは助成金は支給されません。賃金の記録に誤りがある場合は当センターに"
+            "お知らせください。"
+        )
+    if short:
+        return (
+            f"{total}名のうち{len(qualifying)}名が条件を満たしています。{reasons}{rule}"
+            f"下記の期限までに、{len(qualifying)}名分の支給申請を行ってください。"
+        )
+    return (
+        f"{total}名のすべてが条件を満たしています。{rule}"
+        "下記の期限までに支給申請を行ってください。"
+    )
+
+
+def _fraction(rate: str | None) -> str:
+    from shukko.notice_letters import fraction
+
+    return fraction(rate)
 
 
 def write_claim_notices(*, session: Session, outbox: Path, as_of: date) -> list[dict]:
@@ -125,12 +233,16 @@ def write_claim_notices(*, session: Session, outbox: Path, as_of: date) -> list[
     if not ready:
         return []
     written = set(session.scalars(select(Notice.key).where(Notice.case_id.in_(list(ready)))))
-    cases = [c for c in notice_cases(session, _ids_in(ready)) if claim_key(c) not in written]
+    cases = [
+        c for c in notice_cases(session, Case.id.in_(list(ready))) if claim_key(c) not in written
+    ]
     rows, drafts = [], []
     for case in cases:
         row_case, check = ready[case.case_id]
+        programme = programme_by_key(row_case.subsidy_programme)
+        figures = claim_figures(session, case, check, programme)
         path = Path(f"case-{case.case_id:06d}") / f"{case.start.isoformat()}-claim-sending.md"
-        drafts.append((case, check, row_case.subsidy_programme, path))
+        drafts.append((case, check, programme, figures, path))
         rows.append(
             {
                 "key": claim_key(case),
@@ -138,32 +250,46 @@ def write_claim_notices(*, session: Session, outbox: Path, as_of: date) -> list[
                 "company_id": case.sending.id,
                 "side": "sending",
                 "kind": CLAIM,
-                "programme": row_case.subsidy_programme,
+                "programme": programme.key,
                 "start_date": case.start,
-                "filing_deadline": None,
+                "filing_deadline": (
+                    claim_deadline(check)[0] if figures and figures["eligible"] else None
+                ),
                 "written_on": as_of,
                 "estimate": {
                     "condition_holds": check.holds,
-                    "months": [
-                        {"month": f"{m.month:%Y-%m}", "wage_yen": m.wage_yen, "meets": m.meets}
-                        for m in check.months
+                    "qualifying_workers": [w.worker_id for w in check.qualifying],
+                    "workers": [
+                        {
+                            "worker_id": w.worker_id,
+                            "meets": w.holds,
+                            "months": [
+                                {"month": f"{m.month:%Y-%m}", "wage_yen": m.wage_yen,
+                                 "meets": m.meets}
+                                for m in w.months
+                            ],
+                        }
+                        for w in check.workers
                     ],
                     "required_wage_yen": check.required_wage_yen,
+                    "operating_total_yen": (
+                        figures["operating_total_yen"] if figures else {"sending": 0}
+                    ),
                 },
                 "path": str(path),
             }
         )
     inserted = insert_new(session, Notice.__table__, rows)
+    mine = [d for d in drafts if claim_key(d[0]) in inserted]
+    numbers = assign_document_numbers(
+        session, [(claim_key(case), case.sending_office, as_of) for case, *_ in mine]
+    )
     out = []
-    for case, check, programme_key, path in drafts:
-        if claim_key(case) not in inserted:
-            continue
-        blocks = render_claim(case, check, programme_by_key(programme_key).name, as_of)
+    for case, check, programme, figures, path in mine:
+        number = numbers[claim_key(case)]
+        blocks = render_claim(case, check, programme, figures, as_of, number)
         subject = next(b.text for b in blocks if b.kind == "title")
-        doc.write_atomically(outbox / path, doc.to_markdown(blocks))
-        doc.write_atomically(
-            (outbox / path).with_suffix(".html"), doc.to_html(blocks, subject, letter=True)
-        )
+        doc.write_letter(outbox / path, blocks, subject)
         crash_point("notices")
         out.append(
             {
@@ -171,13 +297,9 @@ def write_claim_notices(*, session: Session, outbox: Path, as_of: date) -> list[
                 "side": "sending",
                 "kind": CLAIM,
                 "condition_holds": check.holds,
+                "claim_yen": figures["operating_total_yen"]["sending"] if figures else 0,
+                "document_number": number,
                 "path": str(outbox / path),
             }
         )
     return out
-
-
-def _ids_in(ready: dict):
-    from models import Case
-
-    return Case.id.in_(list(ready))

@@ -75,10 +75,12 @@ def to_markdown(blocks: list[Block]) -> str:
 
 
 # A letter prints on A4 with the margins of a business letter; on screen it reads as a page.
+# Mincho first (the letters' face), from Debian's fonts-ipafont-mincho where installed.
 LETTER_CSS = (
     "@page{size:A4;margin:20mm 20mm 20mm 25mm}"
     "@media print{body{max-width:none;margin:0;font-size:10.5pt}}"
-    "body{font-family:serif}h1{font-size:1.3em;text-align:center;margin:1.5em 0}"
+    "body{font-family:'IPAMincho','IPAexMincho','Noto Serif CJK JP',serif}"
+    "h1{font-size:1.3em;text-align:center;margin:1.5em 0}"
     "h2{font-size:1.05em}table{page-break-inside:avoid}"
 )
 
@@ -119,9 +121,36 @@ def to_html(blocks: list[Block], page_title: str, *, letter: bool = False) -> st
     )
 
 
-def write_atomically(path: Path, text: str) -> None:
+def write_atomically(path: Path, text: str | bytes) -> None:
     """Write a whole file or nothing: a crash never leaves half a notice behind."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
-    partial.write_text(text, encoding="utf-8")
+    if isinstance(text, bytes):
+        partial.write_bytes(text)
+    else:
+        partial.write_text(text, encoding="utf-8")
     os.replace(partial, path)
+
+
+PDF_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0 fonts-ipafont-mincho fonts-ipafont-gothic"
+
+
+def to_pdf(page: str) -> bytes:
+    """An HTML page as an A4 PDF with its fonts embedded (WeasyPrint, which needs Pango)."""
+    try:
+        from weasyprint import HTML
+    except OSError as error:  # Pango missing: say which packages bring it
+        raise RuntimeError(
+            f"letters as PDF need Pango and a Japanese font ({error}); on Debian: "
+            f"apt-get install {PDF_PACKAGES}"
+        ) from None
+    return HTML(string=page).write_pdf()
+
+
+def write_letter(markdown_path: Path, blocks: list[Block], subject: str) -> None:
+    """A letter's three files side by side: Markdown, HTML (A4 when printed) and PDF for the
+    post, each written whole or not at all."""
+    page = to_html(blocks, subject, letter=True)
+    write_atomically(markdown_path, to_markdown(blocks))
+    write_atomically(markdown_path.with_suffix(".html"), page)
+    write_atomically(markdown_path.with_suffix(".pdf"), to_pdf(page))

@@ -88,6 +88,7 @@ def read_cases_with_facts(
                 terms_fixed=bool(terms),
                 start_date=case.start_date,
                 end_date=case.end_date,
+                subsidy_programme=case.subsidy_programme,
                 max_period_months=max_period_months,
                 **{
                     fact: bool(value)

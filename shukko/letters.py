@@ -1,6 +1,7 @@
 """Business letters from the Center to a company (通知文): the dates in the era the Center's
-letters use, months and yen as a reader expects them, and the frame of a letter — sender,
-date, addressee (御中 / ご担当者様), subject, salutation and closing."""
+letters use, months and yen as a reader expects them, and the frame of a letter — 文書番号,
+date, addressee (御中), sender, subject, salutation, closing, numbered sections and whom to
+ask (お問い合わせ先)."""
 
 from __future__ import annotations
 
@@ -29,8 +30,8 @@ def era_date(day: date, *, weekday: bool = True) -> str:
 
 
 def month_label(month: str) -> str:
-    """'2022-10' as 2022年10月."""
-    return f"{int(month[:4])}年{int(month[5:7])}月"
+    """'2022-10' as 令和4年10月 (the era, as in the letter's text)."""
+    return f"{era_year(date(int(month[:4]), int(month[5:7]), 1))}{int(month[5:7])}月"
 
 
 def yen(amount: int) -> str:
@@ -41,13 +42,22 @@ def sender_lines(office_code: str) -> list[str]:
     return load_offices()[office_code].lines()
 
 
-def head(*, office_code: str, company_name: str, written_on: date, subject: str) -> list[doc.Block]:
-    """Date, addressee, sender, subject and the salutation."""
+def head(
+    *,
+    office_code: str,
+    company_name: str,
+    written_on: date,
+    subject: str,
+    document_number: str | None = None,
+) -> list[doc.Block]:
+    """文書番号 and date, the addressee (the company, 御中), the sender, the subject and the
+    salutation."""
+    number = [doc.right(document_number)] if document_number else []
     return [
+        *number,
         doc.right(era_date(written_on, weekday=False)),
         doc.paragraph(f"{company_name} 御中"),
-        doc.paragraph("人事ご担当者様"),
-        *(doc.right(line) for line in sender_lines(office_code)),
+        doc.right(load_offices()[office_code].name),
         doc.title(subject),
         doc.paragraph(
             "拝啓　時下ますますご清栄のこととお慶び申し上げます。"
@@ -57,7 +67,7 @@ def head(*, office_code: str, company_name: str, written_on: date, subject: str)
 
 
 def closing(office_code: str) -> list[doc.Block]:
-    """The closing of the letter and whom to ask."""
+    """The closing of the letter's body (whom to ask follows at its end: `contact`)."""
     office = load_offices()[office_code]
     return [
         doc.paragraph(
@@ -66,3 +76,19 @@ def closing(office_code: str) -> list[doc.Block]:
         ),
         doc.right("敬具"),
     ]
+
+
+def contact(office_code: str) -> list[doc.Block]:
+    """お問い合わせ先: the office with the address and telephone number it publishes."""
+    return [doc.heading("お問い合わせ先"), doc.bullets(sender_lines(office_code))]
+
+
+class Sections:
+    """Headings numbered in the order they are written, so that none is skipped."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, text: str) -> doc.Block:
+        self.count += 1
+        return doc.heading(f"{self.count}. {text}")

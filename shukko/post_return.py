@@ -1,11 +1,13 @@
 """復帰後の賃金: the wage condition after a skill-development secondment (スキルアップ支援コース).
 
-After the worker returns, the sender pays each of the six months' wages at least 5% above
-the wage before the secondment (the figures are the programme's, in config/subsidies.toml).
-Each month's wage is recorded as a fact of the case, logged like every other (`record_wage`,
-never with a name); the six months are counted from the month after the return day (the
-month of the first pay day after return, where pay is monthly in arrears — the letter asks
-to confirm it where pay days differ).
+After the workers return, the sender pays each worker each of the six months' wages at least
+5% above the wage before the secondment (the figures are the programme's, in
+config/subsidies.toml). Each worker's wage for each month is recorded as a fact of the case,
+logged like every other (`record_wage`, with the worker's id, never a name); the condition
+holds for a worker only if it holds in every month, and the claim counts the workers for
+whom it holds. The 復帰日 is the day after the secondment's last day; the six months are
+counted from the month after that last day (the month of the first pay day after return,
+where pay is monthly in arrears — the letter asks to confirm it where pay days differ).
 """
 
 from __future__ import annotations
@@ -16,10 +18,10 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlmodel import Session
 
-from models import CaseEvent, ContractTerms, PostReturnWage
+from models import CaseEvent, CaseWorker, ContractTerms, PostReturnWage
 from shukko.clock import add_months
 from shukko.errors import ConcurrentChange, EventNotAllowed, InvalidInput, NotFound
-from shukko.notices import raised_wage
+from shukko.notice_letters import raised_wage
 from shukko.subsidy import Programme, load_programmes
 from shukko.transitions import EventRequest, append_log, next_log_row, read_cases, write_back
 
@@ -37,24 +39,15 @@ class WageMonth:
 
 
 @dataclass(frozen=True)
-class WageCheck:
-    """Where a returned skill-development case stands on the six months after return."""
+class WorkerWages:
+    """One worker's six months after return."""
 
-    case_id: int
-    returned_on: date
-    pre_secondment_wage_yen: int
-    required_wage_yen: int
-    raise_pct: int
+    worker_id: int
     months: list[WageMonth]
-    claim_within_months: int
-
-    @property
-    def recorded(self) -> int:
-        return sum(1 for m in self.months if m.wage_yen is not None)
 
     @property
     def complete(self) -> bool:
-        return self.recorded == len(self.months)
+        return all(m.wage_yen is not None for m in self.months)
 
     @property
     def holds(self) -> bool | None:
@@ -65,8 +58,77 @@ class WageCheck:
         return True if self.complete else None
 
     @property
-    def missing_due(self) -> list[date]:
-        return [m.month for m in self.months if m.wage_yen is None and m.due]
+    def short_months(self) -> list[date]:
+        return [m.month for m in self.months if m.meets is False]
+
+
+@dataclass(frozen=True)
+class WageCheck:
+    """Where a returned skill-development case stands on the six months after return, for
+    each of its workers."""
+
+    case_id: int
+    last_day: date  # the secondment's last day
+    pre_secondment_wage_yen: int
+    required_wage_yen: int
+    raise_pct: int
+    workers: list[WorkerWages]
+    claim_within_months: int
+
+    @property
+    def returned_on(self) -> date:
+        """復帰日: the day the workers are back at the sender."""
+        return self.last_day + timedelta(days=1)
+
+    @property
+    def months(self) -> list[WageMonth]:
+        """Month by month for the case: a month is recorded once every worker's wage is in,
+        and meets the condition only if every worker's wage does."""
+        out = []
+        for index, month in enumerate(self.workers[0].months if self.workers else []):
+            column = [w.months[index] for w in self.workers]
+            recorded = all(m.wage_yen is not None for m in column)
+            failed = any(m.meets is False for m in column)
+            out.append(
+                WageMonth(
+                    month=month.month,
+                    wage_yen=min(m.wage_yen for m in column) if recorded else None,
+                    due=month.due,
+                    meets=False if failed else (True if recorded else None),
+                )
+            )
+        return out
+
+    @property
+    def recorded(self) -> int:
+        """Months whose wages are in for every worker."""
+        return sum(1 for m in self.months if m.wage_yen is not None)
+
+    @property
+    def complete(self) -> bool:
+        return all(w.complete for w in self.workers)
+
+    @property
+    def holds(self) -> bool | None:
+        """True when the condition holds for every worker, False once it fails for one."""
+        verdicts = [w.holds for w in self.workers]
+        if False in verdicts:
+            return False
+        return True if all(verdicts) else None
+
+    @property
+    def qualifying(self) -> list[WorkerWages]:
+        return [w for w in self.workers if w.holds]
+
+    @property
+    def missing_due(self) -> list[tuple[int, date]]:
+        """(worker, month) of every month that is over and has no wage recorded."""
+        return [
+            (w.worker_id, m.month)
+            for w in self.workers
+            for m in w.months
+            if m.wage_yen is None and m.due
+        ]
 
     @property
     def last_month(self) -> date:
@@ -83,10 +145,20 @@ def month_start(day: date) -> date:
     return day.replace(day=1)
 
 
-def wage_months(returned_on: date, count: int) -> list[date]:
-    """The months counted: from the month after the return day."""
-    first = add_months(month_start(returned_on), 1)
+def wage_months(last_day: date, count: int) -> list[date]:
+    """The months counted: from the month after the secondment's last day."""
+    first = add_months(month_start(last_day), 1)
     return [add_months(first, n) for n in range(count)]
+
+
+def case_workers(session: Session, case_id: int) -> list[int]:
+    return list(
+        session.scalars(
+            select(CaseWorker.worker_id)
+            .where(CaseWorker.case_id == case_id)
+            .order_by(CaseWorker.worker_id)
+        )
+    )
 
 
 def wage_check(session: Session, case, as_of: date) -> WageCheck | None:
@@ -94,7 +166,7 @@ def wage_check(session: Session, case, as_of: date) -> WageCheck | None:
     programme = skill_programme(case.subsidy_programme)
     if programme is None or case.state != "returned":
         return None
-    returned_on = session.scalar(
+    returned = session.scalar(
         select(CaseEvent.occurred_on)
         .where(CaseEvent.case_id == case.id, CaseEvent.event == RETURN_EVENT)
         .order_by(CaseEvent.seq.desc())
@@ -105,33 +177,45 @@ def wage_check(session: Session, case, as_of: date) -> WageCheck | None:
             ContractTerms.case_id == case.id
         )
     )
-    if returned_on is None or pre is None:
+    workers = case_workers(session, case.id)
+    if returned is None or pre is None or not workers:
         return None
+    # the last day: the end date, or the day an early return was recorded
+    last_day = min(returned, case.end_date) if case.end_date else returned
     rule = programme.post_return
     required = raised_wage(pre, rule.raise_pct)
-    recorded = dict(
-        session.execute(
-            select(PostReturnWage.month, PostReturnWage.wage_yen).where(
+    recorded = {
+        (worker, month): wage
+        for worker, month, wage in session.execute(
+            select(PostReturnWage.worker_id, PostReturnWage.month, PostReturnWage.wage_yen).where(
                 PostReturnWage.case_id == case.id
             )
-        ).all()
-    )
-    months = [
-        WageMonth(
-            month=month,
-            wage_yen=recorded.get(month),
-            due=add_months(month, 1) <= as_of,
-            meets=None if month not in recorded else recorded[month] >= required,
         )
-        for month in wage_months(returned_on, rule.months)
-    ]
+    }
+    months = wage_months(last_day, rule.months)
     return WageCheck(
         case_id=case.id,
-        returned_on=returned_on,
+        last_day=last_day,
         pre_secondment_wage_yen=pre,
         required_wage_yen=required,
         raise_pct=rule.raise_pct,
-        months=months,
+        workers=[
+            WorkerWages(
+                worker_id=worker,
+                months=[
+                    WageMonth(
+                        month=month,
+                        wage_yen=recorded.get((worker, month)),
+                        due=add_months(month, 1) <= as_of,
+                        meets=None
+                        if (worker, month) not in recorded
+                        else recorded[(worker, month)] >= required,
+                    )
+                    for month in months
+                ],
+            )
+            for worker in workers
+        ],
         claim_within_months=rule.claim_within_months,
     )
 
@@ -146,6 +230,24 @@ def parse_month(text: str, option: str = "--month") -> date:
         raise InvalidInput(f"{option}: {text!r} is not a month like 2024-05") from None
 
 
+def _whose_wage(check: WageCheck, worker_id: int | None) -> int:
+    """The worker a wage is for: the one named, or the case's only worker."""
+    ids = [w.worker_id for w in check.workers]
+    if worker_id is None:
+        if len(ids) == 1:
+            return ids[0]
+        raise InvalidInput(
+            f"--worker: case {check.case_id} has {len(ids)} workers "
+            f"({', '.join(map(str, ids))}): name the one whose wage this is"
+        )
+    if worker_id not in ids:
+        raise InvalidInput(
+            f"--worker: worker {worker_id} is not on case {check.case_id} "
+            f"(its workers: {', '.join(map(str, ids))})"
+        )
+    return worker_id
+
+
 def record_wage(
     *,
     session: Session,
@@ -154,9 +256,11 @@ def record_wage(
     wage_yen: int,
     actor: str,
     today: date,
+    worker_id: int | None = None,
     expected_version: int | None = None,
 ) -> dict:
-    """Record (or correct) one month's wage after return; logged as `record_wage`."""
+    """Record (or correct) one worker's wage for one month after return; logged as
+    `record_wage` with the worker's id. A case of one worker may leave the worker out."""
     case = read_cases(session, [case_id])[0].get(case_id)
     if case is None:
         raise NotFound(f"case {case_id} does not exist (see `shukko case list`)")
@@ -173,9 +277,10 @@ def record_wage(
             f"case {case_id} is {case.state}: wages after return are recorded once it has "
             "returned (return_to_origin)"
         )
+    worker = _whose_wage(check, worker_id)
     if not 0 < wage_yen <= MAX_MONTHLY_WAGE_YEN:
         raise InvalidInput(f"--yen: {wage_yen:,} is not a monthly wage in yen")
-    allowed = [m.month for m in check.months]
+    allowed = [m.month for m in check.workers[0].months]
     if month not in allowed:
         raise InvalidInput(
             f"--month: {month:%Y-%m} is not one of the {len(allowed)} months after the return "
@@ -187,19 +292,24 @@ def record_wage(
     note = f"{month:%Y-%m}: {wage_yen:,}円"
     row = next_log_row(
         case,
-        EventRequest(case_id=case_id, event=RECORD_WAGE_EVENT, actor=actor, note=note),
+        EventRequest(
+            case_id=case_id, event=RECORD_WAGE_EVENT, actor=actor, note=note, worker_id=worker
+        ),
         case.state,
         today,
     )
     stored = session.scalar(
         select(PostReturnWage).where(
-            PostReturnWage.case_id == case_id, PostReturnWage.month == month
+            PostReturnWage.case_id == case_id,
+            PostReturnWage.worker_id == worker,
+            PostReturnWage.month == month,
         )
     )
     if stored is None:
         session.add(
             PostReturnWage(
                 case_id=case_id,
+                worker_id=worker,
                 month=month,
                 wage_yen=wage_yen,
                 recorded_by=actor,
@@ -216,6 +326,7 @@ def record_wage(
     return {
         "case_id": case_id,
         "seq": row["seq"],
+        "worker_id": worker,
         "month": f"{month:%Y-%m}",
         "wage_yen": wage_yen,
         "required_wage_yen": check.required_wage_yen,

@@ -8,8 +8,9 @@ data with their sources in config/sme.toml: retail (小売業, incl. 飲食店)
 サービス業 is not a whole JSIC division: of G (情報通信業) only 38 放送業, 39 情報サービス業
 and 411/412/415/416 (映像・音声・文字情報制作業 except 新聞業 and 出版業) count, and of K
 (不動産業，物品賃貸業) only 693 駐車場業 and 70 物品賃貸業; L and M (except 飲食店, which is
-retail) to R count whole. An entity without capital (医療法人, 社会福祉法人, 社団・財団,
-NPO, 学校法人, 協同組合 ...) is judged on its employees alone.
+retail) to R count whole, except 791 旅行業 (その他の業種). Codes may be minor groups (小分類,
+three digits). An entity without capital (医療法人, 社会福祉法人, 社団・財団, NPO, 学校法人
+...) is judged on its employees alone; a 協同組合's 出資の総額 is its capital.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ def industry_categories(industry: str) -> set[str]:
     """The categories an industry code may be (one, or two for 41 and 69 without the
     minor group): retail, wholesale, services or other."""
     rules = _RULES
+    if industry in rules.service_exceptions:
+        return {"other"}
     if industry in rules.retail_groups:
         return {"retail"}
     if industry in rules.wholesale_groups:
@@ -35,6 +38,8 @@ def industry_categories(industry: str) -> set[str]:
         return {"services"}
     if industry in rules.split_groups:
         return {"services", "other"}
+    if len(industry) == 3 and industry[:2] in rules.retail_groups | rules.wholesale_groups:
+        return industry_categories(industry[:2])
     group = industry[:2]
     if group.isdigit():
         division = INDUSTRY_GROUPS[group].division  # M: 75 宿泊業 (76, 77 are retail, above)

@@ -1,8 +1,9 @@
 """助成金: the programme in force for a secondment, the estimate and the filing deadlines.
 
 Programmes are data (config/subsidies.toml, every figure with its public source), not code:
-a case takes the programme for its purpose (雇用維持 or 人材育成) in force on its start date.
-Business days follow Japanese public holidays (jpholiday).
+a case takes the programme for its purpose (雇用維持 or 人材育成) in force on its start date
+whose 出向実施計画届 can still be filed (雇用維持支援コース took plans filed by 2023-10-31, also
+for secondments starting after). Business days follow Japanese public holidays (jpholiday).
 """
 
 from __future__ import annotations
@@ -22,8 +23,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from config.settings import CONFIG_DIR
 from shukko.clock import add_months
 
-PURPOSES = ("employment_retention", "skill_development")
-PURPOSE_LABELS = {"employment_retention": "雇用維持", "skill_development": "人材育成"}
+PURPOSES = ("employment_retention", "skill_development", "other")
+PURPOSE_LABELS = {
+    "employment_retention": "雇用維持",
+    "skill_development": "人材育成",
+    "other": "技術支援・交流等",
+}
 
 
 class _Strict(BaseModel):
@@ -64,6 +69,7 @@ class PlanNotification(_Strict):
     advised_days_before_start: int | None = None
     window_from: date | None = None
     window_months: int | None = None
+    review_months: int | None = None  # 審査対象期間 from window_from: longer needs a 変更届
 
 
 class Documents(_Strict):
@@ -82,7 +88,20 @@ class DailyCap(Dated):
 
 
 class MaxMonths(Dated):
+    """The longest payment for a start date; with `until`, the months beyond the earlier
+    rule's length count only up to that day (an extension for a limited time)."""
+
     months: int
+    until: date | None = None
+
+
+class Condition(_Strict):
+    """A requirement the labour bureau checks and we cannot (the company confirms it): for
+    one side, for plans filed from a day on where it was introduced then."""
+
+    side: Literal["sending", "receiving"]
+    text: str
+    filed_from: date | None = None
 
 
 class PostReturn(_Strict):
@@ -100,7 +119,8 @@ class Programme(_Strict):
     name: str
     purpose: Literal["employment_retention", "skill_development"]
     valid_from: date
-    valid_until: date | None = None
+    plans_filed_until: date | None = None  # the last day a 計画届 is accepted
+    abolished_on: date | None = None
     paid_to: list[Literal["sending", "receiving"]]
     cap_shared_by_both_sides: bool = False
     dismissals_lower_both_rates: bool = False
@@ -109,7 +129,13 @@ class Programme(_Strict):
     min_period_months: int | None = None
     max_period_months: int | None = None
     yearly_cap_per_establishment_yen: int | None = None
+    sender_without_dismissals: bool = False  # a sender that dismissed is not eligible
+    skills_promoter_required: bool = False  # 職業能力開発推進者 appointed by the sender
     to_confirm: list[str] = []
+    to_confirm_past_abolition: list[str] = []  # for a paid period running past abolished_on
+    surplus_industry_addon_condition: str | None = None  # 出向元の加算: when it is paid
+    other_industry_addon_condition: str | None = None  # 出向先の加算: when it is paid
+    condition: list[Condition] = []
     daily_cap: list[DailyCap]
     max_months: list[MaxMonths]
     rates: Rates
@@ -119,8 +145,13 @@ class Programme(_Strict):
     post_return: PostReturn | None = None
     documents: Documents = Documents()
 
-    def in_force(self, day: date) -> bool:
-        return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
+    def conditions_for(self, side: str, filed_on: date) -> list[str]:
+        """The requirements the bureau checks for this side of a plan filed on a day."""
+        return [
+            c.text
+            for c in self.condition
+            if c.side == side and (c.filed_from is None or filed_on >= c.filed_from)
+        ]
 
     def daily_cap_on(self, day: date) -> int | None:
         """The cap per person per day in force on a day; None where it is not known."""
@@ -150,12 +181,35 @@ def programme_on(
     day: date,
     purpose: str = "employment_retention",
     programmes: tuple[Programme, ...] | None = None,
+    *,
+    as_of: date | None = None,
+    filed_on: date | None = None,
 ) -> Programme | None:
-    """The programme for a secondment's purpose in force on its start date, or None."""
+    """The programme for a secondment's purpose starting on `day`, or None: in force on the
+    start date, and its plan filed (`filed_on`) or still fileable from `as_of` (any day, when
+    not given) within the programme's filing window and before it stopped taking plans."""
     for programme in programmes if programmes is not None else load_programmes():
-        if programme.purpose == purpose and programme.in_force(day):
+        if programme.purpose != purpose or day < programme.valid_from:
+            continue
+        if can_file(programme, day, as_of=as_of, filed_on=filed_on):
             return programme
     return None
+
+
+def can_file(
+    programme: Programme, start: date, *, as_of: date | None = None, filed_on: date | None = None
+) -> bool:
+    """True when the plan for a start date was filed in time, or can still be."""
+    dates = filing_dates(programme, start)
+    if filed_on is not None:
+        return (dates.due is None or filed_on <= dates.due) and (
+            dates.earliest is None or filed_on >= dates.earliest
+        )
+    first = max(d for d in (as_of, dates.earliest, date.min) if d is not None)
+    last = dates.due if dates.due is not None else programme.plans_filed_until
+    if last is None:  # no day is sourced: a plan before the start, while the course lasts
+        return as_of is None or as_of < start
+    return first <= last
 
 
 def programme_by_key(key: str) -> Programme:
@@ -177,31 +231,41 @@ def previous_business_day(day: date) -> date:
 
 @dataclass(frozen=True)
 class FilingDates:
-    """出向実施計画届: the rule's last day, the recommended day (the last business day on or
-    before it), the advised day, and the earliest day a filing may cover this start."""
+    """出向実施計画届: the last day (the rule's day before the start, or the day the
+    programme stopped taking plans if earlier: `cut_off` says so), the last business day on
+    or before it, the recommended day (the advised weeks before that last day, on a business
+    day), and the earliest day a filing may cover this start."""
 
     due: date | None
+    last_business_day: date | None
     recommended: date | None
-    advised: date | None
     earliest: date | None
+    cut_off: bool = False
+
+    @property
+    def advised(self) -> date | None:  # the name the letters used before
+        return self.recommended
 
 
 def filing_dates(programme: Programme, start: date) -> FilingDates:
     rule = programme.plan_notification
-    due = recommended = advised = earliest = None
+    due = last_business = recommended = earliest = None
+    cut_off = False
     if rule.due_days_before_start is not None:
         due = start - timedelta(days=rule.due_days_before_start)
-        recommended = previous_business_day(due)
-    if rule.advised_days_before_start is not None:
-        advised = previous_business_day(start - timedelta(days=rule.advised_days_before_start))
+        if programme.plans_filed_until and programme.plans_filed_until < due:
+            due, cut_off = programme.plans_filed_until, True
+        last_business = previous_business_day(due)
+        if rule.advised_days_before_start is not None:
+            lead = rule.advised_days_before_start - rule.due_days_before_start
+            recommended = previous_business_day(due - timedelta(days=lead))
     if rule.window_from and rule.window_months and start >= rule.window_from:
         earliest = add_months(start, -rule.window_months)
-    return FilingDates(due, recommended, advised, earliest)
+    return FilingDates(due, last_business, recommended, earliest, cut_off)
 
 
 def filing_window(programme: Programme, start: date) -> tuple[date | None, date | None]:
-    """(earliest, recommended) day to file the plan notification for a start date: the
-    recommended day is the last business day on or before the rule's last day."""
+    """(earliest, recommended) day to file the plan notification for a start date."""
     dates = filing_dates(programme, start)
     return dates.earliest, dates.recommended
 
@@ -228,9 +292,37 @@ def group_eligible(programme: Programme, start: date) -> bool:
     return group.eligible_from is None or start >= group.eligible_from
 
 
-def _months(start: date, end: date, limit: int) -> list[tuple[date, date]]:
-    """The calendar-month slices of a period, at most `limit` months from the start."""
-    stop = min(end, add_months(start, limit) - timedelta(days=1))
+@dataclass(frozen=True)
+class PaidPeriod:
+    """The days an estimate counts, and why it stops where it does: `period_end` (the
+    secondment ends first), `max_months` (the longest payment), `extension_until` (the
+    longer payment counts only up to a day and the earlier length runs past it)."""
+
+    first: date
+    last: date
+    reason: Literal["period_end", "max_months", "extension_until"]
+    max_months: int
+    base_months: int | None = None
+    extension_until: date | None = None
+
+
+def paid_period(programme: Programme, start: date, end: date) -> PaidPeriod:
+    entries = programme.max_months
+    rule = _dated(entries, start)
+    stop = add_months(start, rule.months) - timedelta(days=1)
+    reason, base_months = "max_months", None
+    if rule.until is not None and stop > rule.until:
+        earlier = [e for e in entries if e.valid_from < rule.valid_from]
+        base_months = earlier[-1].months if earlier else 0
+        base_stop = add_months(start, base_months) - timedelta(days=1)
+        stop, reason = max(base_stop, rule.until), "extension_until"
+    if end <= stop:
+        return PaidPeriod(start, end, "period_end", rule.months, base_months, rule.until)
+    return PaidPeriod(start, stop, reason, rule.months, base_months, rule.until)
+
+
+def _months(start: date, stop: date) -> list[tuple[date, date]]:
+    """The calendar-month slices of a period from `start` to `stop`."""
     slices, cursor = [], start
     while cursor <= stop:
         month_end = date(
@@ -256,9 +348,22 @@ def refusals(
     monthly_wage_yen: int,
     within_group: bool,
     pre_secondment_monthly_wage_yen: int | None,
+    dismissals: bool | None = False,
+    skills_promoter: bool | None = None,
 ) -> list[str]:
-    """Why this secondment is not eligible, each reason a sentence for the letter."""
+    """Why this secondment is not eligible, each reason a sentence for the letter (the
+    sender's: its dismissals are never shown to the receiver)."""
     reasons = []
+    if programme.sender_without_dismissals and dismissals:
+        reasons.append(
+            f"出向元で解雇等を行っている場合、{programme.name}の対象となりません"
+            "（対象となる期間は労働局にご確認ください）。"
+        )
+    if programme.skills_promoter_required and skills_promoter is False:
+        reasons.append(
+            "出向元が職業能力開発推進者（職業能力開発促進法第12条）を選任していないため、"
+            "対象となりません（選任したうえで計画届を提出すれば対象となり得ます）。"
+        )
     if within_group and not group_eligible(programme, start):
         since = programme.group.eligible_from
         reasons.append(
@@ -286,6 +391,19 @@ def refusals(
     return reasons
 
 
+def pending_facts(
+    programme: Programme, *, dismissals: bool | None, skills_promoter: bool | None
+) -> list[str]:
+    """Facts of the sender that decide eligibility and are not recorded: until they are,
+    a letter states no amount and asks for them."""
+    facts = []
+    if programme.sender_without_dismissals and dismissals is None:
+        facts.append("出向元で解雇等を行っていないこと")
+    if programme.skills_promoter_required and skills_promoter is None:
+        facts.append("出向元が職業能力開発推進者（職業能力開発促進法第12条）を選任していること")
+    return facts
+
+
 def estimate(
     programme: Programme,
     *,
@@ -301,13 +419,17 @@ def estimate(
     surplus_industry: bool = False,
     other_industry: bool = False,
     pre_secondment_monthly_wage_yen: int | None = None,
+    skills_promoter: bool | None = None,
 ) -> dict:
     """Operating costs per month and in total, and initial costs per side (an estimate).
 
     Each side's base (its wage burden, or for スキルアップ支援コース the lower of the sender's
     burden and half the wage before the secondment; pro rata for part months) times its rate,
     capped per person per day (sender and receiver together where the programme says so). A
-    month whose cap is not known is marked and counted before any cap.
+    month whose cap is not known is marked and counted before any cap. Only the months of
+    the paid period count (`paid_period`); a month past the plan's 審査対象期間 is marked
+    `review` (a 変更届 and a new review). While a fact that decides eligibility is unknown
+    (`pending`), no amount is given.
     """
     reasons = refusals(
         programme,
@@ -316,7 +438,13 @@ def estimate(
         monthly_wage_yen=monthly_wage_yen,
         within_group=within_group,
         pre_secondment_monthly_wage_yen=pre_secondment_monthly_wage_yen,
+        dismissals=dismissals,
+        skills_promoter=skills_promoter,
     )
+    pending = [] if reasons else pending_facts(
+        programme, dismissals=dismissals, skills_promoter=skills_promoter
+    )
+    dismissals = bool(dismissals)
     pays_receiver = "receiving" in programme.paid_to
     sending_rate = rate_for(
         programme, sme=sending_sme, dismissals=dismissals, within_group=within_group, start=start
@@ -329,9 +457,10 @@ def estimate(
         start=start,
     )
     months = []
-    if not reasons:
-        limit = programme.max_months_on(start)
-        for first, last in _months(start, end, limit):
+    paid = paid_period(programme, start, end)
+    review_end = _review_end(programme, start)
+    if not reasons and not pending:
+        for first, last in _months(paid.first, paid.last):
             months.append(
                 _month(
                     programme,
@@ -344,10 +473,13 @@ def estimate(
                     receiving_rate=receiving_rate if pays_receiver else Fraction(0),
                     pre_wage=pre_secondment_monthly_wage_yen,
                 )
+                | {"review": review_end is not None and first > review_end}
             )
     initial = {"sending_yen": 0, "receiving_yen": 0}
     costs = programme.initial_costs
-    if costs and not reasons and (not within_group or programme.group.initial_costs):
+    if costs and not reasons and not pending and (
+        not within_group or programme.group.initial_costs
+    ):
         initial = {
             "sending_yen": persons
             * (
@@ -363,8 +495,16 @@ def estimate(
     dates = filing_dates(programme, start)
     return {
         "programme": programme.name,
-        "eligible": not reasons,
+        "eligible": not reasons and not pending,
         "refusals": reasons,
+        "pending": pending,
+        "paid_from": paid.first,
+        "paid_until": paid.last if months else None,
+        "paid_stop": paid.reason,
+        "max_months": paid.max_months,
+        "base_months": paid.base_months,
+        "extension_until": paid.extension_until,
+        "review_until": review_end,
         "sending_rate": str(sending_rate) if sending_rate is not None else None,
         "receiving_rate": (
             str(receiving_rate) if pays_receiver and receiving_rate is not None else None
@@ -379,8 +519,16 @@ def estimate(
         "filing_earliest": dates.earliest,
         "filing_due": dates.due,
         "filing_deadline": dates.recommended,
-        "filing_advised": dates.advised,
+        "filing_last_business_day": dates.last_business_day,
     }
+
+
+def _review_end(programme: Programme, start: date) -> date | None:
+    """The last day of the plan's 審査対象期間 for a start date, where the rule applies."""
+    rule = programme.plan_notification
+    if rule.review_months is None or rule.window_from is None or start < rule.window_from:
+        return None
+    return add_months(start, rule.review_months) - timedelta(days=1)
 
 
 def _month(

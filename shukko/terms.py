@@ -43,6 +43,7 @@ class ContractTermsIn(BaseModel):
     purpose: SecondmentPurpose = SecondmentPurpose.employment_retention
     pre_secondment_monthly_wage_yen: int | None = None
     within_corporate_group: bool = False
+    skills_promoter_appointed: bool | None = None  # 職業能力開発推進者 (スキルアップ支援コース)
 
     @field_validator("workplace_prefecture")
     @classmethod

@@ -89,6 +89,7 @@ def guard_arguments(
     worker_id: int | None = None,
     terms_valid: bool = False,
     end_date: date | None = None,
+    doc_ref: str | None = None,
 ) -> dict:
     """The arguments every guard and callback may ask for: built here and nowhere else."""
     return {
@@ -98,6 +99,7 @@ def guard_arguments(
         "worker_id": worker_id,
         "terms_valid": terms_valid,
         "end_date": end_date,
+        "doc_ref": doc_ref,
     }
 
 
@@ -109,6 +111,7 @@ def request_arguments(request: EventRequest, today: date) -> dict:
         worker_id=request.worker_id,
         terms_valid=request.terms_valid,
         end_date=request.end_date,
+        doc_ref=request.doc_ref,
     )
 
 

@@ -24,6 +24,7 @@ class CaseFacts:
     transfer_consented: bool = False
     start_date: date | None = None
     end_date: date | None = None
+    subsidy_programme: str | None = None
     max_period_months: int = 36
 
 
@@ -71,6 +72,12 @@ class CaseGuards:
 
     def reason_given(self, note: str | None) -> bool:
         return bool(note and note.strip())
+
+    def receipt_given(self, doc_ref: str | None) -> bool:
+        return bool(doc_ref and doc_ref.strip())
+
+    def under_a_programme(self) -> bool:
+        return self.facts.subsidy_programme is not None
 
     def extension_within_maximum(self, end_date: date | None) -> bool:
         f = self.facts
@@ -121,6 +128,10 @@ def guard_message(name: str, facts: CaseFacts) -> str:
         "end_reached_or_reason_given": f"the end date ({facts.end_date}) has not come: "
         "an early return needs a reason (--note)",
         "reason_given": "a reason is required: pass --note",
+        "receipt_given": "the labour bureau's receipt number of the plan (計画届の受付番号) is "
+        "required: pass --doc",
+        "under_a_programme": "no subsidy programme applies to this secondment, so there is no "
+        "plan (出向実施計画届) to record",
         "extension_within_maximum": "the new end date (--until) must be after the current end "
         f"({facts.end_date}) and keep the period within {facts.max_period_months} months",
     }

@@ -31,6 +31,11 @@ class SecondmentMachine(CaseGuards, StateMachine):
     record_tour = preparing.to.itself()
     fix_terms = preparing.to.itself(cond="terms_handed_in")
 
+    # 出向実施計画届 filed with the labour bureau (by the sender), its receipt number as --doc
+    record_plan_filed = preparing.to.itself(
+        cond=["under_a_programme", "receipt_given"]
+    ) | contracted.to.itself(cond=["under_a_programme", "receipt_given"])
+
     sign_contract = preparing.to(contracted, cond=SIGN_CONTRACT_GUARDS)
     start = contracted.to(active, cond="start_date_reached")
 

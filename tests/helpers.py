@@ -33,9 +33,12 @@ def make_case(
     has_union: bool | None = True,
     industries: tuple[str, str] = ("31", "44"),
     employees: tuple[int | None, int | None] = (None, None),
+    capital: tuple[int | None, int | None] = (None, None),
+    dismissals: bool | None = None,
 ) -> Case:
     """Two companies, a sending and a receiving offer, and a proposed case between them
-    (of unknown size unless `employees` says)."""
+    (of unknown size unless `employees` or `capital` says; the sender's dismissals as
+    its offer records them)."""
     n = next(_numbers)
     sender = add_company(
         session=session,
@@ -44,6 +47,7 @@ def make_case(
         prefecture_code="23",
         has_union=has_union,
         employees=employees[0],
+        capital_yen=capital[0],
     )
     receiver = add_company(
         session=session,
@@ -51,6 +55,7 @@ def make_case(
         industry_code=industries[1],
         prefecture_code="23",
         employees=employees[1],
+        capital_yen=capital[1],
     )
     sending = add_offer(
         session=session,
@@ -60,6 +65,7 @@ def make_case(
         company=sender,
         received_on=TODAY - timedelta(days=60),
         headcount=headcount + 1,
+        dismissals=dismissals,
     )
     receiving = add_offer(
         session=session,

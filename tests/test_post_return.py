@@ -19,9 +19,10 @@ from tests.helpers import contracted_case, send
 PRE = 300_000  # the wage before the secondment; +5% is 315,000
 
 
-def returned_skill_case(session, **terms):
+def returned_skill_case(session, headcount=1, **terms):
     case = contracted_case(session, start="2024-04-01", end="2025-03-31", employees=(50, 500),
-                           terms={"purpose": "skill_development",
+                           headcount=headcount, dismissals=False,
+                           terms={"purpose": "skill_development", "skills_promoter_appointed": True,
                                   "pre_secondment_monthly_wage_yen": PRE, **terms})  # fmt: skip
     send(session, case, "start", on=date(2024, 4, 1))
     send(session, case, "return_to_origin", on=date(2025, 3, 31))
@@ -29,10 +30,11 @@ def returned_skill_case(session, **terms):
     return case
 
 
-def record(session, case, month: str, yen: int, today=date(2025, 11, 1)):
+def record(session, case, month: str, yen: int, today=date(2025, 11, 1), worker=None):
     result = record_post_return_wage(
-        session=session, case_id=case.id, month=month, wage_yen=yen, actor="担当A", today=today
-    )
+        session=session, case_id=case.id, month=month, wage_yen=yen, actor="担当A", today=today,
+        worker_id=worker,
+    )  # fmt: skip
     session.commit()
     return result
 
@@ -88,10 +90,13 @@ def test_follow_up_asks_for_due_months_then_writes_the_claim_notice(session, tmp
     (claim,) = done["claims"]
     assert claim["condition_holds"] is True
     text = (tmp_path / claim["path"]).read_text(encoding="utf-8")
-    for words in ("支給申請のご案内", "支給の条件を満たしています", "2025年9月", "330,000円",
-                  "2か月以内", "御中", "令和7年10月2日"):  # fmt: skip
+    for words in ("支給申請のご案内", "すべてが条件を満たしています", "令和7年9月", "330,000円",
+                  "2か月以内", "御中", "令和7年10月2日", "復帰日: 令和7年4月1日(火)",
+                  "申請いただける額: 960,000円（1名分）", "令和7年11月30日(日)まで"):  # fmt: skip
         assert words in text, words
+    assert "見込み" not in text  # the wages are recorded: nothing here is an estimate
     assert night(date(2025, 10, 3))["claims"] == []  # written once
+    assert claim["path"].endswith(".md") and (tmp_path / claim["path"]).with_suffix(".pdf").exists()
 
 
 def test_a_case_that_fails_the_condition_is_told_so_plainly(session, tmp_path):
@@ -104,5 +109,34 @@ def test_a_case_that_fails_the_condition_is_told_so_plainly(session, tmp_path):
     (claim,) = result["claims"]
     text = (tmp_path / claim["path"]).read_text(encoding="utf-8")
     assert claim["condition_holds"] is False
-    assert "支給の条件を満たしていません" in text and "2025年6月" in text
+    assert "いずれも条件を満たしていません" in text and "令和7年6月" in text
     assert "支給申請の期限" not in text
+
+
+def test_a_claim_for_three_workers_counts_the_two_who_met_the_condition(session, tmp_path):
+    # Three workers; the third misses +5% in August 2025 only: the claim is for two, and the
+    # letter says why the third is left out. 2/3 (SME) of min(40% of 300,000, 150,000) =
+    # 80,000 a month per worker, 12 months: 960,000 each, 1,920,000 for two.
+    case = returned_skill_case(session, headcount=3)
+    view = case_view(session=session, case_id=case.id, today=date(2025, 11, 1))
+    workers = [w.worker_id for w in view.post_return.workers]
+    assert len(workers) == 3
+    with pytest.raises(InvalidInput, match=r"--worker: case .* has 3 workers"):
+        record(session, case, "2025-04", 330_000)  # which worker's wage? it must be said
+    for worker in workers:
+        for month in range(4, 10):
+            short = worker == workers[2] and month == 8
+            record(session, case, f"2025-{month:02d}", 314_000 if short else 330_000,
+                   worker=worker)  # fmt: skip
+    result = run_follow_up(
+        session, as_of=date(2025, 10, 2), rules=case_rules(get_settings()), outbox=tmp_path
+    )
+    (claim,) = result["claims"]
+    assert claim["claim_yen"] == 1_920_000
+    text = (tmp_path / claim["path"]).read_text(encoding="utf-8")
+    assert "3名のうち2名が条件を満たしています" in text
+    assert f"労働者（番号{workers[2]}）は令和7年8月の賃金が315,000円に満たない" in text
+    assert "申請いただける額: 1,920,000円（2名分）" in text
+    headings = [line for line in text.splitlines() if line.startswith("## ")]
+    numbered = [h.split(".")[0][3:] for h in headings if h[3:4].isdigit()]
+    assert numbered == [str(n) for n in range(1, len(numbered) + 1)]  # no gap

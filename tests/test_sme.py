@@ -45,6 +45,26 @@ def test_an_entity_without_capital_is_judged_on_its_employees():
     assert is_sme("83", None, 150) is None  # a company of unknown capital stays unknown
 
 
+def test_a_travel_agency_uses_the_other_limits_not_the_services_ones():
+    # [CHUSHO] 大分類N「ただし、小分類791(旅行業)は除く」: その他の業種, 3億円 / 300 人.
+    assert industry_categories("791") == {"other"}
+    assert is_sme("791", 100_000_000, 150) is True  # 10分の9, not 4分の3
+    assert is_sme("N", 100_000_000, 150) is False  # the rest of N: services
+    assert is_sme("792", 100_000_000, 150) is False
+    assert is_sme("79", 100_000_000, 150) is None  # 791 or not: open
+
+
+def test_a_minor_group_of_retail_or_wholesale_follows_its_major_group():
+    assert industry_categories("581") == {"retail"}
+    assert industry_categories("521") == {"wholesale"}
+
+
+def test_a_cooperatives_capital_is_its_contributions():
+    # [ROUMU] 資本金の額又は出資の総額: a 協同組合 with 出資 is judged on it too.
+    assert is_sme("09", 20_000_000, 400, name="〇〇食品事業協同組合") is True
+    assert is_sme("09", 400_000_000, 400, name="〇〇食品事業協同組合") is False
+
+
 def test_occupations_include_the_unclassifiable_group():
     assert OCCUPATIONS["L"] == "分類不能の職業"
 

@@ -30,7 +30,22 @@ def test_the_programme_for_the_purpose_in_force_on_the_start_date():
     assert programme_on(date(2020, 12, 31)) is None
     assert programme_on(date(2021, 1, 1)).key == "koyo-iji"
     assert programme_on(date(2023, 10, 31)).key == "koyo-iji"
-    assert programme_on(date(2023, 11, 1)) is None  # [MHLW-KOYO] 令和5年10月31日限りで廃止
+    assert programme_on(date(2022, 12, 1), "other") is None  # 技術支援・交流: no subsidy
+
+
+def test_koyo_iji_takes_plans_filed_by_2023_10_31_whatever_the_start():
+    # [SOGYO-2023-10] 2023年10月31日までに出向実施計画届を提出; それ以降の提出は受理されない.
+    assert programme_on(date(2023, 11, 1), as_of=date(2023, 9, 19)).key == "koyo-iji"
+    dates = filing_dates(KOYO, date(2024, 1, 15))  # the window opens 2023-10-15
+    assert (dates.earliest, dates.due, dates.cut_off) == (
+        date(2023, 10, 15), date(2023, 10, 31), True
+    )
+    assert programme_on(date(2024, 1, 15), as_of=date(2023, 10, 20)).key == "koyo-iji"
+    assert programme_on(date(2024, 1, 15), as_of=date(2023, 11, 1)) is None  # too late now
+    assert programme_on(date(2024, 2, 15)) is None  # its window opens after the cut-off
+    # a plan recorded as filed in time keeps the programme after the cut-off
+    assert programme_on(date(2024, 1, 15), filed_on=date(2023, 10, 30)).key == "koyo-iji"
+    assert programme_on(date(2024, 1, 15), filed_on=date(2023, 11, 2)) is None
     assert programme_on(date(2022, 12, 1), "skill_development") is None
     assert programme_on(date(2022, 12, 2), "skill_development").key == "skill-up"  # 創設日
     assert SKILL.paid_to == ["sending"]
@@ -77,7 +92,7 @@ def one_person(programme=KOYO, **changes) -> dict:
 def test_estimate_splits_the_burden_and_applies_the_daily_cap_to_both_sides():
     assert one_person()["months"] == [
         {"month": "2022-09", "days": 30, "sending_yen": 135_000, "receiving_yen": 112_500,
-         "capped": False, "daily_cap_yen": 12_000}
+         "capped": False, "daily_cap_yen": 12_000, "review": False}
     ]  # fmt: skip
     month = one_person(persons=2, monthly_wage_yen=600_000, receiving_sme=True)["months"][0]
     assert month["capped"]
@@ -98,8 +113,32 @@ def test_koyo_iji_paid_one_year_before_2022_10_and_two_years_from_then():
     assert len(before["months"]) == 13 and before["months"][0]["days"] == 15
     assert before["months"][-1]["month"] == "2022-04"
     assert before["months"][-1]["sending_yen"] == 116_250  # 310,000 x 15/30 x 3/4
-    after = one_person(start=date(2022, 10, 1), end=date(2025, 3, 31))
-    assert len(after["months"]) == 24
+    after = one_person(start=date(2022, 4, 1), end=date(2025, 3, 31))
+    assert len(after["months"]) == 12 and after["paid_stop"] == "max_months"
+
+
+def test_the_two_year_payment_counts_no_month_of_the_extension_after_2024_03_31():
+    # [KAIKETSU-2022-10] 最長2年, 「延長される期間は、令和6年3月31日まで」: the first year
+    # is paid as before; a month beyond it only up to 2024-03-31.
+    long = one_person(start=date(2022, 10, 1), end=date(2025, 3, 31))
+    assert len(long["months"]) == 18 and long["months"][-1]["month"] == "2024-03"
+    assert long["paid_until"] == date(2024, 3, 31) and long["paid_stop"] == "extension_until"
+    # The holdout: 2023-06-01 for 18 months at 390,000 yen, the sender paying 40%, both SMEs
+    # without dismissals. 12 months (to 2024-05); February 2024's 29 days hit the shared cap.
+    holdout = one_person(start=date(2023, 6, 1), end=date(2024, 11, 30), monthly_wage_yen=390_000,
+                         sending_share_pct=40, receiving_sme=True)  # fmt: skip
+    assert holdout["operating_total_yen"]["sending"] == 1_683_600  # never 2,526,000
+    assert holdout["paid_until"] == date(2024, 5, 31)
+    assert [m["month"] for m in holdout["months"] if m["capped"]] == ["2024-02"]
+
+
+def test_months_past_the_plans_review_period_are_marked_for_a_change_notice():
+    # [KATSURAGI] 審査対象期間 12か月 from 2022-08-01: longer needs a 変更届 and a new review.
+    figures = one_person(start=date(2022, 10, 1), end=date(2024, 3, 31))
+    marked = [m["month"] for m in figures["months"] if m["review"]]
+    assert marked[0] == "2023-10" and marked[-1] == "2024-03" and len(marked) == 6
+    assert not any(m["review"] for m in one_person(start=date(2022, 7, 1),
+                                                   end=date(2023, 6, 30))["months"])  # fmt: skip
 
 
 def test_initial_costs_per_side_with_add_ons_and_none_within_a_group():
@@ -123,22 +162,25 @@ def test_a_group_secondment_before_2021_08_is_not_eligible():
 @pytest.mark.parametrize(
     ("start", "earliest", "recommended"),
     [
-        (date(2022, 6, 1), None, date(2022, 5, 31)),  # before the 3-month window rule
-        (date(2022, 9, 1), date(2022, 6, 1), date(2022, 8, 31)),
-        (date(2022, 11, 4), date(2022, 8, 4), date(2022, 11, 2)),  # 11/3 文化の日 is a holiday
-        (date(2023, 5, 8), date(2023, 2, 8), date(2023, 5, 2)),  # after Golden Week and a weekend
-        (date(2023, 1, 4), date(2022, 10, 4), date(2022, 12, 28)),  # year-end closure
+        (date(2022, 6, 1), None, date(2022, 5, 18)),  # before the 3-month window rule
+        (date(2022, 9, 1), date(2022, 6, 1), date(2022, 8, 18)),
+        (date(2022, 11, 17), date(2022, 8, 17), date(2022, 11, 2)),  # 11/3 文化の日
+        (date(2023, 5, 17), date(2023, 2, 17), date(2023, 5, 2)),  # Golden Week and a weekend
+        (date(2023, 1, 11), date(2022, 10, 11), date(2022, 12, 28)),  # year-end closure
     ],
 )
-def test_filing_recommended_on_the_last_business_day_before_the_start(start, earliest, recommended):
+def test_filing_recommended_two_weeks_before_the_start_on_a_business_day(
+    start, earliest, recommended
+):
+    # [LEAF-2022-08] 可能であれば2週間前までを目処: the advised day, never the last day.
     assert filing_window(KOYO, start) == (earliest, recommended)
 
 
 def test_the_filing_rule_is_the_day_before_the_start_whatever_the_calendar():
     dates = filing_dates(KOYO, date(2022, 11, 4))
     assert dates.due == date(2022, 11, 3)  # [LEAF-2022-08] 出向開始日の前日まで (a holiday)
-    assert dates.recommended == date(2022, 11, 2)
-    assert dates.advised == date(2022, 10, 21)  # 2週間前 (10/21 is a Friday)
+    assert dates.last_business_day == date(2022, 11, 2)
+    assert dates.recommended == date(2022, 10, 21)  # 2週間前 (10/21 is a Friday)
     assert KOYO.plan_notification.filed_by == "sending"
     assert filing_dates(SKILL, date(2024, 4, 1)).due is None  # not sourced: to confirm
 
@@ -154,7 +196,8 @@ def skill(**changes) -> dict:
     month of a worker who earned 300,000 before."""
     values = dict(start=date(2023, 10, 1), end=date(2024, 9, 30), persons=1,
                   monthly_wage_yen=300_000, sending_share_pct=0, sending_sme=True,
-                  receiving_sme=False, pre_secondment_monthly_wage_yen=300_000)  # fmt: skip
+                  receiving_sme=False, pre_secondment_monthly_wage_yen=300_000,
+                  skills_promoter=True)  # fmt: skip
     values.update(monthly_wage_yen=300_000)
     return estimate(SKILL, **{**values, **changes})
 
@@ -179,12 +222,29 @@ def test_skill_up_daily_cap_by_august_revision_and_unknown_caps_are_marked():
     by_month = {m["month"]: m for m in figures["months"]}
     assert by_month["2023-10"]["daily_cap_yen"] == 8_490  # [SKILL] 令和5年8月1日以降
     assert by_month["2023-10"]["sending_yen"] == 8_490 * 31 and by_month["2023-10"]["capped"]
-    assert by_month["2024-08"]["daily_cap_yen"] is None  # 2024-08 revision: to confirm
-    assert by_month["2024-08"]["sending_yen"] == 400_000 and not by_month["2024-08"]["capped"]
-    assert figures["cap_unknown_months"] == 2
+    assert by_month["2024-08"]["daily_cap_yen"] == 8_635  # [LIFEMEISTER-2025-08]
+    assert figures["cap_unknown_months"] == 0
     later = skill(start=date(2025, 9, 1), end=date(2026, 2, 28), monthly_wage_yen=1_200_000,
                   pre_secondment_monthly_wage_yen=1_200_000, sending_share_pct=100)  # fmt: skip
-    assert later["months"][0]["sending_yen"] == 8_870 * 30  # [DESIGN] 8,870 from 2025-08-01
+    assert later["months"][0]["sending_yen"] == 8_870 * 30  # [LIFEMEISTER-2025-08] 8,870
+    # The 2026-08 revision is not sourced yet: its months are marked and not capped.
+    unknown = skill(start=date(2026, 3, 1), end=date(2027, 2, 28), monthly_wage_yen=1_200_000,
+                    pre_secondment_monthly_wage_yen=1_200_000, sending_share_pct=100)  # fmt: skip
+    marked = {m["month"]: m for m in unknown["months"] if m["daily_cap_yen"] is None}
+    assert next(iter(marked)) == "2026-08" and unknown["cap_unknown_months"] == 7
+    assert marked["2026-08"]["sending_yen"] == 400_000 and not marked["2026-08"]["capped"]
+
+
+def test_skill_up_sender_that_dismissed_or_has_no_promoter_gets_no_amount():
+    # [RODO-SKILL] 解雇していないこと; [SHIMANE] 職業能力開発推進者を選任していること.
+    dismissed = skill(dismissals=True)
+    assert not dismissed["eligible"] and dismissed["months"] == []
+    assert "解雇等" in dismissed["refusals"][0]
+    no_promoter = skill(skills_promoter=False)
+    assert not no_promoter["eligible"] and "職業能力開発推進者" in no_promoter["refusals"][0]
+    unknown = skill(skills_promoter=None, dismissals=None)
+    assert not unknown["eligible"] and unknown["months"] == [] and unknown["refusals"] == []
+    assert len(unknown["pending"]) == 2  # both facts to confirm before any amount
 
 
 def test_skill_up_is_paid_for_at_most_a_year():
@@ -217,7 +277,8 @@ def test_the_yearly_cap_per_establishment_counts_earlier_cases_of_the_same_sende
     ("start", "purpose", "programme"),
     [
         ("2022-07-01", "employment_retention", "koyo-iji"),
-        ("2023-11-01", "employment_retention", None),
+        ("2023-11-01", "employment_retention", "koyo-iji"),  # a plan filed by 2023-10-31
+        ("2024-02-15", "employment_retention", None),
         ("2023-11-01", "skill_development", "skill-up"),
         ("2020-10-01", "employment_retention", None),
     ],
@@ -229,7 +290,8 @@ def test_a_case_records_the_programme_for_its_purpose_on_its_start_date(
 
     case = make_case(session)
     to_preparing(session, case)
-    end = {"2022-07-01": "2023-06-30", "2023-11-01": "2024-10-31", "2020-10-01": "2021-09-30"}
+    end = {"2022-07-01": "2023-06-30", "2023-11-01": "2024-10-31", "2020-10-01": "2021-09-30",
+           "2024-02-15": "2024-12-31"}  # fmt: skip
     extra = {"pre_secondment_monthly_wage_yen": 300_000} if purpose == "skill_development" else {}
     fix_terms(session, case, start_date=start, end_date=end[start], purpose=purpose, **extra)
     assert case.subsidy_programme == programme

@@ -34,7 +34,8 @@ def run_migrations_online() -> None:
         with context.begin_transaction():
             context.run_migrations()
         return
-    engine = make_engine(_url())
+    # as `shukko db upgrade` runs them: foreign keys off while tables are rebuilt
+    engine = make_engine(_url(), transactional_ddl=True)
     with engine.connect() as connection:
         context.configure(
             connection=connection, target_metadata=target_metadata, render_as_batch=True

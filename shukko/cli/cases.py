@@ -230,14 +230,18 @@ def case_wage(
     case_id: Annotated[int, typer.Argument(metavar="ID")],
     month: Annotated[str, typer.Option(help="the month the wage was paid for, 2024-05")],
     yen: Annotated[int, typer.Option(help="the month's wage in yen")],
+    worker: Annotated[
+        int | None,
+        typer.Option(help="whose wage (the worker's id; may be left out for a case of one)"),
+    ] = None,
     by: Annotated[str | None, typer.Option(help="who recorded it (default: you)")] = None,
     expect_version: Annotated[
         int | None, typer.Option(help="refuse if the case's version is not this one")
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """復帰後の賃金: record a month's wage after a skill-development secondment returned
-    (six months, each at least 5% above the wage before it)."""
+    """復帰後の賃金: record a worker's wage for a month after a skill-development secondment
+    returned (six months, each at least 5% above the wage before it, for every worker)."""
     from shukko.service.cases import record_post_return_wage
 
     with session() as opened:
@@ -248,6 +252,7 @@ def case_wage(
             wage_yen=yen,
             actor=by or default_actor(),
             today=today(),
+            worker_id=worker,
             expected_version=expect_version,
         )
     if as_json:
@@ -255,6 +260,7 @@ def case_wage(
         return
     verdict = "meets" if result.meets else "is BELOW"
     console.print(
-        f"case {case_id}: wage for {result.month} recorded ({result.wage_yen:,} yen {verdict} "
+        f"case {case_id}: worker {result.worker_id}'s wage for {result.month} recorded "
+        f"({result.wage_yen:,} yen {verdict} "
         f"the required {result.required_wage_yen:,} yen), event #{result.seq}"
     )

@@ -25,6 +25,14 @@ def render_case(view) -> None:
     if view["start_date"]:
         console.print(f"  period    {view['start_date']} .. {view['end_date'] or ''}")
         console.print(f"  subsidy   {view['subsidy_programme'] or 'no programme in force'}")
+    plan = view.get("plan_filing")
+    if plan and plan["filed_on"]:
+        console.print(f"  plan      filed {plan['filed_on']} (receipt {plan['receipt']})")
+    elif plan and plan["due"] and view["state"] in ("preparing", "contracted"):
+        console.print(
+            f"  plan      not filed yet: file by {plan['recommended']} "
+            f"(last day {plan['due']}; record it with record_plan_filed --doc RECEIPT)"
+        )
     terms = view.get("terms")
     if terms:
         purpose = {"employment_retention": "雇用維持", "skill_development": "人材育成"}

@@ -22,7 +22,7 @@ from shukko.cases import assign_workers, stage_terms
 from shukko.clock import add_months
 from shukko.demo.agenda import Desk
 from shukko.post_return import WAGE_REPORT, record_wage, wage_check
-from shukko.subsidy import is_business_day, programme_on
+from shukko.subsidy import can_file, is_business_day, programme_by_key, programme_on
 from shukko.terms import parse_terms
 from shukko.transitions import EventRequest, fire_many
 
@@ -33,6 +33,11 @@ ACTOR = "demo-consultant"
 # case draws from its own stream, so the years before the course replay exactly as before.
 SKILL_SHARE = 1 / 6
 GROUP_SHARE = 0.05
+# Senders with a 職業能力開発推進者 (the others are told they are not eligible), and plans
+# whose filing the sender reports to the consultant (the others hear the reminders). Both
+# draw from the case's own stream, so the rest of the year replays as before.
+PROMOTER_SHARE = 0.9
+PLAN_FILED_SHARE = 0.85
 FAMILY_NAMES = ["佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "山本", "中村", "小林", "加藤"]
 GIVEN_NAMES = ["翔太", "陽菜", "大輔", "美咲", "健一", "由美", "拓也", "直子", "誠", "恵"]
 
@@ -168,7 +173,24 @@ class Consultants(Desk):
             max_period_months=self.rules.max_period_months,
         )
         self.later(day, case_id, "sign", 2, 6)
+        if str(case.kind) == "secondment":
+            own = random.Random(f"plan-{case_id}")
+            self.agenda[day + timedelta(days=own.randint(3, 15))].append((case_id, "file_plan"))
         return [request]
+
+    def _file_plan(self, session, day, case_id, step) -> list[EventRequest]:
+        """The sender files the 出向実施計画届 and tells the consultant its receipt number
+        (most of them, in time; the others hear the reminders)."""
+        case = session.get(Case, case_id)
+        if case is None or case.subsidy_programme is None:
+            return []
+        reported = random.Random(f"plan-filed-{case_id}").random() < PLAN_FILED_SHARE
+        if case.state not in ("preparing", "contracted") or not reported:
+            return []
+        if not can_file(programme_by_key(case.subsidy_programme), case.start_date, as_of=day):
+            return []
+        receipt = f"{case_id:06d}-{day:%m%d}"
+        return [self._request(case_id, "record_plan_filed", day, doc_ref=f"計画届受付{receipt}")]
 
     def _purpose(self, terms: dict, case_id: int, start: date, months: int) -> int:
         """Make some secondments skill-building (their own months and shares); returns the
@@ -179,6 +201,8 @@ class Consultants(Desk):
         share = draw.choice([100, 100, 50])
         terms.update(
             purpose="skill_development",
+            skills_promoter_appointed=random.Random(f"promoter-{case_id}").random()
+            < PROMOTER_SHARE,
             pre_secondment_monthly_wage_yen=terms["monthly_wage_yen"],
             within_corporate_group=draw.random() < GROUP_SHARE,
             sending_share_pct=share,
@@ -235,10 +259,12 @@ class Consultants(Desk):
             self.later(day, case_id, step, 3, 7)  # the month is not over yet
             return []
         rise = self.rng.choice([1.06, 1.07, 1.08, 1.10, 1.04]) if self.rng.random() < 0.3 else 1.06
+        worker, month = check.missing_due[0]
         record_wage(
             session=session,
             case_id=case_id,
-            month=check.missing_due[0],
+            worker_id=worker,
+            month=month,
             wage_yen=round(check.pre_secondment_wage_yen * rise),
             actor=ACTOR,
             today=day,

@@ -142,9 +142,14 @@ def _industry(value: Any) -> Any:
     key = value.upper()
     if key in INDUSTRY_DIVISIONS:
         return key
-    if key.isdigit() and key.zfill(2) in INDUSTRY_GROUPS:
+    if key.isdigit() and len(key) <= 2 and key.zfill(2) in INDUSTRY_GROUPS:
         return key.zfill(2)
-    raise ValueError(f"{value!r} is not a JSIC major group (01-99) or division letter (A-T)")
+    if key.isdigit() and len(key) == 3 and key[:2] in INDUSTRY_GROUPS and key[2] != "0":
+        return key  # a minor group (小分類), e.g. 791 旅行業
+    raise ValueError(
+        f"{value!r} is not a JSIC division letter (A-T), major group (01-99) "
+        "or minor group (e.g. 791)"
+    )
 
 
 def _occupation(value: Any) -> Any:

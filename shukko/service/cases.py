@@ -37,12 +37,14 @@ from shukko.service.schemas import (
     NextStep,
     OfferSummary,
     OpenedCase,
+    PlanFilingView,
     PostReturnView,
     TermsFixed,
     WageMonthView,
     WageRecorded,
     WorkerAssigned,
     WorkerEntry,
+    WorkerWagesView,
 )
 from shukko.transitions import (
     EventRequest,
@@ -60,7 +62,10 @@ INPUT_GUARDS = {
     "terms_handed_in",
     "extension_within_maximum",
     "worker_awaiting_consent",
+    "receipt_given",
 }
+# Guards no recorded fact or input can satisfy on this case: their events are not offered.
+NOT_APPLICABLE_GUARDS = {"under_a_programme"}
 
 
 def office_code(text: str | None, option: str = "--office") -> str | None:
@@ -179,6 +184,8 @@ def next_steps(session: Session, case: Case, facts, today: date) -> list[NextSte
     steps = []
     for event in allowed_now(case):
         missing = blocking_guards(case, facts, event, no_input)
+        if NOT_APPLICABLE_GUARDS & set(missing):
+            continue
         steps.append(
             NextStep(
                 event=event,
@@ -242,6 +249,7 @@ def case_view(
         ),
         next_steps=next_steps(session, case, facts, today),
         post_return=_post_return(session, case, today),
+        plan_filing=_plan_filing(case, history),
         history=[
             HistoryEntry(
                 **HistoryEntry.common(e),
@@ -268,11 +276,37 @@ def _post_return(session: Session, case: Case, today: date) -> PostReturnView | 
         recorded=check.recorded,
         of=len(check.months),
         condition_holds=check.holds,
-        months=[
-            WageMonthView(month=f"{m.month:%Y-%m}", wage_yen=m.wage_yen, due=m.due, meets=m.meets)
-            for m in check.months
+        months=_month_views(check.months),
+        workers=[
+            WorkerWagesView(
+                worker_id=w.worker_id, months=_month_views(w.months), condition_holds=w.holds
+            )
+            for w in check.workers
         ],
     )
+
+
+def _plan_filing(case: Case, history) -> PlanFilingView | None:
+    """The plan's deadline for a case under a programme that has one, and its filing."""
+    from shukko.subsidy import filing_dates, programme_by_key
+
+    if case.subsidy_programme is None or case.start_date is None:
+        return None
+    filed = [e for e in history if e.event == "record_plan_filed"]
+    dates = filing_dates(programme_by_key(case.subsidy_programme), case.start_date)
+    return PlanFilingView(
+        due=dates.due,
+        recommended=dates.recommended,
+        filed_on=filed[-1].occurred_on if filed else None,
+        receipt=filed[-1].doc_ref if filed else None,
+    )
+
+
+def _month_views(months) -> list[WageMonthView]:
+    return [
+        WageMonthView(month=f"{m.month:%Y-%m}", wage_yen=m.wage_yen, due=m.due, meets=m.meets)
+        for m in months
+    ]
 
 
 def record_post_return_wage(
@@ -283,9 +317,11 @@ def record_post_return_wage(
     wage_yen: int,
     actor: str,
     today: date,
+    worker_id: int | None = None,
     expected_version: int | None = None,
 ) -> WageRecorded:
-    """復帰後の賃金: record one month's wage after a skill-development secondment."""
+    """復帰後の賃金: record one worker's wage for one month after a skill-development
+    secondment (the worker may be left out on a case of one worker)."""
     from shukko.post_return import parse_month, record_wage
 
     return WageRecorded(
@@ -296,6 +332,7 @@ def record_post_return_wage(
             wage_yen=wage_yen,
             actor=actor,
             today=today,
+            worker_id=worker_id,
             expected_version=expected_version,
         )
     )

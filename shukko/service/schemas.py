@@ -115,6 +115,14 @@ class WageMonthView(Result):
     meets: bool | None
 
 
+class WorkerWagesView(Result):
+    """One worker's months after return (by id, never a name)."""
+
+    worker_id: int
+    months: list[WageMonthView]
+    condition_holds: bool | None
+
+
 class PostReturnView(Result):
     """復帰後の賃金: the six months after a skill-development secondment, against the wage
     before it (+5%)."""
@@ -127,6 +135,16 @@ class PostReturnView(Result):
     of: int
     condition_holds: bool | None
     months: list[WageMonthView]
+    workers: list[WorkerWagesView] = []
+
+
+class PlanFilingView(Result):
+    """出向実施計画届: its deadline until its filing is recorded, then the filing."""
+
+    due: date | None  # the rule's last day (or the course's cut-off, if earlier)
+    recommended: date | None  # two weeks before the start, on a business day
+    filed_on: date | None
+    receipt: str | None
 
 
 class CaseView(Result):
@@ -152,6 +170,7 @@ class CaseView(Result):
     next_steps: list[NextStep]
     history: list[HistoryEntry]
     post_return: PostReturnView | None = None
+    plan_filing: PlanFilingView | None = None
 
 
 class OpenedCase(Result):
@@ -177,6 +196,7 @@ class WorkerAssigned(Result):
 class WageRecorded(Result):
     case_id: int
     seq: int
+    worker_id: int
     month: str
     wage_yen: int
     required_wage_yen: int

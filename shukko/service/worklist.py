@@ -241,10 +241,16 @@ def _event_dates(session: Session, ids: list[int], event: str | None, pick):
 
 
 def _filing_deadlines(session: Session, ids: list[int], first: date, last: date):
+    """The plan's recommended filing day of cases whose filing is not recorded yet."""
+    filed = select(CaseEvent.case_id).where(CaseEvent.event == "record_plan_filed")
     for part in _in_batches(ids):
         yield from session.execute(
             select(Notice.case_id, func.max(Notice.filing_deadline))
-            .where(Notice.case_id.in_(part), Notice.filing_deadline.is_not(None))
+            .where(
+                Notice.case_id.in_(part),
+                Notice.filing_deadline.is_not(None),
+                Notice.case_id.not_in(filed),
+            )
             .group_by(Notice.case_id)
             .having(func.max(Notice.filing_deadline).between(first, last))
         )

@@ -23,6 +23,7 @@ from models.db import session_scope
 from shukko.case_rules import case_rules
 from shukko.clock import today as today_in
 from shukko.errors import ConcurrentChange, EventNotAllowed, InvalidInput, NotFound, ShukkoError
+from shukko.letters import era_date
 from shukko.limits import input_limits
 from shukko.service.accounts import (
     ROLES,
@@ -93,6 +94,7 @@ def create_app(settings, *, engine=None, as_of: date | None = None) -> FastAPI:
     templates.env.globals.update(labels=labels, roles=ROLES, field_labels=FIELD_LABELS)
     templates.env.filters["office"] = labels.office_name
     templates.env.filters["yen"] = lambda value: "" if value is None else f"{value:,}円"
+    templates.env.filters["era"] = lambda value: "" if value is None else era_date(value)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     def business_day() -> date:

@@ -15,6 +15,7 @@ EVENTS = {
     "record_rules_update": "就業規則の改定を記録",
     "record_tour": "職場見学を記録",
     "fix_terms": "出向契約の内容を確定（契約条件ファイル）",
+    "record_plan_filed": "出向実施計画届の提出を記録（受付番号）",
     "sign_contract": "出向契約を締結",
     "start": "出向開始",
     "record_follow_up": "フォローアップを記録",

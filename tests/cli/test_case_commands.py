@@ -203,9 +203,10 @@ def test_case_wage_records_the_months_after_a_skill_development_return(shukko_en
         case_id = case.id
     result = shukko("case", "wage", str(case_id), "--month", "2025-04", "--yen", "312000", "--json")
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output) == {
-        "case_id": case_id, "seq": json.loads(result.output)["seq"], "month": "2025-04",
-        "wage_yen": 312_000, "required_wage_yen": 315_000, "meets": False,
+    recorded = json.loads(result.output)
+    assert recorded == {
+        "case_id": case_id, "seq": recorded["seq"], "worker_id": recorded["worker_id"],
+        "month": "2025-04", "wage_yen": 312_000, "required_wage_yen": 315_000, "meets": False,
     }  # fmt: skip
     shown = shukko("case", "show", str(case_id))
     assert "1 of 6 months recorded" in shown.output and "below +5%" in shown.output
@@ -217,3 +218,10 @@ def test_case_wage_records_the_months_after_a_skill_development_return(shukko_en
     refused = shukko("case", "wage", str(case_id), "--month", "2024-12", "--yen", "320000")
     assert refused.exit_code == 1 and "not one of the 6 months" in refused.output
     assert snapshot(engine) == before
+    # the worker may be named (the case's only one), and must be one of the case's
+    named = shukko("case", "wage", str(case_id), "--worker", str(recorded["worker_id"]),
+                   "--month", "2025-05", "--yen", "320000", "--json")  # fmt: skip
+    assert named.exit_code == 0 and json.loads(named.output)["meets"] is True
+    other = shukko("case", "wage", str(case_id), "--worker", "999999", "--month", "2025-06",
+                   "--yen", "320000")  # fmt: skip
+    assert other.exit_code == 1 and "--worker: worker 999999 is not on case" in other.output

@@ -33,8 +33,8 @@ def test_notices_and_followups_listed_for_scripts(shukko_env, engine, tmp_path):
         session.commit()
     listed = json.loads(shukko("notices", "--case", str(case), "--json").stdout)
     assert {(n["side"], n["kind"], n["filing_deadline"]) for n in listed} == {
-        ("sending", "notice", "2023-06-30"),
-        ("receiving", "notice", "2023-06-30"),
+        ("sending", "notice", "2023-06-19"),  # two weeks before the start, as advised
+        ("receiving", "notice", "2023-06-19"),
     }
     overdue = shukko("followups", "--overdue", "--as-of", "2023-08-10", "--json")
     assert [(f["case_id"], f["due_on"], f["overdue_days"]) for f in json.loads(overdue.stdout)] == [

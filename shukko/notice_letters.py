@@ -1,0 +1,455 @@
+"""The text of 助成金のご案内 and its 再度のご案内: a business letter in Japanese per company.
+
+What a letter states as a rule comes from config/subsidies.toml, where each figure carries
+its public source; what is not sourced is listed for the company to confirm with the labour
+bureau (労働局). An amount is an estimate, never a promise, and the letter says which months
+it counts and why it stops there. The receiver's letter never tells the sender's private
+facts (its dismissals).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from shukko import documents as doc
+from shukko import letters
+from shukko.subsidy import PURPOSE_LABELS, Programme, filing_dates, load_programmes
+
+SIDE_LABELS = {"sending": "出向元", "receiving": "出向先"}
+
+
+def subject(draft, as_of: date) -> str:
+    """What the letter is: ご案内 (with 見込み only where it gives an amount), or 再度のご案内."""
+    programme = draft.programme
+    if draft.kind != "notice":
+        days = (draft.deadline - as_of).days
+        when = f"推奨提出日まであと{days}日" if days > 0 else "推奨提出日を過ぎています"
+        return f"出向実施計画届の提出についての再度のご案内（{when}）"
+    if programme is None:
+        return "在籍型出向に係る助成金についてのご連絡"
+    if has_amount(draft):
+        return f"{programme.name}のご案内（助成額の見込み）"
+    return f"{programme.name}のご案内"
+
+
+def has_amount(draft) -> bool:
+    figures = draft.estimate
+    return bool(
+        draft.programme
+        and figures
+        and figures["eligible"]
+        and draft.side in draft.programme.paid_to
+    )
+
+
+def render(draft, as_of: date, document_number: str | None = None) -> list[doc.Block]:
+    """The notice as a business letter: the secondment, the programme, the estimate or why
+    there is none, the conditions the bureau checks, this side's documents, the plan's filing,
+    the claim and what to confirm; sections numbered without gaps."""
+    case, company = draft.case, draft.company
+    purpose = PURPOSE_LABELS.get(case.purpose, case.purpose)
+    blocks = letters.head(
+        office_code=draft.office,
+        company_name=company.name,
+        written_on=as_of,
+        subject=subject(draft, as_of),
+        document_number=document_number,
+    )
+    blocks.append(doc.paragraph(_opening(draft, purpose)))
+    blocks += letters.closing(draft.office)
+    section = letters.Sections()
+    blocks += [
+        doc.heading("記"),
+        section("出向の概要"),
+        doc.bullets(
+            [
+                f"案件番号: {case.case_id}",
+                f"{SIDE_LABELS['sending']}: {case.sending.name}",
+                f"{SIDE_LABELS['receiving']}: {case.receiving.name}",
+                f"出向期間: {letters.era_date(case.start)}から{letters.era_date(case.end)}まで",
+                f"出向者数: {case.headcount}名",
+                f"出向の目的: {purpose}"
+                + ("（企業グループ内の出向）" if case.within_group else ""),
+            ]
+        ),
+    ]
+    programme = draft.programme
+    if programme is None:
+        blocks += [section("対象となる助成金"), doc.paragraph(no_programme(case, as_of))]
+    else:
+        blocks += _programme_blocks(draft, programme, as_of, section)
+    if has_amount(draft):
+        blocks.append(
+            doc.note(
+                "本通知の金額は見込みであり、助成金の支給を約束するものではありません。"
+                "支給の可否と金額は労働局の審査により決まります。"
+            )
+        )
+    blocks += [*letters.contact(draft.office), doc.right("以上")]
+    return blocks
+
+
+def _opening(draft, purpose: str) -> str:
+    side = SIDE_LABELS[draft.side]
+    if draft.kind != "notice":
+        return (
+            f"さて、貴社が{side}となる在籍型出向（{purpose}）について、先にご案内した"
+            "出向実施計画届の推奨提出日が近づいております。提出がお済みでない場合は、"
+            "下記により手続きをお願いいたします。"
+        )
+    return (
+        f"さて、貴社が{side}となる在籍型出向（{purpose}）について、活用いただける助成金と"
+        "手続きを下記のとおりご案内いたします。"
+    )
+
+
+def no_programme(case, as_of: date) -> str:
+    """Why no subsidy is named: the course has closed, or none was in force; with the course
+    of another purpose in force, if any (its requirements to confirm)."""
+    purpose = PURPOSE_LABELS.get(case.purpose, case.purpose)
+    same = [p for p in load_programmes() if p.purpose == case.purpose]
+    closed = [p for p in same if p.plans_filed_until and p.plans_filed_until < as_of]
+    if closed:
+        course = closed[-1]
+        text = (
+            f"{purpose}を目的とする在籍型出向を対象とした{course.name}は、"
+            f"{letters.era_date(course.abolished_on or course.plans_filed_until, weekday=False)}"
+            "限りで廃止され、出向実施計画届の受付は"
+            f"{letters.era_date(course.plans_filed_until, weekday=False)}で終了しました。"
+            "このため、この出向について助成額の見込みはお示しできません。"
+        )
+    elif any(p.plans_filed_until and case.start > p.plans_filed_until for p in same):
+        text = (
+            f"この出向の計画届を提出できる時期には、{purpose}を目的とする出向を対象とした"
+            "産業雇用安定助成金の計画届の受付が終了しています。このため、この出向について"
+            "助成額の見込みはお示しできません。"
+        )
+    else:
+        text = (
+            f"出向開始日（{letters.era_date(case.start)}）の時点で、{purpose}を目的とする"
+            "在籍型出向を対象とした産業雇用安定助成金は施行されていません。このため、"
+            "助成額の見込みはお示しできません。"
+        )
+    others = [
+        p
+        for p in load_programmes()
+        if p.purpose != case.purpose and p.valid_from <= case.start and p.plans_filed_until is None
+    ]
+    for other in others:
+        text += (
+            f"なお、{PURPOSE_LABELS[other.purpose]}を目的とする出向であれば、{other.name}の"
+            "対象となる場合があります（要件は管轄の労働局にご確認ください）。"
+        )
+    return text + "ほかに活用いただける制度については、管轄の労働局にご確認ください。"
+
+
+def _programme_blocks(draft, programme: Programme, as_of: date, section) -> list[doc.Block]:
+    case, figures, side = draft.case, draft.estimate, draft.side
+    paid_here = side in programme.paid_to
+    blocks = [
+        section("対象となる助成金"),
+        doc.paragraph(
+            f"{programme.name}（出向開始日 {letters.era_date(case.start)} の出向に適用される制度）"
+        ),
+    ]
+    if programme.plans_filed_until and case.plan_filed_on is None and as_of <= (
+        programme.plans_filed_until
+    ):
+        blocks.append(
+            doc.paragraph(
+                f"本助成金は{letters.era_date(programme.abolished_on, weekday=False)}限りで"
+                "廃止されます。出向実施計画届は"
+                f"{letters.era_date(programme.plans_filed_until)}までに提出する必要があり、"
+                "それ以降の提出は受理されません。"
+            )
+        )
+    if not paid_here:
+        only = "・".join(SIDE_LABELS[s] for s in programme.paid_to)
+        blocks += [
+            section("貴社への助成"),
+            doc.paragraph(
+                f"この制度の助成対象は{only}事業主のみで、貴社（{SIDE_LABELS[side]}）への"
+                "助成はありません。出向契約の締結など、出向元の手続きへのご協力をお願いいたします。"
+            ),
+        ]
+    elif figures["refusals"]:
+        blocks += [
+            section("助成の対象とならない理由"),
+            doc.paragraph("この出向は、次の理由により助成の対象となりません。"),
+            doc.bullets(figures["refusals"]),
+        ]
+    elif figures["pending"]:
+        blocks += [
+            section("助成額の見込みについて"),
+            doc.paragraph(
+                "次の事項が当センターで確認できていないため、助成額の見込みはお示ししていません。"
+                "いずれも助成の要件です。確認でき次第、改めてご案内いたします。"
+            ),
+            doc.bullets(figures["pending"]),
+        ]
+    else:
+        blocks += [section("助成額の見込み"), *_estimate_blocks(draft, programme)]
+    conditions = programme.conditions_for(side, as_of) if paid_here else []
+    if conditions:
+        blocks += [
+            section("労働局が審査する支給の要件"),
+            doc.paragraph(
+                "次の要件は労働局が審査します。当センターでは確認しておりませんので、"
+                "満たしているかを管轄の労働局にご確認ください。"
+            ),
+            doc.bullets(conditions),
+        ]
+    blocks += [
+        section("ご準備いただく書類（貴社分）"),
+        doc.bullets(getattr(programme.documents, side) or ["特にありません"]),
+    ]
+    blocks += _filing_blocks(draft, programme, as_of, section)
+    if paid_here and programme.post_return and has_amount(draft):
+        rule = programme.post_return
+        blocks += [
+            section("支給申請"),
+            doc.paragraph(
+                f"支給申請は、出向から復帰した後{rule.months}か月間の賃金を支払った後に行います。"
+                f"{rule.months}か月目の最後の賃金支払日の翌日から{rule.claim_within_months}か月"
+                "以内に、管轄の労働局へ提出してください（復帰後の賃金の記録がそろった時点で、"
+                "当センターから改めてご案内いたします）。"
+            ),
+        ]
+    confirm = _to_confirm(draft, programme) if paid_here else []
+    if confirm:
+        blocks += [section("労働局にご確認いただきたい事項"), doc.bullets(confirm)]
+    return blocks
+
+
+def _to_confirm(draft, programme: Programme) -> list[str]:
+    figures = draft.estimate
+    confirm = list(programme.to_confirm)
+    paid_until = figures.get("paid_until")
+    if programme.abolished_on and paid_until and paid_until > programme.abolished_on:
+        confirm += programme.to_confirm_past_abolition
+    if figures["eligible"] and figures["cap_unknown_months"]:
+        confirm.insert(
+            0,
+            "上限額（1人1日当たり）が当センターで確認できていない月があります"
+            "（表の「上限」欄が「要確認」の月。上限適用前の額で試算しています）",
+        )
+    if any(m.get("review") for m in figures["months"]):
+        review_until = figures["review_until"]
+        confirm.insert(
+            0,
+            f"計画届の審査対象期間（{letters.era_date(review_until, weekday=False)}まで）を超える"
+            "期間は、変更届を提出して改めて審査を受ける必要があります（表の備考欄）",
+        )
+    return confirm
+
+
+def _size_label(sme: bool | None) -> str:
+    if sme:
+        return "中小企業"
+    return "中小企業以外" if sme is False else "規模不明のため中小企業以外の率"
+
+
+def _paid_period_line(figures: dict) -> str:
+    first, last = figures["paid_from"], figures["paid_until"]
+    months = len(figures["months"])
+    line = (
+        f"試算の対象期間: {letters.era_date(first, weekday=False)}から"
+        f"{letters.era_date(last, weekday=False)}まで（{months}か月）"
+    )
+    stop = figures["paid_stop"]
+    if stop == "max_months":
+        line += f"。支給期間は最長{figures['max_months']}か月のため、ここまでを数えています"
+    elif stop == "extension_until":
+        line += (
+            f"。支給期間は最長{figures['max_months']}か月ですが、{figures['base_months']}か月を"
+            "超える延長分は"
+            f"{letters.era_date(figures['extension_until'], weekday=False)}までの期間に限られる"
+            "ため、ここまでを数えています"
+        )
+    return line
+
+
+def _estimate_blocks(draft, programme: Programme) -> list[doc.Block]:
+    case, figures, side = draft.case, draft.estimate, draft.side
+    rate = figures[f"{side}_rate"]
+    size = _size_label(draft.company.sme)
+    total = figures["operating_total_yen"][side]
+    if programme.base == "lower_of_sender_share_and_half_pre_wage":
+        basis = (
+            f"出向中の賃金のうち貴社の負担額と、出向前の賃金（月額"
+            f"{letters.yen(case.pre_secondment_monthly_wage_yen)}）の2分の1の、いずれか低い額の"
+            f"{fraction(rate)}（{size}）"
+        )
+    else:
+        # only the sender is told that its own dismissals set the rate
+        dismissed = case.dismissals and side == "sending"
+        why = "、出向元が解雇等を行っている場合の率" if dismissed else ""
+        basis = f"貴社の賃金負担額の{fraction(rate)}（{size}{why}）"
+    cap = (
+        "1人1日当たりの上限は出向元・出向先の合計に適用"
+        if programme.cap_shared_by_both_sides
+        else "1人1日当たりの上限を適用"
+    )
+    lines = [
+        f"助成額: {basis}。{cap}",
+        _paid_period_line(figures),
+        f"見込み額の合計: {letters.yen(total)}",
+    ]
+    if programme.yearly_cap_per_establishment_yen:
+        lines.append(
+            f"1事業所1年度当たりの上限: {letters.yen(programme.yearly_cap_per_establishment_yen)}"
+            + (
+                "（貴社の他の出向と合わせて上限に達するため、減額して試算しています）"
+                if figures.get("yearly_cap_applied")
+                else ""
+            )
+        )
+    lines += _initial_cost_lines(draft, programme)
+    rows = [
+        [
+            letters.month_label(m["month"]),
+            f"{m['days']}日",
+            letters.yen(m[f"{side}_yen"]),
+            "要確認" if m["daily_cap_yen"] is None else letters.yen(m["daily_cap_yen"]),
+            "、".join(
+                note
+                for note, flag in (("上限適用", m["capped"]), ("変更届が必要", m.get("review")))
+                if flag
+            ),
+        ]
+        for m in figures["months"]
+    ]
+    blocks = [
+        doc.bullets(lines),
+        doc.table(["月", "日数", "見込み額", "上限（1人1日）", "備考"], rows),
+    ]
+    if programme.post_return:
+        rule, pre = programme.post_return, case.pre_secondment_monthly_wage_yen
+        blocks.append(
+            doc.paragraph(
+                f"支給の条件: 出向から復帰した後{rule.months}か月間の各月の賃金を、出向前の賃金"
+                f"（月額{letters.yen(pre)}）より{rule.raise_pct}%以上高くすること"
+                f"（各月{letters.yen(raised_wage(pre, rule.raise_pct))}以上）。"
+            )
+        )
+    return blocks
+
+
+def _initial_cost_lines(draft, programme: Programme) -> list[str]:
+    costs, figures, side = programme.initial_costs, draft.estimate, draft.side
+    if costs is None:
+        return []
+    lines = [f"出向初期経費の見込み: {letters.yen(figures['initial_costs_yen'][f'{side}_yen'])}"]
+    if figures["initial_costs_yen"][f"{side}_yen"] == 0:
+        return lines
+    if side == "sending" and programme.surplus_industry_addon_condition:
+        lines.append(
+            f"出向初期経費の加算: {programme.surplus_industry_addon_condition}の場合、1人当たり"
+            f"{letters.yen(costs.surplus_industry_addon_yen)}が加算されます"
+            "（該当するかは労働局にご確認ください。見込み額には含めていません）"
+        )
+    if side == "receiving" and programme.other_industry_addon_condition:
+        differs = figures["initial_costs_yen"]["receiving_yen"] > (
+            draft.case.headcount * costs.per_person_each_side_yen
+        )
+        lines.append(
+            f"出向初期経費の加算: {programme.other_industry_addon_condition}の場合、1人当たり"
+            f"{letters.yen(costs.other_industry_addon_yen)}が加算されます"
+            + ("（出向元と業種が異なるため、見込み額に含めています）" if differs else "")
+        )
+    return lines
+
+
+def raised_wage(pre_wage: int, raise_pct: int) -> int:
+    """The least whole-yen wage that is at least `raise_pct`% above the wage before."""
+    return -(-pre_wage * (100 + raise_pct) // 100)
+
+
+def fraction(rate: str | None) -> str:
+    """'9/10' as 10分の9."""
+    if not rate:
+        return "—"
+    numerator, denominator = rate.split("/")
+    return f"{denominator}分の{numerator}"
+
+
+def _days_before(days: int) -> str:
+    """1 as 前日, 7 and 14 as 1週間前 and 2週間前, others as N日前 (the figure from config)."""
+    if days == 1:
+        return "前日"
+    return f"{days // 7}週間前" if days % 7 == 0 else f"{days}日前"
+
+
+def _filing_blocks(draft, programme: Programme, as_of: date, section) -> list[doc.Block]:
+    dates = filing_dates(programme, draft.case.start)
+    rule = programme.plan_notification
+    heading = section("出向実施計画届の提出")
+    case = draft.case
+    if draft.side != rule.filed_by:
+        filer = SIDE_LABELS[rule.filed_by]
+        if case.plan_filed_on:
+            return [heading, doc.paragraph(f"出向実施計画届は{filer}事業主が提出済みです。")]
+        return [
+            heading,
+            doc.paragraph(
+                f"出向実施計画届は{filer}事業主が労働局へ提出します。貴社で作成いただく書類は、"
+                f"{filer}の提出に間に合うよう、{filer}へお渡しください"
+                + (
+                    f"（{filer}の推奨提出日: {letters.era_date(dates.recommended)}）。"
+                    if dates.recommended
+                    else "。"
+                )
+            ),
+        ]
+    if case.plan_filed_on:
+        receipt = f"（受付番号 {case.plan_receipt}）" if case.plan_receipt else ""
+        return [
+            heading,
+            doc.paragraph(
+                f"出向実施計画届は{letters.era_date(case.plan_filed_on)}に提出済みと記録して"
+                f"います{receipt}。"
+            ),
+        ]
+    if dates.due is None:
+        return [
+            heading,
+            doc.paragraph(
+                "出向実施計画届は、出向開始前に貴社から労働局へ提出する必要があります。"
+                "具体的な提出期限は、管轄の労働局にご確認ください。"
+            ),
+        ]
+    if dates.cut_off:
+        due_line = (
+            f"提出期限: {letters.era_date(dates.due)}まで（本助成金の計画届の受付期限。"
+            f"制度上は出向開始日の{_days_before(rule.due_days_before_start)}までですが、"
+            "それより前に受付が終了します）"
+        )
+    else:
+        due_line = (
+            f"提出期限（制度上の期限）: 出向開始日の{_days_before(rule.due_days_before_start)}"
+            f"（{letters.era_date(dates.due)}）まで"
+        )
+    lines = [
+        due_line,
+        f"推奨提出日: {letters.era_date(dates.recommended)}まで"
+        + (
+            f"（可能であれば出向開始日の{_days_before(rule.advised_days_before_start)}までを"
+            "目処に提出するよう案内されています）"
+            if rule.advised_days_before_start
+            else ""
+        ),
+    ]
+    if dates.earliest:
+        lines.append(
+            f"提出できるのは出向開始日の{rule.window_months}か月前"
+            f"（{letters.era_date(dates.earliest)}）以降です"
+        )
+    blocks = [heading, doc.bullets(lines)]
+    if dates.recommended and as_of > dates.recommended:
+        blocks.append(
+            doc.paragraph(
+                f"推奨提出日を過ぎています。期限（{letters.era_date(dates.due)}）までに必ず"
+                "ご提出ください。ご不明の点は管轄の労働局にご相談ください。"
+            )
+        )
+    return blocks
