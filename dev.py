@@ -45,6 +45,17 @@ def setup() -> None:
     STAMP.write_text(wanted)
 
 
+def pdf_libraries() -> None:
+    """Pango and a Japanese font for the letters' PDFs (WeasyPrint), installed when missing
+    on a Debian machine we may install on; otherwise say what to install."""
+    if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
+        run("bash", ROOT / "scripts" / "install-pdf-deps.sh")
+    elif not shutil.which("fc-list"):
+        print("note: letters are written as PDF with WeasyPrint, which needs Pango and a "
+              "Japanese font (Debian: libpango-1.0-0 libpangoft2-1.0-0 fonts-ipafont-mincho)",
+              flush=True)
+
+
 def browser() -> None:
     """Debian's Chromium for the browser tests, installed when missing and this is a Debian
     machine we may install on (root); otherwise those tests are skipped, saying why."""
@@ -62,11 +73,13 @@ def main() -> None:
     os.environ.setdefault("DO_NOT_TRACK", "1")
     if command == "demo":
         setup()
+        pdf_libraries()
         run(BIN / "shukko", "db", "upgrade")
         # The main job: the demo year on a fresh embedded database (SQLite in var/).
         run(BIN / "shukko", "demo", "--fresh", *rest)
     elif command == "test":
         setup()
+        pdf_libraries()
         browser()
         run(BIN / "ruff", "check", ".")
         run(BIN / "python", "-m", "pytest", *rest)

@@ -27,6 +27,7 @@ from models import (
 from models.reference import BROCHURE_MONTHS, INDUSTRY_DIVISIONS, industry_division
 from shukko.bank.stats import bank_tables
 from shukko.offers import join_offers_and_companies
+from shukko.subsidy import PURPOSE_LABELS
 from states import state_labels
 
 SECONDMENT_OFFER_KINDS = ("secondment", "either")
@@ -118,11 +119,11 @@ def build_report(session: Session, fiscal_year: int) -> dict:
     }
 
 
-PURPOSES = (("employment_retention", "雇用維持"), ("skill_development", "人材育成"))
+PURPOSES = tuple(PURPOSE_LABELS.items())  # 雇用維持, 人材育成, 技術支援・交流等
 
 
 def _by_purpose(established: list[dict]) -> list[dict]:
-    """Secondments that reached a contract, by purpose (雇用維持 or 人材育成型)."""
+    """Secondments that reached a contract, by purpose (雇用維持, 人材育成型 or other)."""
     cases, persons = Counter(), Counter()
     for row in established:
         if row["kind"] == "secondment":

@@ -28,14 +28,18 @@ def render_case(view) -> None:
     plan = view.get("plan_filing")
     if plan and plan["filed_on"]:
         console.print(f"  plan      filed {plan['filed_on']} (receipt {plan['receipt']})")
-    elif plan and plan["due"] and view["state"] in ("preparing", "contracted"):
+    elif plan and view["state"] in ("preparing", "contracted"):
+        when = (
+            f"file by {plan['recommended']} (last day {plan['due']})"
+            if plan["due"]
+            else "file before the start (the bureau gives the last day)"
+        )
         console.print(
-            f"  plan      not filed yet: file by {plan['recommended']} "
-            f"(last day {plan['due']}; record it with record_plan_filed --doc RECEIPT)"
+            f"  plan      not filed yet: {when}; record it with record_plan_filed --doc RECEIPT"
         )
     terms = view.get("terms")
     if terms:
-        purpose = {"employment_retention": "雇用維持", "skill_development": "人材育成"}
+        from shukko.subsidy import PURPOSE_LABELS as purpose
         extra = []
         if terms.get("pre_secondment_monthly_wage_yen"):
             extra.append(f"wage before {terms['pre_secondment_monthly_wage_yen']:,} yen")

@@ -88,6 +88,25 @@ def test_a_consultant_records_consent_and_union_agreement_then_signs(
     page.screenshot(path=screenshots / "case.png", full_page=True)
 
 
+def test_the_plans_filing_is_recorded_with_its_receipt_number_on_the_web(
+    chromium, web, session, users
+):
+    case = make_case(session)
+    to_preparing(session, case)
+    fix_terms(session, case, purpose="skill_development", pre_secondment_monthly_wage_yen=300_000)
+    page = signed_in_page(chromium, web, "sato")
+    page.goto(f"{web.url}/cases/{case.id}")
+    assert "未提出" in page.locator(".plan-filing").inner_text()
+    filing = step(page, "record_plan_filed")
+    filing.locator("button").click()  # without the receipt number: refused on its field
+    assert "受付番号" in step(page, "record_plan_filed").inner_text()
+    filing = step(page, "record_plan_filed")
+    filing.locator("input[name=doc]").fill("愛労0603-7")
+    filing.locator("button").click()
+    assert "提出済み（受付番号 愛労0603-7）" in page.locator(".plan-filing").inner_text()
+    assert "出向実施計画届の提出を記録" in page.locator("table.history").inner_text()
+
+
 def test_the_second_of_two_browsers_on_one_case_gets_the_conflict_and_saves_nothing(
     chromium, web, session, preparing_case
 ):
