@@ -45,15 +45,16 @@ def setup() -> None:
     STAMP.write_text(wanted)
 
 
-def pdf_libraries() -> None:
-    """Pango and a Japanese font for the letters' PDFs (WeasyPrint), installed when missing
-    on a Debian machine we may install on; otherwise say what to install."""
+def letter_font() -> None:
+    """The Japanese Mincho font the letters' PDFs embed, installed when missing on a Debian
+    machine we may install on; otherwise say what to install."""
+    if Path("/usr/share/fonts/opentype/ipafont-mincho/ipam.ttf").exists():
+        return
     if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
-        run("bash", ROOT / "scripts" / "install-pdf-deps.sh")
-    elif not shutil.which("fc-list"):
-        print("note: letters are written as PDF with WeasyPrint, which needs Pango and a "
-              "Japanese font (Debian: libpango-1.0-0 libpangoft2-1.0-0 fonts-ipafont-mincho)",
-              flush=True)
+        run("bash", ROOT / "scripts" / "install-letter-font.sh")
+    elif not os.environ.get("SHUKKO_LETTER_FONT"):
+        print("note: the letters' PDFs need a Japanese Mincho font: apt-get install "
+              "fonts-ipafont-mincho, or set SHUKKO_LETTER_FONT to a TrueType file", flush=True)
 
 
 def browser() -> None:
@@ -73,13 +74,13 @@ def main() -> None:
     os.environ.setdefault("DO_NOT_TRACK", "1")
     if command == "demo":
         setup()
-        pdf_libraries()
+        letter_font()
         run(BIN / "shukko", "db", "upgrade")
         # The main job: the demo year on a fresh embedded database (SQLite in var/).
         run(BIN / "shukko", "demo", "--fresh", *rest)
     elif command == "test":
         setup()
-        pdf_libraries()
+        letter_font()
         browser()
         run(BIN / "ruff", "check", ".")
         run(BIN / "python", "-m", "pytest", *rest)

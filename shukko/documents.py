@@ -75,7 +75,7 @@ def to_markdown(blocks: list[Block]) -> str:
 
 
 # A letter prints on A4 with the margins of a business letter; on screen it reads as a page.
-# Mincho first (the letters' face), from Debian's fonts-ipafont-mincho where installed.
+# Mincho first (the letters' face, as in their PDF), from Debian's fonts-ipafont-mincho.
 LETTER_CSS = (
     "@page{size:A4;margin:20mm 20mm 20mm 25mm}"
     "@media print{body{max-width:none;margin:0;font-size:10.5pt}}"
@@ -132,25 +132,11 @@ def write_atomically(path: Path, text: str | bytes) -> None:
     os.replace(partial, path)
 
 
-PDF_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0 fonts-ipafont-mincho fonts-ipafont-gothic"
-
-
-def to_pdf(page: str) -> bytes:
-    """An HTML page as an A4 PDF with its fonts embedded (WeasyPrint, which needs Pango)."""
-    try:
-        from weasyprint import HTML
-    except OSError as error:  # Pango missing: say which packages bring it
-        raise RuntimeError(
-            f"letters as PDF need Pango and a Japanese font ({error}); on Debian: "
-            f"apt-get install {PDF_PACKAGES}"
-        ) from None
-    return HTML(string=page).write_pdf()
-
-
 def write_letter(markdown_path: Path, blocks: list[Block], subject: str) -> None:
-    """A letter's three files side by side: Markdown, HTML (A4 when printed) and PDF for the
-    post, each written whole or not at all."""
-    page = to_html(blocks, subject, letter=True)
+    """A letter's three files side by side: Markdown, HTML (A4 when printed) and an A4 PDF
+    for the post, each written whole or not at all."""
+    from shukko.letter_pdf import to_pdf
+
     write_atomically(markdown_path, to_markdown(blocks))
-    write_atomically(markdown_path.with_suffix(".html"), page)
-    write_atomically(markdown_path.with_suffix(".pdf"), to_pdf(page))
+    write_atomically(markdown_path.with_suffix(".html"), to_html(blocks, subject, letter=True))
+    write_atomically(markdown_path.with_suffix(".pdf"), to_pdf(blocks))

@@ -152,7 +152,7 @@ def _programme_blocks(draft, programme: Programme, as_of: date, section) -> list
             f"{programme.name}（出向開始日 {letters.era_date(case.start)} の出向に適用される制度）"
         ),
     ]
-    if programme.plans_filed_until and case.plan_filed_on is None and as_of <= (
+    if _abolition_known(programme, as_of) and case.plan_filed_on is None and as_of <= (
         programme.plans_filed_until
     ):
         blocks.append(
@@ -215,17 +215,25 @@ def _programme_blocks(draft, programme: Programme, as_of: date, section) -> list
                 "当センターから改めてご案内いたします）。"
             ),
         ]
-    confirm = _to_confirm(draft, programme) if paid_here else []
+    confirm = _to_confirm(draft, programme, as_of) if paid_here else []
     if confirm:
         blocks += [section("労働局にご確認いただきたい事項"), doc.bullets(confirm)]
     return blocks
 
 
-def _to_confirm(draft, programme: Programme) -> list[str]:
+def _abolition_known(programme: Programme, as_of: date) -> bool:
+    """Whether a letter written on `as_of` can tell of the programme's end (it was announced
+    by then): no letter speaks of a rule before it was made known."""
+    announced = programme.abolition_announced_on
+    return bool(programme.plans_filed_until and announced and as_of >= announced)
+
+
+def _to_confirm(draft, programme: Programme, as_of: date) -> list[str]:
     figures = draft.estimate
     confirm = list(programme.to_confirm)
     paid_until = figures.get("paid_until")
-    if programme.abolished_on and paid_until and paid_until > programme.abolished_on:
+    past = programme.abolished_on and paid_until and paid_until > programme.abolished_on
+    if past and _abolition_known(programme, as_of):
         confirm += programme.to_confirm_past_abolition
     if figures["eligible"] and figures["cap_unknown_months"]:
         confirm.insert(
@@ -418,12 +426,14 @@ def _filing_blocks(draft, programme: Programme, as_of: date, section) -> list[do
                 "具体的な提出期限は、管轄の労働局にご確認ください。"
             ),
         ]
-    if dates.cut_off:
+    if dates.cut_off and _abolition_known(programme, as_of):
         due_line = (
             f"提出期限: {letters.era_date(dates.due)}まで（本助成金の計画届の受付期限。"
             f"制度上は出向開始日の{_days_before(rule.due_days_before_start)}までですが、"
             "それより前に受付が終了します）"
         )
+    elif dates.cut_off:
+        due_line = f"提出期限: {letters.era_date(dates.due)}まで（本助成金の計画届の受付期限）"
     else:
         due_line = (
             f"提出期限（制度上の期限）: 出向開始日の{_days_before(rule.due_days_before_start)}"

@@ -121,6 +121,7 @@ class Programme(_Strict):
     valid_from: date
     plans_filed_until: date | None = None  # the last day a 計画届 is accepted
     abolished_on: date | None = None
+    abolition_announced_on: date | None = None  # letters tell of the abolition from then
     paid_to: list[Literal["sending", "receiving"]]
     cap_shared_by_both_sides: bool = False
     dismissals_lower_both_rates: bool = False

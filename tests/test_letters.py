@@ -48,12 +48,18 @@ def test_a_letter_before_the_cut_off_says_the_plan_must_be_filed_by_2023_10_31(
 ):
     contracted_case(session, start="2023-11-01", end="2024-04-30", employees=(100, 100))
     sent = letters(session, tmp_path, date(2023, 9, 19))["sending"]
-    assert "令和5年10月31日(火)までに提出する必要があり、それ以降の提出は受理されません" in sent
     assert "提出期限（制度上の期限）: 出向開始日の前日（令和5年10月31日(火)）まで" in sent
-    # its months run past the abolition: what is not sourced is asked, not stated
-    assert "廃止後の期間（令和5年11月1日以降）に係る支給の取扱い" in sent
     # from 2023-06-26 the sender's production test is the 3-month average [YP-2023-06]
     assert "前年同期と2019年同期のいずれと比べても5%以上減少" in sent
+    # the abolition was made known on 2023-10-11 [YP-2023-10]: not told before
+    assert "廃止" not in sent
+    # a start whose window opens after the cut-off's notice: the cut-off, told and explained
+    contracted_case(session, start="2024-01-15", end="2024-06-30", employees=(100, 100))
+    told = letters(session, tmp_path, date(2023, 10, 16))["sending"]
+    assert "提出期限: 令和5年10月31日(火)まで（本助成金の計画届の受付期限" in told
+    assert "令和5年10月31日(火)までに提出する必要があり、それ以降の提出は受理されません" in told
+    # its months run past the abolition: what is not sourced is asked, not stated
+    assert "廃止後の期間（令和5年11月1日以降）に係る支給の取扱い" in told
 
 
 def test_after_the_cut_off_no_course_is_offered_and_no_estimate_is_titled(session, tmp_path):
@@ -64,12 +70,20 @@ def test_after_the_cut_off_no_course_is_offered_and_no_estimate_is_titled(sessio
     assert "スキルアップ支援コース" in sent  # the course for another purpose, to confirm
 
 
+def numbered_sections(text: str) -> list[int]:
+    return [int(line[3:].split(".")[0]) for line in text.splitlines()
+            if line.startswith("## ") and line[3:4].isdigit()]  # fmt: skip
+
+
 def test_a_travel_agency_of_100_million_yen_and_150_staff_is_an_sme(session, tmp_path):
     # [CHUSHO] 旅行業 (JSIC 791) is not a サービス業: その他の業種, 3億円 / 300 人.
     contracted_case(session, start="2023-07-03", end="2024-07-02", industries=("791", "09"),
                     employees=(150, 1000), capital=(100_000_000, 500_000_000))  # fmt: skip
-    sent = letters(session, tmp_path, date(2023, 6, 1))["sending"]
-    assert "10分の9（中小企業）" in sent and "4分の3" not in sent
+    sent = letters(session, tmp_path, date(2023, 6, 1))
+    assert "10分の9（中小企業）" in sent["sending"] and "4分の3" not in sent["sending"]
+    for text in sent.values():  # sections numbered 1, 2, 3 ... whichever are left out
+        sections = numbered_sections(text)
+        assert sections == list(range(1, len(sections) + 1)) and len(sections) >= 5
 
 
 def test_skill_up_sender_with_dismissals_or_no_promoter_is_promised_nothing(session, tmp_path):

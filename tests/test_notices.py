@@ -52,8 +52,8 @@ def test_a_notice_to_each_company_in_japanese_with_programme_estimate_documents_
         assert words in text, words
     assert "2023-07" not in text and "2023年" not in text and " 相手方は " not in text
     assert "人事ご担当者様" not in text  # 御中 alone
-    # the course closes to plans after 2023-10-31: the letter says so
-    assert "令和5年10月31日(火)までに提出する必要があり" in text
+    # the course's end (2023-10-31) was made known on 2023-10-11: a June letter cannot tell it
+    assert "廃止" not in text
     receiving = next(n for n in written if n["side"] == "receiving")
     theirs = (tmp_path / receiving["path"]).read_text(encoding="utf-8")
     assert "出向実施計画届は出向元事業主が労働局へ提出します" in theirs
