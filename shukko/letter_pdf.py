@@ -67,9 +67,14 @@ def _styles():
         "paragraph": body,
         "right": ParagraphStyle("right", parent=body, alignment=TA_RIGHT, spaceAfter=0),
         "title": ParagraphStyle(
-            "title", parent=body, fontSize=14, leading=20, alignment=TA_CENTER,
-            spaceBefore=14, spaceAfter=14,
-        ),  # fmt: skip
+            "title",
+            parent=body,
+            fontSize=14,
+            leading=20,
+            alignment=TA_CENTER,
+            spaceBefore=14,
+            spaceAfter=14,
+        ),
         "heading": ParagraphStyle(
             "heading", parent=body, fontSize=11, leading=17, spaceBefore=8, spaceAfter=2
         ),
