@@ -284,13 +284,17 @@ def write_claim_notices(*, session: Session, outbox: Path, as_of: date) -> list[
     numbers = assign_document_numbers(
         session, [(claim_key(case), case.sending_office, as_of) for case, *_ in mine]
     )
-    out = []
+    letters_out = []
     for case, check, programme, figures, path in mine:
-        number = numbers[claim_key(case)]
-        blocks = render_claim(case, check, programme, figures, as_of, number)
+        blocks = render_claim(case, check, programme, figures, as_of, numbers[claim_key(case)])
         subject = next(b.text for b in blocks if b.kind == "title")
-        doc.write_letter(outbox / path, blocks, subject)
+        letters_out.append((outbox / path, blocks, subject))
+    doc.write_letters(letters_out)
+    if mine:
         crash_point("notices")
+    out = []
+    for case, check, _programme, figures, path in mine:
+        number = numbers[claim_key(case)]
         out.append(
             {
                 "case_id": case.case_id,

@@ -132,11 +132,15 @@ def write_atomically(path: Path, text: str | bytes) -> None:
     os.replace(partial, path)
 
 
-def write_letter(markdown_path: Path, blocks: list[Block], subject: str) -> None:
-    """A letter's three files side by side: Markdown, HTML (A4 when printed) and an A4 PDF
-    for the post, each written whole or not at all."""
-    from shukko.letter_pdf import to_pdf
+def write_letters(letters: list[tuple[Path, list[Block], str]]) -> None:
+    """Each letter's three files side by side: Markdown, HTML (A4 when printed) and an A4 PDF
+    for the post, each written whole or not at all; given as (Markdown path, blocks,
+    subject). The PDFs are laid out together (on every core for a night's many letters)."""
+    from shukko.letter_pdf import render_many
 
-    write_atomically(markdown_path, to_markdown(blocks))
-    write_atomically(markdown_path.with_suffix(".html"), to_html(blocks, subject, letter=True))
-    write_atomically(markdown_path.with_suffix(".pdf"), to_pdf(blocks))
+    for markdown_path, blocks, subject in letters:
+        write_atomically(markdown_path, to_markdown(blocks))
+        write_atomically(markdown_path.with_suffix(".html"), to_html(blocks, subject, letter=True))
+    pdfs = render_many([blocks for _path, blocks, _subject in letters])
+    for (markdown_path, _blocks, _subject), pdf in zip(letters, pdfs, strict=True):
+        write_atomically(markdown_path.with_suffix(".pdf"), pdf)

@@ -2,17 +2,21 @@
 embedded (its subset), so that it prints and reads the same on any machine.
 
 The same blocks give the Markdown and the HTML (`documents.py`): the three files say the same.
-ReportLab lays a letter out in about 10 ms (an HTML renderer took 150-250 ms, which a night of
-thousands of letters cannot afford). The font is Debian's fonts-ipafont-mincho (IPA明朝), or
-the TrueType file `SHUKKO_LETTER_FONT` names.
+ReportLab lays a letter out in about 15 ms (an HTML renderer took 150-250 ms, which a night of
+thousands of letters cannot afford); a night with many letters lays them out on every core
+(`render_many`). The font is Debian's fonts-ipafont-mincho (IPA明朝), or the TrueType file
+`SHUKKO_LETTER_FONT` names.
 """
 
 from __future__ import annotations
 
+import atexit
 import io
+import multiprocessing
 import os
 import shutil
 import subprocess
+from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -82,7 +86,6 @@ def _styles():
             "bullet", parent=body, leftIndent=12, firstLineIndent=-10, spaceAfter=1
         ),
         "note": ParagraphStyle("note", parent=body, fontSize=9, leading=13),
-        "cell": ParagraphStyle("cell", parent=body, fontSize=9, leading=12, spaceAfter=0),
     }
 
 
@@ -96,7 +99,7 @@ def to_pdf(blocks) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
-    from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Table, TableStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
     styles = _styles()
     story = []
@@ -106,20 +109,22 @@ def to_pdf(blocks) -> bytes:
         elif block.kind == "bullets":
             story += [Paragraph("・" + _text(item), styles["bullet"]) for item in block.items]
         elif block.kind == "table":
-            cell = styles["cell"]
-            rows = [[Paragraph(_text(value), cell) for value in row]
-                    for row in [block.header, *block.rows]]  # fmt: skip
-            table = Table(rows, repeatRows=1)
+            # plain cells: a letter's tables hold short figures, and laying each cell out
+            # as a paragraph cost most of a letter's time
+            rows = [[str(value) for value in row] for row in [block.header, *block.rows]]
+            table = Table(rows, repeatRows=1, hAlign="LEFT")
             table.setStyle(
                 TableStyle(
                     [
+                        ("FONT", (0, 0), (-1, -1), FONT_NAME, 9),
                         ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
                         ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
+                        ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
                         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                     ]
                 )
             )
-            story.append(KeepTogether([table]) if len(rows) <= 20 else table)
+            story.append(table)
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer,
@@ -133,3 +138,31 @@ def to_pdf(blocks) -> bytes:
     )
     document.build(story)
     return buffer.getvalue()
+
+
+# A night with at least this many letters lays them out in worker processes (spawned: no
+# state of the night's threads or database connections goes with them).
+PARALLEL_FROM = 8
+_pool: ProcessPoolExecutor | None = None
+
+
+def _workers() -> ProcessPoolExecutor | None:
+    global _pool
+    cores = os.cpu_count() or 1
+    if cores < 2:
+        return None
+    if _pool is None:
+        _pool = ProcessPoolExecutor(
+            max_workers=min(cores, 4), mp_context=multiprocessing.get_context("spawn")
+        )
+        atexit.register(_pool.shutdown, cancel_futures=True)
+    return _pool
+
+
+def render_many(letters: list) -> list[bytes]:
+    """The PDFs of many letters (each a list of blocks), in order: on every core when there
+    are enough of them to be worth it, in this process otherwise."""
+    pool = _workers() if len(letters) >= PARALLEL_FROM else None
+    if pool is None:
+        return [to_pdf(blocks) for blocks in letters]
+    return list(pool.map(to_pdf, letters, chunksize=4))

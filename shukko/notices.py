@@ -361,12 +361,21 @@ def write_due_notices(
     numbers = assign_document_numbers(
         session, [(draft.key, draft.office, as_of) for draft in mine]
     )
+    doc.write_letters(
+        [
+            (
+                outbox / draft.relative_path,
+                notice_letters.render(draft, as_of, numbers[draft.key]),
+                notice_letters.subject(draft, as_of),
+            )
+            for draft in mine
+        ]
+    )
+    if mine:
+        crash_point("notices")  # the notices' files written, their rows not committed
     out = []
     for draft in mine:
         markdown_path = outbox / draft.relative_path
-        blocks = notice_letters.render(draft, as_of, numbers[draft.key])
-        doc.write_letter(markdown_path, blocks, notice_letters.subject(draft, as_of))
-        crash_point("notices")  # a notice's files written, its row not committed
         out.append(
             {
                 "case_id": draft.case.case_id,

@@ -151,3 +151,20 @@ def test_each_letter_is_also_a_pdf_with_the_company_the_amount_and_the_deadline(
         for font in page["/Resources"]["/Font"].values()
     }
     assert any("IPA" in name for name in fonts)  # a Japanese font, embedded
+
+
+def test_a_night_of_many_letters_lays_their_pdfs_out_in_worker_processes(tmp_path):
+    from shukko import documents as doc
+    from shukko.letter_pdf import PARALLEL_FROM
+
+    letters_in = [
+        (tmp_path / f"letter-{n}.md",
+         [doc.title(f"第{n}号のご案内"), doc.paragraph(f"株式会社{n} 御中"),
+          doc.table(["月", "見込み額"], [["令和5年7月", f"{n:,}円"]])],
+         f"第{n}号")
+        for n in range(PARALLEL_FROM + 2)
+    ]  # fmt: skip
+    doc.write_letters(letters_in)
+    for n, (path, _blocks, _subject) in enumerate(letters_in):
+        text = PdfReader(path.with_suffix(".pdf")).pages[0].extract_text().replace(" ", "")
+        assert f"株式会社{n}御中" in text and f"{n:,}円" in text  # each its own, in order

@@ -45,7 +45,7 @@ GROUPS = {
     "review": "提案の確認・面談の日程調整",
     "interviews": "面談後の判断",
     "blocked": "契約締結前（不足している事項）",
-    "filing": "出向実施計画届の提出期限（14日以内）",
+    "filing": "出向実施計画届の提出（推奨提出日まで14日以内・未提出）",
     "follow_ups": "フォローアップ（期限到来・超過）",
     "ending": "出向終了1か月前（復帰・延長・移籍の判断）",
     "bank": "キャリア人材バンク（面談・紹介・採用の確認）",
@@ -158,7 +158,7 @@ def _items(
     soon = as_of + timedelta(days=SOON_DAYS)
     not_started = by_state.get("preparing", []) + by_state.get("contracted", [])
     for case_id, deadline in _filing_deadlines(session, not_started, as_of, soon):
-        yield "filing", _item(cases[case_id], deadline, "計画届の提出期限")
+        yield "filing", _item(cases[case_id], deadline, "計画届の推奨提出日（未提出）")
 
     for follow_up in _follow_ups_due(session, list(cases), soon):
         overdue = follow_up.due_on < as_of

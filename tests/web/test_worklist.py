@@ -48,7 +48,9 @@ def test_each_open_case_is_listed_by_what_it_needs_next(session):
     blocked_rows = {row[0]: row[2] for row in found["blocked"]}
     assert "union agreement (労働組合との合意) is missing" in blocked_rows[blocked.id]
     assert blocked_rows[ready.id] == "すべて揃っています: 契約を締結できます"
-    assert found["filing"] == [(filing.id, date(2024, 6, 13), "計画届の提出期限", False)]
+    assert found["filing"] == [
+        (filing.id, date(2024, 6, 13), "計画届の推奨提出日（未提出）", False)
+    ]
     assert found["ending"] == [(ending.id, date(2024, 6, 20), "終了日", False)]
     follow_ups = found["follow_ups"]
     assert {row[0] for row in follow_ups} == {ending.id}
@@ -69,3 +71,17 @@ def test_a_group_past_a_hundred_rows_is_paged_and_sorted_either_way(session):
     assert [row[0] for row in found["review"]] == ids[PAGE_ROWS:]
     work, found = groups(session, group="review", page=9, newest_first=True)
     assert work.pages["review"] == 2 and [row[0] for row in found["review"]] == ids[4::-1]
+
+
+def test_the_plans_deadline_leaves_the_worklist_once_its_filing_is_recorded(session):
+    skill = {"purpose": "skill_development", "pre_secondment_monthly_wage_yen": 300_000}
+    case = contracted_case(session, start="2024-06-20", end="2025-06-19", terms=skill)
+    session.add(
+        Notice(key=f"n-{case.id}", case_id=case.id, company_id=1, side="sending",
+               kind="notice", start_date=date(2024, 6, 20), filing_deadline=date(2024, 6, 6),
+               written_on=TODAY, path="x.md")
+    )  # fmt: skip
+    session.commit()
+    assert [row[0] for row in groups(session)[1]["filing"]] == [case.id]
+    send(session, case, "record_plan_filed", doc_ref="愛労0603-1")
+    assert groups(session)[1]["filing"] == []
