@@ -6,10 +6,12 @@ config/subsidies.toml) it pins with a worked example."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from fractions import Fraction
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from config.settings import CONFIG_DIR
 from shukko.subsidy import (
@@ -295,3 +297,32 @@ def test_a_case_records_the_programme_for_its_purpose_on_its_start_date(
     extra = {"pre_secondment_monthly_wage_yen": 300_000} if purpose == "skill_development" else {}
     fix_terms(session, case, start_date=start, end_date=end[start], purpose=purpose, **extra)
     assert case.subsidy_programme == programme
+
+
+@given(
+    start=st.dates(min_value=date(2021, 1, 1), max_value=date(2024, 1, 31)),
+    months=st.integers(min_value=1, max_value=36),
+    share=st.integers(min_value=0, max_value=100),
+    wage=st.integers(min_value=150_000, max_value=900_000),
+)
+@settings(max_examples=300, deadline=None)
+def test_koyo_iji_never_counts_a_month_it_does_not_pay(start, months, share, wage):
+    # Whatever the period: nothing before the start or after the end; at most 12 months
+    # for a start before 2022-10-01, at most 24 after; past the first year, no month after
+    # 2024-03; the sender's total is the sum of its months, within the shared daily cap.
+    from shukko.clock import add_months
+
+    end = add_months(start, months) - timedelta(days=1)
+    figures = one_person(start=start, end=end, monthly_wage_yen=wage, sending_share_pct=share)
+    counted = [m["month"] for m in figures["months"]]
+    limit = 12 if start < date(2022, 10, 1) else 24
+    first_year_end = add_months(start, 12) - timedelta(days=1)
+    assert counted[0] == f"{start:%Y-%m}" and counted[-1] <= f"{end:%Y-%m}"
+    assert len(counted) <= limit + 1  # a period from mid-month touches one more month
+    assert all(m <= "2024-03" or m <= f"{first_year_end:%Y-%m}" for m in counted)
+    assert figures["operating_total_yen"]["sending"] == sum(
+        m["sending_yen"] for m in figures["months"]
+    )
+    for month in figures["months"]:
+        both = month["sending_yen"] + month["receiving_yen"]
+        assert both <= 12_000 * month["days"]
