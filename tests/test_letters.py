@@ -66,6 +66,7 @@ def test_after_the_cut_off_no_course_is_offered_and_no_estimate_is_titled(sessio
     contracted_case(session, start="2024-01-15", end="2024-12-31")
     sent = letters(session, tmp_path, date(2023, 11, 6))["sending"]
     assert "在籍型出向に係る助成金についてのご連絡" in sent and "見込み）" not in sent
+    assert "活用いただける助成金" not in sent and "助成金の取扱いを下記のとおりご連絡" in sent
     assert "令和5年10月31日限りで廃止され" in sent
     assert "スキルアップ支援コース" in sent  # the course for another purpose, to confirm
 
