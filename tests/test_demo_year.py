@@ -106,5 +106,6 @@ def test_a_year_after_2022_12_has_skill_development_secondments_and_their_letter
     assert {p["purpose"] for p in report["secondments_by_purpose"]} == {
         "employment_retention",
         "skill_development",
+        "other",  # 技術支援・交流等: a row of its own, none in the demo
     }
     assert report["notes"] and "2023年度" in report["notes"][0]
