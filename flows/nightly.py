@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_table_artifact
+from prefect.exceptions import MissingResult
 
 from flows.bank_matching import bank_matching_flow
 from flows.follow_up import follow_up_flow
@@ -37,6 +38,16 @@ class StagesFailed(RuntimeError):
     """One or more stages of the night failed; the others ran."""
 
 
+def _result(state):
+    """A completed stage's summary. Now and then Prefect hands back a subflow's final state
+    as the API has it, without its data (MissingResult, seen after a killed night is run
+    again): the stage did complete, and its own run shows what it did."""
+    try:
+        return state.result()
+    except MissingResult:
+        return "completed (its summary is in the stage's own run)"
+
+
 @flow(name="nightly", flow_run_name=run_namer("nightly", NightlyParameters))
 def nightly_flow(parameters: NightlyParameters = NightlyParameters()) -> dict:
     """夜間処理: intake, matching, bank matching, subsidy notices, follow-up and the report,
@@ -47,7 +58,7 @@ def nightly_flow(parameters: NightlyParameters = NightlyParameters()) -> dict:
     for name, stage, stage_parameters in STAGES:
         state = stage(stage_parameters(as_of=day), return_state=True)
         if state.is_completed():
-            outcomes[name] = {"stage": name, "state": "Completed", "result": state.result()}
+            outcomes[name] = {"stage": name, "state": "Completed", "result": _result(state)}
         else:
             # The stage's own run shows its traceback; the night names it and goes on.
             outcomes[name] = {"stage": name, "state": state.name, "result": state.message}
