@@ -25,6 +25,7 @@ from shukko import letters
 from shukko.clock import add_months
 from shukko.document_numbers import assign_document_numbers
 from shukko.faults import crash_point
+from shukko.notice_letters import fraction
 from shukko.notices import NoticeCase, estimate_for, notice_cases, with_yearly_cap
 from shukko.post_return import WageCheck, returned_with_condition, wage_check
 from shukko.subsidy import Programme, programme_by_key
@@ -139,7 +140,7 @@ def render_claim(
                     f"（{len(figures['months'])}か月）",
                     f"計算: 出向中の賃金（月額{letters.yen(case.monthly_wage_yen)}）のうち貴社の"
                     "負担額と、出向前の賃金の2分の1の、いずれか低い額に助成率"
-                    f"（{_fraction(figures['sending_rate'])}）を乗じ、1人1日当たりの上限を適用",
+                    f"（{fraction(figures['sending_rate'])}）を乗じ、1人1日当たりの上限を適用",
                 ]
                 + (
                     ["1事業所1年度当たりの上限に達するため、減額しています"]
@@ -215,12 +216,6 @@ def _verdict(check: WageCheck) -> str:
         f"{total}名のすべてが条件を満たしています。{rule}"
         "下記の期限までに支給申請を行ってください。"
     )
-
-
-def _fraction(rate: str | None) -> str:
-    from shukko.notice_letters import fraction
-
-    return fraction(rate)
 
 
 def write_claim_notices(*, session: Session, outbox: Path, as_of: date) -> list[dict]:

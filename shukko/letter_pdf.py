@@ -36,6 +36,10 @@ def font_file() -> Path:
     fontconfig finds for IPAMincho."""
     named = os.environ.get("SHUKKO_LETTER_FONT")
     if named:
+        if not Path(named).is_file() or Path(named).suffix.lower() not in (".ttf", ".otf"):
+            raise RuntimeError(
+                f"SHUKKO_LETTER_FONT: {named} is not a TrueType font file (.ttf) here"
+            )
         return Path(named)
     for candidate in FONT_FILES:
         if Path(candidate).exists():

@@ -243,10 +243,6 @@ class FilingDates:
     earliest: date | None
     cut_off: bool = False
 
-    @property
-    def advised(self) -> date | None:  # the name the letters used before
-        return self.recommended
-
 
 def filing_dates(programme: Programme, start: date) -> FilingDates:
     rule = programme.plan_notification

@@ -169,3 +169,11 @@ def test_a_night_of_many_letters_lays_their_pdfs_out_in_worker_processes(tmp_pat
     for n, (path, _blocks, _subject) in enumerate(letters_in):
         text = PdfReader(path.with_suffix(".pdf")).pages[0].extract_text().replace(" ", "")
         assert f"株式会社{n}御中" in text and f"{n:,}円" in text  # each its own, in order
+
+
+def test_a_letter_font_that_is_not_there_is_named(tmp_path, monkeypatch):
+    from shukko.letter_pdf import font_file
+
+    monkeypatch.setenv("SHUKKO_LETTER_FONT", str(tmp_path / "missing.ttf"))
+    with pytest.raises(RuntimeError, match=r"SHUKKO_LETTER_FONT: .*missing\.ttf is not a TrueType"):
+        font_file()

@@ -39,7 +39,11 @@ def render_case(view) -> None:
         )
     terms = view.get("terms")
     if terms:
-        from shukko.subsidy import PURPOSE_LABELS as purpose
+        purpose = {
+            "employment_retention": "雇用維持",
+            "skill_development": "人材育成",
+            "other": "技術支援・交流等",
+        }
         extra = []
         if terms.get("pre_secondment_monthly_wage_yen"):
             extra.append(f"wage before {terms['pre_secondment_monthly_wage_yen']:,} yen")

@@ -21,6 +21,7 @@ from shukko.case_rules import CaseRules
 from shukko.cases import assign_workers, stage_terms
 from shukko.clock import add_months
 from shukko.demo.agenda import Desk
+from shukko.notices import PLAN_FILED_EVENT
 from shukko.post_return import WAGE_REPORT, record_wage, wage_check
 from shukko.subsidy import can_file, is_business_day, programme_by_key, programme_on
 from shukko.terms import parse_terms
@@ -190,7 +191,7 @@ class Consultants(Desk):
         if not can_file(programme_by_key(case.subsidy_programme), case.start_date, as_of=day):
             return []
         receipt = f"{case_id:06d}-{day:%m%d}"
-        return [self._request(case_id, "record_plan_filed", day, doc_ref=f"計画届受付{receipt}")]
+        return [self._request(case_id, PLAN_FILED_EVENT, day, doc_ref=f"計画届受付{receipt}")]
 
     def _purpose(self, terms: dict, case_id: int, start: date, months: int) -> int:
         """Make some secondments skill-building (their own months and shares); returns the

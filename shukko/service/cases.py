@@ -288,11 +288,12 @@ def _post_return(session: Session, case: Case, today: date) -> PostReturnView | 
 
 def _plan_filing(case: Case, history) -> PlanFilingView | None:
     """The plan's deadline for a case under a programme that has one, and its filing."""
+    from shukko.notices import PLAN_FILED_EVENT
     from shukko.subsidy import filing_dates, programme_by_key
 
     if case.subsidy_programme is None or case.start_date is None:
         return None
-    filed = [e for e in history if e.event == "record_plan_filed"]
+    filed = [e for e in history if e.event == PLAN_FILED_EVENT]
     dates = filing_dates(programme_by_key(case.subsidy_programme), case.start_date)
     return PlanFilingView(
         due=dates.due,

@@ -34,6 +34,7 @@ from models import (
 from shukko.case_rules import CaseRules
 from shukko.clock import add_months
 from shukko.facts import read_cases_with_facts
+from shukko.notices import PLAN_FILED_EVENT
 from shukko.service.cases import CaseFilter, case_row, case_rows
 from shukko.service.schemas import CaseRow, RegistrantItem, WorkItem, Worklist
 from shukko.transitions import blocking_guards, guard_arguments
@@ -242,7 +243,7 @@ def _event_dates(session: Session, ids: list[int], event: str | None, pick):
 
 def _filing_deadlines(session: Session, ids: list[int], first: date, last: date):
     """The plan's recommended filing day of cases whose filing is not recorded yet."""
-    filed = select(CaseEvent.case_id).where(CaseEvent.event == "record_plan_filed")
+    filed = select(CaseEvent.case_id).where(CaseEvent.event == PLAN_FILED_EVENT)
     for part in _in_batches(ids):
         yield from session.execute(
             select(Notice.case_id, func.max(Notice.filing_deadline))
