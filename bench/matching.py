@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
-from sqlalchemy import insert  # noqa: E402
+from sqlalchemy import insert, select  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from models import Company, ReceivingOffer, SendingOffer  # noqa: E402
@@ -80,19 +80,69 @@ SKILLS = [
 OCCUPATION_WEIGHTS = {"H": 5, "I": 3, "K": 3, "C": 2, "D": 2, "E": 2, "B": 2, "J": 1}
 
 
+# Companies per offer: a sending company brings about two offers, a receiving one three.
+SENDERS_PER_COMPANY, RECEIVERS_PER_COMPANY = 2, 3
+BOTH_SIDES = 0.1  # sending companies that also take people in (出向元で受入れもする企業)
+WORK_ELSEWHERE = 0.15  # receiving offers whose workplace is outside the company's prefecture
+
+
+def generate_companies(n_sending: int, n_receiving: int, rng: random.Random) -> list[dict]:
+    """Companies with a prefecture (employment-weighted) and an industry of their side; a
+    tenth of the sending companies also post receiving offers (the different-company rule
+    then bites). Each has a size weight (Pareto): a few companies post many offers."""
+    companies = []
+    for side, n, industries in (
+        ("s", max(1, n_sending // SENDERS_PER_COMPANY), SENDER_INDUSTRIES),
+        ("r", max(1, n_receiving // RECEIVERS_PER_COMPANY), RECEIVER_INDUSTRIES),
+    ):
+        for _ in range(n):
+            companies.append({
+                "id": len(companies),
+                "side": side,
+                "pref": rng.choices(PREFECTURES, WEIGHTS)[0].code,
+                "industry": rng.choice(industries),
+                "size": rng.paretovariate(1.5),
+            })  # fmt: skip
+    senders = [c for c in companies if c["side"] == "s"]
+    for company in rng.sample(senders, int(len(senders) * BOTH_SIDES)):
+        company["side"] = "sr"
+    return companies
+
+
 def generate_offers(n_sending: int, n_receiving: int, seed: int):
+    """Offers as the Center's offices take them, nationwide (the distribution, checked by
+    tests/matching/test_bench_baseline.py):
+
+    - each offer belongs to a company, drawn by the company's size; a sending offer's
+      prefecture and both sides' industry are its company's (as matching reads them);
+      a receiving offer's workplace is its company's prefecture, or for 15% another
+      prefecture drawn employment-weighted;
+    - prefectures weighted by employment (東京 8, 大阪・神奈川・愛知 5, 埼玉 4, ...: BIG);
+      senders mostly manufacturing and transport, receivers manufacturing, care, services
+      and retail (the brochure);
+    - occupations weighted (H 生産工程 5, I 輸送・機械運転 3, K 運搬・清掃 3, ...), 0-2 of
+      ten skills, 5% requiring or holding a qualification, wages 200,000-440,000 yen;
+    - received 0-199 days before the day, start 0-59 days after receipt for 60-180 days,
+      periods 1-6 to 6-24 months; secondment 6 : transfer 1 : either 3; headcounts 1-5
+      (mean 2.1); a sender accepts its block (7), nationwide 全国 (1) or its prefecture (2).
+    """
     rng = random.Random(seed)
     occupations, occ_weights = list(OCCUPATION_WEIGHTS), list(OCCUPATION_WEIGHTS.values())
+    companies = generate_companies(n_sending, n_receiving, rng)
+    by_side = {side: [c for c in companies if side in c["side"]] for side in ("s", "r")}
+    sizes = {side: [c["size"] for c in chosen] for side, chosen in by_side.items()}
 
     def one(side: str, n: int) -> dict:
-        pref = rng.choices(PREFECTURES, WEIGHTS)[0]
+        company = rng.choices(by_side[side], sizes[side])[0]
+        pref = company["pref"]
+        if side == "r" and rng.random() < WORK_ELSEWHERE:
+            pref = rng.choices(PREFECTURES, WEIGHTS)[0].code
         received = AS_OF - timedelta(days=rng.randrange(0, 200))
         start = received + timedelta(days=rng.randrange(0, 60))
         row = {
             "id": n,
-            "company": rng.randrange(n_sending // 2 if side == "s" else n_receiving // 3),
-            "pref": pref.code,
-            "industry": rng.choice(SENDER_INDUSTRIES if side == "s" else RECEIVER_INDUSTRIES),
+            "company": company["id"],
+            "pref": pref,
             "kind": rng.choices(["secondment", "transfer", "either"], [6, 1, 3])[0],
             "occupation": rng.choices(occupations, occ_weights)[0],
             "headcount": rng.choice([1, 1, 1, 2, 2, 3, 5]),
@@ -106,27 +156,30 @@ def generate_offers(n_sending: int, n_receiving: int, seed: int):
             "quals": rng.sample(["フォークリフト", "玉掛け"], 1) if rng.random() < 0.05 else [],
         }
         if side == "s":
-            row["area"] = rng.choices([[], ["全国"], [pref.code]], [7, 1, 2])[0]
+            row["area"] = rng.choices([[], ["全国"], [pref]], [7, 1, 2])[0]
         return row
 
-    return ([one("s", n) for n in range(n_sending)], [one("r", n) for n in range(n_receiving)])
+    sending = [one("s", n) for n in range(n_sending)]
+    receiving = [one("r", n) for n in range(n_receiving)]
+    return companies, sending, receiving
 
 
-def store_offers(engine, sending: list[dict], receiving: list[dict]) -> None:
+def store_offers(engine, companies: list[dict], sending: list[dict],
+                 receiving: list[dict]) -> None:  # fmt: skip
+    """Companies with their prefecture and industry, and the offers (taken by the office of
+    the offer's prefecture)."""
     with Session(engine) as session:
-        companies = []
-        for side, rows in (("s", sending), ("r", receiving)):
-            for company in sorted({r["company"] for r in rows}):
-                companies.append(
-                    {"name": f"{side}{company}", "industry_code": "31", "prefecture_code": "13"}
-                )
-        session.execute(insert(Company), companies)
-        ids = {name: i for i, name in enumerate((c["name"] for c in companies), start=1)}
+        session.execute(insert(Company), [
+            {"name": f"会社{c['id']}", "industry_code": c["industry"],
+             "prefecture_code": c["pref"]}
+            for c in companies
+        ])  # fmt: skip
+        ids = {name: row_id for row_id, name in session.execute(select(Company.id, Company.name))}
         common = lambda r, side: {  # noqa: E731
             "office_code": r["pref"],
             "offer_id": f"{side}{r['id']}",
             "received_on": r["received"],
-            "company_id": ids[f"{side.lower()}{r['company']}"],
+            "company_id": ids[f"会社{r['company']}"],
             "kind": r["kind"],
             "headcount": r["headcount"],
             "occupation": r["occupation"],
@@ -239,11 +292,10 @@ def run_size(name: str, n_sending: int, n_receiving: int, folder: Path, extras: 
     """Both methods end to end on copies of one database, each run in its own process (so
     that its peak memory is its own); on the small size also the full graph solved directly
     and the naive baseline."""
-    sending_rows, receiving_rows = generate_offers(n_sending, n_receiving, seed=7)
     base = folder / f"{name}.db"
     engine = make_engine(f"sqlite:///{base}")
     upgrade(engine)
-    store_offers(engine, sending_rows, receiving_rows)
+    store_offers(engine, *generate_offers(n_sending, n_receiving, seed=7))
     engine.dispose()
     result: dict = {"sending": n_sending, "receiving": n_receiving}
     for method in ("pruned", "exact"):

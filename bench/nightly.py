@@ -82,8 +82,7 @@ def build(url: str, scale: float, home: Path) -> dict:
     started = time.perf_counter()
     engine = make_engine(url)
     upgrade(engine)
-    sending, receiving = generate_offers(int(20_000 * scale), int(140_000 * scale), seed=11)
-    store_offers(engine, sending, receiving)
+    store_offers(engine, *generate_offers(int(20_000 * scale), int(140_000 * scale), seed=11))
     rng = random.Random(5)
     total = int(sum(MIX.values()) * scale)
     with Session(engine) as session:

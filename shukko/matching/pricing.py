@@ -16,17 +16,16 @@ bound says a pair outside it might now improve.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from shukko.matching.allowed import AllowedPairs
 from shukko.matching.assign import assign, integer_scores
 from shukko.matching.candidates import Edges, PairSpace, _best_per_group
 from shukko.matching.potentials import potentials
 from shukko.matching.scan import pack, scan
 
-Allowed = Callable[[np.ndarray, np.ndarray], np.ndarray]  # (si, rj) -> mask of pairs allowed
 # Pairs added per round: each sender's and each receiver's that would improve most.
 ADDED_PER_SENDER = 100
 ADDED_PER_RECEIVER = 10
@@ -36,6 +35,7 @@ ADDED_PER_RECEIVER = 10
 POOL_PER_SENDER = 300
 POOL_MARGIN = 1500  # pairs whose gain is below -1.5 points are not pooled
 KEEP_MARGIN = 150  # graph edges with nobody on them and a gain below -0.15 points are dropped
+CHECK_POOL = 16  # the last check pools up to this many pairs per sender that might gain
 
 
 @dataclass
@@ -47,6 +47,8 @@ class Optimum:
     rounds: int  # solves (1: the pruned graph was already optimal)
     pairs_added: int
     feasible_pairs: int  # every feasible pair of the open offers, counted by the first scan
+    allowed_pairs: int  # of those, the pairs the run may propose
+    optimal: bool  # a last scan found no allowed pair that would improve the solution
     pruned_persons: int  # the first solve's (on the pruned graph alone)
     pruned_total: float
     senders_rescanned: int = 0
@@ -75,23 +77,25 @@ def optimise(
     edges: Edges,
     sending_capacity: np.ndarray,
     receiving_capacity: np.ndarray,
-    allowed: Allowed,
+    allowed: AllowedPairs,
     *,
     max_rounds: int = 100,
+    pool_size: int = POOL_PER_SENDER,
 ) -> Optimum:
-    """Solve on `edges` (only the allowed ones), then price and solve again until optimal."""
-    seconds = {"solve": 0.0, "potentials": 0.0, "scan": 0.0, "pricing": 0.0}
-    keep = allowed(edges.sending, edges.receiving) if len(edges.sending) else np.zeros(0, bool)
+    """Solve on `edges` (only the allowed ones), then price and solve again until no
+    allowed pair would improve the solution; a last scan of every allowed pair checks it."""
+    seconds = {"solve": 0.0, "potentials": 0.0, "scan": 0.0, "pricing": 0.0, "check": 0.0}
+    keep = allowed.mask(edges.sending, edges.receiving)
     si, rj = edges.sending[keep], edges.receiving[keep]
     total = edges.total[keep]
     added = rescanned = 0
     has_counterpart = (np.zeros(len(sending_capacity), bool),
                        np.zeros(len(receiving_capacity), bool))  # fmt: skip
     pool: _Pool | None = None
-    feasible_pairs = 0
+    feasible_pairs = allowed_count = 0
     pruned = None
     packed = pack(space)
-    for round_ in range(1, max_rounds + 1):  # noqa: B007 (read after the loop)
+    for round_ in range(1, max_rounds + 1):
         started = time.perf_counter()
         persons = assign(si, rj, total, sending_capacity, receiving_capacity)
         seconds["solve"] += time.perf_counter() - started
@@ -103,11 +107,13 @@ def optimise(
         seconds["potentials"] += time.perf_counter() - started
         started = time.perf_counter()
         if pool is None:
-            pool, feasible_pairs = _scan(space, packed, alpha, beta, sending_capacity,
-                                         receiving_capacity, count=has_counterpart)  # fmt: skip
+            pool, counted = _scan(space, packed, alpha, beta, sending_capacity,
+                                  receiving_capacity, allowed, pool_size,
+                                  count=has_counterpart)  # fmt: skip
+            feasible_pairs, allowed_count = counted.feasible_pairs, counted.allowed_pairs
         seconds["scan"] += time.perf_counter() - started
         started = time.perf_counter()
-        new_si, new_rj = _improving(pool, alpha, beta, allowed)
+        new_si, new_rj = _improving(pool, alpha, beta)
         if not len(new_si):
             # The pool has nothing left: rescan the senders whose pairs left out of it could
             # now gain (their alpha or some beta fell since their scan).
@@ -117,13 +123,16 @@ def optimise(
                 started = time.perf_counter()
                 rescanned += len(doubtful)
                 fresh, _ = _scan(space, packed, alpha, beta, sending_capacity,
-                                 receiving_capacity, senders=doubtful)  # fmt: skip
+                                 receiving_capacity, allowed, pool_size,
+                                 senders=doubtful)  # fmt: skip
                 _replace(pool, fresh, doubtful, alpha, beta)
                 seconds["scan"] += time.perf_counter() - started
                 started = time.perf_counter()
-                new_si, new_rj = _improving(pool, alpha, beta, allowed)
+                new_si, new_rj = _improving(pool, alpha, beta)
         seconds["pricing"] += time.perf_counter() - started
         if not len(new_si):
+            break
+        if round_ == max_rounds:
             break
         # Edges that carry nobody and are far from paying leave the graph, so that it stays
         # small to solve: the scans cover them (pooled, or bounded by their sender's cut), and
@@ -134,14 +143,18 @@ def optimise(
         si, rj = np.concatenate([si, new_si]), np.concatenate([rj, new_rj])
         total = np.concatenate([total, more.total])
         added += len(new_si)
-    else:
-        raise RuntimeError(f"matching did not reach the optimum in {max_rounds} rounds")
+    started = time.perf_counter()
+    optimal = dual_check(space, packed, alpha, beta, sending_capacity, receiving_capacity,
+                         allowed)  # fmt: skip
+    seconds["check"] = time.perf_counter() - started
     return Optimum(
         edges=space.edges(si, rj),
         persons=persons,
         rounds=round_,
         pairs_added=added,
         feasible_pairs=feasible_pairs,
+        allowed_pairs=allowed_count,
+        optimal=optimal,
         pruned_persons=pruned[0],
         pruned_total=pruned[1],
         senders_rescanned=rescanned,
@@ -150,18 +163,34 @@ def optimise(
     )
 
 
-def _improving(pool: _Pool, alpha, beta, allowed: Allowed):
+def dual_check(space, packed, alpha, beta, cap_s, cap_r, allowed: AllowedPairs) -> bool:
+    """Whether the duals (alpha, beta) leave no allowed feasible pair that would improve the
+    solution (LP duality: then it is optimal over all of them). One scan of every sender
+    with capacity, pooling each pair whose gain might be positive."""
+    senders = np.flatnonzero(cap_s > 0)
+    if not len(senders):
+        return True
+    found = scan(space, packed, senders, alpha, beta, cap_s, cap_r, pool_size=CHECK_POOL,
+                 margin=0.0, allowed=allowed)  # fmt: skip
+    if (found.cut[senders] > 0).any():  # a full pool: more pairs might gain
+        return False
+    if not len(found.si):
+        return True
+    exact = integer_scores(space.edges(found.si, found.rj).total)
+    return bool((exact - alpha[found.si] - beta[found.rj] <= 0).all())
+
+
+def _improving(pool: _Pool, alpha, beta):
     """The pooled pairs that would improve the solution now, each sender's and each
     receiver's best. None is in the graph already: the potentials are dual feasible there
-    (alpha + beta >= score on every edge), so a positive gain marks a pair left out."""
+    (alpha + beta >= score on every edge), so a positive gain marks a pair left out; the
+    pool holds only pairs the run may propose."""
     gain = pool.score - alpha[pool.si] - beta[pool.rj]
     candidates = np.flatnonzero(gain > 0)
     if not len(candidates):
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty
     si, rj, gain = pool.si[candidates], pool.rj[candidates], gain[candidates]
-    fresh = allowed(si, rj)
-    si, rj, gain = si[fresh], rj[fresh], gain[fresh]
     chosen = _best(si, gain, ADDED_PER_SENDER) | _best(rj, gain, ADDED_PER_RECEIVER)
     return si[chosen], rj[chosen]
 
@@ -211,20 +240,21 @@ def unmatched(si, rj, persons, sending_capacity, receiving_capacity, has_counter
     return figures
 
 
-def _scan(space, packed, alpha, beta, cap_s, cap_r, *, senders=None, count=None):
-    """A pool of pairs from a scan of every pair that may be feasible (or only those of
-    `senders`), with their exact integer scores. With `count` (two masks) every feasible
-    pair is also counted and each offer with capacity marked when it has a feasible
-    counterpart with capacity."""
+def _scan(space, packed, alpha, beta, cap_s, cap_r, allowed, pool_size, *, senders=None,
+          count=None):  # fmt: skip
+    """A pool of allowed pairs from a scan of every pair that may be feasible (or only those
+    of `senders`), with their exact integer scores, and the scan's counts. With `count` (two
+    masks) every feasible pair is also counted and each offer with capacity marked when it
+    has an allowed feasible counterpart with capacity."""
     if senders is None:
         senders = np.arange(len(cap_s))
-    found = scan(space, packed, senders, alpha, beta, cap_s, cap_r, pool_size=POOL_PER_SENDER,
-                 margin=POOL_MARGIN, count=count)  # fmt: skip
+    found = scan(space, packed, senders, alpha, beta, cap_s, cap_r, pool_size=pool_size,
+                 margin=POOL_MARGIN, count=count, allowed=allowed)  # fmt: skip
     si, rj = found.si, found.rj
     score = integer_scores(space.edges(si, rj).total) if len(si) else np.zeros(0, np.int64)
     pool = _Pool(si, rj, score, found.cut, alpha.astype(float).copy(), [beta.copy()],
                  np.zeros(len(cap_s), dtype=np.int64))  # fmt: skip
-    return pool, found.feasible_pairs
+    return pool, found
 
 
 def _best(group: np.ndarray, gain: np.ndarray, keep: int) -> np.ndarray:

@@ -8,6 +8,7 @@ from datetime import date
 
 import numpy as np
 
+from shukko.matching.allowed import allowed_pairs
 from shukko.matching.assign import assign
 from shukko.matching.candidates import Edges, OfferRecord, PairSpace, breakdown, generate
 from shukko.matching.pricing import optimise, unmatched
@@ -100,6 +101,8 @@ def propose(
         figures.update(
             method="exact",
             feasible_pairs=optimum.feasible_pairs,
+            allowed_pairs=optimum.allowed_pairs,
+            optimal=optimum.optimal,
             candidate_edges=len(index),
             pricing_rounds=optimum.rounds,
             pairs_added=optimum.pairs_added,
@@ -109,18 +112,20 @@ def propose(
         )
         seconds.update(optimum.seconds)
     else:
-        keep = allowed(edges.sending, edges.receiving) if len(edges.sending) else np.zeros(0, bool)
+        keep = allowed.mask(edges.sending, edges.receiving)
         index = np.flatnonzero(keep)
         si, rj = edges.sending[index], edges.receiving[index]
         started = time.perf_counter()
         persons = assign(si, rj, edges.total[index], capacity_s, capacity_r)
         seconds["solve"] = time.perf_counter() - started
         started = time.perf_counter()
-        feasible, found = count_feasible(space, pack(space), capacity_s, capacity_r)
+        counted, found = count_feasible(space, pack(space), capacity_s, capacity_r, allowed)
         seconds["count"] = time.perf_counter() - started
         figures.update(
             method="pruned",
-            feasible_pairs=feasible,
+            feasible_pairs=counted.feasible_pairs,
+            allowed_pairs=counted.allowed_pairs,
+            optimal=False,
             candidate_edges=len(index),
             unmatched=unmatched(si, rj, persons, capacity_s, capacity_r, found),
         )
@@ -140,18 +145,26 @@ def describe(figures: dict) -> str:
         f"{figures['proposals']} proposal(s) for {figures['persons']} person(s); "
         f"total score {figures['total_score']}; "
     )
+    feasible, allowed = figures["feasible_pairs"], figures.get("allowed_pairs", 0)
+    over = (
+        f"all {feasible:,} feasible pairs"
+        if allowed == feasible
+        else f"the {allowed:,} feasible pairs this run may propose (of {feasible:,})"
+    )
     if figures.get("method") == "exact":
+        verdict = (
+            f"optimal over {over}"
+            if figures.get("optimal")
+            else f"NOT proven optimal over {over}: the last check found pairs that would improve it"
+        )
         text += (
-            f"optimal over all {figures['feasible_pairs']:,} feasible pairs "
+            f"{verdict} "
             f"({figures['pricing_rounds']} solve(s), {figures['pairs_added']:,} pairs added to "
             f"the pruned start, which alone placed {figures['pruned_persons']} person(s) for "
             f"{figures['pruned_total_score']})"
         )
     else:
-        text += (
-            f"optimal over the pruned candidates ({figures['candidate_edges']:,} of "
-            f"{figures['feasible_pairs']:,} feasible pairs)"
-        )
+        text += f"optimal over the pruned candidates ({figures['candidate_edges']:,} of {over})"
     for side in ("sending", "receiving"):
         waiting = figures["unmatched"][side]
         if waiting["with_capacity_left"]:
@@ -161,30 +174,3 @@ def describe(figures: dict) -> str:
                 f"{waiting['counterparts_taken']} whose counterparts were placed elsewhere"
             )
     return text
-
-
-def allowed_pairs(
-    sending: list[OfferRecord],
-    receiving: list[OfferRecord],
-    *,
-    excluded: set[tuple[int, int]] | None,
-    office: str | None,
-):
-    """A test of index pairs: not a pair that had a case before (withdrawn ones included),
-    and, for one office's run, a pair in which that office took at least one offer."""
-    s_ids = np.array([o.id for o in sending], dtype=np.int64)
-    r_ids = np.array([o.id for o in receiving], dtype=np.int64)
-    pairs = np.array(sorted(excluded or ()), dtype=np.int64).reshape(-1, 2)
-    before = np.sort(pairs[:, 0] << 32 | pairs[:, 1])
-    s_here = np.array([o.office == office for o in sending], dtype=bool)
-    r_here = np.array([o.office == office for o in receiving], dtype=bool)
-
-    def allowed(si: np.ndarray, rj: np.ndarray) -> np.ndarray:
-        keep = np.ones(len(si), dtype=bool)
-        if len(before) and len(si):
-            keep &= ~np.isin(s_ids[si] << 32 | r_ids[rj], before)
-        if office:
-            keep &= s_here[si] | r_here[rj]
-        return keep
-
-    return allowed

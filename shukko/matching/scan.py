@@ -24,6 +24,7 @@ import numba
 import numpy as np
 from numba import njit, prange
 
+from shukko.matching.allowed import AllowedPairs, every_pair
 from shukko.matching.assign import SCALE
 from shukko.matching.candidates import PairSpace, _days
 
@@ -110,6 +111,7 @@ class ScanResult:
     gain: np.ndarray  # float, in thousandths
     cut: np.ndarray  # per sender
     feasible_pairs: int
+    allowed_pairs: int  # of those, the pairs the run may propose
 
 
 def scan(
@@ -124,10 +126,15 @@ def scan(
     pool_size: int,
     margin: float,
     count: tuple[np.ndarray, np.ndarray] | None = None,
+    allowed: AllowedPairs | None = None,
 ) -> ScanResult:
-    """Pool and cut for `senders` under the duals (alpha, beta); with `count` (two masks,
-    set in place) every feasible pair of those senders is counted and marked."""
+    """Pool and cut for `senders` under the duals (alpha, beta), over the pairs `allowed`
+    (every pair when None): a pair left out is neither pooled nor in the cut. With `count`
+    (two masks, set in place) every feasible pair of those senders is counted, and each offer
+    marked that has an allowed feasible counterpart with capacity."""
     r = space.r
+    allowed = allowed or every_pair(len(cap_s), len(cap_r))
+    s_here, r_here, ex_start, ex_pos = allowed.for_scan(packed.order)
     beta_f = beta.astype(np.float64)
     lowest_beta = np.full(48, np.inf)
     np.minimum.at(lowest_beta, r.prefecture.astype(np.int64), beta_f)
@@ -136,12 +143,12 @@ def scan(
     has_r = np.zeros(len(cap_r), np.bool_)  # in scan order
     order = packed.order
     with _ONE_KERNEL_AT_A_TIME:
-        pool_r, pool_g, sizes, cut, feasible = _scan_senders(
+        pool_r, pool_g, sizes, cut, feasible, allowed_count = _scan_senders(
             np.ascontiguousarray(senders, dtype=np.int64), alpha.astype(np.float64),
             beta_f[order], lowest_beta, cap_s.astype(np.int64), cap_r.astype(np.int64)[order],
-            pool_size, float(margin), counting, has_s, has_r, packed.slices, space.area,
-            packed.flags, packed.weights, packed.scoring, packed.base, packed.sending,
-            packed.receiving,
+            pool_size, float(margin), counting, has_s, has_r, s_here, r_here, ex_start, ex_pos,
+            packed.slices, space.area, packed.flags, packed.weights, packed.scoring,
+            packed.base, packed.sending, packed.receiving,
         )  # fmt: skip
     if counting:
         count[1][order[has_r]] = True
@@ -155,19 +162,25 @@ def scan(
         gain=pool_g[rows, columns],
         cut=full_cut,
         feasible_pairs=int(feasible.sum()),
+        allowed_pairs=int(allowed_count.sum()),
     )
 
 
 def count_feasible(
-    space: PairSpace, packed: Packed, cap_s: np.ndarray, cap_r: np.ndarray
-) -> tuple[int, tuple[np.ndarray, np.ndarray]]:
-    """Every feasible pair counted, and per side which offers with capacity have a feasible
-    counterpart with capacity (nothing pooled: no sender could reach an infinite alpha)."""
+    space: PairSpace,
+    packed: Packed,
+    cap_s: np.ndarray,
+    cap_r: np.ndarray,
+    allowed: AllowedPairs | None = None,
+) -> tuple[ScanResult, tuple[np.ndarray, np.ndarray]]:
+    """Every feasible pair counted (and those `allowed`), and per side which offers with
+    capacity have an allowed feasible counterpart with capacity (nothing pooled: no sender
+    could reach an infinite alpha)."""
     found = (np.zeros(len(cap_s), np.bool_), np.zeros(len(cap_r), np.bool_))
     result = scan(space, packed, np.arange(len(cap_s)), np.full(len(cap_s), np.inf),
                   np.zeros(len(cap_r)), cap_s, cap_r, pool_size=1, margin=0.0,
-                  count=found)  # fmt: skip
-    return result.feasible_pairs, found
+                  count=found, allowed=allowed)  # fmt: skip
+    return result, found
 
 
 @njit(cache=True, inline="always")
@@ -176,6 +189,19 @@ def _popcount(x):  # pragma: no cover - compiled
     x = (x & np.uint64(0x3333333333333333)) + ((x >> np.uint64(2)) & np.uint64(0x3333333333333333))
     x = (x + (x >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
     return (x * np.uint64(0x0101010101010101)) >> np.uint64(56)
+
+
+@njit(cache=True, inline="always")
+def _holds(sorted_values, lo, hi, value):  # pragma: no cover - compiled
+    """Whether sorted_values[lo:hi] holds value (binary search)."""
+    end = hi
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if sorted_values[mid] < value:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo < end and sorted_values[lo] == value
 
 
 @njit(cache=True)
@@ -214,7 +240,8 @@ def _replace_root(heap_g, heap_r, size, gain, j):  # pragma: no cover - compiled
 @njit(cache=True, parallel=True)
 def _scan_senders(
     senders, alpha, beta, lowest_beta, cap_s, cap_r, pool_size, margin, counting, has_s, has_r,
-    slices, area, flags, weights, scoring, base, sending, receiving,
+    s_here, r_here, ex_start, ex_pos, slices, area, flags, weights, scoring, base, sending,
+    receiving,
 ):  # pragma: no cover - compiled
     # fmt: on
     (s_occ, s_kind, s_pmin, s_pmax, s_from, s_until, s_company, s_quals, s_skills, s_wage,
@@ -227,6 +254,7 @@ def _scan_senders(
     sizes = np.zeros(n, dtype=np.int64)
     cut = np.full(n, -margin)
     feasible = np.zeros(n, dtype=np.int64)
+    allowed = np.zeros(n, dtype=np.int64)
     n_occ = slices.shape[1] - 1
     quals_words, skill_words = s_quals.shape[1], s_skills.shape[1]
     w_occ, w_skill, w_wage, w_ind, w_dist, w_wait = (
@@ -244,7 +272,10 @@ def _scan_senders(
         size = 0
         best_cut = -margin
         count_i = 0
+        allowed_i = 0
         marked = False
+        everywhere = s_here[i]  # else only receivers of the run's office
+        ex_lo, ex_hi = ex_start[i], ex_start[i + 1]
         for p in range(1, 48):
             if not area[i, p]:
                 continue
@@ -284,6 +315,11 @@ def _scan_senders(
                     if missing:
                         continue
                 count_i += 1
+                if not (everywhere or r_here[j]):
+                    continue
+                if ex_lo < ex_hi and _holds(ex_pos, ex_lo, ex_hi, j):
+                    continue
+                allowed_i += 1
                 taking = cap_r[j] > 0
                 if not taking:
                     continue
@@ -326,6 +362,7 @@ def _scan_senders(
         sizes[t] = size
         cut[t] = best_cut
         feasible[t] = count_i
+        allowed[t] = allowed_i
         if counting and marked:
             has_s[i] = True
-    return pool_r, pool_g, sizes, cut, feasible
+    return pool_r, pool_g, sizes, cut, feasible, allowed

@@ -9,6 +9,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from shukko.matching.allowed import AllowedPairs
 from shukko.matching.assign import integer_scores
 from shukko.matching.candidates import PairSpace, generate
 from shukko.matching.scan import FLOAT_MARGIN, count_feasible, pack, scan
@@ -37,8 +38,8 @@ def test_every_feasible_pair_is_counted_and_counterparts_marked(
     space, full, cap_s, cap_r = instance(sending_raw, receiving_raw)
     for index in emptied:  # some offers have all their persons in cases already
         (cap_s if index % 2 else cap_r)[index // 2 % (len(cap_s) if index % 2 else len(cap_r))] = 0
-    feasible, (has_s, has_r) = count_feasible(space, pack(space), cap_s, cap_r)
-    assert feasible == len(full.sending)
+    counted, (has_s, has_r) = count_feasible(space, pack(space), cap_s, cap_r)
+    assert counted.feasible_pairs == counted.allowed_pairs == len(full.sending)
     usable = (cap_s[full.sending] > 0) & (cap_r[full.receiving] > 0)
     expected_s = np.zeros(len(cap_s), bool)
     expected_s[full.sending[usable]] = True
@@ -62,14 +63,23 @@ def test_nothing_left_out_of_a_pool_gains_more_than_the_cut(
     alpha = rng.integers(0, 9000, len(cap_s)).astype(float)
     beta = rng.integers(0, 3000, len(cap_r)).astype(float)
     margin = 1500.0
+    # A run limited to some offers' office, with some pairs withdrawn before: what it may
+    # not propose is neither pooled nor bounded by the cut, and is counted apart.
+    withdrawn = rng.random(len(full.sending)) < 0.3
+    allowed = AllowedPairs(rng.random(len(cap_s)) < 0.5, rng.random(len(cap_r)) < 0.5,
+                           full.sending[withdrawn], full.receiving[withdrawn])  # fmt: skip
     found = scan(space, pack(space), np.arange(len(cap_s)), alpha, beta, cap_s, cap_r,
-                 pool_size=pool_size, margin=margin)  # fmt: skip
+                 pool_size=pool_size, margin=margin, allowed=allowed)  # fmt: skip
+    may = allowed.mask(full.sending, full.receiving)
+    counted, _ = count_feasible(space, pack(space), cap_s, cap_r, allowed)
+    assert counted.allowed_pairs == int(may.sum()) and counted.feasible_pairs == len(may)
     gain = integer_scores(full.total) - alpha[full.sending] - beta[full.receiving]
-    pairs = zip(full.sending.tolist(), full.receiving.tolist(), strict=True)
+    gain, full_s, full_r = gain[may], full.sending[may], full.receiving[may]
+    pairs = zip(full_s.tolist(), full_r.tolist(), strict=True)
     exact = dict(zip(pairs, gain.tolist(), strict=True))
     pooled = list(zip(found.si.tolist(), found.rj.tolist(), strict=True))
     for pair, float_gain in zip(pooled, found.gain.tolist(), strict=True):
-        assert pair in exact, f"pooled pair {pair} is not feasible"
+        assert pair in exact, f"pooled pair {pair} is not feasible or not allowed"
         # The float gain is the exact one before rounding to thousandths.
         assert abs(float_gain - exact[pair]) <= 0.5 + 1e-6
         assert exact[pair] > -margin - FLOAT_MARGIN
