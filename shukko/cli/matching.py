@@ -9,6 +9,7 @@ import typer
 from shukko.cli.common import (
     JsonOption,
     console,
+    errors,
     parse_date,
     print_json,
     session,
@@ -38,20 +39,26 @@ def match(
     from shukko.service.offers import check_side, counterparts
 
     config = settings()
-    day = parse_date(as_of, "--as-of") or today()
+    given = parse_date(as_of, "--as-of")
+    day = given or today()
     with session() as opened:
         check_side(side, "--side")
         if offer:
             found = counterparts(
                 session=opened,
                 key=offer,
-                as_of=day,
+                as_of=given,
+                today=day,
                 top=top,
                 side=side,
                 block_overrides=config.block_overrides,
             )
             if as_json:
-                print_json(found.rows)
+                # The list of counterparts, as before; those already in a case with the
+                # offer follow, with their case; why none is shown goes to stderr.
+                print_json([*found.rows, *found.proposed])
+                if not found.rows:
+                    errors.print(_why_nothing(found), markup=False)
                 return
             _print_counterparts(found, COMPONENTS)
             return
@@ -72,21 +79,64 @@ def match(
 def _print_counterparts(found, components) -> None:
     from rich.table import Table
 
-    table = Table(
-        "offer",
-        "remaining",
-        "score",
-        *components,
-        title=f"best counterparts of {found.offer} ({found.side})",
-    )
-    for entry in found.rows:
-        table.add_row(
-            entry.offer,
-            str(entry.remaining),
-            f"{entry.score:.2f}",
-            *(f"{entry.breakdown[c]:.2f}" for c in components),
+    if found.as_of_moved:
+        console.print(
+            f"{found.offer}: its start window ended on {found.as_of.isoformat()}; "
+            f"counterparts as of that day (give --as-of for another)"
         )
-    console.print(table)
+    if found.rows:
+        table = Table(
+            "offer",
+            "remaining",
+            "score",
+            *components,
+            title=f"best counterparts of {found.offer} ({found.side}) as of {found.as_of}",
+        )
+        for entry in found.rows:
+            table.add_row(
+                entry.offer,
+                str(entry.remaining),
+                f"{entry.score:.2f}",
+                *(f"{entry.breakdown[c]:.2f}" for c in components),
+            )
+        console.print(table)
+    else:
+        console.print(_why_nothing(found))
+    if found.proposed:
+        table = Table(
+            "offer", "case", "state", "remaining", "score", *components,
+            title=f"already in a case with {found.offer}",
+        )  # fmt: skip
+        for entry in found.proposed:
+            table.add_row(
+                entry.offer,
+                str(entry.case_id),
+                entry.state_label,
+                str(entry.remaining),
+                f"{entry.score:.2f}",
+                *(f"{entry.breakdown[c]:.2f}" for c in components),
+            )
+        console.print(table)
+
+
+def _why_nothing(found) -> str:
+    """Why an offer shows no counterpart, and what to do, for the shell."""
+    start, until = found.window
+    window = f"{start.isoformat()} to {until.isoformat()}"
+    reasons = {
+        "window_ended": f"{found.offer}: its start window ({window}) ended before "
+        f"{found.as_of.isoformat()}; give --as-of {until.isoformat()} or earlier, or update "
+        "the offer's window",
+        "closed": f"{found.offer} is closed: it takes part in no matching",
+        "used_up": f"{found.offer}: all its persons are in cases already "
+        f"({len(found.proposed)} case(s) below)",
+        "all_taken": f"{found.offer}: all {found.taken} feasible counterpart(s) have their "
+        "persons in other cases already",
+        "none_feasible": f"{found.offer}: no open offer meets the hard constraints with it "
+        f"as of {found.as_of.isoformat()} (kind, area, period, start window {window}, "
+        "qualifications, another company)",
+    }
+    return reasons.get(found.why_empty or "", f"{found.offer}: no counterpart")
 
 
 def _print_proposals(created: list[dict], figures: dict, components) -> None:

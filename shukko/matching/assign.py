@@ -29,6 +29,10 @@ def assign(
     n_edges = len(edges_sending)
     if n_edges == 0:
         return np.zeros(0, dtype=np.int64)
+    # Only the offers on some edge become nodes: the solver's time grows with them.
+    senders, edges_sending = np.unique(edges_sending, return_inverse=True)
+    receivers, edges_receiving = np.unique(edges_receiving, return_inverse=True)
+    sending_capacity, receiving_capacity = sending_capacity[senders], receiving_capacity[receivers]
     n_s, n_r = len(sending_capacity), len(receiving_capacity)
     source, sink = n_s + n_r, n_s + n_r + 1
     supply = int(sending_capacity.sum())

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from shukko.matching.allowed import AllowedPairs
-from shukko.matching.assign import assign, integer_scores
+from shukko.matching.assign import SCALE, assign, integer_scores
 from shukko.matching.candidates import Edges, PairSpace, _best_per_group
 from shukko.matching.potentials import potentials
 from shukko.matching.scan import pack, scan
@@ -34,8 +34,10 @@ ADDED_PER_RECEIVER = 10
 # price the pool instead of scanning every pair again.
 POOL_PER_SENDER = 300
 POOL_MARGIN = 1500  # pairs whose gain is below -1.5 points are not pooled
+ANTICIPATE = 0  # pairs left out within this gain of improving join those that improve
 KEEP_MARGIN = 150  # graph edges with nobody on them and a gain below -0.15 points are dropped
 CHECK_POOL = 16  # the last check pools up to this many pairs per sender that might gain
+CHECK_FLOOR = 0.49  # ... those whose float gain exceeds this (in thousandths)
 
 
 @dataclass
@@ -74,27 +76,37 @@ class _Pool:
 
 def optimise(
     space: PairSpace,
-    edges: Edges,
     sending_capacity: np.ndarray,
     receiving_capacity: np.ndarray,
     allowed: AllowedPairs,
     *,
+    start_per_sender: int = 10,
+    start_per_receiver: int = 5,
     max_rounds: int = 100,
     pool_size: int = POOL_PER_SENDER,
 ) -> Optimum:
-    """Solve on `edges` (only the allowed ones), then price and solve again until no
+    """One scan of every pair (zero duals: each sender's pool is its best allowed pairs by
+    score) gives the start graph, each sender's `start_per_sender` and each receiver's
+    `start_per_receiver` best pooled pairs; solve, then price and solve again until no
     allowed pair would improve the solution; a last scan of every allowed pair checks it."""
     seconds = {"solve": 0.0, "potentials": 0.0, "scan": 0.0, "pricing": 0.0, "check": 0.0}
-    keep = allowed.mask(edges.sending, edges.receiving)
-    si, rj = edges.sending[keep], edges.receiving[keep]
-    total = edges.total[keep]
     added = rescanned = 0
     has_counterpart = (np.zeros(len(sending_capacity), bool),
                        np.zeros(len(receiving_capacity), bool))  # fmt: skip
-    pool: _Pool | None = None
-    feasible_pairs = allowed_count = 0
-    pruned = None
     packed = pack(space)
+    started = time.perf_counter()
+    no_alpha = np.zeros(len(sending_capacity), dtype=np.int64)
+    no_beta = np.zeros(len(receiving_capacity), dtype=np.int64)
+    pool, counted = _scan(space, packed, no_alpha, no_beta, sending_capacity,
+                          receiving_capacity, allowed, pool_size,
+                          count=has_counterpart)  # fmt: skip
+    seconds["scan"] += time.perf_counter() - started
+    start = _best(pool.si, pool.score, start_per_sender) | _best(
+        pool.rj, pool.score, start_per_receiver
+    )
+    si, rj = pool.si[start], pool.rj[start]
+    total = pool.score[start] / SCALE
+    pruned = None
     for round_ in range(1, max_rounds + 1):
         started = time.perf_counter()
         persons = assign(si, rj, total, sending_capacity, receiving_capacity)
@@ -106,14 +118,8 @@ def optimise(
         alpha, beta = potentials(si, rj, cost, persons, sending_capacity, receiving_capacity)
         seconds["potentials"] += time.perf_counter() - started
         started = time.perf_counter()
-        if pool is None:
-            pool, counted = _scan(space, packed, alpha, beta, sending_capacity,
-                                  receiving_capacity, allowed, pool_size,
-                                  count=has_counterpart)  # fmt: skip
-            feasible_pairs, allowed_count = counted.feasible_pairs, counted.allowed_pairs
-        seconds["scan"] += time.perf_counter() - started
-        started = time.perf_counter()
-        new_si, new_rj = _improving(pool, alpha, beta)
+        n_r = len(receiving_capacity)
+        new_si, new_rj = _improving(pool, alpha, beta, si * n_r + rj, n_r)
         if not len(new_si):
             # The pool has nothing left: rescan the senders whose pairs left out of it could
             # now gain (their alpha or some beta fell since their scan).
@@ -128,7 +134,7 @@ def optimise(
                 _replace(pool, fresh, doubtful, alpha, beta)
                 seconds["scan"] += time.perf_counter() - started
                 started = time.perf_counter()
-                new_si, new_rj = _improving(pool, alpha, beta)
+                new_si, new_rj = _improving(pool, alpha, beta, si * n_r + rj, n_r)
         seconds["pricing"] += time.perf_counter() - started
         if not len(new_si):
             break
@@ -141,7 +147,7 @@ def optimise(
         si, rj, total = si[useful], rj[useful], total[useful]
         more = space.edges(new_si, new_rj)
         si, rj = np.concatenate([si, new_si]), np.concatenate([rj, new_rj])
-        total = np.concatenate([total, more.total])
+        total = np.concatenate([total, integer_scores(more.total) / SCALE])
         added += len(new_si)
     started = time.perf_counter()
     optimal = dual_check(space, packed, alpha, beta, sending_capacity, receiving_capacity,
@@ -152,8 +158,8 @@ def optimise(
         persons=persons,
         rounds=round_,
         pairs_added=added,
-        feasible_pairs=feasible_pairs,
-        allowed_pairs=allowed_count,
+        feasible_pairs=counted.feasible_pairs,
+        allowed_pairs=counted.allowed_pairs,
         optimal=optimal,
         pruned_persons=pruned[0],
         pruned_total=pruned[1],
@@ -166,13 +172,15 @@ def optimise(
 def dual_check(space, packed, alpha, beta, cap_s, cap_r, allowed: AllowedPairs) -> bool:
     """Whether the duals (alpha, beta) leave no allowed feasible pair that would improve the
     solution (LP duality: then it is optimal over all of them). One scan of every sender
-    with capacity, pooling each pair whose gain might be positive."""
+    with capacity pools each pair whose float gain exceeds CHECK_FLOOR (an integer gain of
+    1 thousandth is a float gain of at least 0.5; pairs tied with the solution, gain 0, stay
+    out), and those are checked in exact integers."""
     senders = np.flatnonzero(cap_s > 0)
     if not len(senders):
         return True
     found = scan(space, packed, senders, alpha, beta, cap_s, cap_r, pool_size=CHECK_POOL,
-                 margin=0.0, allowed=allowed)  # fmt: skip
-    if (found.cut[senders] > 0).any():  # a full pool: more pairs might gain
+                 margin=-CHECK_FLOOR, allowed=allowed)  # fmt: skip
+    if (found.cut[senders] > CHECK_FLOOR).any():  # a full pool: more pairs might gain
         return False
     if not len(found.si):
         return True
@@ -180,16 +188,22 @@ def dual_check(space, packed, alpha, beta, cap_s, cap_r, allowed: AllowedPairs) 
     return bool((exact - alpha[found.si] - beta[found.rj] <= 0).all())
 
 
-def _improving(pool: _Pool, alpha, beta):
+def _improving(pool: _Pool, alpha, beta, graph_keys, n_r):
     """The pooled pairs that would improve the solution now, each sender's and each
-    receiver's best. None is in the graph already: the potentials are dual feasible there
-    (alpha + beta >= score on every edge), so a positive gain marks a pair left out; the
-    pool holds only pairs the run may propose."""
+    receiver's best, and with them the pairs left out that come within ANTICIPATE of it
+    (the next solve moves the duals: they would be the next round's). A positive gain marks
+    a pair left out (the potentials are dual feasible on the graph: alpha + beta >= score);
+    the pool holds only pairs the run may propose."""
     gain = pool.score - alpha[pool.si] - beta[pool.rj]
-    candidates = np.flatnonzero(gain > 0)
-    if not len(candidates):
+    if not (gain > 0).any():
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty
+    candidates = np.flatnonzero(gain > -ANTICIPATE)
+    near = gain[candidates] <= 0
+    if near.any():  # those in the graph already stay out
+        keys = pool.si[candidates[near]] * n_r + pool.rj[candidates[near]]
+        near[near] = ~np.isin(keys, graph_keys)
+        candidates = candidates[(gain[candidates] > 0) | near]
     si, rj, gain = pool.si[candidates], pool.rj[candidates], gain[candidates]
     chosen = _best(si, gain, ADDED_PER_SENDER) | _best(rj, gain, ADDED_PER_RECEIVER)
     return si[chosen], rj[chosen]

@@ -12,7 +12,7 @@ from shukko.matching.allowed import allowed_pairs
 from shukko.matching.assign import assign
 from shukko.matching.candidates import Edges, OfferRecord, PairSpace, breakdown, generate
 from shukko.matching.pricing import optimise, unmatched
-from shukko.matching.rules import MatchingRules, Pruning
+from shukko.matching.rules import MatchingRules
 from shukko.matching.scan import count_feasible, pack
 
 
@@ -82,20 +82,15 @@ def propose(
     started = time.perf_counter()
     space = PairSpace(sending, receiving, rules=rules, as_of=as_of,
                       block_overrides=block_overrides)  # fmt: skip
-    start = rules
-    if rules.optimum.exact:  # a smaller start: pricing adds every pair that pays
-        start = rules.model_copy(update={"pruning": Pruning(
-            per_sending_offer=rules.optimum.start_per_sending_offer,
-            per_receiving_offer=rules.optimum.start_per_receiving_offer,
-        )})  # fmt: skip
-    edges = generate(sending, receiving, rules=start, as_of=as_of, space=space)
-    seconds = {"generate": time.perf_counter() - started}
+    seconds = {"pairs": time.perf_counter() - started}
     allowed = allowed_pairs(sending, receiving, excluded=excluded, office=office)
     capacity_s = np.array([o.remaining for o in sending], dtype=np.int64)
     capacity_r = np.array([o.remaining for o in receiving], dtype=np.int64)
     figures: dict = {"sending_open": len(sending), "receiving_open": len(receiving)}
     if rules.optimum.exact:
-        optimum = optimise(space, edges, capacity_s, capacity_r, allowed)
+        optimum = optimise(space, capacity_s, capacity_r, allowed,
+                           start_per_sender=rules.optimum.start_per_sending_offer,
+                           start_per_receiver=rules.optimum.start_per_receiving_offer)  # fmt: skip
         edges, persons = optimum.edges, optimum.persons
         index = np.arange(len(edges.sending))
         figures.update(
@@ -112,6 +107,9 @@ def propose(
         )
         seconds.update(optimum.seconds)
     else:
+        started = time.perf_counter()
+        edges = generate(sending, receiving, rules=rules, as_of=as_of, space=space)
+        seconds["generate"] = time.perf_counter() - started
         keep = allowed.mask(edges.sending, edges.receiving)
         index = np.flatnonzero(keep)
         si, rj = edges.sending[index], edges.receiving[index]

@@ -170,36 +170,56 @@ def best_counterparts(
     offer_id: int,
     top: int,
     block_overrides: dict[str, str] | None = None,
-) -> list[dict]:
-    """The best `top` counterparts of one offer with their breakdown; creates nothing."""
+) -> dict:
+    """One offer's feasible counterparts open on `as_of`; creates nothing. `rows`: the best
+    `top` with persons left and no case with this offer, each with its breakdown;
+    `proposed`: those already in a case with this offer (case id, state, kind; best first);
+    `taken`: how many more have all their persons in other cases; `open`: whether the
+    offer itself is open on `as_of` (its start window not ended)."""
     sending, receiving = load_open_offers(session=session, as_of=as_of)
-    sending = [o for o in sending if o.remaining > 0 or (side == "sending" and o.id == offer_id)]
-    receiving = [
-        o for o in receiving if o.remaining > 0 or (side == "receiving" and o.id == offer_id)
-    ]
     mine = [o for o in (sending if side == "sending" else receiving) if o.id == offer_id]
     if not mine:
-        return []
+        return {"open": False, "rows": [], "proposed": [], "taken": 0}
+    column, other_column = (
+        (Case.sending_offer_id, Case.receiving_offer_id)
+        if side == "sending"
+        else (Case.receiving_offer_id, Case.sending_offer_id)
+    )
+    cases = {
+        other: {"case_id": case_id, "state": str(state), "kind": str(kind)}
+        for other, case_id, state, kind in session.execute(
+            select(other_column, Case.id, Case.state, Case.kind)
+            .where(column == offer_id)
+            .order_by(Case.id)
+        )
+    }
     wide = rules.model_copy(deep=True)
-    wide.pruning.per_sending_offer = wide.pruning.per_receiving_offer = max(top, 1)
+    wide.pruning.per_sending_offer = wide.pruning.per_receiving_offer = 10**9
     if side == "sending":
         edges = generate(mine, receiving, rules=wide, as_of=as_of, block_overrides=block_overrides)
         others, other_index = receiving, edges.receiving
     else:
         edges = generate(sending, mine, rules=wide, as_of=as_of, block_overrides=block_overrides)
         others, other_index = sending, edges.sending
-    order = np.lexsort((other_index, -edges.total))[:top]
-    rows = []
-    for k in order.tolist():
+    table = ReceivingOffer if side == "sending" else SendingOffer
+    result: dict = {"open": True, "rows": [], "proposed": [], "taken": 0}
+    for k in np.lexsort((other_index, -edges.total)).tolist():
         other = others[int(other_index[k])]
-        table = ReceivingOffer if side == "sending" else SendingOffer
+        case = cases.get(other.id)
+        if case is None and other.remaining <= 0:
+            result["taken"] += 1
+            continue
+        if case is None and len(result["rows"]) >= top:
+            continue
         offer = session.get(table, other.id)
-        rows.append(
-            {
-                "offer": f"{offer.office_code}:{offer.offer_id}",
-                "remaining": other.remaining,
-                "score": round(float(edges.total[k]), 3),
-                "breakdown": breakdown(edges, k, rules),
-            }
-        )
-    return rows
+        row = {
+            "offer": f"{offer.office_code}:{offer.offer_id}",
+            "remaining": other.remaining,
+            "score": round(float(edges.total[k]), 3),
+            "breakdown": breakdown(edges, k, rules),
+        }
+        if case is None:
+            result["rows"].append(row)
+        else:
+            result["proposed"].append({**row, **case})
+    return result

@@ -6,13 +6,19 @@ from __future__ import annotations
 from datetime import date
 from itertools import chain
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
-from models import Company, ReceivingOffer, SendingOffer
+from models import Case, Company, ReceivingOffer, SendingOffer
 from shukko.errors import InvalidInput, NotFound
 from shukko.service.listing import listing
-from shukko.service.schemas import Counterpart, Counterparts, Listing, OfferRow
+from shukko.service.schemas import (
+    Counterpart,
+    Counterparts,
+    Listing,
+    OfferRow,
+    ProposedCounterpart,
+)
 
 SIDES = {"sending": SendingOffer, "receiving": ReceivingOffer}
 
@@ -107,17 +113,27 @@ def counterparts(
     *,
     session: Session,
     key: str,
-    as_of: date,
+    as_of: date | None,
+    today: date | None = None,
     top: int = 10,
     side: str | None = None,
     block_overrides: dict[str, str] | None = None,
 ) -> Counterparts:
-    """One offer's best `top` counterparts open on `as_of`, each score explained."""
+    """One offer's best `top` counterparts open on `as_of`, each score explained, those
+    already in a case with it, and why none is shown when none is. Without `as_of`, the day
+    is `today`, or the last day of the offer's start window when that has passed (said by
+    `as_of_moved`)."""
     from shukko.matching.rules import load_rules
     from shukko.matching.run import best_counterparts
+    from states import state_labels
 
     offer_side, row = find_offer_by_key(session=session, key=key, side=side)
-    rows = best_counterparts(
+    moved = False
+    if as_of is None:
+        as_of = today or date.today()
+        if as_of > row.start_until:
+            as_of, moved = row.start_until, True
+    found = best_counterparts(
         session=session,
         rules=load_rules(),
         as_of=as_of,
@@ -126,4 +142,42 @@ def counterparts(
         top=top,
         block_overrides=block_overrides,
     )
-    return Counterparts(offer=key, side=offer_side, rows=[Counterpart(**r) for r in rows])
+    remaining = _remaining(session, offer_side, row)
+    why = None
+    if not found["rows"]:
+        if as_of > row.start_until:
+            why = "window_ended"
+        elif not row.is_open:
+            why = "closed"
+        elif remaining <= 0:
+            why = "used_up"
+        elif found["taken"]:
+            why = "all_taken"
+        else:
+            why = "none_feasible"
+    return Counterparts(
+        offer=key,
+        side=offer_side,
+        rows=[Counterpart(**r) for r in found["rows"]],
+        as_of=as_of,
+        as_of_moved=moved,
+        window=(row.start_from, row.start_until),
+        remaining=remaining,
+        proposed=[
+            ProposedCounterpart(**r, state_label=state_labels(r["kind"])[r["state"]])
+            for r in found["proposed"]
+        ],
+        taken=found["taken"],
+        why_empty=why,
+    )
+
+
+def _remaining(session: Session, side: str, row) -> int:
+    """The offer's persons not in a case (withdrawn cases free theirs)."""
+    column = Case.sending_offer_id if side == "sending" else Case.receiving_offer_id
+    used = session.scalar(
+        select(func.coalesce(func.sum(Case.headcount), 0)).where(
+            column == row.id, Case.state != "withdrawn"
+        )
+    )
+    return max(row.headcount - int(used or 0), 0)

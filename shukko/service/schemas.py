@@ -234,10 +234,33 @@ class Counterpart(Result):
     breakdown: dict[str, float]
 
 
+class ProposedCounterpart(Counterpart):
+    """A counterpart already in a case with the offer."""
+
+    case_id: int
+    kind: str
+    state: str
+    state_label: str
+
+
 class Counterparts(Result):
+    """One offer's counterparts on a day, and why none is shown when none is.
+
+    `why_empty` (only when `rows` is empty): `window_ended` (the offer's start window ended
+    before `as_of`), `closed` (the offer is closed), `used_up` (all the offer's persons are
+    in cases), `all_taken` (its `taken` feasible counterparts have all their persons in other
+    cases), `none_feasible` (no open offer meets the hard constraints with it)."""
+
     offer: str
     side: str
     rows: list[Counterpart]
+    as_of: date | None = None
+    as_of_moved: bool = False  # today was past the offer's start window: its last day instead
+    window: tuple[date, date] | None = None  # the offer's start window (開始可能期間)
+    remaining: int = 0  # the offer's persons not in a case
+    proposed: list[ProposedCounterpart] = []
+    taken: int = 0
+    why_empty: str | None = None
 
 
 class NoticeRow(Result):

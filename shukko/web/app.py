@@ -475,8 +475,9 @@ def create_app(settings, *, engine=None, as_of: date | None = None) -> FastAPI:
             if not account.sees(offer.office_code):
                 raise not_found()
             found = counterparts(
-                session=session, key=key, as_of=business_day(), top=max(1, min(top, 50)),
-                side=offer_side, block_overrides=settings.block_overrides,
+                session=session, key=key, as_of=None, today=business_day(),
+                top=max(1, min(top, 50)), side=offer_side,
+                block_overrides=settings.block_overrides,
             )  # fmt: skip
         return render(
             request, "offer.html", account=account, offer=offer, side=offer_side, found=found,

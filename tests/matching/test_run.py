@@ -72,7 +72,7 @@ def test_best_counterparts_explain_and_create_nothing(session, tmp_path):
     load(session, tmp_path)
     rows = best_counterparts(
         session=session, rules=RULES, as_of=AS_OF, side="sending", offer_id=1, top=5
-    )
+    )["rows"]
     assert [r["offer"] for r in rows][:1] == ["13:R-00001"]
     assert rows[0]["breakdown"]["occupation"] == 3.0
     assert session.scalar(select(Case.id)) is None
@@ -90,11 +90,40 @@ def test_match_command(shukko_env, engine, tmp_path):
     result = runner.invoke(
         app, ["match", "--offer", "13:S-00001", "--as-of", "2024-05-01", "--json"]
     )
-    assert result.exit_code == 0 and json.loads(result.output) == []  # all persons proposed
+    assert result.exit_code == 0
+    # All its persons are proposed: its counterparts in a case with it, with the case.
+    listed = json.loads(result.stdout)
+    assert listed and all(row["case_id"] and row["state"] == "proposed" for row in listed)
+    assert "all its persons are in cases already" in result.stderr
+    # Its window (2024-04-01 to 2024-10-01) has ended by December: said, with what to do.
+    result = runner.invoke(app, ["match", "--offer", "13:S-00001", "--as-of", "2024-12-01"])
+    assert result.exit_code == 0
+    assert "its start window (2024-04-01 to 2024-10-01) ended before 2024-12-01" in result.stdout
+    assert "--as-of 2024-10-01 or earlier" in result.stdout
     result = runner.invoke(app, ["match", "--offer", "13:NOPE"])
     assert result.exit_code == 1 and "no offer 13:NOPE" in result.output
     result = runner.invoke(app, ["match", "--offer", "13:S-00001", "--side", "both"])
     assert result.exit_code == 1 and "--side: 'both' is not sending or receiving" in result.output
+
+
+def test_an_offer_that_shows_no_counterpart_says_why(session, tmp_path):
+    from shukko.service.offers import counterparts
+
+    load(session, tmp_path)
+    # Past the offer's window, the day moves to the window's last day, and says so.
+    found = counterparts(session=session, key="13:S-00001", as_of=None, today=date(2024, 12, 1))
+    assert found.as_of_moved and found.as_of == date(2024, 10, 1)
+    assert [row.offer for row in found.rows] == ["13:R-00001", "13:R-00003", "13:R-00002"]
+    # A day given past the window shows nothing, and why.
+    found = counterparts(session=session, key="13:S-00001", as_of=date(2024, 12, 1))
+    assert found.rows == [] and found.why_empty == "window_ended"
+    # 14:S-00002 (C) and 13:S-00001 (H, two persons) compete; once matched, 14:S-00002's
+    # counterparts are listed with their case, and the others are counted as taken.
+    run_matching(session=session, rules=RULES, as_of=AS_OF)
+    session.commit()
+    found = counterparts(session=session, key="14:S-00002", as_of=AS_OF)
+    assert [(row.offer, row.state_label) for row in found.proposed] == [("13:R-00002", "候補提示")]
+    assert found.rows == [] and found.why_empty == "all_taken" and found.taken == 2
 
 
 def test_a_rerun_adds_nothing_even_when_pruning_is_tight(session, tmp_path):

@@ -244,10 +244,13 @@ def test_a_registrant_of_the_career_bank_is_counselled_from_the_worklist(
 def test_an_offer_page_shows_counterparts_and_opens_a_case_with_one(
     chromium, web, session, preparing_case
 ):
+    make_case(session)  # another receiving offer, with a person left
     page = signed_in_page(chromium, web, "sato")
     page.goto(f"{web.url}/cases/{preparing_case}")
     page.click("a[href^='/offers/23:']")
     assert page.locator("h1").inner_text().startswith("出向元（送出） 23:")
+    # The counterpart of the case we came from is listed apart, with its case.
+    assert page.locator(f"table.in-cases a[href='/cases/{preparing_case}']").count() == 1
     row = page.locator("table.counterparts tbody tr").first
     assert row.locator("td").first.inner_text().startswith("13:R-")
     row.locator("button").click()
@@ -255,6 +258,11 @@ def test_an_offer_page_shows_counterparts_and_opens_a_case_with_one(
     opened = int(page.url.rsplit("/", 1)[1])
     assert opened != preparing_case
     assert "sato" in page.locator("table.history").inner_text()
+    # Both of the offer's persons are now in cases: its page says so and lists both cases.
+    page.go_back()
+    page.reload()
+    assert "人数はすべて案件になっています" in page.locator("p.empty").inner_text()
+    assert page.locator("table.in-cases tbody tr").count() == 2
 
 
 def test_the_flows_page_says_how_to_start_a_server_when_none_is_set(
