@@ -1,16 +1,17 @@
 """The optimum over every feasible pair without holding every pair (価格付けによる最適化).
 
-Solve on the pruned candidate graph; take the solution's node potentials (alpha per sender,
-beta per receiver: shukko.matching.potentials); find the feasible pairs left out whose score
-exceeds alpha + beta (each would improve the solution); add those and solve again, until no
-pair left out can improve it. The solution is then optimal over all feasible pairs (LP
-duality: the potentials are a dual solution that every pair satisfies), though only the
-pairs that ever mattered were held.
-
 One scan of every pair that may be feasible (shukko.matching.scan, compiled, on every core)
-counts them, and keeps a pool per sender of the pairs nearest to improving with a bound (cut)
-on what the others could gain; later rounds price the pool, and rescan only the senders whose
-bound says a pair outside it might now improve.
+counts them and pools each sender's best allowed pairs by score, with a bound (cut) on what
+the others could give; the start graph is each sender's and each receiver's best pooled
+pairs. Solve it; take the solution's node potentials (alpha per sender, beta per receiver:
+shukko.matching.potentials); add the pairs left out whose score exceeds alpha + beta (each
+would improve the solution), from the pool and from a rescan of the senders whose bound says
+a pair outside their pool might now improve; solve again, until no pair left out can improve
+it. The solution is then optimal over all the pairs the run may propose (LP duality: the
+potentials are a dual solution that every pair satisfies), though only the pairs that ever
+mattered were held; a last scan of every allowed pair checks the duals before the figures
+say optimal. A round that adds few pairs re-optimises the previous flow
+(shukko.matching.warm) instead of solving from scratch.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from shukko.matching.assign import SCALE, assign, integer_scores
 from shukko.matching.candidates import Edges, PairSpace, _best_per_group
 from shukko.matching.potentials import potentials
 from shukko.matching.scan import pack, scan
+from shukko.matching.warm import reoptimise
 
 # Pairs added per round: each sender's and each receiver's that would improve most.
 ADDED_PER_SENDER = 100
@@ -32,10 +34,10 @@ ADDED_PER_RECEIVER = 10
 # The pool: per sender, its best pairs by how near they come to improving the solution
 # (gain = score - alpha - beta, in thousandths), kept from a scan so that later rounds
 # price the pool instead of scanning every pair again.
-POOL_PER_SENDER = 300
+POOL_PER_SENDER = 100
 POOL_MARGIN = 1500  # pairs whose gain is below -1.5 points are not pooled
-ANTICIPATE = 0  # pairs left out within this gain of improving join those that improve
-KEEP_MARGIN = 150  # graph edges with nobody on them and a gain below -0.15 points are dropped
+WARM_UP_TO = 1000  # rounds that add at most this many pairs re-optimise the previous flow
+KEEP_MARGIN = 30  # graph edges with nobody on them and a gain below -0.03 points are dropped
 CHECK_POOL = 16  # the last check pools up to this many pairs per sender that might gain
 CHECK_FLOOR = 0.49  # ... those whose float gain exceeds this (in thousandths)
 
@@ -54,6 +56,7 @@ class Optimum:
     pruned_persons: int  # the first solve's (on the pruned graph alone)
     pruned_total: float
     senders_rescanned: int = 0
+    warm_solves: int = 0  # solves re-optimised from the previous round's (shukko.matching.warm)
     seconds: dict[str, float] = field(default_factory=dict)
     # Offers with capacity left after the solution: no feasible counterpart with capacity
     # at all, or counterparts that the optimum gave to others.
@@ -107,9 +110,14 @@ def optimise(
     si, rj = pool.si[start], pool.rj[start]
     total = pool.score[start] / SCALE
     pruned = None
+    warm = None  # the next round's persons, re-optimised from this round's
+    warm_solves = 0
     for round_ in range(1, max_rounds + 1):
         started = time.perf_counter()
-        persons = assign(si, rj, total, sending_capacity, receiving_capacity)
+        if warm is None:
+            persons = assign(si, rj, total, sending_capacity, receiving_capacity)
+        else:
+            persons, warm = warm, None
         seconds["solve"] += time.perf_counter() - started
         if pruned is None:
             pruned = (int(persons.sum()), float((persons * total).sum()))
@@ -118,23 +126,20 @@ def optimise(
         alpha, beta = potentials(si, rj, cost, persons, sending_capacity, receiving_capacity)
         seconds["potentials"] += time.perf_counter() - started
         started = time.perf_counter()
-        n_r = len(receiving_capacity)
-        new_si, new_rj = _improving(pool, alpha, beta, si * n_r + rj, n_r)
-        if not len(new_si):
-            # The pool has nothing left: rescan the senders whose pairs left out of it could
-            # now gain (their alpha or some beta fell since their scan).
-            doubtful = _doubtful(space, pool, alpha, beta, sending_capacity)
-            if len(doubtful):
-                seconds["pricing"] += time.perf_counter() - started
-                started = time.perf_counter()
-                rescanned += len(doubtful)
-                fresh, _ = _scan(space, packed, alpha, beta, sending_capacity,
-                                 receiving_capacity, allowed, pool_size,
-                                 senders=doubtful)  # fmt: skip
-                _replace(pool, fresh, doubtful, alpha, beta)
-                seconds["scan"] += time.perf_counter() - started
-                started = time.perf_counter()
-                new_si, new_rj = _improving(pool, alpha, beta, si * n_r + rj, n_r)
+        # Rescan the senders whose pairs left out of their pool could now gain (their alpha
+        # or some beta fell since their scan), every round: waiting until the pool has
+        # nothing left costs a solve per wave of them.
+        doubtful = _doubtful(space, pool, alpha, beta, sending_capacity)
+        if len(doubtful):
+            seconds["pricing"] += time.perf_counter() - started
+            started = time.perf_counter()
+            rescanned += len(doubtful)
+            fresh, _ = _scan(space, packed, alpha, beta, sending_capacity, receiving_capacity,
+                             allowed, pool_size, senders=doubtful)  # fmt: skip
+            _replace(pool, fresh, doubtful, alpha, beta)
+            seconds["scan"] += time.perf_counter() - started
+            started = time.perf_counter()
+        new_si, new_rj = _improving(pool, alpha, beta)
         seconds["pricing"] += time.perf_counter() - started
         if not len(new_si):
             break
@@ -144,11 +149,20 @@ def optimise(
         # small to solve: the scans cover them (pooled, or bounded by their sender's cut), and
         # pricing brings one back should it come to pay.
         useful = (persons > 0) | (cost - alpha[si] - beta[rj] >= -KEEP_MARGIN)
-        si, rj, total = si[useful], rj[useful], total[useful]
+        si, rj, total, kept = si[useful], rj[useful], total[useful], persons[useful]
         more = space.edges(new_si, new_rj)
         si, rj = np.concatenate([si, new_si]), np.concatenate([rj, new_rj])
         total = np.concatenate([total, integer_scores(more.total) / SCALE])
         added += len(new_si)
+        if len(new_si) <= WARM_UP_TO:
+            started = time.perf_counter()
+            warm = reoptimise(si, rj, total,
+                              np.concatenate([kept, np.zeros(len(new_si), np.int64)]),
+                              np.arange(len(kept), len(si)), sending_capacity,
+                              receiving_capacity)  # fmt: skip
+            warm_solves += warm is not None
+            seconds["solve"] += time.perf_counter() - started
+        seconds["solve"] += time.perf_counter() - started
     started = time.perf_counter()
     optimal = dual_check(space, packed, alpha, beta, sending_capacity, receiving_capacity,
                          allowed)  # fmt: skip
@@ -164,6 +178,7 @@ def optimise(
         pruned_persons=pruned[0],
         pruned_total=pruned[1],
         senders_rescanned=rescanned,
+        warm_solves=warm_solves,
         seconds={k: round(v, 2) for k, v in seconds.items()},
         unmatched=unmatched(si, rj, persons, sending_capacity, receiving_capacity, has_counterpart),
     )
@@ -188,22 +203,16 @@ def dual_check(space, packed, alpha, beta, cap_s, cap_r, allowed: AllowedPairs) 
     return bool((exact - alpha[found.si] - beta[found.rj] <= 0).all())
 
 
-def _improving(pool: _Pool, alpha, beta, graph_keys, n_r):
+def _improving(pool: _Pool, alpha, beta):
     """The pooled pairs that would improve the solution now, each sender's and each
-    receiver's best, and with them the pairs left out that come within ANTICIPATE of it
-    (the next solve moves the duals: they would be the next round's). A positive gain marks
-    a pair left out (the potentials are dual feasible on the graph: alpha + beta >= score);
-    the pool holds only pairs the run may propose."""
+    receiver's best. None is in the graph already: the potentials are dual feasible there
+    (alpha + beta >= score on every edge), so a positive gain marks a pair left out; the
+    pool holds only pairs the run may propose."""
     gain = pool.score - alpha[pool.si] - beta[pool.rj]
-    if not (gain > 0).any():
+    candidates = np.flatnonzero(gain > 0)
+    if not len(candidates):
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty
-    candidates = np.flatnonzero(gain > -ANTICIPATE)
-    near = gain[candidates] <= 0
-    if near.any():  # those in the graph already stay out
-        keys = pool.si[candidates[near]] * n_r + pool.rj[candidates[near]]
-        near[near] = ~np.isin(keys, graph_keys)
-        candidates = candidates[(gain[candidates] > 0) | near]
     si, rj, gain = pool.si[candidates], pool.rj[candidates], gain[candidates]
     chosen = _best(si, gain, ADDED_PER_SENDER) | _best(rj, gain, ADDED_PER_RECEIVER)
     return si[chosen], rj[chosen]

@@ -100,6 +100,7 @@ def propose(
             optimal=optimum.optimal,
             candidate_edges=len(index),
             pricing_rounds=optimum.rounds,
+            warm_solves=optimum.warm_solves,
             pairs_added=optimum.pairs_added,
             pruned_persons=optimum.pruned_persons,
             pruned_total_score=round(optimum.pruned_total, 3),

@@ -276,8 +276,9 @@ def _scan_senders(
         marked = False
         everywhere = s_here[i]  # else only receivers of the run's office
         ex_lo, ex_hi = ex_start[i], ex_start[i + 1]
-        for p in range(1, 48):
-            if not area[i, p]:
+        for step in range(48):  # the sender's own prefecture first: its pool fills with the best
+            p = s_pref[i] if step == 0 else step
+            if p == 0 or (step > 0 and p == s_pref[i]) or not area[i, p]:
                 continue
             start, end = slices[p, 0], slices[p, n_occ]
             if start == end:
@@ -288,10 +289,22 @@ def _scan_senders(
                 distance = scoring[1]
             else:
                 distance = scoring[2]
-            best_other = (base[i] + w_dist * distance) * _SCALE
-            floor = alpha[i] + lowest_beta[p] - margin - FLOAT_MARGIN
-            wanted = giving and floor < best_other + w_occ * _SCALE
-            every = floor < best_other
+            # What a pair here could gain at most, in the other occupations and in its own;
+            # worth scoring if above -margin, and once the pool is full, above its root.
+            other_gain = (base[i] + w_dist * distance) * _SCALE - alpha[i] - lowest_beta[p]
+            other_gain += FLOAT_MARGIN
+            own_gain = other_gain + w_occ * _SCALE
+            threshold = -margin
+            full = size == pool_size
+            if full and pool_g[t, 0] > threshold:
+                threshold = pool_g[t, 0]
+            wanted = giving and own_gain > threshold
+            every = other_gain > threshold
+            if giving and full:  # what the pool's root passes over, the cut covers
+                if not wanted and own_gain > -margin:
+                    best_cut = max(best_cut, own_gain)
+                elif not every and other_gain > -margin:
+                    best_cut = max(best_cut, other_gain)
             if not counting and not wanted:
                 continue
             own_start, own_end = slices[p, s_occ[i]], slices[p, s_occ[i] + 1]
