@@ -1,6 +1,8 @@
 """Matching at national scale: seeded offers, candidates, scores, assignment, proposals.
 
-Two sizes: 2,000 x 14,000 and 20,000 x 140,000 offers (sending x receiving). Both methods,
+Three sizes: 2,000 x 14,000 and 20,000 x 140,000 offers (sending x receiving), and the
+national size `crowded` (every offer open, four persons a sender: see generate_offers;
+measured by default too). Both methods,
 end to end as the nightly flow runs them (load, propose, store, then a re-run that must add
 nothing), each run in its own process on a copy of the same database: `pruned` (the
 candidate graph only) and `exact` (the optimum over every feasible pair, by pricing:
@@ -8,10 +10,11 @@ shukko.matching.pricing). Prints and writes JSON: persons and total score, the t
 of feasible pairs, offers left waiting and why, pricing rounds and pairs added, seconds per
 phase and peak memory; timings are medians of `--runs` runs, with every run's value.
 On the small size also the full graph of every feasible pair solved directly (the exact
-method must reach its total, in the solver's integer units) and a naive baseline
-(pure-Python pairwise scoring, greedy assignment).
+method must reach its total, in the solver's integer units), runs limited to three offices
+against the full graph of the pairs each may propose, and a naive baseline (pure-Python
+pairwise scoring, greedy assignment).
 
-Usage: .venv/bin/python bench/matching.py [--sizes small,national] [--runs 3] [--out ...]
+Usage: .venv/bin/python bench/matching.py [--sizes small,national,crowded] [--runs 3] [--out ...]
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from models import Company, ReceivingOffer, SendingOffer  # noqa: E402
 from models.db import make_engine  # noqa: E402
 from models.reference import PREFECTURES, block_of, industry_division  # noqa: E402
 from models.schema import upgrade  # noqa: E402
+from shukko.matching.allowed import allowed_pairs  # noqa: E402
 from shukko.matching.assign import assign, integer_scores  # noqa: E402
 from shukko.matching.candidates import (  # noqa: E402
     COMPONENTS,
@@ -109,7 +113,7 @@ def generate_companies(n_sending: int, n_receiving: int, rng: random.Random) -> 
     return companies
 
 
-def generate_offers(n_sending: int, n_receiving: int, seed: int):
+def generate_offers(n_sending: int, n_receiving: int, seed: int, crowded: bool = False):
     """Offers as the Center's offices take them, nationwide (the distribution, checked by
     tests/matching/test_bench_baseline.py):
 
@@ -125,6 +129,10 @@ def generate_offers(n_sending: int, n_receiving: int, seed: int):
     - received 0-199 days before the day, start 0-59 days after receipt for 60-180 days,
       periods 1-6 to 6-24 months; secondment 6 : transfer 1 : either 3; headcounts 1-5
       (mean 2.1); a sender accepts its block (7), nationwide 全国 (1) or its prefecture (2).
+
+    `crowded`: every offer open on the day (received 30-149 days before, start window from
+    0-29 days before for 180 days) and senders of 2-6 persons (mean 4): about 80,000 persons
+    competing for the receivers at national size, the hardest night matching has to solve.
     """
     rng = random.Random(seed)
     occupations, occ_weights = list(OCCUPATION_WEIGHTS), list(OCCUPATION_WEIGHTS.values())
@@ -139,6 +147,9 @@ def generate_offers(n_sending: int, n_receiving: int, seed: int):
             pref = rng.choices(PREFECTURES, WEIGHTS)[0].code
         received = AS_OF - timedelta(days=rng.randrange(0, 200))
         start = received + timedelta(days=rng.randrange(0, 60))
+        if crowded:
+            received = AS_OF - timedelta(days=rng.randrange(30, 150))
+            start = AS_OF - timedelta(days=rng.randrange(0, 30))
         row = {
             "id": n,
             "company": company["id"],
@@ -148,7 +159,7 @@ def generate_offers(n_sending: int, n_receiving: int, seed: int):
             "headcount": rng.choice([1, 1, 1, 2, 2, 3, 5]),
             "received": received,
             "start_from": start,
-            "start_until": start + timedelta(days=rng.choice([60, 120, 180])),
+            "start_until": start + timedelta(days=180 if crowded else rng.choice([60, 120, 180])),
             "pmin": rng.choice([1, 3, 6]),
             "pmax": rng.choice([6, 12, 24]),
             "wage": rng.randrange(20, 45) * 10_000,
@@ -157,6 +168,8 @@ def generate_offers(n_sending: int, n_receiving: int, seed: int):
         }
         if side == "s":
             row["area"] = rng.choices([[], ["全国"], [pref]], [7, 1, 2])[0]
+            if crowded:
+                row["headcount"] = rng.choice([2, 3, 4, 5, 6])
         return row
 
     sending = [one("s", n) for n in range(n_sending)]
@@ -288,14 +301,15 @@ def greedy(pairs: list, sending: list[OfferRecord], receiving: list[OfferRecord]
 
 
 def run_size(name: str, n_sending: int, n_receiving: int, folder: Path, extras: bool,
-             runs: int) -> dict:  # fmt: skip
+             runs: int, crowded: bool = False) -> dict:  # fmt: skip
     """Both methods end to end on copies of one database, each run in its own process (so
-    that its peak memory is its own); on the small size also the full graph solved directly
-    and the naive baseline."""
+    that its peak memory is its own); on the small size also the full graph solved directly,
+    runs limited to three offices against the full graph of the pairs each may propose, and
+    the naive baseline."""
     base = folder / f"{name}.db"
     engine = make_engine(f"sqlite:///{base}")
     upgrade(engine)
-    store_offers(engine, *generate_offers(n_sending, n_receiving, seed=7))
+    store_offers(engine, *generate_offers(n_sending, n_receiving, seed=7, crowded=crowded))
     engine.dispose()
     result: dict = {"sending": n_sending, "receiving": n_receiving}
     for method in ("pruned", "exact"):
@@ -309,7 +323,52 @@ def run_size(name: str, n_sending: int, n_receiving: int, folder: Path, extras: 
               f"{result['exact_equals_full_graph']}; pruning loss {result['pruning_loss_pct']}%; "
               f"naive {result['naive_total_score']} in {result['naive_s']} s",
               flush=True)  # fmt: skip
+        result["offices"] = office_runs(base)
+        for office, figures in result["offices"].items():
+            print(f"{name} office {office}: {figures}", flush=True)
     return result
+
+
+def office_runs(base: Path, offices=("13", "27", "23")) -> dict:
+    """Exact matching limited to each office against every pair that office may propose,
+    solved at once on the full graph: equal totals, and `optimal` said only then."""
+    rules = load_rules()
+    engine = make_engine(f"sqlite:///{base}")
+    with Session(engine) as session:
+        sending, receiving = load_open_offers(session=session, as_of=AS_OF)
+    engine.dispose()
+    wide = rules.model_copy(deep=True)
+    wide.pruning.per_sending_offer = wide.pruning.per_receiving_offer = 10**9
+    every = generate(sending, receiving, rules=wide, as_of=AS_OF)
+    capacity_s = np.array([o.remaining for o in sending])
+    capacity_r = np.array([o.remaining for o in receiving])
+    figures = {}
+    for office in offices:
+        t = time.perf_counter()
+        proposals, run = propose(sending, receiving, rules=rules, as_of=AS_OF, office=office)
+        seconds = round(time.perf_counter() - t, 2)
+        index_s = {o.id: k for k, o in enumerate(sending)}
+        index_r = {o.id: k for k, o in enumerate(receiving)}
+        pairs = PairSpace(sending, receiving, rules=rules, as_of=AS_OF).edges(
+            np.array([index_s[p.sending_id] for p in proposals], dtype=np.int64),
+            np.array([index_r[p.receiving_id] for p in proposals], dtype=np.int64),
+        )
+        persons = np.array([p.persons for p in proposals], dtype=np.int64)
+        got = int((persons * integer_scores(pairs.total)).sum())
+        keep = allowed_pairs(sending, receiving, office=office).mask(every.sending, every.receiving)
+        full = assign(every.sending[keep], every.receiving[keep], every.total[keep],
+                      capacity_s, capacity_r)  # fmt: skip
+        want = int((full * integer_scores(every.total[keep])).sum())
+        figures[office] = {
+            "allowed_pairs": run["allowed_pairs"],
+            "persons": run["persons"],
+            "total_score_thousandths": got,
+            "full_graph_thousandths": want,
+            "equal": got == want,
+            "says_optimal": run["optimal"],
+            "seconds": seconds,
+        }
+    return figures
 
 
 def summary(run: dict) -> str:
@@ -437,7 +496,7 @@ def full_graph_and_naive(base: Path, result: dict) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--sizes", default="small,national")
+    parser.add_argument("--sizes", default="small,national,crowded")
     parser.add_argument("--runs", type=int, default=3, help="end-to-end runs per method")
     parser.add_argument("--out", type=Path, default=ROOT / "bench/results/matching.json")
     parser.add_argument("--child", choices=("pruned", "exact"), help=argparse.SUPPRESS)
@@ -445,21 +504,25 @@ def main() -> None:
     args = parser.parse_args()
     if args.runs < 1:
         parser.error("--runs must be at least 1")
-    unknown = set(args.sizes.split(",")) - {"small", "national"}
+    unknown = set(args.sizes.split(",")) - {"small", "national", "crowded"}
     if unknown:
-        parser.error(f"--sizes: unknown {', '.join(sorted(unknown))} (small, national)")
+        parser.error(f"--sizes: unknown {', '.join(sorted(unknown))} (small, national, crowded)")
     if args.child:
         print(json.dumps(child(args.child, args.db), ensure_ascii=False))
         return
-    sizes = {"small": (2_000, 14_000, True), "national": (20_000, 140_000, False)}
+    sizes = {
+        "small": (2_000, 14_000, True, False),
+        "national": (20_000, 140_000, False, False),
+        "crowded": (20_000, 140_000, False, True),  # every offer open, 4 persons a sender
+    }
     results: dict = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
         "components": list(COMPONENTS),
     }
     with tempfile.TemporaryDirectory() as tmp:
         for name in args.sizes.split(","):
-            n_s, n_r, extras = sizes[name]
-            results[name] = run_size(name, n_s, n_r, Path(tmp), extras, args.runs)
+            n_s, n_r, extras, crowded = sizes[name]
+            results[name] = run_size(name, n_s, n_r, Path(tmp), extras, args.runs, crowded)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
     print(f"wrote {args.out}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import random
+from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -70,3 +71,31 @@ def test_the_baseline_scores_every_feasible_pair_as_the_scorer_does(bench, seed)
     assert set(baseline) == set(scorer) and scorer  # the same feasible pairs
     for pair, score in baseline.items():
         assert score == pytest.approx(scorer[pair], abs=1e-9), pair
+
+
+def test_the_benchmark_instance_has_the_distribution_its_docstring_claims(bench):
+    companies, sending, receiving = bench.generate_offers(2_000, 14_000, seed=7)
+    by_id = {c["id"]: c for c in companies}
+    # Every offer's company has a prefecture and an industry of its side; a sending offer
+    # sits where its company does; about 15% of receiving offers work elsewhere.
+    assert all(by_id[r["company"]]["pref"] == r["pref"] for r in sending)
+    assert {by_id[r["company"]]["industry"] for r in sending} <= set(bench.SENDER_INDUSTRIES)
+    elsewhere = sum(by_id[r["company"]]["pref"] != r["pref"] for r in receiving) / len(receiving)
+    assert 0.10 < elsewhere < 0.16  # 15%, less those drawn back to the company's prefecture
+    # Prefectures weighted by employment: Tokyo (8) is the most common, then the big five.
+    prefs = Counter(r["pref"] for r in receiving)
+    assert prefs.most_common(1)[0][0] == "13"
+    assert prefs["13"] / len(receiving) == pytest.approx(8 / sum(bench.WEIGHTS), abs=0.02)
+    # A tenth of the sending companies also take people in: the same company on both sides.
+    both = {r["company"] for r in sending} & {r["company"] for r in receiving}
+    senders = {c["id"] for c in companies if "s" in c["side"]}
+    assert 0.05 < len(both) / len(senders) < 0.12
+    # Areas: own block 7, nationwide 1, own prefecture 2 (of 10).
+    areas = Counter("全国" if r["area"] == ["全国"] else "pref" if r["area"] else "block"
+                    for r in sending)  # fmt: skip
+    assert areas["全国"] / len(sending) == pytest.approx(0.1, abs=0.025)
+    assert areas["block"] / len(sending) == pytest.approx(0.7, abs=0.04)
+    # Headcounts 1-5, mean about 2.1; some companies post many offers (Pareto sizes).
+    assert sum(r["headcount"] for r in sending) / len(sending) == pytest.approx(2.14, abs=0.15)
+    per_company = Counter(r["company"] for r in receiving)
+    assert max(per_company.values()) >= 10 * len(receiving) / len(per_company)
