@@ -98,6 +98,20 @@ class DriverRows:
             sql = f"INSERT INTO {self._table} ({', '.join(self._names)}) VALUES ({marks})"
             self.connection.exec_driver_sql(sql, rows)
 
+    def insert_with_ids(self, rows: list[tuple]) -> list[int]:
+        """Insert rows (as `insert`) and return their ids, in the rows' order. Only on
+        SQLite: a table's new rows get ascending ids there, and the transaction holds the
+        database's write lock from its first write, so the newest ids are these rows'."""
+        if self.connection.dialect.name != "sqlite":
+            raise NotImplementedError("insert_with_ids: SQLite only (elsewhere use RETURNING)")
+        if not rows:
+            return []
+        self.insert(rows)
+        newest = self.connection.exec_driver_sql(
+            f"SELECT id FROM {self._table} ORDER BY id DESC LIMIT {len(rows)}"
+        )
+        return [row_id for (row_id,) in reversed(newest.all())]
+
     def update_by_id(self, rows: list[tuple]) -> None:
         """Update rows whose last value (the last of `columns`) is the id of the row."""
         self.update_where(rows, keys=1)

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from models import Case, CaseKind, CaseWorker, ContractTerms, ReceivingOffer, SendingOffer, Worker
-from models.bulk import select_in
+from models.bulk import DriverRows, DriverValues, select_in
 from models.common import utcnow
 from shukko.case_rules import CaseRules
 from shukko.errors import EventNotAllowed, InvalidInput, NotFound
@@ -116,11 +116,7 @@ def open_cases(*, session: Session, cases: list[NewCase], actor: str, today: dat
         }
         for c in cases
     ]
-    ids = list(
-        session.execute(
-            table.insert().returning(table.c.id, sort_by_parameter_order=True), rows
-        ).scalars()
-    )
+    ids = _insert_cases(session, table, rows)
     log = [
         {
             "case_id": case_id,
@@ -138,6 +134,21 @@ def open_cases(*, session: Session, cases: list[NewCase], actor: str, today: dat
     ]
     append_log(session, log, None)
     return ids
+
+
+def _insert_cases(session: Session, table, rows: list[dict]) -> list[int]:
+    """The new cases' ids in the rows' order: on SQLite through the driver (SQLAlchemy
+    inserts row by row there when it must return ids in order), elsewhere by RETURNING."""
+    if session.connection().dialect.name != "sqlite":
+        return list(
+            session.execute(
+                table.insert().returning(table.c.id, sort_by_parameter_order=True), rows
+            ).scalars()
+        )
+    columns = list(rows[0])
+    writer = DriverRows(session, table, columns)
+    values = DriverValues(table, columns, writer.connection.dialect)
+    return writer.insert_with_ids([tuple(values.row([row[c] for c in columns])) for row in rows])
 
 
 def open_case(

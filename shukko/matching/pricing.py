@@ -17,6 +17,7 @@ say optimal. A round that adds few pairs re-optimises the previous flow
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,7 +26,7 @@ from shukko.matching.allowed import AllowedPairs
 from shukko.matching.assign import SCALE, assign, integer_scores
 from shukko.matching.candidates import Edges, PairSpace, _best_per_group
 from shukko.matching.potentials import potentials
-from shukko.matching.scan import pack, scan
+from shukko.matching.scan import count_feasible, pack, scan
 from shukko.matching.warm import reoptimise
 
 # Pairs added per round: each sender's and each receiver's that would improve most.
@@ -93,17 +94,38 @@ def optimise(
     `start_per_receiver` best pooled pairs; solve, then price and solve again until no
     allowed pair would improve the solution; a last scan of every allowed pair checks it."""
     seconds = {"solve": 0.0, "potentials": 0.0, "scan": 0.0, "pricing": 0.0, "check": 0.0}
-    added = rescanned = 0
-    has_counterpart = (np.zeros(len(sending_capacity), bool),
-                       np.zeros(len(receiving_capacity), bool))  # fmt: skip
     packed = pack(space)
     started = time.perf_counter()
     no_alpha = np.zeros(len(sending_capacity), dtype=np.int64)
     no_beta = np.zeros(len(receiving_capacity), dtype=np.int64)
-    pool, counted = _scan(space, packed, no_alpha, no_beta, sending_capacity,
-                          receiving_capacity, allowed, pool_size,
-                          count=has_counterpart)  # fmt: skip
+    pool = _scan(space, packed, no_alpha, no_beta, sending_capacity, receiving_capacity,
+                 allowed, pool_size)  # fmt: skip
     seconds["scan"] += time.perf_counter() - started
+    # Counting every feasible pair (for the figures) needs no dual: it runs on one thread
+    # beside the solver, which uses one core.
+    with ThreadPoolExecutor(max_workers=1) as beside:
+        counting = beside.submit(count_feasible, space, packed, sending_capacity,
+                                 receiving_capacity, allowed, serial=True)  # fmt: skip
+        optimum = _rounds(space, packed, pool, sending_capacity, receiving_capacity, allowed,
+                          start_per_sender, start_per_receiver, max_rounds, pool_size,
+                          seconds)  # fmt: skip
+        started = time.perf_counter()
+        counted, has_counterpart = counting.result()
+        seconds["count"] = round(time.perf_counter() - started, 2)  # waited for, if any
+    si, rj, persons = optimum.edges.sending, optimum.edges.receiving, optimum.persons
+    optimum.feasible_pairs = counted.feasible_pairs
+    optimum.allowed_pairs = counted.allowed_pairs
+    optimum.unmatched = unmatched(si, rj, persons, sending_capacity, receiving_capacity,
+                                  has_counterpart)  # fmt: skip
+    return optimum
+
+
+def _rounds(space, packed, pool, sending_capacity, receiving_capacity, allowed,
+            start_per_sender, start_per_receiver, max_rounds, pool_size,
+            seconds) -> Optimum:  # fmt: skip
+    """The pricing rounds from the first scan's pool (see optimise); the counts are the
+    caller's to fill in."""
+    added = rescanned = 0
     start = _best(pool.si, pool.score, start_per_sender) | _best(
         pool.rj, pool.score, start_per_receiver
     )
@@ -134,8 +156,8 @@ def optimise(
             seconds["pricing"] += time.perf_counter() - started
             started = time.perf_counter()
             rescanned += len(doubtful)
-            fresh, _ = _scan(space, packed, alpha, beta, sending_capacity, receiving_capacity,
-                             allowed, pool_size, senders=doubtful)  # fmt: skip
+            fresh = _scan(space, packed, alpha, beta, sending_capacity, receiving_capacity,
+                          allowed, pool_size, senders=doubtful)  # fmt: skip
             _replace(pool, fresh, doubtful, alpha, beta)
             seconds["scan"] += time.perf_counter() - started
             started = time.perf_counter()
@@ -148,12 +170,14 @@ def optimise(
         # Edges that carry nobody and are far from paying leave the graph, so that it stays
         # small to solve: the scans cover them (pooled, or bounded by their sender's cut), and
         # pricing brings one back should it come to pay.
+        started = time.perf_counter()
         useful = (persons > 0) | (cost - alpha[si] - beta[rj] >= -KEEP_MARGIN)
         si, rj, total, kept = si[useful], rj[useful], total[useful], persons[useful]
         more = space.edges(new_si, new_rj)
         si, rj = np.concatenate([si, new_si]), np.concatenate([rj, new_rj])
         total = np.concatenate([total, integer_scores(more.total) / SCALE])
         added += len(new_si)
+        seconds["pricing"] += time.perf_counter() - started
         if len(new_si) <= WARM_UP_TO:
             started = time.perf_counter()
             warm = reoptimise(si, rj, total,
@@ -162,25 +186,25 @@ def optimise(
                               receiving_capacity)  # fmt: skip
             warm_solves += warm is not None
             seconds["solve"] += time.perf_counter() - started
-        seconds["solve"] += time.perf_counter() - started
     started = time.perf_counter()
     optimal = dual_check(space, packed, alpha, beta, sending_capacity, receiving_capacity,
                          allowed)  # fmt: skip
     seconds["check"] = time.perf_counter() - started
+    for name, value in seconds.items():
+        seconds[name] = round(value, 2)
     return Optimum(
         edges=space.edges(si, rj),
         persons=persons,
         rounds=round_,
         pairs_added=added,
-        feasible_pairs=counted.feasible_pairs,
-        allowed_pairs=counted.allowed_pairs,
+        feasible_pairs=0,
+        allowed_pairs=0,
         optimal=optimal,
         pruned_persons=pruned[0],
         pruned_total=pruned[1],
         senders_rescanned=rescanned,
         warm_solves=warm_solves,
-        seconds={k: round(v, 2) for k, v in seconds.items()},
-        unmatched=unmatched(si, rj, persons, sending_capacity, receiving_capacity, has_counterpart),
+        seconds=seconds,
     )
 
 
@@ -263,21 +287,17 @@ def unmatched(si, rj, persons, sending_capacity, receiving_capacity, has_counter
     return figures
 
 
-def _scan(space, packed, alpha, beta, cap_s, cap_r, allowed, pool_size, *, senders=None,
-          count=None):  # fmt: skip
+def _scan(space, packed, alpha, beta, cap_s, cap_r, allowed, pool_size, *, senders=None):
     """A pool of allowed pairs from a scan of every pair that may be feasible (or only those
-    of `senders`), with their exact integer scores, and the scan's counts. With `count` (two
-    masks) every feasible pair is also counted and each offer with capacity marked when it
-    has an allowed feasible counterpart with capacity."""
+    of `senders`), with their exact integer scores."""
     if senders is None:
         senders = np.arange(len(cap_s))
     found = scan(space, packed, senders, alpha, beta, cap_s, cap_r, pool_size=pool_size,
-                 margin=POOL_MARGIN, count=count, allowed=allowed)  # fmt: skip
+                 margin=POOL_MARGIN, allowed=allowed)  # fmt: skip
     si, rj = found.si, found.rj
     score = integer_scores(space.edges(si, rj).total) if len(si) else np.zeros(0, np.int64)
-    pool = _Pool(si, rj, score, found.cut, alpha.astype(float).copy(), [beta.copy()],
+    return _Pool(si, rj, score, found.cut, alpha.astype(float).copy(), [beta.copy()],
                  np.zeros(len(cap_s), dtype=np.int64))  # fmt: skip
-    return pool, found
 
 
 def _best(group: np.ndarray, gain: np.ndarray, keep: int) -> np.ndarray:

@@ -3,10 +3,12 @@ written as `proposed` cases with their score broken down, and alternatives for o
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from functools import lru_cache
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import Text, cast, func, select
 from sqlmodel import Session
 
 from models import Case, Company, ReceivingOffer, SendingOffer
@@ -41,16 +43,19 @@ def load_open_offers(
         used = _persons_in_cases(
             session, Case.sending_offer_id if is_sending else Case.receiving_offer_id
         )
+        if is_sending:
+            lists = [table.skills, table.qualifications, table.acceptable_area]
+        else:
+            lists = [table.skills, table.required_qualifications]
         columns = [
             table.id, table.company_id, table.kind, table.occupation, table.received_on,
             table.start_from, table.start_until, table.headcount, table.period_months_min,
-            table.period_months_max, table.monthly_wage_yen, table.skills, table.office_code,
+            table.period_months_max, table.monthly_wage_yen, table.office_code,
             Company.industry_code,
+            Company.prefecture_code if is_sending else table.work_prefecture,
+            # JSON lists as their text, decoded once per distinct value: most repeat.
+            *(cast(column, Text) for column in lists),
         ]  # fmt: skip
-        if is_sending:
-            columns += [Company.prefecture_code, table.qualifications, table.acceptable_area]
-        else:
-            columns += [table.work_prefecture, table.required_qualifications]
         query = (
             select(*columns)
             .join(Company, Company.id == table.company_id)
@@ -58,10 +63,10 @@ def load_open_offers(
             .order_by(table.id)
         )
         records = []
-        for row in session.execute(query):
+        for row in session.connection().execute(query):
             (offer_id, company_id, kind, occupation, received_on, start_from, start_until,
-             headcount, period_min, period_max, wage, skills, office, industry,
-             prefecture, qualifications, *area) = row  # fmt: skip
+             headcount, period_min, period_max, wage, office, industry, prefecture, skills,
+             qualifications, *area) = row  # fmt: skip
             records.append(
                 OfferRecord(
                     id=offer_id,
@@ -77,14 +82,20 @@ def load_open_offers(
                     period_min=period_min,
                     period_max=period_max,
                     wage=wage,
-                    skills=tuple(skills),
-                    qualifications=tuple(qualifications),
-                    area=tuple(area[0]) if area else (),
+                    skills=_decoded(skills),
+                    qualifications=_decoded(qualifications),
+                    area=_decoded(area[0]) if area else (),
                     office=office,
                 )
             )
         sides.append(records)
     return sides[0], sides[1]
+
+
+@lru_cache(maxsize=4096)
+def _decoded(text: str) -> tuple[str, ...]:
+    """A JSON list column's text as a tuple."""
+    return tuple(json.loads(text))
 
 
 def paired_before(session: Session) -> set[tuple[int, int]]:

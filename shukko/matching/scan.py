@@ -127,11 +127,13 @@ def scan(
     margin: float,
     count: tuple[np.ndarray, np.ndarray] | None = None,
     allowed: AllowedPairs | None = None,
+    serial: bool = False,
 ) -> ScanResult:
     """Pool and cut for `senders` under the duals (alpha, beta), over the pairs `allowed`
     (every pair when None): a pair left out is neither pooled nor in the cut. With `count`
     (two masks, set in place) every feasible pair of those senders is counted, and each offer
-    marked that has an allowed feasible counterpart with capacity."""
+    marked that has an allowed feasible counterpart with capacity. `serial`: on one thread,
+    without the GIL, beside whatever else runs (Numba's thread pool stays free)."""
     r = space.r
     allowed = allowed or every_pair(len(cap_s), len(cap_r))
     s_here, r_here, ex_start, ex_pos = allowed.for_scan(packed.order)
@@ -142,14 +144,18 @@ def scan(
     has_s = count[0] if counting else np.zeros(len(cap_s), np.bool_)
     has_r = np.zeros(len(cap_r), np.bool_)  # in scan order
     order = packed.order
-    with _ONE_KERNEL_AT_A_TIME:
-        pool_r, pool_g, sizes, cut, feasible, allowed_count = _scan_senders(
-            np.ascontiguousarray(senders, dtype=np.int64), alpha.astype(np.float64),
-            beta_f[order], lowest_beta, cap_s.astype(np.int64), cap_r.astype(np.int64)[order],
-            pool_size, float(margin), counting, has_s, has_r, s_here, r_here, ex_start, ex_pos,
-            packed.slices, space.area, packed.flags, packed.weights, packed.scoring,
-            packed.base, packed.sending, packed.receiving,
-        )  # fmt: skip
+    arguments = (
+        np.ascontiguousarray(senders, dtype=np.int64), alpha.astype(np.float64),
+        beta_f[order], lowest_beta, cap_s.astype(np.int64), cap_r.astype(np.int64)[order],
+        pool_size, float(margin), counting, has_s, has_r, s_here, r_here, ex_start, ex_pos,
+        packed.slices, space.area, packed.flags, packed.weights, packed.scoring,
+        packed.base, packed.sending, packed.receiving,
+    )  # fmt: skip
+    if serial:
+        pool_r, pool_g, sizes, cut, feasible, allowed_count = _scan_senders_serial(*arguments)
+    else:
+        with _ONE_KERNEL_AT_A_TIME:
+            pool_r, pool_g, sizes, cut, feasible, allowed_count = _scan_senders(*arguments)
     if counting:
         count[1][order[has_r]] = True
     rows = np.repeat(np.arange(len(senders)), sizes)
@@ -172,14 +178,16 @@ def count_feasible(
     cap_s: np.ndarray,
     cap_r: np.ndarray,
     allowed: AllowedPairs | None = None,
+    *,
+    serial: bool = False,
 ) -> tuple[ScanResult, tuple[np.ndarray, np.ndarray]]:
     """Every feasible pair counted (and those `allowed`), and per side which offers with
     capacity have an allowed feasible counterpart with capacity (nothing pooled: no sender
-    could reach an infinite alpha)."""
+    could reach an infinite alpha). `serial`: see scan."""
     found = (np.zeros(len(cap_s), np.bool_), np.zeros(len(cap_r), np.bool_))
     result = scan(space, packed, np.arange(len(cap_s)), np.full(len(cap_s), np.inf),
                   np.zeros(len(cap_r)), cap_s, cap_r, pool_size=1, margin=0.0,
-                  count=found, allowed=allowed)  # fmt: skip
+                  count=found, allowed=allowed, serial=serial)  # fmt: skip
     return result, found
 
 
@@ -244,17 +252,57 @@ def _scan_senders(
     receiving,
 ):  # pragma: no cover - compiled
     # fmt: on
+    n = len(senders)
+    pool_r, pool_g, sizes, cut, feasible, allowed = _outputs(n, pool_size, margin)
+    for t in prange(n):
+        _scan_sender(
+            t, senders, alpha, beta, lowest_beta, cap_s, cap_r, pool_size, margin, counting,
+            has_s, has_r, s_here, r_here, ex_start, ex_pos, slices, area, flags, weights,
+            scoring, base, sending, receiving, pool_r, pool_g, sizes, cut, feasible, allowed,
+        )  # fmt: skip
+    return pool_r, pool_g, sizes, cut, feasible, allowed
+
+
+# fmt: off
+@njit(cache=True, nogil=True)
+def _scan_senders_serial(
+    senders, alpha, beta, lowest_beta, cap_s, cap_r, pool_size, margin, counting, has_s, has_r,
+    s_here, r_here, ex_start, ex_pos, slices, area, flags, weights, scoring, base, sending,
+    receiving,
+):  # pragma: no cover - compiled
+    # fmt: on
+    """_scan_senders on one thread, without the GIL: beside the solver (see count_feasible)."""
+    n = len(senders)
+    pool_r, pool_g, sizes, cut, feasible, allowed = _outputs(n, pool_size, margin)
+    for t in range(n):
+        _scan_sender(
+            t, senders, alpha, beta, lowest_beta, cap_s, cap_r, pool_size, margin, counting,
+            has_s, has_r, s_here, r_here, ex_start, ex_pos, slices, area, flags, weights,
+            scoring, base, sending, receiving, pool_r, pool_g, sizes, cut, feasible, allowed,
+        )  # fmt: skip
+    return pool_r, pool_g, sizes, cut, feasible, allowed
+
+
+@njit(cache=True)
+def _outputs(n, pool_size, margin):  # pragma: no cover - compiled
+    return (np.empty((n, pool_size), dtype=np.int64), np.empty((n, pool_size), dtype=np.float64),
+            np.zeros(n, dtype=np.int64), np.full(n, -margin), np.zeros(n, dtype=np.int64),
+            np.zeros(n, dtype=np.int64))  # fmt: skip
+
+
+# fmt: off
+@njit(cache=True)
+def _scan_sender(
+    t, senders, alpha, beta, lowest_beta, cap_s, cap_r, pool_size, margin, counting, has_s,
+    has_r, s_here, r_here, ex_start, ex_pos, slices, area, flags, weights, scoring, base,
+    sending, receiving, pool_r, pool_g, sizes, cut, feasible, allowed,
+):  # pragma: no cover - compiled
+    # fmt: on
+    """One sender's pool, cut and counts (row t of the outputs)."""
     (s_occ, s_kind, s_pmin, s_pmax, s_from, s_until, s_company, s_quals, s_skills, s_wage,
      s_div, s_pref, s_block, s_received) = sending
     (r_occ, r_kind, r_pmin, r_pmax, r_from, r_until, r_company, r_quals, r_skills, r_wage,
      r_div, _r_pref, r_block, r_received) = receiving
-    n = len(senders)
-    pool_r = np.empty((n, pool_size), dtype=np.int64)
-    pool_g = np.empty((n, pool_size), dtype=np.float64)
-    sizes = np.zeros(n, dtype=np.int64)
-    cut = np.full(n, -margin)
-    feasible = np.zeros(n, dtype=np.int64)
-    allowed = np.zeros(n, dtype=np.int64)
     n_occ = slices.shape[1] - 1
     quals_words, skill_words = s_quals.shape[1], s_skills.shape[1]
     w_occ, w_skill, w_wage, w_ind, w_dist, w_wait = (
@@ -266,116 +314,114 @@ def _scan_senders(
         weights[5],
     )
     today, full_days = scoring[7], scoring[6]
-    for t in prange(n):
-        i = senders[t]
-        giving = cap_s[i] > 0
-        size = 0
-        best_cut = -margin
-        count_i = 0
-        allowed_i = 0
-        marked = False
-        everywhere = s_here[i]  # else only receivers of the run's office
-        ex_lo, ex_hi = ex_start[i], ex_start[i + 1]
-        for step in range(48):  # the sender's own prefecture first: its pool fills with the best
-            p = s_pref[i] if step == 0 else step
-            if p == 0 or (step > 0 and p == s_pref[i]) or not area[i, p]:
+    i = senders[t]
+    giving = cap_s[i] > 0
+    size = 0
+    best_cut = -margin
+    count_i = 0
+    allowed_i = 0
+    marked = False
+    everywhere = s_here[i]  # else only receivers of the run's office
+    ex_lo, ex_hi = ex_start[i], ex_start[i + 1]
+    for step in range(48):  # the sender's own prefecture first: its pool fills with the best
+        p = s_pref[i] if step == 0 else step
+        if p == 0 or (step > 0 and p == s_pref[i]) or not area[i, p]:
+            continue
+        start, end = slices[p, 0], slices[p, n_occ]
+        if start == end:
+            continue
+        if s_pref[i] == p:
+            distance = scoring[0]
+        elif s_block[i] == r_block[start]:
+            distance = scoring[1]
+        else:
+            distance = scoring[2]
+        # What a pair here could gain at most, in the other occupations and in its own;
+        # worth scoring if above -margin, and once the pool is full, above its root.
+        other_gain = (base[i] + w_dist * distance) * _SCALE - alpha[i] - lowest_beta[p]
+        other_gain += FLOAT_MARGIN
+        own_gain = other_gain + w_occ * _SCALE
+        threshold = -margin
+        full = size == pool_size
+        if full and pool_g[t, 0] > threshold:
+            threshold = pool_g[t, 0]
+        wanted = giving and own_gain > threshold
+        every = other_gain > threshold
+        if giving and full:  # what the pool's root passes over, the cut covers
+            if not wanted and own_gain > -margin:
+                best_cut = max(best_cut, own_gain)
+            elif not every and other_gain > -margin:
+                best_cut = max(best_cut, other_gain)
+        if not counting and not wanted:
+            continue
+        own_start, own_end = slices[p, s_occ[i]], slices[p, s_occ[i] + 1]
+        lo, hi = start, end
+        if not counting and not every:
+            lo, hi = own_start, own_end
+        for j in range(lo, hi):  # receivers in scan order
+            if flags[0] and (s_kind[i] & r_kind[j]) == 0:
                 continue
-            start, end = slices[p, 0], slices[p, n_occ]
-            if start == end:
+            if flags[1] and (s_pmin[i] > r_pmax[j] or r_pmin[j] > s_pmax[i]):
                 continue
-            if s_pref[i] == p:
-                distance = scoring[0]
-            elif s_block[i] == r_block[start]:
-                distance = scoring[1]
+            if flags[2] and (s_from[i] > r_until[j] or r_from[j] > s_until[i]):
+                continue
+            if flags[3] and s_company[i] == r_company[j]:
+                continue
+            if flags[4]:
+                missing = False
+                for q in range(quals_words):
+                    if r_quals[j, q] & ~s_quals[i, q]:
+                        missing = True
+                if missing:
+                    continue
+            count_i += 1
+            if not (everywhere or r_here[j]):
+                continue
+            if ex_lo < ex_hi and _holds(ex_pos, ex_lo, ex_hi, j):
+                continue
+            allowed_i += 1
+            taking = cap_r[j] > 0
+            if not taking:
+                continue
+            if giving:
+                marked = True
+                if counting and not has_r[j]:
+                    has_r[j] = True
+            if not wanted or (not every and (j < own_start or j >= own_end)):
+                continue
+            total = 0.0
+            if s_occ[i] == r_occ[j]:
+                total += w_occ
+            common, union = 0, 0
+            for q in range(skill_words):
+                common += _popcount(s_skills[i, q] & r_skills[j, q])
+                union += _popcount(s_skills[i, q] | r_skills[j, q])
+            if union > 0:
+                total += w_skill * common / union
+            sw, rw = s_wage[i], r_wage[j]
+            if np.isnan(sw) or np.isnan(rw):
+                total += w_wage * scoring[5]
             else:
-                distance = scoring[2]
-            # What a pair here could gain at most, in the other occupations and in its own;
-            # worth scoring if above -margin, and once the pool is full, above its root.
-            other_gain = (base[i] + w_dist * distance) * _SCALE - alpha[i] - lowest_beta[p]
-            other_gain += FLOAT_MARGIN
-            own_gain = other_gain + w_occ * _SCALE
-            threshold = -margin
-            full = size == pool_size
-            if full and pool_g[t, 0] > threshold:
-                threshold = pool_g[t, 0]
-            wanted = giving and own_gain > threshold
-            every = other_gain > threshold
-            if giving and full:  # what the pool's root passes over, the cut covers
-                if not wanted and own_gain > -margin:
-                    best_cut = max(best_cut, own_gain)
-                elif not every and other_gain > -margin:
-                    best_cut = max(best_cut, other_gain)
-            if not counting and not wanted:
+                shortfall = min(max((sw - rw) / sw, 0.0), 1.0)
+                total += w_wage * (1.0 - shortfall)
+            total += w_ind * (scoring[3] if s_div[i] == r_div[j] else scoring[4])
+            total += w_dist * distance
+            waited = (today - s_received[i]) + (today - r_received[j])
+            total += w_wait * min(max(waited / (2.0 * full_days), 0.0), 1.0)
+            gain = total * _SCALE - alpha[i] - beta[j]
+            if gain <= -margin:
                 continue
-            own_start, own_end = slices[p, s_occ[i]], slices[p, s_occ[i] + 1]
-            lo, hi = start, end
-            if not counting and not every:
-                lo, hi = own_start, own_end
-            for j in range(lo, hi):  # receivers in scan order
-                if flags[0] and (s_kind[i] & r_kind[j]) == 0:
-                    continue
-                if flags[1] and (s_pmin[i] > r_pmax[j] or r_pmin[j] > s_pmax[i]):
-                    continue
-                if flags[2] and (s_from[i] > r_until[j] or r_from[j] > s_until[i]):
-                    continue
-                if flags[3] and s_company[i] == r_company[j]:
-                    continue
-                if flags[4]:
-                    missing = False
-                    for q in range(quals_words):
-                        if r_quals[j, q] & ~s_quals[i, q]:
-                            missing = True
-                    if missing:
-                        continue
-                count_i += 1
-                if not (everywhere or r_here[j]):
-                    continue
-                if ex_lo < ex_hi and _holds(ex_pos, ex_lo, ex_hi, j):
-                    continue
-                allowed_i += 1
-                taking = cap_r[j] > 0
-                if not taking:
-                    continue
-                if giving:
-                    marked = True
-                    if counting and not has_r[j]:
-                        has_r[j] = True
-                if not wanted or (not every and (j < own_start or j >= own_end)):
-                    continue
-                total = 0.0
-                if s_occ[i] == r_occ[j]:
-                    total += w_occ
-                common, union = 0, 0
-                for q in range(skill_words):
-                    common += _popcount(s_skills[i, q] & r_skills[j, q])
-                    union += _popcount(s_skills[i, q] | r_skills[j, q])
-                if union > 0:
-                    total += w_skill * common / union
-                sw, rw = s_wage[i], r_wage[j]
-                if np.isnan(sw) or np.isnan(rw):
-                    total += w_wage * scoring[5]
-                else:
-                    shortfall = min(max((sw - rw) / sw, 0.0), 1.0)
-                    total += w_wage * (1.0 - shortfall)
-                total += w_ind * (scoring[3] if s_div[i] == r_div[j] else scoring[4])
-                total += w_dist * distance
-                waited = (today - s_received[i]) + (today - r_received[j])
-                total += w_wait * min(max(waited / (2.0 * full_days), 0.0), 1.0)
-                gain = total * _SCALE - alpha[i] - beta[j]
-                if gain <= -margin:
-                    continue
-                if size < pool_size:
-                    _push(pool_g[t], pool_r[t], size, gain, j)
-                    size += 1
-                elif gain > pool_g[t, 0]:
-                    best_cut = max(best_cut, pool_g[t, 0] + FLOAT_MARGIN)
-                    _replace_root(pool_g[t], pool_r[t], size, gain, j)
-                else:
-                    best_cut = max(best_cut, gain + FLOAT_MARGIN)
-        sizes[t] = size
-        cut[t] = best_cut
-        feasible[t] = count_i
-        allowed[t] = allowed_i
-        if counting and marked:
-            has_s[i] = True
-    return pool_r, pool_g, sizes, cut, feasible, allowed
+            if size < pool_size:
+                _push(pool_g[t], pool_r[t], size, gain, j)
+                size += 1
+            elif gain > pool_g[t, 0]:
+                best_cut = max(best_cut, pool_g[t, 0] + FLOAT_MARGIN)
+                _replace_root(pool_g[t], pool_r[t], size, gain, j)
+            else:
+                best_cut = max(best_cut, gain + FLOAT_MARGIN)
+    sizes[t] = size
+    cut[t] = best_cut
+    feasible[t] = count_i
+    allowed[t] = allowed_i
+    if counting and marked:
+        has_s[i] = True

@@ -24,7 +24,7 @@ from shukko.matching.assign import integer_scores
 
 # A search that settles more nodes than this, over all the added edges, is not worth it:
 # the caller solves from scratch instead.
-SETTLED_LIMIT_PER_NODE = 12
+SETTLED_LIMIT_PER_NODE = 16
 SMALL_GRAPH = 10_000  # nodes: below this, a repair is cheap whatever it settles
 
 
