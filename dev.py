@@ -69,23 +69,31 @@ def browser() -> None:
               "(apt-get install chromium)", flush=True)
 
 
+def compile_kernels() -> None:
+    """Matching's compiled kernels, cached once so that a first run does not compile."""
+    run(BIN / "python", "-m", "shukko.matching.compile")
+
+
 def main() -> None:
     command, *rest = sys.argv[1:] or ["help"]
     os.environ.setdefault("DO_NOT_TRACK", "1")
     if command == "demo":
         setup()
+        compile_kernels()
         letter_font()
         run(BIN / "shukko", "db", "upgrade")
         # The main job: the demo year on a fresh embedded database (SQLite in var/).
         run(BIN / "shukko", "demo", "--fresh", *rest)
     elif command == "test":
         setup()
+        compile_kernels()
         letter_font()
         browser()
         run(BIN / "ruff", "check", ".")
         run(BIN / "python", "-m", "pytest", *rest)
     elif command == "setup":
         setup()
+        compile_kernels()
     else:
         print(__doc__)
         sys.exit(0 if command == "help" else 2)

@@ -1,17 +1,21 @@
 """The optimum over every feasible pair without holding every pair (価格付けによる最適化).
 
 One scan of every pair that may be feasible (shukko.matching.scan, compiled, on every core)
-counts them and pools each sender's best allowed pairs by score, with a bound (cut) on what
-the others could give; the start graph is each sender's and each receiver's best pooled
-pairs. Solve it; take the solution's node potentials (alpha per sender, beta per receiver:
+pools each sender's best allowed pairs by score, with a bound (cut) on what the others
+could give (counting every feasible pair, for the figures, runs beside the solver); the
+start graph is each sender's and each receiver's best pooled pairs. Solve it; take the
+solution's node potentials (alpha per sender, beta per receiver:
 shukko.matching.potentials); add the pairs left out whose score exceeds alpha + beta (each
-would improve the solution), from the pool and from a rescan of the senders whose bound says
-a pair outside their pool might now improve; solve again, until no pair left out can improve
-it. The solution is then optimal over all the pairs the run may propose (LP duality: the
-potentials are a dual solution that every pair satisfies), though only the pairs that ever
-mattered were held; a last scan of every allowed pair checks the duals before the figures
-say optimal. A round that adds few pairs re-optimises the previous flow
-(shukko.matching.warm) instead of solving from scratch.
+would improve the solution), from the pool and from a rescan of the senders whose bound
+says a pair outside their pool might now improve; solve again, until no pair left out can
+improve it. The solution is then optimal over all the pairs the run may propose (LP
+duality: the potentials are a dual solution that every pair satisfies), though only the
+pairs that ever mattered were held; a last scan of every allowed pair checks the duals
+before the figures say optimal. Every solve is one network simplex
+(shukko.matching.simplex) that keeps its optimal tree between rounds: the pairs a round
+adds enter it, so only the first solve starts from nothing, and it starts from a small
+graph (each sender's best 5 and each receiver's best pooled pair), since later rounds are
+cheap.
 """
 
 from __future__ import annotations
@@ -23,22 +27,20 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from shukko.matching.allowed import AllowedPairs
-from shukko.matching.assign import SCALE, assign, integer_scores
+from shukko.matching.assign import SCALE, integer_scores
 from shukko.matching.candidates import Edges, PairSpace, _best_per_group
 from shukko.matching.potentials import potentials
 from shukko.matching.scan import count_feasible, pack, scan
-from shukko.matching.warm import reoptimise
+from shukko.matching.simplex import NetworkSimplex
 
 # Pairs added per round: each sender's and each receiver's that would improve most.
-ADDED_PER_SENDER = 100
+ADDED_PER_SENDER = 30
 ADDED_PER_RECEIVER = 10
 # The pool: per sender, its best pairs by how near they come to improving the solution
 # (gain = score - alpha - beta, in thousandths), kept from a scan so that later rounds
 # price the pool instead of scanning every pair again.
 POOL_PER_SENDER = 100
 POOL_MARGIN = 1500  # pairs whose gain is below -1.5 points are not pooled
-WARM_UP_TO = 1000  # rounds that add at most this many pairs re-optimise the previous flow
-KEEP_MARGIN = 30  # graph edges with nobody on them and a gain below -0.03 points are dropped
 CHECK_POOL = 16  # the last check pools up to this many pairs per sender that might gain
 CHECK_FLOOR = 0.49  # ... those whose float gain exceeds this (in thousandths)
 
@@ -57,7 +59,8 @@ class Optimum:
     pruned_persons: int  # the first solve's (on the pruned graph alone)
     pruned_total: float
     senders_rescanned: int = 0
-    warm_solves: int = 0  # solves re-optimised from the previous round's (shukko.matching.warm)
+    warm_solves: int = 0  # solves that started from the previous round's optimal tree
+    pivots: list[int] = field(default_factory=list)  # per solve
     seconds: dict[str, float] = field(default_factory=dict)
     # Offers with capacity left after the solution: no feasible counterpart with capacity
     # at all, or counterparts that the optimum gave to others.
@@ -84,8 +87,8 @@ def optimise(
     receiving_capacity: np.ndarray,
     allowed: AllowedPairs,
     *,
-    start_per_sender: int = 10,
-    start_per_receiver: int = 5,
+    start_per_sender: int = 5,
+    start_per_receiver: int = 1,
     max_rounds: int = 100,
     pool_size: int = POOL_PER_SENDER,
 ) -> Optimum:
@@ -132,14 +135,15 @@ def _rounds(space, packed, pool, sending_capacity, receiving_capacity, allowed,
     si, rj = pool.si[start], pool.rj[start]
     total = pool.score[start] / SCALE
     pruned = None
-    warm = None  # the next round's persons, re-optimised from this round's
-    warm_solves = 0
+    # One network simplex for every round: the pairs a round adds enter the previous
+    # optimal tree, so later rounds cost a few pivots each.
+    simplex = NetworkSimplex(sending_capacity, receiving_capacity)
+    simplex.add(si, rj, total)
+    pivots = []
     for round_ in range(1, max_rounds + 1):
         started = time.perf_counter()
-        if warm is None:
-            persons = assign(si, rj, total, sending_capacity, receiving_capacity)
-        else:
-            persons, warm = warm, None
+        persons = simplex.solve()
+        pivots.append(simplex.pivots)
         seconds["solve"] += time.perf_counter() - started
         if pruned is None:
             pruned = (int(persons.sum()), float((persons * total).sum()))
@@ -162,30 +166,15 @@ def _rounds(space, packed, pool, sending_capacity, receiving_capacity, allowed,
             seconds["scan"] += time.perf_counter() - started
             started = time.perf_counter()
         new_si, new_rj = _improving(pool, alpha, beta)
-        seconds["pricing"] += time.perf_counter() - started
-        if not len(new_si):
+        if not len(new_si) or round_ == max_rounds:
+            seconds["pricing"] += time.perf_counter() - started
             break
-        if round_ == max_rounds:
-            break
-        # Edges that carry nobody and are far from paying leave the graph, so that it stays
-        # small to solve: the scans cover them (pooled, or bounded by their sender's cut), and
-        # pricing brings one back should it come to pay.
-        started = time.perf_counter()
-        useful = (persons > 0) | (cost - alpha[si] - beta[rj] >= -KEEP_MARGIN)
-        si, rj, total, kept = si[useful], rj[useful], total[useful], persons[useful]
-        more = space.edges(new_si, new_rj)
+        more = integer_scores(space.edges(new_si, new_rj).total) / SCALE
+        simplex.add(new_si, new_rj, more)
         si, rj = np.concatenate([si, new_si]), np.concatenate([rj, new_rj])
-        total = np.concatenate([total, integer_scores(more.total) / SCALE])
+        total = np.concatenate([total, more])
         added += len(new_si)
         seconds["pricing"] += time.perf_counter() - started
-        if len(new_si) <= WARM_UP_TO:
-            started = time.perf_counter()
-            warm = reoptimise(si, rj, total,
-                              np.concatenate([kept, np.zeros(len(new_si), np.int64)]),
-                              np.arange(len(kept), len(si)), sending_capacity,
-                              receiving_capacity)  # fmt: skip
-            warm_solves += warm is not None
-            seconds["solve"] += time.perf_counter() - started
     started = time.perf_counter()
     optimal = dual_check(space, packed, alpha, beta, sending_capacity, receiving_capacity,
                          allowed)  # fmt: skip
@@ -203,7 +192,8 @@ def _rounds(space, packed, pool, sending_capacity, receiving_capacity, allowed,
         pruned_persons=pruned[0],
         pruned_total=pruned[1],
         senders_rescanned=rescanned,
-        warm_solves=warm_solves,
+        warm_solves=round_ - 1,
+        pivots=pivots,
         seconds=seconds,
     )
 

@@ -101,6 +101,7 @@ def propose(
             candidate_edges=len(index),
             pricing_rounds=optimum.rounds,
             warm_solves=optimum.warm_solves,
+            pivots=optimum.pivots,
             pairs_added=optimum.pairs_added,
             pruned_persons=optimum.pruned_persons,
             pruned_total_score=round(optimum.pruned_total, 3),

@@ -55,8 +55,8 @@ class Optimum(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     exact: bool = True
-    start_per_sending_offer: int = Field(10, ge=1)
-    start_per_receiving_offer: int = Field(5, ge=1)
+    start_per_sending_offer: int = Field(5, ge=1)
+    start_per_receiving_offer: int = Field(1, ge=1)
 
 
 class MatchingRules(BaseModel):
