@@ -65,3 +65,9 @@ def test_a_later_round_starts_from_the_previous_tree():
     assert simplex.pivots < from_nothing / 5  # a few pivots, not a solve again
     simplex.solve()
     assert simplex.pivots == 0  # nothing added: already optimal
+
+
+def test_no_pairs_places_nobody():
+    simplex = NetworkSimplex(np.array([2, 0]), np.array([1]))
+    simplex.add(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
+    assert len(simplex.solve()) == 0
