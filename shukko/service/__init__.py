@@ -5,5 +5,8 @@ themselves.
 
 Modules: cases (queries, opening, events, workers, terms), offers (listing, lookup,
 counterparts), matching (proposals), followthrough (notices and follow-ups), night (the
-night's stages, run by the flows and the demo), listing (paging).
+night's stages, run by the flows and the demo), bank (the career bank), accounts (web users,
+sign-in, sessions, the personal-data access log), worklist (an office's open cases by what
+they need next), listing (paging), database (the current engine, retried transactions),
+schemas (the typed results), transient (retrying what a busy database refuses).
 """
