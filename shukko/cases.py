@@ -51,7 +51,7 @@ def get_case(*, session: Session, case_id: int) -> Case:
     """A case by id, or a NotFound that says so."""
     case = session.get(Case, case_id)
     if case is None:
-        raise NotFound(f"case {case_id} does not exist (see `shukko case list`)")
+        raise NotFound(code="not_found.case", case_id=case_id)
     return case
 
 
@@ -175,7 +175,7 @@ def assign_workers(
     qualifications each), each logged as an assign_worker event."""
     case = read_cases(session, [case_id])[0].get(case_id)
     if case is None:
-        raise NotFound(f"case {case_id} does not exist (see `shukko case list`)")
+        raise NotFound(code="not_found.case", case_id=case_id)
     if case.state in final_states(case.kind) or case.state in ("contracted", "active"):
         raise EventNotAllowed(
             f"case {case_id} is {case.state}: workers are assigned before the contract"
@@ -236,7 +236,7 @@ def set_terms(
     concurrent change when the case is no longer at `expected_version`."""
     case = read_cases(session, [case_id])[0].get(case_id)
     if case is None:
-        raise NotFound(f"case {case_id} does not exist (see `shukko case list`)")
+        raise NotFound(code="not_found.case", case_id=case_id)
     request = stage_terms(
         session=session,
         case=case,

@@ -1,8 +1,30 @@
 """Refusals an operator reads: each says what is wrong and what to do."""
 
+from __future__ import annotations
+
 
 class ShukkoError(Exception):
-    """An operator-facing error; its message is shown as it is, without a traceback."""
+    """An operator-facing refusal, shown without a traceback. A refusal with a `code` is
+    data: the form `fields` it concerns and its `params`; each front end words it from its
+    own catalogue (shukko.cli.refusals with the CLI's options, shukko.web.refusals in
+    Japanese), and its str() is the plain sentence of shukko.refusals (logs, flows)."""
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        code: str | None = None,
+        fields: tuple[str, ...] = (),
+        **params,
+    ) -> None:
+        if message is None:
+            from shukko.refusals import plain
+
+            message = plain(code, params)
+        super().__init__(message)
+        self.code = code
+        self.fields = fields
+        self.params = params
 
 
 class NotFound(ShukkoError):

@@ -39,7 +39,7 @@ def find_offer(
         select(table).where(table.office_code == office_code, table.offer_id == offer_id)
     )
     if offer is None:
-        raise NotFound(f"no {side} offer {office_code}:{offer_id} (see `shukko offers list`)")
+        raise NotFound(code="not_found.side_offer", side=side, offer=f"{office_code}:{offer_id}")
     return offer
 
 

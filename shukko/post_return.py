@@ -263,7 +263,7 @@ def record_wage(
     `record_wage` with the worker's id. A case of one worker may leave the worker out."""
     case = read_cases(session, [case_id])[0].get(case_id)
     if case is None:
-        raise NotFound(f"case {case_id} does not exist (see `shukko case list`)")
+        raise NotFound(code="not_found.case", case_id=case_id)
     if expected_version is not None and case.version != expected_version:
         raise ConcurrentChange(case_id)
     if skill_programme(case.subsidy_programme) is None:

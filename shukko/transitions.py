@@ -254,7 +254,7 @@ def _fire(
         case = cases.get(request.case_id)
         try:
             if case is None:
-                raise NotFound(f"case {request.case_id} does not exist (see `shukko case list`)")
+                raise NotFound(code="not_found.case", case_id=request.case_id)
             rows.append(_transition(session, case, request, today, facts[case.id], pool))
         except (NotFound, EventNotAllowed, InvalidInput) as exc:
             if single:

@@ -61,7 +61,9 @@ def find_opening(session: Session, text: str) -> Opening:
         select(Opening).where(Opening.office_code == office, Opening.opening_id == opening_id)
     )
     if opening is None:
-        raise NotFound(f"--opening: no opening {office}:{opening_id} (see `shukko openings list`)")
+        raise NotFound(
+            code="not_found.opening", fields=("opening",), opening=f"{office}:{opening_id}"
+        )
     return opening
 
 
@@ -125,7 +127,7 @@ def registrant_facts(session: Session, registrant_id: int) -> RegistrantFacts:
 def get_registrant(session: Session, registrant_id: int) -> Registrant:
     registrant = session.get(Registrant, registrant_id)
     if registrant is None:
-        raise NotFound(f"registrant {registrant_id} does not exist (see `shukko bank list`)")
+        raise NotFound(code="not_found.registrant", registrant_id=registrant_id)
     return registrant
 
 

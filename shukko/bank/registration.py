@@ -119,10 +119,7 @@ def _former_company(session: Session, text: str | None) -> int | None:
     )
     company_id = session.scalar(query.limit(1))
     if company_id is None:
-        raise NotFound(
-            f"--via-company: no company {text!r} is known (by corporate number or name); "
-            "it is known once an offer or opening of it was imported"
-        )
+        raise NotFound(code="not_found.company", fields=("via_company",), company=text)
     return company_id
 
 

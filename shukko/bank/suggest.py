@@ -363,7 +363,7 @@ def best_for(session: Session, *, registrant_id: int, top: int, as_of: date) -> 
     if registrant is None:
         from shukko.errors import NotFound
 
-        raise NotFound(f"registrant {registrant_id} does not exist (see `shukko bank list`)")
+        raise NotFound(code="not_found.registrant", registrant_id=registrant_id)
     reg = registrant_arrays([registrant])
     op = open_openings(session, as_of)
     introduced = {

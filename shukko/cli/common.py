@@ -16,6 +16,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from shukko.cli.refusals import cli_words
 from shukko.errors import ConcurrentChange, ShukkoError
 
 # Piped output (scripts, CI logs) gets a wide console instead of Rich's 80-column default.
@@ -87,7 +88,7 @@ def parse_date(value: str | None, option: str, *, window: bool = True) -> date |
         try:
             check_date(day, option, limits(), today())
         except ShukkoError as exc:
-            raise fail(str(exc)) from None
+            raise fail(cli_words(exc)) from None
     return day
 
 
@@ -98,7 +99,7 @@ def current_engine():
     try:
         return engine_of(settings())
     except ShukkoError as exc:
-        raise fail(str(exc)) from None
+        raise fail(cli_words(exc)) from None
 
 
 @contextmanager
@@ -115,7 +116,7 @@ def session() -> Iterator:
         errors.print(f"[red]conflict:[/red] {exc}")
         raise typer.Exit(EXIT_CONFLICT) from None
     except ShukkoError as exc:
-        raise fail(str(exc)) from None
+        raise fail(cli_words(exc)) from None
 
 
 def print_json(data) -> None:

@@ -18,6 +18,7 @@ from shukko.cli.common import (
     settings,
     today,
 )
+from shukko.cli.refusals import cli_words
 from shukko.errors import ShukkoError
 
 
@@ -94,7 +95,7 @@ def demo(
             last_night=run_nightly,  # the last night runs as the Prefect nightly flow
         )
     except ShukkoError as exc:
-        raise fail(str(exc)) from None
+        raise fail(cli_words(exc)) from None
     if as_json:
         print_json(outcome)
         return

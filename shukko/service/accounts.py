@@ -103,7 +103,7 @@ def check_password(password: str) -> str:
 def _user(session: Session, name: str) -> UserAccount:
     user = session.scalar(select(UserAccount).where(UserAccount.name == name))
     if user is None:
-        raise NotFound(f"no user {name!r} (see `shukko user list`)")
+        raise NotFound(code="not_found.user", name=name)
     return user
 
 

@@ -142,7 +142,7 @@ def case_row(row) -> CaseRow:
 def _get_case(session: Session, case_id: int) -> Case:
     case = session.get(Case, case_id)
     if case is None:
-        raise NotFound(f"case {case_id} does not exist (see `shukko case list`)")
+        raise NotFound(code="not_found.case", case_id=case_id)
     return case
 
 
@@ -156,7 +156,7 @@ def case_offices(*, session: Session, case_id: int) -> tuple[str, str]:
         .where(Case.id == case_id)
     ).first()
     if row is None:
-        raise NotFound(f"case {case_id} does not exist (see `shukko case list`)")
+        raise NotFound(code="not_found.case", case_id=case_id)
     return row[0], row[1]
 
 

@@ -103,7 +103,7 @@ def find_offer_by_key(
         except NotFound:
             continue
     if not found:
-        raise NotFound(f"no offer {office_code}:{offer_id} (see `shukko offers list`)")
+        raise NotFound(code="not_found.offer", offer=f"{office_code}:{offer_id}")
     if len(found) > 1:
         raise InvalidInput(f"{key} is both a sending and a receiving offer: add --side")
     return found[0]

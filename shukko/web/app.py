@@ -45,6 +45,7 @@ from shukko.web.auth import (
     set_cookie,
 )
 from shukko.web.forms import FIELD_LABELS, FormErrors, FormReader, event_request
+from shukko.web.refusals import japanese
 
 HERE = Path(__file__).resolve().parent
 CONFLICT = "他の担当者が更新しました。最新の内容を確認してください"
@@ -339,10 +340,10 @@ def create_app(settings, *, engine=None, as_of: date | None = None) -> FastAPI:
         except ConcurrentChange:
             return case_page(request, account, case_id, 409, conflict=CONFLICT)
         except (EventNotAllowed, InvalidInput, NotFound) as exc:
-            field, message = _field_of(str(exc))
+            field, message = _refusal_of(exc)
             errors = {field: message} if field else {}
             return case_page(request, account, case_id, 422, form_event=event,
-                             refusal=None if field else str(exc), errors=errors,
+                             refusal=None if field else message, errors=errors,
                              values=values)  # fmt: skip
         log.info("case %s: %s by %s", case_id, event, account.name)
         return RedirectResponse(f"/cases/{case_id}?done={quote(event)}", status_code=303)
@@ -448,9 +449,9 @@ def create_app(settings, *, engine=None, as_of: date | None = None) -> FastAPI:
         except ConcurrentChange:
             return registrant_page(request, account, registrant_id, 409, conflict=CONFLICT)
         except (EventNotAllowed, InvalidInput, NotFound) as exc:
-            field, message = _field_of(str(exc))
+            field, message = _refusal_of(exc)
             return registrant_page(request, account, registrant_id, 422, form_event=event,
-                                   refusal=None if field else str(exc),
+                                   refusal=None if field else message,
                                    errors={field: message} if field else {})  # fmt: skip
         log.info("registrant %s: %s by %s", registrant_id, event, account.name)
         target = f"/registrants/{registrant_id}?done={quote(event)}"
@@ -528,6 +529,15 @@ def _local(target: str) -> str:
     if not target.startswith("/") or target.startswith("//") or "\\" in target:
         return "/"
     return target
+
+
+def _refusal_of(exc: ShukkoError) -> tuple[str | None, str]:
+    """The form field a refusal concerns (None: the whole form) and its words on the page:
+    a refusal with a code in Japanese from shukko.web.refusals; older ones by the option
+    their text starts with."""
+    if exc.code is not None:
+        return (exc.fields[0] if exc.fields else None), japanese(exc)
+    return _field_of(str(exc))
 
 
 def _field_of(message: str) -> tuple[str | None, str]:

@@ -236,6 +236,14 @@ def test_a_registrant_of_the_career_bank_is_counselled_from_the_worklist(
     assert "記録しました" in page.locator(".message.ok").inner_text()
     assert page.locator(".state-label").inner_text() == "面談済"
     assert "希望は事務・週20時間" in page.locator("table.history").inner_text()
+    # An opening that does not exist (a tampered form): refused on its field, in Japanese.
+    form = step(page, "record_consent")
+    form.locator("select[name=opening]").evaluate(
+        "s => { s.add(new Option('23:NOPE', '23:NOPE')); s.value = '23:NOPE'; }"
+    )
+    form.locator("button").click()
+    refused = step(page, "record_consent").inner_text()
+    assert "求人 23:NOPE は見つかりません。" in refused and "--opening" not in refused
 
     other = signed_in_page(chromium, web, "kita")
     assert other.goto(f"{web.url}/registrants/{registrant}").status == 404
