@@ -69,8 +69,8 @@ class Registrant(SQLModel, table=True):
 
 
 class RegistrantPerson(SQLModel, table=True):
-    """個人情報 of a registrant: name, birth date, contact. Read only with
-    --with-personal-data; never logged."""
+    """個人情報 of a registrant: name, birth date, contact. Read only when asked for
+    (and the reading recorded); never logged."""
 
     __tablename__ = "registrant_person"
 

@@ -70,7 +70,7 @@ class CaseEvent(SQLModel, table=True):
     from_state: str | None
     to_state: str
     actor: str
-    occurred_on: date = Field(description="the date the fact or step took place (--at)")
+    occurred_on: date = Field(description="the date the fact or step took place")
     recorded_at: datetime | None = timestamp_field()
     note: str | None = None
     doc_ref: str | None = None

@@ -87,16 +87,16 @@ def sync_reference_rows(engine: Engine) -> int:
     return len(added)
 
 
-def schema_behind(engine: Engine) -> str | None:
-    """Why the database is not at this version's schema, or None when it is."""
+def schema_behind(engine: Engine) -> tuple[str, dict] | None:
+    """Why the database is not at this version's schema, as a refusal code and its
+    parameters (shukko.refusals words them), or None when it is."""
     current = current_revision(engine)
     if current == SCHEMA_HEAD:
         return None
-    state = "has no shukko schema yet" if current is None else f"is at revision {current}"
-    return (
-        f"the database {engine.url.render_as_string(hide_password=True)} {state}; "
-        "run `shukko db upgrade` first"
-    )
+    url = engine.url.render_as_string(hide_password=True)
+    if current is None:
+        return "schema.missing", {"url": url}
+    return "schema.behind", {"url": url, "revision": current}
 
 
 def create_scratch_database(server_url: str, prefix: str) -> str:

@@ -17,6 +17,7 @@ from models.bulk import DriverRows, DriverValues, select_in
 from models.common import utcnow
 from shukko.case_rules import CaseRules
 from shukko.errors import EventNotAllowed, InvalidInput, NotFound
+from shukko.refusals import Refusal
 from shukko.subsidy import programme_on
 from shukko.terms import ContractTermsIn, check_programme_wage
 from shukko.transitions import (
@@ -29,7 +30,7 @@ from shukko.transitions import (
     refuse_unknown_or_disallowed,
     write_back,
 )
-from states import CREATE_EVENT, final_states, initial_state
+from states import CREATE_EVENT, final_states, initial_state, state_labels
 
 ASSIGN_WORKER_EVENT = "assign_worker"  # a recorded fact outside the machine: state unchanged
 
@@ -63,23 +64,25 @@ def _offers(session: Session, table, ids: set[int]) -> dict[int, tuple]:
     }
 
 
-def check_new_case(new: NewCase, sending: tuple | None, receiving: tuple | None) -> list[str]:
+def check_new_case(new: NewCase, sending: tuple | None, receiving: tuple | None) -> list[Refusal]:
     """What is wrong with opening this case (empty when it may be opened)."""
     if sending is None or receiving is None:
-        return ["the sending or receiving offer does not exist"]
+        return [Refusal("case.offer_missing")]
     problems = []
     kind = str(new.kind)
     if kind not in ("secondment", "transfer"):
-        problems.append(f"{kind!r} is not secondment or transfer")
+        problems.append(Refusal("input.case_kind", {"value": kind}, ("kind",)))
     for side, (offer_kind, headcount, _company) in (("sending", sending), ("receiving", receiving)):
         if offer_kind not in (kind, "either"):
-            problems.append(f"the {side} offer is for {offer_kind}, not {kind}")
+            params = {"side": side, "offer_kind": offer_kind, "kind": kind}
+            problems.append(Refusal("case.offer_kind", params, (side,)))
         if new.headcount > headcount:
-            problems.append(f"headcount {new.headcount} exceeds the {side} offer's {headcount}")
+            params = {"side": side, "headcount": new.headcount, "offer_headcount": headcount}
+            problems.append(Refusal("case.headcount_exceeds", params, ("headcount",)))
     if sending[2] == receiving[2]:
-        problems.append("the sending and receiving company are the same company")
+        problems.append(Refusal("case.same_company", {}, ("sending", "receiving")))
     if new.headcount < 1:
-        problems.append("headcount must be at least 1")
+        problems.append(Refusal("case.headcount_below_one", {}, ("headcount",)))
     return problems
 
 
@@ -96,7 +99,11 @@ def open_cases(*, session: Session, cases: list[NewCase], actor: str, today: dat
             new, sending.get(new.sending_offer_id), receiving.get(new.receiving_offer_id)
         )
         if problems:
-            raise InvalidInput("cannot open the case: " + "; ".join(problems))
+            raise InvalidInput(
+                code="case.cannot_open",
+                fields=tuple(dict.fromkeys(f for problem in problems for f in problem.fields)),
+                reasons=problems,
+            )
     now = utcnow()
     table = Case.__table__
     rows = [
@@ -178,21 +185,24 @@ def assign_workers(
         raise NotFound(code="not_found.case", case_id=case_id)
     if case.state in final_states(case.kind) or case.state in ("contracted", "active"):
         raise EventNotAllowed(
-            f"case {case_id} is {case.state}: workers are assigned before the contract"
-        )
+            code="event.workers_after_contract", case_id=case_id, state=case.state,
+            state_label=state_labels(str(case.kind))[case.state],
+        )  # fmt: skip
     for person in people:
         if not person["name"].strip():
-            raise InvalidInput("--name: the worker's name is empty")
+            raise InvalidInput(code="input.name_empty", fields=("name",), whose="worker's")
         if person["birth_date"] >= today:
-            raise InvalidInput(f"--birth-date: {person['birth_date']} is not in the past")
+            raise InvalidInput(
+                code="input.birth_date", fields=("birth_date",), value=person["birth_date"]
+            )
     assigned = session.scalar(
         select(func.count()).select_from(CaseWorker).where(CaseWorker.case_id == case_id)
     )
     if assigned + len(people) > case.headcount:
         raise InvalidInput(
-            f"case {case_id} is for {case.headcount} person(s) and "
-            f"{assigned} worker(s) are already assigned"
-        )
+            code="input.too_many_workers", case_id=case_id, headcount=case.headcount,
+            assigned=assigned,
+        )  # fmt: skip
     workers = [
         Worker(
             name=p["name"].strip(),

@@ -32,7 +32,7 @@ def write_diagrams(out: Path) -> list[Path]:
         path = out / f"{kind}.md"
         path.write_text(
             f"# {TITLES[kind]}\n\n"
-            "Generated from `states/` by `shukko diagram`; do not edit by hand.\n"
+            "Generated from the machines in `states/`; do not edit by hand.\n"
             "Guards are shown in brackets; self-loops record facts without changing state.\n\n"
             f"```mermaid\n{mermaid(kind)}\n```\n",
             encoding="utf-8",

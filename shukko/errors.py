@@ -26,6 +26,13 @@ class ShukkoError(Exception):
         self.fields = fields
         self.params = params
 
+    @property
+    def refusal(self):
+        """The refusal as data (shukko.refusals.Refusal), for a front end to word."""
+        from shukko.refusals import Refusal
+
+        return Refusal(self.code or "", self.params, self.fields)
+
 
 class NotFound(ShukkoError):
     """A case, offer or worker that does not exist."""
@@ -36,10 +43,11 @@ class InvalidInput(ShukkoError):
 
 
 class EventNotAllowed(ShukkoError):
-    """An event that the case's machine refuses in its current state or guards."""
+    """An event that the case's machine refuses in its current state or guards; `missing`
+    names the guards that do not hold."""
 
-    def __init__(self, message: str, missing: list[str] | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, message: str | None = None, missing: list[str] | None = None, **refusal):
+        super().__init__(message, **refusal)
         self.missing = missing or []
 
 
@@ -48,17 +56,11 @@ class ConcurrentChange(ShukkoError):
 
     def __init__(self, case_id: int | None, what: str = "case") -> None:
         if case_id is None:
-            message = (
-                "a case in this batch was changed by someone else meanwhile; "
-                "nothing of the batch was saved: run it again"
-            )
+            super().__init__(code="conflict.batch")
+        elif what == "registrant":
+            super().__init__(code="conflict.registrant", registrant_id=case_id)
         else:
-            command = "bank show" if what == "registrant" else "case show"
-            message = (
-                f"{what} {case_id} was changed by someone else while you were working on it; "
-                f"reload it (`shukko {command} {case_id}`) and retry"
-            )
-        super().__init__(message)
+            super().__init__(code="conflict.case", case_id=case_id)
         self.case_id = case_id
 
 

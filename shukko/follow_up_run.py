@@ -27,8 +27,9 @@ from shukko.followups import (
     refresh,
 )
 from shukko.post_return import refresh_wage_follow_ups
+from shukko.refusals import Refusal
 from shukko.transitions import EventRequest, blocking_guards, fire_many
-from states import guard_message
+from states import guard_reason
 
 SYSTEM_ACTOR = "system"
 
@@ -80,7 +81,7 @@ def blocked_starts(session: Session, as_of: date, max_period_months: int) -> lis
                 "start_date": case.start_date,
                 "days_late": (as_of - case.start_date).days,
                 "missing": missing,
-                "reason": "; ".join(guard_message(g, facts[case.id]) for g in missing)
+                "reason": "; ".join(str(Refusal(*guard_reason(g, facts[case.id]))) for g in missing)
                 or f"still {case.state}: the contract is not signed",
             }
         )

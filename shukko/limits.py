@@ -1,5 +1,5 @@
 """Bounds on what an operator or a file can hand us, checked before anything is parsed or
-stored: free text, dates, terms files, XLSX archives. Each refusal names the option."""
+stored: free text, dates, terms files, XLSX archives. Each refusal names the field."""
 
 from __future__ import annotations
 
@@ -33,15 +33,16 @@ def input_limits(settings) -> InputLimits:
     )
 
 
-def check_text(value: str | None, option: str, limits: InputLimits) -> str | None:
+def check_text(value: str | None, field: str, limits: InputLimits) -> str | None:
     if value is not None and len(value) > limits.max_text_chars:
         raise InvalidInput(
-            f"{option}: {len(value):,} characters; at most {limits.max_text_chars:,} are accepted"
-        )
+            code="input.text_too_long", fields=(field,), field=field, length=len(value),
+            limit=limits.max_text_chars,
+        )  # fmt: skip
     return value
 
 
-def check_date(day: date | None, option: str, limits: InputLimits, today: date) -> date | None:
+def check_date(day: date | None, field: str, limits: InputLimits, today: date) -> date | None:
     """A date within the plausible window: not before earliest_date, not more than
     latest_years_ahead years after today."""
     if day is None:
@@ -49,18 +50,10 @@ def check_date(day: date | None, option: str, limits: InputLimits, today: date) 
     latest = add_months(today, 12 * limits.latest_years_ahead)
     if not limits.earliest_date <= day <= latest:
         raise InvalidInput(
-            f"{option}: {day} is outside the dates accepted ({limits.earliest_date} to {latest})"
-        )
+            code="input.date_outside", fields=(field,), field=field, day=day,
+            earliest=limits.earliest_date, latest=latest,
+        )  # fmt: skip
     return day
-
-
-def check_file_size(path: Path, limit: int, what: str) -> None:
-    try:
-        size = path.stat().st_size
-    except OSError:
-        return  # a missing file is reported by the reader, in its words
-    if size > limit:
-        raise InvalidInput(f"{path}: {size:,} bytes; a {what} is at most {limit:,} bytes")
 
 
 def archive_problem(path: Path, limits: InputLimits) -> str | None:

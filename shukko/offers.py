@@ -19,15 +19,15 @@ OFFER_TABLES: dict[str, type[SendingOffer] | type[ReceivingOffer]] = {
 }
 
 
-def parse_offer_key(text: str) -> tuple[str, str]:
-    """'13:S-0001' or '東京:S-0001' -> ('13', 'S-0001')."""
+def parse_offer_key(text: str, field: str = "offer") -> tuple[str, str]:
+    """'13:S-0001' or '東京:S-0001' -> ('13', 'S-0001'); a refusal names `field`."""
     office, sep, offer_id = text.partition(":")
     if not sep or not offer_id.strip():
-        raise InvalidInput(f"{text!r}: give an offer as OFFICE:OFFER_ID, e.g. 13:S-0001")
+        raise InvalidInput(code="input.offer_key", fields=(field,), value=text)
     try:
         return prefecture_code(office), offer_id.strip()
-    except ValueError as exc:
-        raise InvalidInput(f"{text!r}: {exc}") from None
+    except ValueError:
+        raise InvalidInput(code="input.offer_key", fields=(field,), value=text) from None
 
 
 def find_offer(

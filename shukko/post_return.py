@@ -24,6 +24,7 @@ from shukko.errors import ConcurrentChange, EventNotAllowed, InvalidInput, NotFo
 from shukko.notice_letters import raised_wage
 from shukko.subsidy import Programme, load_programmes
 from shukko.transitions import EventRequest, append_log, next_log_row, read_cases, write_back
+from states import state_labels
 
 RECORD_WAGE_EVENT = "record_wage"
 RETURN_EVENT = "return_to_origin"
@@ -220,14 +221,14 @@ def wage_check(session: Session, case, as_of: date) -> WageCheck | None:
     )
 
 
-def parse_month(text: str, option: str = "--month") -> date:
+def parse_month(text: str) -> date:
     """'2024-05' (or 2024/05) as the first day of the month."""
     cleaned = text.strip().replace("/", "-")
     try:
         year, month = (int(part) for part in cleaned.split("-"))
         return date(year, month, 1)
     except ValueError:
-        raise InvalidInput(f"{option}: {text!r} is not a month like 2024-05") from None
+        raise InvalidInput(code="input.month", fields=("month",), value=text) from None
 
 
 def _whose_wage(check: WageCheck, worker_id: int | None) -> int:
@@ -237,14 +238,14 @@ def _whose_wage(check: WageCheck, worker_id: int | None) -> int:
         if len(ids) == 1:
             return ids[0]
         raise InvalidInput(
-            f"--worker: case {check.case_id} has {len(ids)} workers "
-            f"({', '.join(map(str, ids))}): name the one whose wage this is"
-        )
+            code="input.worker_ambiguous", fields=("worker",), case_id=check.case_id,
+            count=len(ids), workers=", ".join(map(str, ids)),
+        )  # fmt: skip
     if worker_id not in ids:
         raise InvalidInput(
-            f"--worker: worker {worker_id} is not on case {check.case_id} "
-            f"(its workers: {', '.join(map(str, ids))})"
-        )
+            code="input.worker_not_on_case", fields=("worker",), worker_id=worker_id,
+            case_id=check.case_id, workers=", ".join(map(str, ids)),
+        )  # fmt: skip
     return worker_id
 
 
@@ -267,27 +268,25 @@ def record_wage(
     if expected_version is not None and case.version != expected_version:
         raise ConcurrentChange(case_id)
     if skill_programme(case.subsidy_programme) is None:
-        raise EventNotAllowed(
-            f"case {case_id} is not a skill-development secondment under a programme with a "
-            "post-return wage condition (スキルアップ支援コース)"
-        )
+        raise EventNotAllowed(code="event.not_skill_programme", case_id=case_id)
     check = wage_check(session, case, today)
     if check is None:
         raise EventNotAllowed(
-            f"case {case_id} is {case.state}: wages after return are recorded once it has "
-            "returned (return_to_origin)"
-        )
+            code="event.not_returned", case_id=case_id, state=case.state,
+            state_label=state_labels(str(case.kind))[case.state],
+        )  # fmt: skip
     worker = _whose_wage(check, worker_id)
     if not 0 < wage_yen <= MAX_MONTHLY_WAGE_YEN:
-        raise InvalidInput(f"--yen: {wage_yen:,} is not a monthly wage in yen")
+        raise InvalidInput(code="input.monthly_wage", fields=("yen",), value=wage_yen)
     allowed = [m.month for m in check.workers[0].months]
     if month not in allowed:
         raise InvalidInput(
-            f"--month: {month:%Y-%m} is not one of the {len(allowed)} months after the return "
-            f"on {check.returned_on} ({allowed[0]:%Y-%m} to {allowed[-1]:%Y-%m})"
-        )
+            code="input.month_outside", fields=("month",), month=f"{month:%Y-%m}",
+            count=len(allowed), returned_on=check.returned_on, first=f"{allowed[0]:%Y-%m}",
+            last=f"{allowed[-1]:%Y-%m}",
+        )  # fmt: skip
     if month > today:
-        raise InvalidInput(f"--month: {month:%Y-%m} has not begun yet")
+        raise InvalidInput(code="input.month_ahead", fields=("month",), month=f"{month:%Y-%m}")
     read_version = {case_id: case.version}
     note = f"{month:%Y-%m}: {wage_yen:,}円"
     row = next_log_row(

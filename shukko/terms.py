@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, mo
 from models.cases import InsuranceSide, SecondmentPurpose, WagePayer
 from models.reference import prefecture_code
 from shukko.errors import InvalidInput
-from shukko.limits import InputLimits, check_file_size
+from shukko.limits import InputLimits
+from shukko.refusals import Refusal
 from states.guards import months_between
 
 _HOURS = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d\s*[-~〜]\s*([01]?\d|2[0-3]):[0-5]\d$")
@@ -104,23 +106,20 @@ class ContractTermsIn(BaseModel):
         """Rules that depend on the case: a secondment needs an end and a return clause; the
         purpose and the group flag belong to secondments."""
         if kind != "secondment" and self.purpose != SecondmentPurpose.employment_retention:
-            raise InvalidInput(
-                f"contract terms: purpose: '{self.purpose.value}' is for a secondment "
-                f"(this case is a {kind})"
-            )
+            params = {"purpose": self.purpose.value, "kind": kind}
+            raise terms_refused([Refusal("terms.purpose_not_for_kind", params)])
         if kind == "secondment":
             problems = [
-                f"{key}: required for a secondment"
+                Refusal("terms.required_for_secondment", {"key": key})
                 for key in ("end_date", "return_conditions")
                 if getattr(self, key) is None
             ]
             if problems:
-                raise InvalidInput("contract terms: " + "; ".join(problems))
+                raise terms_refused(problems)
         if self.end_date and months_between(self.start_date, self.end_date) > max_period_months:
-            raise InvalidInput(
-                f"contract terms: end_date: the period {self.start_date}..{self.end_date} is "
-                f"longer than the maximum of {max_period_months} months"
-            )
+            params = {"start": self.start_date, "end": self.end_date}
+            params["max_months"] = max_period_months
+            raise terms_refused([Refusal("terms.period_too_long", params)])
 
 
 def check_programme_wage(terms: ContractTermsIn, programme) -> None:
@@ -130,35 +129,34 @@ def check_programme_wage(terms: ContractTermsIn, programme) -> None:
     if programme is None or not programme.wage_not_below_pre_secondment or pre is None:
         return
     if terms.monthly_wage_yen < pre:
-        raise InvalidInput(
-            f"contract terms: monthly_wage_yen: {terms.monthly_wage_yen:,} yen is below the "
-            f"wage before the secondment ({pre:,} yen); {programme.name} requires the wage "
-            "during the secondment to be at least the wage before it"
-        )
+        params = {"wage": terms.monthly_wage_yen, "pre": pre, "programme": programme.name}
+        raise terms_refused([Refusal("terms.wage_below_pre", params)])
 
 
-def _describe(error: dict[str, Any]) -> str:
+def terms_refused(problems: list[Refusal], source: str = "contract terms") -> InvalidInput:
+    """A terms file refused for its problems, each naming its key, on the form's file field."""
+    return InvalidInput(code="terms.invalid", fields=("terms",), source=source, reasons=problems)
+
+
+def _describe(error: dict[str, Any]) -> Refusal:
     key = ".".join(str(part) for part in error["loc"]) or "terms"
     kind = error["type"]
     if kind == "extra_forbidden":
-        return f"{key}: unknown key"
+        return Refusal("terms.unknown_key", {"key": key})
     if kind == "missing":
-        return f"{key}: required key is missing"
+        return Refusal("terms.missing_key", {"key": key})
     message = error["msg"].removeprefix("Value error, ")
-    if not error["loc"]:
-        return message
-    return f"{key}: {message} (got {error.get('input')!r})"
+    return Refusal("terms.bad_value", {"key": key, "problem": message, "value": error.get("input")})
 
 
 def parse_terms(data: Any, *, source: str = "terms") -> ContractTermsIn:
     """Validate a mapping of terms; every problem is named by its key."""
     if not isinstance(data, dict):
-        raise InvalidInput(f"{source}: expected a mapping of keys to values")
+        raise InvalidInput(code="terms.not_a_mapping", fields=("terms",), source=source)
     try:
         return ContractTermsIn.model_validate(data)
     except ValidationError as exc:
-        details = "; ".join(_describe(error) for error in exc.errors())
-        raise InvalidInput(f"{source}: {details}") from None
+        raise terms_refused([_describe(error) for error in exc.errors()], source) from None
 
 
 class _NoAliases(yaml.SafeLoader):
@@ -174,21 +172,47 @@ class _NoAliases(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+@dataclass(frozen=True)
+class TermsFile:
+    """A terms file as handed in: its name as the operator knows it (a path, an upload's
+    file name) and its bytes, at most the limit plus one (so that an oversized one is told)."""
+
+    name: str
+    content: bytes
+
+    @classmethod
+    def read(cls, path: Path, limits: InputLimits = InputLimits()) -> TermsFile:
+        try:
+            with path.open("rb") as handle:
+                return cls(str(path), handle.read(limits.max_terms_file_bytes + 1))
+        except FileNotFoundError:
+            raise InvalidInput(code="terms.no_file", fields=("terms",), source=str(path)) from None
+        except OSError:
+            raise InvalidInput(
+                code="terms.unreadable", fields=("terms",), source=str(path)
+            ) from None
+
+
+def read_terms(file: TermsFile, limits: InputLimits = InputLimits()) -> ContractTermsIn:
+    """Parse a terms file (JSON when its name ends .json, else YAML), bounded first."""
+    where = {"fields": ("terms",), "source": file.name}
+    if len(file.content) > limits.max_terms_file_bytes:
+        raise InvalidInput(
+            code="terms.too_large", size=len(file.content), limit=limits.max_terms_file_bytes,
+            **where,
+        )  # fmt: skip
+    suffix = Path(file.name).suffix.lower()
+    try:
+        text = file.content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput(code="terms.unreadable", **where) from None
+    try:
+        data = json.loads(text) if suffix == ".json" else yaml.load(text, Loader=_NoAliases)
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        raise InvalidInput(code="terms.not_json_yaml", problem=str(exc), **where) from None
+    return parse_terms(data, source=file.name)
+
+
 def read_terms_file(path: Path, limits: InputLimits = InputLimits()) -> ContractTermsIn:
     """Read a JSON or YAML terms file, bounded before it is parsed."""
-    check_file_size(path, limits.max_terms_file_bytes, "terms file")
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InvalidInput(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"{path}: cannot be read as UTF-8 text ({exc})") from None
-    try:
-        data = (
-            json.loads(text)
-            if path.suffix.lower() == ".json"
-            else yaml.load(text, Loader=_NoAliases)
-        )
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise InvalidInput(f"{path}: not valid JSON/YAML ({exc})") from None
-    return parse_terms(data, source=str(path))
+    return read_terms(TermsFile.read(path, limits), limits)

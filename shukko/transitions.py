@@ -30,13 +30,14 @@ from shukko.case_rules import CaseRules
 from shukko.errors import ConcurrentChange, EventNotAllowed, InvalidInput, NotFound
 from shukko.facts import CASE_COLUMNS, FACT_EVENTS, pending_consent, read_cases_with_facts
 from shukko.followups import SCHEDULE_EVENTS, refresh
+from shukko.refusals import Refusal
 from states import (
     CaseFacts,
     GuardCheck,
     RowHandle,
     event_names,
     final_states,
-    guard_message,
+    guard_reason,
     machine_class,
     state_labels,
     transition_table,
@@ -55,7 +56,7 @@ class EventRequest:
     case_id: int
     event: str
     actor: str
-    on: date | None = None  # the date of the step or fact (--at); today when None
+    on: date | None = None  # the date of the step or fact; today when None
     note: str | None = None
     doc_ref: str | None = None
     worker_id: int | None = None
@@ -185,27 +186,31 @@ def _thread_pool() -> MachinePool:
 
 
 def refuse_unknown_or_disallowed(case, event: str) -> None:
-    """Raise EventNotAllowed in plain words unless the case's state accepts the event."""
-    kind = str(case.kind)
-    refuse_disallowed(kind, case.state, event, f"case {case.id}", f"a {kind} case")
+    """Raise EventNotAllowed unless the case's state accepts the event."""
+    refuse_disallowed(str(case.kind), case.state, event, "case", case.id)
 
 
-def refuse_disallowed(kind: str, state: str, event: str, subject: str, noun: str) -> None:
-    """Raise EventNotAllowed in plain words unless the machine `kind` accepts `event` in
-    `state`; `subject` names the one asked ("case 7"), `noun` its kind ("a transfer case")."""
+def refuse_disallowed(kind: str, state: str, event: str, subject: str, subject_id: int) -> None:
+    """Raise EventNotAllowed unless the machine `kind` accepts `event` in `state`;
+    `subject` and `subject_id` name the one asked ("case", 7)."""
     if event not in event_names(kind):
         raise EventNotAllowed(
-            f"'{event}' is not an event of {noun}; its events are: " + ", ".join(event_names(kind))
+            code="event.unknown",
+            event=event,
+            kind=kind,
+            subject=subject,
+            events=", ".join(event_names(kind)),
         )
     if (state, event) not in transition_table(kind):
-        label = state_labels(kind)[state]
+        where = {"subject": subject, "subject_id": subject_id, "state": state,
+                 "state_label": state_labels(kind)[state]}  # fmt: skip
         if state in final_states(kind):
-            raise EventNotAllowed(
-                f"{subject} is {state} ({label}), a final state: it accepts no events"
-            )
+            raise EventNotAllowed(code="event.final", **where)
         raise EventNotAllowed(
-            f"'{event}' is not allowed while {subject} is {state} ({label}); "
-            f"allowed now: {', '.join(allowed_in(kind, state))}"
+            code="event.not_allowed",
+            event=event,
+            allowed=", ".join(allowed_in(kind, state)),
+            **where,
         )
 
 
@@ -307,9 +312,12 @@ def _transition(
     missing = blocking_guards(case, facts, request.event, arguments)
     if missing:
         raise EventNotAllowed(
-            f"case {case.id}: cannot {request.event}: "
-            + "; ".join(guard_message(name, facts) for name in missing),
+            code="guard.blocked",
+            fields=tuple(f for name in missing for f in guard_reason(name, facts).fields),
             missing=missing,
+            case_id=case.id,
+            event=request.event,
+            reasons=[Refusal(*guard_reason(name, facts)) for name in missing],
         )
     before = case.state
     for name, value in request.case_values.items():
@@ -331,14 +339,12 @@ def _resolve_consenting_worker(session: Session, request: EventRequest) -> int |
                     CaseWorker.worker_id == request.worker_id,
                 )
             )
-            reason = "has already consented" if assigned else "is not assigned to this case"
-            raise InvalidInput(f"worker {request.worker_id} {reason}")
+            code = "input.worker_already_consented" if assigned else "input.worker_not_assigned"
+            raise InvalidInput(code=code, fields=("worker",), worker_id=request.worker_id)
         return request.worker_id
     if len(pending) > 1:
         raise InvalidInput(
-            "several workers have not consented yet (ids "
-            + ", ".join(map(str, pending))
-            + "): name one with --worker"
+            code="input.workers_pending", fields=("worker",), workers=", ".join(map(str, pending))
         )
     return pending[0] if pending else None
 

@@ -7,7 +7,7 @@ from functools import cache
 from statemachine import StateMachine
 
 from states.bank import RegistrantMachine
-from states.guards import CaseFacts, GuardCheck, guard_message
+from states.guards import CaseFacts, GuardCheck, GuardReason, guard_reason
 from states.secondment import SecondmentMachine
 from states.transfer import TransferMachine
 
@@ -80,12 +80,13 @@ __all__ = [
     "CREATE_EVENT",
     "CaseFacts",
     "GuardCheck",
+    "GuardReason",
     "RowHandle",
     "SecondmentMachine",
     "TransferMachine",
     "event_names",
     "final_states",
-    "guard_message",
+    "guard_reason",
     "initial_state",
     "machine_class",
     "state_labels",

@@ -65,8 +65,8 @@ class RegistrantMachine(RegistrantGuards, StateMachine):
     closed = State("登録終了", value="closed", final=True)
 
     counsel = registered.to(counselled)
-    # 個人情報の第三者提供の同意: with --opening, consent to share the profile with that
-    # opening's company; without, with any company the consultant introduces.
+    # 個人情報の第三者提供の同意: given with an opening, consent to share the profile with
+    # that opening's company; without, with any company the consultant introduces.
     record_consent = registered.to.itself() | counselled.to.itself() | introduced.to.itself()
     introduce = counselled.to(
         introduced,
@@ -88,21 +88,18 @@ class RegistrantMachine(RegistrantGuards, StateMachine):
         super().__init__(model=registrant, state_field="state")
 
 
-GUARD_MESSAGES = {
-    "opening_given": "an opening is needed: give --opening OFFICE:ID",
-    "consent_for_opening": (
-        "consent to share the profile with {company} (個人情報の第三者提供の同意) is missing: "
-        "record it with record_consent (--opening {opening} for this company only)"
-    ),
-    "opening_available": "opening {opening} is closed or has no places left",
-    "not_introduced_yet": "opening {opening} has already been introduced to this registrant",
-    "introduced_to_opening": (
-        "opening {opening} was not introduced to this registrant: introduce it first"
-    ),
-    "reason_given": "a reason is needed: give --note",
+# The form field a registrant's guard concerns (the opening, or the note giving a reason).
+GUARD_FIELDS = {
+    "opening_given": ("opening",),
+    "consent_for_opening": ("opening",),
+    "opening_available": ("opening",),
+    "not_introduced_yet": ("opening",),
+    "introduced_to_opening": ("opening",),
+    "reason_given": ("note",),
 }
 
 
-def bank_guard_message(guard: str, opening: OpeningFacts | None, company: str = "") -> str:
-    key = opening.key if opening else "OFFICE:ID"
-    return GUARD_MESSAGES[guard].format(opening=key, company=company or "the company")
+def bank_guard_reason(guard: str, opening: OpeningFacts | None, company: str = "") -> tuple:
+    """Why a registrant's guard does not hold: (code, params, fields), as states.GuardReason."""
+    params = {"opening": opening.key if opening else "", "company": company}
+    return (f"bank.{guard}", params, GUARD_FIELDS[guard])

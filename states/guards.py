@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 
 @dataclass
@@ -96,43 +97,43 @@ class GuardCheck(CaseGuards):
         self.facts = facts
 
 
-def guard_message(name: str, facts: CaseFacts) -> str:
-    """The plain words an operator reads when a guard does not hold."""
+class GuardReason(NamedTuple):
+    """Why a guard does not hold, as data: a refusal code (shukko.refusals words it), its
+    parameters and the form fields it concerns."""
+
+    code: str
+    params: dict
+    fields: tuple[str, ...] = ()
+
+
+# The guards a step's own input satisfies, by the field that gives it.
+GUARD_FIELDS = {
+    "interview_date_given": ("at",),
+    "worker_awaiting_consent": ("worker",),
+    "terms_handed_in": ("terms",),
+    "end_reached_or_reason_given": ("note",),
+    "reason_given": ("note",),
+    "receipt_given": ("doc",),
+    "extension_within_maximum": ("until",),
+}
+
+
+def guard_reason(name: str, facts: CaseFacts) -> GuardReason:
+    """Why the guard `name` does not hold, with the facts an operator needs to act."""
+    params: dict = {}
+    code = f"guard.{name}"
     if name == "worker_consented":
-        return (
-            f"worker consent (労働者の同意) is missing: {facts.workers_consented} of "
-            f"{facts.headcount} workers have consented ({facts.workers_assigned} assigned; "
-            "assign with `shukko case assign-worker`, then record_consent for each)"
-        )
-    if name == "union_agreed":
-        if facts.sending_has_union is False:
-            return (
-                "majority-representative agreement (過半数代表者との合意) is missing: "
-                "record it with record_union_agreement"
-            )
-        return (
-            "union agreement (労働組合との合意) is missing: record it with record_union_agreement"
-        )
-    messages = {
-        "rules_updated": "employment rules not updated (就業規則の出向規定): "
-        "record it with record_rules_update",
-        "terms_fixed": "contract terms not fixed (出向契約の内容): "
-        "hand in a terms file with `shukko case terms ID FILE`",
-        "transfer_consented": "the worker's consent to the transfer (移籍への同意) is missing: "
-        "record it with record_transfer_consent",
-        "interview_date_given": "the interview date is required: pass --at DATE",
-        "worker_awaiting_consent": "no assigned worker is waiting to consent: assign a worker "
-        "with `shukko case assign-worker`, or name one with --worker",
-        "terms_handed_in": "fix_terms is recorded by `shukko case terms ID FILE` with a valid file",
-        "start_date_reached": f"the contract start date ({facts.start_date}) has not come yet",
-        "end_reached_or_reason_given": f"the end date ({facts.end_date}) has not come: "
-        "an early return needs a reason (--note)",
-        "reason_given": "a reason is required: pass --note",
-        "receipt_given": "the labour bureau's receipt number of the plan (計画届の受付番号) is "
-        "required: pass --doc",
-        "under_a_programme": "no subsidy programme applies to this secondment, so there is no "
-        "plan (出向実施計画届) to record",
-        "extension_within_maximum": "the new end date (--until) must be after the current end "
-        f"({facts.end_date}) and keep the period within {facts.max_period_months} months",
-    }
-    return messages[name]
+        params = {
+            "consented": facts.workers_consented,
+            "headcount": facts.headcount,
+            "assigned": facts.workers_assigned,
+        }
+    elif name == "union_agreed" and facts.sending_has_union is False:
+        code = "guard.majority_agreed"
+    elif name == "start_date_reached":
+        params = {"start_date": facts.start_date}
+    elif name == "end_reached_or_reason_given":
+        params = {"end_date": facts.end_date}
+    elif name == "extension_within_maximum":
+        params = {"end_date": facts.end_date, "max_months": facts.max_period_months}
+    return GuardReason(code, params, GUARD_FIELDS.get(name, ()))

@@ -31,7 +31,8 @@ class SecondmentMachine(CaseGuards, StateMachine):
     record_tour = preparing.to.itself()
     fix_terms = preparing.to.itself(cond="terms_handed_in")
 
-    # 出向実施計画届 filed with the labour bureau (by the sender), its receipt number as --doc
+    # 出向実施計画届 filed with the labour bureau (by the sender), its receipt number as the
+    # step's document reference
     record_plan_filed = preparing.to.itself(
         cond=["under_a_programme", "receipt_given"]
     ) | contracted.to.itself(cond=["under_a_programme", "receipt_given"])

@@ -121,8 +121,9 @@ def test_a_claim_for_three_workers_counts_the_two_who_met_the_condition(session,
     view = case_view(session=session, case_id=case.id, today=date(2025, 11, 1))
     workers = [w.worker_id for w in view.post_return.workers]
     assert len(workers) == 3
-    with pytest.raises(InvalidInput, match=r"--worker: case .* has 3 workers"):
+    with pytest.raises(InvalidInput, match=r"case .* has 3 workers") as refused:
         record(session, case, "2025-04", 330_000)  # which worker's wage? it must be said
+    assert refused.value.fields == ("worker",)
     for worker in workers:
         for month in range(4, 10):
             short = worker == workers[2] and month == 8

@@ -34,7 +34,7 @@ def run_migrations_online() -> None:
         with context.begin_transaction():
             context.run_migrations()
         return
-    # as `shukko db upgrade` runs them: foreign keys off while tables are rebuilt
+    # as the upgrade command runs them: foreign keys off while tables are rebuilt
     engine = make_engine(_url(), transactional_ddl=True)
     with engine.connect() as connection:
         context.configure(

@@ -17,6 +17,7 @@ from sqlmodel import Session
 from models import Company, Introduction, Opening, Registrant, RegistrantEvent
 from models.common import utcnow
 from shukko.errors import ConcurrentChange, EventNotAllowed, InvalidInput, NotFound
+from shukko.refusals import Refusal
 from shukko.transitions import allowed_in, failing_guards, refuse_disallowed
 from states import transition_table
 from states.bank import (
@@ -24,7 +25,7 @@ from states.bank import (
     RegistrantFacts,
     RegistrantGuards,
     RegistrantMachine,
-    bank_guard_message,
+    bank_guard_reason,
 )
 
 KIND = "registrant"
@@ -48,11 +49,11 @@ def parse_opening_key(text: str) -> tuple[str, str]:
 
     office, _, opening_id = text.partition(":")
     if not opening_id.strip():
-        raise InvalidInput(f"--opening: {text!r} is not OFFICE:OPENING_ID (e.g. 13:K-0001)")
+        raise InvalidInput(code="input.opening_key", fields=("opening",), value=text)
     try:
         return prefecture_code(office), opening_id.strip()
-    except ValueError as exc:
-        raise InvalidInput(f"--opening: {exc}") from None
+    except ValueError:
+        raise InvalidInput(code="input.opening_key", fields=("opening",), value=text) from None
 
 
 def find_opening(session: Session, text: str) -> Opening:
@@ -152,21 +153,24 @@ def fire_bank_event(*, session: Session, request: BankEvent, today: date) -> dic
     registrant = get_registrant(session, request.registrant_id)
     if request.expected_version is not None and registrant.version != request.expected_version:
         raise ConcurrentChange(registrant.id, what=KIND)
-    refuse_disallowed(
-        KIND, registrant.state, request.event, f"registrant {registrant.id}", "a registrant"
-    )
+    refuse_disallowed(KIND, registrant.state, request.event, KIND, registrant.id)
     on = request.on or today
     if on > today:
-        raise InvalidInput(f"--at/--on: {on} is in the future")
+        raise InvalidInput(code="input.date_in_future", fields=("at",), field="at", day=on)
     opening = find_opening(session, request.opening) if request.opening else None
     snapshot = opening_facts(session, opening, on) if opening else None
     facts = registrant_facts(session, registrant.id)
     missing = blocking(registrant, facts, request.event, snapshot, request.note)
     if missing:
         company = session.get(Company, opening.company_id).name if opening else ""
+        reasons = [Refusal(*bank_guard_reason(g, snapshot, company)) for g in missing]
         raise EventNotAllowed(
-            f"'{request.event}' refused for registrant {registrant.id}: "
-            + "; ".join(bank_guard_message(g, snapshot, company) for g in missing)
+            code="bank.blocked",
+            fields=tuple(f for reason in reasons for f in reason.fields),
+            missing=missing,
+            registrant_id=registrant.id,
+            event=request.event,
+            reasons=reasons,
         )
     before = registrant.state
     machine = RegistrantMachine(registrant, facts)

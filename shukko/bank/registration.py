@@ -19,6 +19,7 @@ from models.reference import OCCUPATIONS, prefecture_code
 from shukko.bank.rules import BankRules
 from shukko.clock import add_months
 from shukko.errors import InvalidInput, NotFound
+from shukko.refusals import Refusal
 from states import CREATE_EVENT, initial_state
 
 
@@ -46,39 +47,57 @@ class Registration:
     contact: str | None = None
 
 
-def eligibility_problems(reg: Registration, today: date, rules: BankRules) -> list[str]:
-    """Why this person may not register (empty when they may), each in plain words."""
+def eligibility_problems(reg: Registration, today: date, rules: BankRules) -> list[Refusal]:
+    """Why this person may not register (empty when they may), each as a refusal."""
     problems = []
     at_leaving = age_on(reg.birth_date, reg.leaving_on)
     if at_leaving < rules.min_age:
         problems.append(
-            f"--birth-date/--leaving-on: aged {at_leaving} on the leaving day {reg.leaving_on}; "
-            f"the career bank is for people leaving at {rules.min_age} or over"
+            Refusal(
+                "bank.too_young_at_leaving",
+                {"age": at_leaving, "leaving_on": reg.leaving_on, "min_age": rules.min_age},
+                ("birth_date", "leaving_on"),
+            )
         )
     if reg.via_company:
         if reg.leaving_on <= today:
             problems.append(
-                f"--leaving-on: {reg.leaving_on} has passed; a company's request (支援依頼) "
-                "registers an employee before the leaving day — register them on their own "
-                "(without --via-company) if they left within the past year"
+                Refusal(
+                    "bank.request_after_leaving",
+                    {"leaving_on": reg.leaving_on},
+                    ("leaving_on", "via_company"),
+                )
             )
         return problems
     now = age_on(reg.birth_date, today)
     if not rules.min_age <= now <= rules.self_max_age:
         problems.append(
-            f"--birth-date: aged {now} today; on their own, people register aged "
-            f"{rules.min_age} to {rules.self_max_age}"
+            Refusal(
+                "bank.self_age",
+                {"age": now, "min_age": rules.min_age, "max_age": rules.self_max_age},
+                ("birth_date",),
+            )
         )
     if reg.leaving_on > today:
         problems.append(
-            f"--leaving-on: {reg.leaving_on} is ahead; on their own, people register after "
-            "leaving (use --via-company for a company's request before the leaving day)"
+            Refusal(
+                "bank.self_before_leaving",
+                {"leaving_on": reg.leaving_on},
+                ("leaving_on", "via_company"),
+            )
         )
     elif add_months(reg.leaving_on, rules.self_within_months) < today:
         months = (today.year - reg.leaving_on.year) * 12 + today.month - reg.leaving_on.month
         problems.append(
-            f"--leaving-on: left {reg.leaving_on}, about {months} months ago; on their own, "
-            f"people register within {rules.self_within_months} months of leaving"
+            Refusal(
+                "bank.self_too_long_ago",
+                {
+                    "leaving_on": reg.leaving_on,
+                    "months": months,
+                    "within": rules.self_within_months,
+                },
+                ("leaving_on",),
+            )
         )
     return problems
 
@@ -91,8 +110,8 @@ def _areas(values: list[str]) -> list[str]:
     for token in values:
         try:
             areas += [part for part in area_tokens(token.strip()) if part not in areas]
-        except ValueError as exc:
-            raise InvalidInput(f"--areas: {exc}") from None
+        except ValueError:
+            raise InvalidInput(code="input.area", fields=("areas",), value=token) from None
     return areas
 
 
@@ -103,9 +122,7 @@ def _occupations(values: list[str]) -> list[str]:
         token = token.strip()
         code = token.upper() if token.upper() in OCCUPATIONS else by_name.get(token)
         if code is None:
-            raise InvalidInput(
-                f"--occupations: {token!r} is not an occupation group (A-L or its name)"
-            )
+            raise InvalidInput(code="input.occupation", fields=("occupations",), value=token)
         codes.append(code)
     return sorted(set(codes))
 
@@ -129,27 +146,35 @@ def register(
     """Check and store a registration; logs `create` (no name in the log)."""
     try:
         office = prefecture_code(reg.office_code)
-    except ValueError as exc:
-        raise InvalidInput(f"--office: {exc}") from None
+    except ValueError:
+        raise InvalidInput(code="input.office", fields=("office",), value=reg.office_code) from None
     if not reg.name.strip():
-        raise InvalidInput("--name: the registrant's name is empty")
+        raise InvalidInput(code="input.name_empty", fields=("name",), whose="registrant's")
     if reg.birth_date >= today:
-        raise InvalidInput(f"--birth-date: {reg.birth_date} is not in the past")
+        raise InvalidInput(code="input.birth_date", fields=("birth_date",), value=reg.birth_date)
     try:
         reason = LeavingReason(reg.reason)
     except ValueError:
-        raise InvalidInput(f"--reason: {reg.reason!r} is not teinen, keizoku or other") from None
+        raise InvalidInput(
+            code="input.leaving_reason", fields=("reason",), value=reg.reason
+        ) from None
     try:
         wanted = WantedEmployment(reg.employment_type)
     except ValueError:
         raise InvalidInput(
-            f"--employment-type: {reg.employment_type!r} is not full_time, part_time or either"
+            code="input.employment_type",
+            fields=("employment_type",),
+            value=reg.employment_type,
         ) from None
     if reg.wage_yen is not None and not 0 < reg.wage_yen <= 10_000_000:
-        raise InvalidInput(f"--wage: {reg.wage_yen} is not a wage in yen")
+        raise InvalidInput(code="input.wage", fields=("wage",), value=reg.wage_yen)
     problems = eligibility_problems(reg, today, rules)
     if problems:
-        raise InvalidInput("not eligible for the career bank: " + "; ".join(problems))
+        raise InvalidInput(
+            code="bank.ineligible",
+            fields=tuple(dict.fromkeys(f for problem in problems for f in problem.fields)),
+            reasons=problems,
+        )
     # A wage under 10,000 yen is an hourly wage (時給), above it a monthly one (月給).
     hourly = reg.wage_yen if reg.wage_yen is not None and reg.wage_yen < 10_000 else None
     monthly = reg.wage_yen if reg.wage_yen is not None and hourly is None else None

@@ -86,7 +86,7 @@ def parse_date(value: str | None, option: str, *, window: bool = True) -> date |
         raise fail(f"{option}: {exc}") from None
     if window:
         try:
-            check_date(day, option, limits(), today())
+            check_date(day, option.lstrip("-").replace("-", "_"), limits(), today())
         except ShukkoError as exc:
             raise fail(cli_words(exc)) from None
     return day
@@ -113,7 +113,7 @@ def session() -> Iterator:
         with session_scope(engine) as opened:
             yield opened
     except ConcurrentChange as exc:
-        errors.print(f"[red]conflict:[/red] {exc}")
+        errors.print(f"[red]conflict:[/red] {cli_words(exc)}")
         raise typer.Exit(EXIT_CONFLICT) from None
     except ShukkoError as exc:
         raise fail(cli_words(exc)) from None

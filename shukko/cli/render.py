@@ -90,18 +90,31 @@ def render_case(view) -> None:
     if view["final"]:
         console.print("  [dim]final state: no further events[/dim]")
     for step in view["next_steps"]:
-        if step["blocked_by"]:
+        blocked = _worded(step.get("blocked_by_reasons", []))
+        if blocked:
             console.print(f"  [yellow]blocked[/yellow]   {step['event']}:")
-            for reason in step["blocked_by"]:
+            for reason in blocked:
                 console.print(f"              - {reason}")
         else:
-            needs = f"  [dim](needs: {'; '.join(step['needs'])})[/dim]" if step["needs"] else ""
+            needed = _worded(step.get("needs_reasons", []))
+            needs = f"  [dim](needs: {'; '.join(needed)})[/dim]" if needed else ""
             console.print(f"  [green]allowed[/green]   {step['event']}{needs}")
     render_history(
         view["history"],
         lambda e: f" (worker {e['worker_id']})" if e["worker_id"] else "",
         ("doc", lambda e: e["doc"] or ""),
     )
+
+
+def _worded(reasons: list[dict]) -> list[str]:
+    """Refusals as data (a step's blocking facts) in the CLI's words."""
+    from shukko.cli.refusals import refusal_words
+    from shukko.refusals import Refusal
+
+    return [
+        refusal_words(Refusal(r["code"], r.get("params", {}), tuple(r.get("fields", ()))))
+        for r in reasons
+    ]
 
 
 def render_history(entries, what, extra=None) -> None:

@@ -1,4 +1,4 @@
-"""`shukko demo`: prepare the database and folders, simulate the year with a progress bar,
+"""The demo: prepare the database and folders, simulate the year with a progress bar,
 hand the last night to the runner the front end gives (the CLI gives the Prefect nightly
 flow), and return the report."""
 
@@ -28,10 +28,7 @@ def _start_fresh(settings) -> None:
     """Remove the SQLite database and the demo's folders (never a PostgreSQL database)."""
     url = make_url(settings.database_url)
     if url.get_backend_name() != "sqlite":
-        raise InvalidInput(
-            "--fresh removes a SQLite database only; for PostgreSQL, point "
-            "SHUKKO_DATABASE_URL at an empty database instead"
-        )
+        raise InvalidInput(code="demo.fresh_needs_sqlite")
     engine_for.cache_clear()
     if url.database:
         for suffix in ("", "-wal", "-shm"):
@@ -62,17 +59,14 @@ def run_demo(
             for table in (SendingOffer, ReceivingOffer)
         )
     if offers:
-        raise InvalidInput(
-            f"the database already holds {offers} offers; the demo needs an empty one: "
-            "run `shukko demo --fresh` (SQLite) or set SHUKKO_DATABASE_URL to an empty database"
-        )
+        raise InvalidInput(code="demo.not_empty", offers=offers)
     from shukko.demo.year import run_demo_year
 
     note = pattern_note(fiscal_year)
     if note and console is not None:
         console.print(f"[yellow]note[/yellow] {note}")
     started = time.perf_counter()
-    progress, task = _progress(console, days or 365, fiscal_year)  # --days is at least 1
+    progress, task = _progress(console, days or 365, fiscal_year)  # at least one day
 
     def on_day(day: date, totals: dict) -> None:
         if progress is not None:

@@ -1,6 +1,6 @@
 """Compile the matching's Numba kernels ahead of the first run: `python -m
 shukko.matching.compile`. Their machine code is cached beside the sources (`__pycache__`),
-so a first `shukko match` or night does not spend some ten seconds compiling; `dev.py` runs
+so a first matching run or night does not spend some ten seconds compiling; `dev.py` runs
 this after setting up, and it returns at once when the cache is current."""
 
 from __future__ import annotations

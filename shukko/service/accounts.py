@@ -1,7 +1,7 @@
 """Web worklist accounts (利用者): adding, listing, disabling, passwords (argon2 hashes only),
 signing in with a lockout after repeated failures, sessions, and the personal-data access
-log (個人情報の閲覧記録). Plain functions over a session: the CLI's `shukko user` and
-`shukko audit` commands and the web front end call them."""
+log (個人情報の閲覧記録). Plain functions over a session: the CLI's user and audit
+commands and the web front end call them."""
 
 from __future__ import annotations
 
@@ -94,9 +94,13 @@ def _dummy_hash() -> str:
 
 def check_password(password: str) -> str:
     if len(password) < MIN_PASSWORD_CHARS:
-        raise InvalidInput(f"password: at least {MIN_PASSWORD_CHARS} characters")
+        raise InvalidInput(
+            code="input.password_short", fields=("password",), limit=MIN_PASSWORD_CHARS
+        )
     if len(password) > MAX_PASSWORD_CHARS:
-        raise InvalidInput(f"password: at most {MAX_PASSWORD_CHARS} characters")
+        raise InvalidInput(
+            code="input.password_long", fields=("password",), limit=MAX_PASSWORD_CHARS
+        )
     return password
 
 
@@ -129,12 +133,12 @@ def _aware(moment: datetime | None) -> datetime | None:
 def add_user(*, session: Session, name: str, office: str, role: str, password: str) -> UserRow:
     """利用者の追加: a name of letters, digits and . _ @ -; an office (code or name); a role."""
     if not NAME_PATTERN.fullmatch(name):
-        raise InvalidInput(f"NAME: {name!r} must be 1-64 letters, digits or . _ @ -")
+        raise InvalidInput(code="input.user_name", fields=("user",), value=name)
     if role not in ROLES:
-        raise InvalidInput(f"--role: {role!r} is not one of {', '.join(ROLES)}")
+        raise InvalidInput(code="input.role", fields=("role",), value=role, roles=", ".join(ROLES))
     code = office_code(office)
     if session.scalar(select(UserAccount.id).where(UserAccount.name == name)) is not None:
-        raise InvalidInput(f"NAME: a user {name!r} exists already")
+        raise InvalidInput(code="input.user_exists", fields=("user",), value=name)
     user = UserAccount(
         name=name,
         office_code=code,

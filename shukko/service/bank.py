@@ -64,11 +64,12 @@ def register_person(
 ) -> RegistrantView:
     """登録: free text and the leaving day within their limits, then the registration."""
     reg = registration
-    for option, value in (("--name", reg.name), ("--contact", reg.contact),
-                          ("--via-company", reg.via_company), ("--by", actor)):  # fmt: skip
-        check_text(value, option, limits)
-    for value in (*reg.qualifications, *reg.occupations, *reg.areas):
-        check_text(value, "--qualifications/--occupations/--areas", limits)
+    for field, value in (("name", reg.name), ("contact", reg.contact),
+                         ("via_company", reg.via_company), ("actor", actor)):  # fmt: skip
+        check_text(value, field, limits)
+    for field in ("qualifications", "occupations", "areas"):
+        for value in getattr(reg, field):
+            check_text(value, field, limits)
     registrant = register(session=session, reg=registration, actor=actor, today=today, rules=rules)
     return registrant_view(session=session, registrant_id=registrant.id)
 
@@ -78,8 +79,9 @@ def list_registrants(
 ) -> Listing[RegistrantRow]:
     if where.state and where.state not in state_labels(KIND):
         raise InvalidInput(
-            f"--state: {where.state!r} is not a registrant state ({', '.join(state_labels(KIND))})"
-        )
+            code="input.registrant_state", fields=("state",), value=where.state,
+            states=", ".join(state_labels(KIND)),
+        )  # fmt: skip
     statement = select(Registrant).order_by(Registrant.id)
     if where.state:
         statement = statement.where(Registrant.state == where.state)
@@ -213,9 +215,9 @@ def fire(
     *, session: Session, request: BankEvent, today: date, limits: InputLimits = InputLimits()
 ) -> BankEventResult:
     """One step of a registrant; free text and the date within their limits first."""
-    check_text(request.note, "--note", limits)
-    check_text(request.actor, "--by", limits)
-    check_date(request.on, "--on/--at", limits, today)
+    check_text(request.note, "note", limits)
+    check_text(request.actor, "actor", limits)
+    check_date(request.on, "at", limits, today)
     return BankEventResult(**fire_bank_event(session=session, request=request, today=today))
 
 
@@ -231,7 +233,7 @@ def match_one(
 ) -> list[SuggestionEntry]:
     """One registrant's best openings now; creates nothing."""
     if top < 1:
-        raise InvalidInput(f"--top: {top} is not a number of openings (1 or more)")
+        raise InvalidInput(code="input.top", fields=("top",), value=top)
     rows = best_for(session, registrant_id=registrant_id, top=top, as_of=as_of)
     companies = dict(
         session.execute(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import or_, select
 from sqlmodel import Session
@@ -26,6 +27,7 @@ from shukko.case_rules import CaseRules
 from shukko.errors import InvalidInput, NotFound
 from shukko.facts import load_facts, pending_consent
 from shukko.limits import InputLimits, check_date, check_text
+from shukko.refusals import Refusal
 from shukko.service.listing import listing
 from shukko.service.schemas import (
     CaseRow,
@@ -39,6 +41,7 @@ from shukko.service.schemas import (
     OpenedCase,
     PlanFilingView,
     PostReturnView,
+    RefusalEntry,
     TermsFixed,
     WageMonthView,
     WageRecorded,
@@ -53,7 +56,10 @@ from shukko.transitions import (
     fire,
     guard_arguments,
 )
-from states import final_states, guard_message, state_labels
+from states import final_states, guard_reason, state_labels
+
+if TYPE_CHECKING:
+    from shukko.terms import TermsFile
 
 # Guards satisfied by what the operator passes with the event, not by recorded facts.
 INPUT_GUARDS = {
@@ -68,14 +74,14 @@ INPUT_GUARDS = {
 NOT_APPLICABLE_GUARDS = {"under_a_programme"}
 
 
-def office_code(text: str | None, option: str = "--office") -> str | None:
+def office_code(text: str | None, field: str = "office") -> str | None:
     """An office given as a prefecture code or name (13, 東京都, 東京), or None."""
     if not text:
         return None
     try:
         return prefecture_code(text)
-    except ValueError as exc:
-        raise InvalidInput(f"{option}: {exc}") from None
+    except ValueError:
+        raise InvalidInput(code="input.office", fields=(field,), value=text) from None
 
 
 @dataclass(frozen=True)
@@ -186,11 +192,15 @@ def next_steps(session: Session, case: Case, facts, today: date) -> list[NextSte
         missing = blocking_guards(case, facts, event, no_input)
         if NOT_APPLICABLE_GUARDS & set(missing):
             continue
+        blocked = [Refusal(*guard_reason(g, facts)) for g in missing if g not in INPUT_GUARDS]
+        needs = [Refusal(*guard_reason(g, facts)) for g in missing if g in INPUT_GUARDS]
         steps.append(
             NextStep(
                 event=event,
-                blocked_by=[guard_message(g, facts) for g in missing if g not in INPUT_GUARDS],
-                needs=[guard_message(g, facts) for g in missing if g in INPUT_GUARDS],
+                blocked_by=[str(reason) for reason in blocked],
+                needs=[str(reason) for reason in needs],
+                blocked_by_reasons=[RefusalEntry.of(reason) for reason in blocked],
+                needs_reasons=[RefusalEntry.of(reason) for reason in needs],
             )
         )
     return steps
@@ -363,11 +373,11 @@ def fire_event(
 
 def check_request(request: EventRequest, today: date, limits: InputLimits) -> None:
     """An operator's event within the input limits, each refusal naming its option."""
-    for option, value in (("--note", request.note), ("--doc", request.doc_ref),
-                          ("--by", request.actor)):  # fmt: skip
-        check_text(value, option, limits)
-    check_date(request.on, "--at", limits, today)
-    check_date(request.end_date, "--until", limits, today)
+    for field, value in (("note", request.note), ("doc", request.doc_ref),
+                         ("actor", request.actor)):  # fmt: skip
+        check_text(value, field, limits)
+    check_date(request.on, "at", limits, today)
+    check_date(request.end_date, "until", limits, today)
 
 
 def open_case_between(
@@ -386,9 +396,9 @@ def open_case_between(
     from shukko.offers import find_offer, parse_offer_key
 
     if kind not in ("secondment", "transfer"):
-        raise InvalidInput(f"--kind: {kind!r} is not secondment or transfer")
-    s_office, s_id = parse_offer_key(sending)
-    r_office, r_id = parse_offer_key(receiving)
+        raise InvalidInput(code="input.case_kind", fields=("kind",), value=kind)
+    s_office, s_id = parse_offer_key(sending, "sending")
+    r_office, r_id = parse_offer_key(receiving, "receiving")
     case = open_case(
         session=session,
         kind=kind,
@@ -421,9 +431,9 @@ def add_worker(
     """出向対象労働者: assign a worker to a case (personal data kept in its own table)."""
     from shukko.cases import assign_workers
 
-    check_text(name, "--name", limits)
+    check_text(name, "name", limits)
     for quality in qualifications or []:
-        check_text(quality, "--qualifications", limits)
+        check_text(quality, "qualifications", limits)
     person = {
         "name": name,
         "birth_date": birth_date,
@@ -440,7 +450,7 @@ def hand_in_terms(
     *,
     session: Session,
     case_id: int,
-    file: Path,
+    file: Path | TermsFile,
     actor: str,
     today: date,
     doc_ref: str | None = None,
@@ -448,13 +458,14 @@ def hand_in_terms(
     limits: InputLimits = InputLimits(),
     expected_version: int | None = None,
 ) -> TermsFixed:
-    """出向契約: read a JSON or YAML terms file, store it and record fix_terms."""
+    """出向契約: read a JSON or YAML terms file (a path, or the bytes a form uploaded),
+    store it and record fix_terms."""
     from shukko.cases import set_terms
-    from shukko.terms import read_terms_file
+    from shukko.terms import TermsFile, read_terms
 
-    terms = read_terms_file(file, limits)
-    check_date(terms.start_date, f"{file}: start_date", limits, today)
-    check_date(terms.end_date, f"{file}: end_date", limits, today)
+    handed_in = file if isinstance(file, TermsFile) else TermsFile.read(file, limits)
+    terms = read_terms(handed_in, limits)
+    _check_terms_dates(terms, handed_in.name, limits, today)
     entry = set_terms(
         session=session,
         case_id=case_id,
@@ -466,3 +477,15 @@ def hand_in_terms(
         expected_version=expected_version,
     )
     return TermsFixed(case_id=case_id, seq=entry.seq, event="fix_terms")
+
+
+def _check_terms_dates(terms, source: str, limits: InputLimits, today: date) -> None:
+    """The terms' dates within the window an operator's dates are held to."""
+    from shukko.terms import terms_refused
+
+    for key in ("start_date", "end_date"):
+        try:
+            check_date(getattr(terms, key), key, limits, today)
+        except InvalidInput as exc:
+            problem = Refusal("terms.date_outside", {**exc.params, "key": key})
+            raise terms_refused([problem], source) from None

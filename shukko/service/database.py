@@ -14,12 +14,13 @@ from shukko.errors import ConcurrentChange, SchemaOutdated
 
 
 def current_engine(settings) -> Engine:
-    """The engine of the settings' database, refused unless `shukko db upgrade` brought it
+    """The engine of the settings' database, refused unless the upgrade brought it
     to this version's schema."""
     engine = engine_for(settings.database_url)
-    problem = schema_behind(engine)
-    if problem:
-        raise SchemaOutdated(problem)
+    behind = schema_behind(engine)
+    if behind:
+        code, params = behind
+        raise SchemaOutdated(code=code, **params)
     return engine
 
 

@@ -17,7 +17,7 @@ Row = TypeVar("Row")
 
 def check_limit(limit: int | None) -> int | None:
     if limit is not None and limit < 0:
-        raise InvalidInput(f"--limit: {limit} is not a number of rows (0 or more)")
+        raise InvalidInput(code="input.limit", fields=("limit",), value=limit)
     return limit
 
 

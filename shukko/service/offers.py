@@ -23,9 +23,9 @@ from shukko.service.schemas import (
 SIDES = {"sending": SendingOffer, "receiving": ReceivingOffer}
 
 
-def check_side(side: str | None, option: str) -> str | None:
+def check_side(side: str | None, field: str) -> str | None:
     if side not in (None, "sending", "receiving"):
-        raise InvalidInput(f"{option}: {side!r} is not sending or receiving")
+        raise InvalidInput(code="input.side", fields=(field,), value=side)
     return side
 
 
@@ -38,7 +38,7 @@ def list_offers(
     limit: int | None = None,
 ) -> Listing[OfferRow]:
     """Sending offers, then receiving offers, each newest first; at most `limit` rows."""
-    check_side(kind, "--kind")
+    check_side(kind, "kind")
     parts = []
     for side, table in SIDES.items():
         if kind and kind != side:
@@ -87,7 +87,7 @@ def find_offer_by_key(
     """An offer given as OFFICE:OFFER_ID on either side (or the side given): (side, row)."""
     from shukko.offers import find_offer, parse_offer_key
 
-    check_side(side, "--side")
+    check_side(side, "side")
     office_code, offer_id = parse_offer_key(key)
     found = []
     for candidate in (side,) if side else tuple(SIDES):
@@ -105,7 +105,9 @@ def find_offer_by_key(
     if not found:
         raise NotFound(code="not_found.offer", offer=f"{office_code}:{offer_id}")
     if len(found) > 1:
-        raise InvalidInput(f"{key} is both a sending and a receiving offer: add --side")
+        raise InvalidInput(
+            code="input.offer_both_sides", fields=("side",), offer=f"{office_code}:{offer_id}"
+        )
     return found[0]
 
 

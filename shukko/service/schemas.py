@@ -1,4 +1,4 @@
-"""Typed results of the service layer. `as_data` turns one into the plain data that `--json`
+"""Typed results of the service layer. `as_data` turns one into the plain data that JSON output
 prints (field names as documented, `from` included; personal data only where it was set)."""
 
 from __future__ import annotations
@@ -72,16 +72,38 @@ class FactsView(Result):
 class WorkerEntry(Result):
     worker_id: int
     consented: bool
-    # 個人情報: set only when asked for (--with-personal-data)
+    # 個人情報: set only when asked for
     name: str | None = None
     birth_date: date | None = None
     gender: str | None = None
 
 
+class RefusalEntry(Result):
+    """A refusal as data (shukko.refusals): each front end words it from its catalogue."""
+
+    code: str
+    params: dict[str, Any] = {}
+    fields: list[str] = []
+
+    @classmethod
+    def of(cls, refusal) -> RefusalEntry:
+        return cls(code=refusal.code, params=dict(refusal.params), fields=list(refusal.fields))
+
+    def refusal(self):
+        from shukko.refusals import Refusal
+
+        return Refusal(self.code, self.params, tuple(self.fields))
+
+
 class NextStep(Result):
+    """An event allowed now: the recorded facts it still lacks (blocked_by) and what must
+    be given with it (needs), as plain sentences and as refusals for a front end to word."""
+
     event: str
     blocked_by: list[str]
     needs: list[str]
+    blocked_by_reasons: list[RefusalEntry] = []
+    needs_reasons: list[RefusalEntry] = []
 
 
 class LogEntry(Result):
@@ -226,7 +248,7 @@ class OfferRow(Result):
 
 
 class Counterpart(Result):
-    """One offer's counterpart with its score broken down (`match --offer`)."""
+    """One offer's counterpart with its score broken down (matching for one offer)."""
 
     offer: str
     remaining: int
@@ -361,7 +383,7 @@ class RegistrantView(Result):
     suggestions: list[SuggestionEntry]
     allowed_events: list[str]
     history: list[BankHistoryEntry]
-    # personal data: set only with --with-personal-data
+    # personal data: set only when asked for
     name: str | None = None
     birth_date: date | None = None
     contact: str | None = None
@@ -396,7 +418,7 @@ class OpeningRow(Result):
 
 
 class UserRow(Result):
-    """利用者 as `shukko user list` shows them (never the hash)."""
+    """利用者 as the list of users shows them (never the hash)."""
 
     name: str
     office: str
@@ -428,6 +450,7 @@ class WorkItem(Result):
     on: date
     detail: str
     overdue: bool = False
+    reasons: list[RefusalEntry] = []  # what blocks the next step, for the page to word
 
     @property
     def id(self) -> int:

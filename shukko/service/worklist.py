@@ -35,10 +35,11 @@ from shukko.case_rules import CaseRules
 from shukko.clock import add_months
 from shukko.facts import read_cases_with_facts
 from shukko.notices import PLAN_FILED_EVENT
+from shukko.refusals import Refusal
 from shukko.service.cases import CaseFilter, case_row, case_rows
-from shukko.service.schemas import CaseRow, RegistrantItem, WorkItem, Worklist
+from shukko.service.schemas import CaseRow, RefusalEntry, RegistrantItem, WorkItem, Worklist
 from shukko.transitions import blocking_guards, guard_arguments
-from states import final_states, guard_message, state_labels
+from states import final_states, guard_reason, state_labels
 
 PAGE_ROWS = 100
 SOON_DAYS = 14
@@ -149,12 +150,11 @@ def _items(
         row, case_facts = rows[case_id], facts[case_id]
         event = CLOSING_EVENT[str(row.kind)]
         missing = blocking_guards(row, case_facts, event, no_input)
-        detail = (
-            "\n".join(guard_message(g, case_facts) for g in missing)
-            if missing
-            else "すべて揃っています: 契約を締結できます"
-        )
-        yield "blocked", _item(cases[case_id], row.start_date or as_of, detail)
+        reasons = [RefusalEntry.of(Refusal(*guard_reason(g, case_facts))) for g in missing]
+        detail = "" if missing else "すべて揃っています: 契約を締結できます"
+        item = _item(cases[case_id], row.start_date or as_of, detail)
+        item.reasons = reasons
+        yield "blocked", item
 
     soon = as_of + timedelta(days=SOON_DAYS)
     not_started = by_state.get("preparing", []) + by_state.get("contracted", [])

@@ -5,7 +5,6 @@ the version the page was rendered from; every page checks the account's office."
 from __future__ import annotations
 
 import logging
-import tempfile
 from datetime import date
 from pathlib import Path
 from urllib.parse import quote
@@ -45,18 +44,13 @@ from shukko.web.auth import (
     set_cookie,
 )
 from shukko.web.forms import FIELD_LABELS, FormErrors, FormReader, event_request
-from shukko.web.refusals import japanese
+from shukko.web.refusals import japanese, refusal_words
 
 HERE = Path(__file__).resolve().parent
 CONFLICT = "他の担当者が更新しました。最新の内容を確認してください"
 READ_ONLY = "この案件を更新する権限がありません（閲覧のみ）。"
 PERSONAL_DATA_REFUSED = "個人情報は、この案件を担当する事務所の相談員・管理者だけが閲覧できます。"
 MAX_BODY_BYTES = 1024 * 1024  # a form, or a terms file (its own limit is lower)
-# The CLI's option names in the service's refusals, as the form's fields.
-OPTION_FIELDS = {
-    "--note": "note", "--doc": "doc", "--at": "at", "--until": "until", "--on/--at": "at",
-    "--opening": "opening",
-}  # fmt: skip
 log = logging.getLogger("shukko.web")
 
 
@@ -92,7 +86,9 @@ def create_app(settings, *, engine=None, as_of: date | None = None) -> FastAPI:
     app.state.policy = LockoutPolicy.from_settings(settings)
     app.state.as_of = as_of
     templates = Jinja2Templates(directory=HERE / "templates")
-    templates.env.globals.update(labels=labels, roles=ROLES, field_labels=FIELD_LABELS)
+    templates.env.globals.update(
+        labels=labels, roles=ROLES, field_labels=FIELD_LABELS, refusal_words=refusal_words
+    )
     templates.env.filters["office"] = labels.office_name
     templates.env.filters["yen"] = lambda value: "" if value is None else f"{value:,}円"
     templates.env.filters["era"] = lambda value: "" if value is None else era_date(value)
@@ -340,7 +336,7 @@ def create_app(settings, *, engine=None, as_of: date | None = None) -> FastAPI:
         except ConcurrentChange:
             return case_page(request, account, case_id, 409, conflict=CONFLICT)
         except (EventNotAllowed, InvalidInput, NotFound) as exc:
-            field, message = _refusal_of(exc)
+            field, message = _refusal_of(exc, {*form, "terms"} if event == "fix_terms" else form)
             errors = {field: message} if field else {}
             return case_page(request, account, case_id, 422, form_event=event,
                              refusal=None if field else message, errors=errors,
@@ -350,6 +346,7 @@ def create_app(settings, *, engine=None, as_of: date | None = None) -> FastAPI:
 
     def _hand_in_terms(session, form, request_) -> None:
         from shukko.service.cases import hand_in_terms
+        from shukko.terms import TermsFile
 
         upload = form.get("terms")
         if upload is None or isinstance(upload, str) or not upload.filename:
@@ -358,18 +355,12 @@ def create_app(settings, *, engine=None, as_of: date | None = None) -> FastAPI:
         if suffix not in (".json", ".yaml", ".yml"):
             raise FormErrors({"terms": f"「{upload.filename}」は JSON または YAML ではありません"})
         data = upload.file.read(app.state.limits.max_terms_file_bytes + 1)
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / f"terms{suffix}"
-            path.write_bytes(data)
-            try:
-                hand_in_terms(
-                    session=session, case_id=request_.case_id, file=path,
-                    actor=request_.actor, today=business_day(), doc_ref=request_.doc_ref,
-                    rules=app.state.rules, limits=app.state.limits,
-                    expected_version=request_.expected_version,
-                )  # fmt: skip
-            except InvalidInput as exc:
-                raise FormErrors({"terms": str(exc).replace(str(path), upload.filename)}) from None
+        hand_in_terms(
+            session=session, case_id=request_.case_id, file=TermsFile(upload.filename, data),
+            actor=request_.actor, today=business_day(), doc_ref=request_.doc_ref,
+            rules=app.state.rules, limits=app.state.limits,
+            expected_version=request_.expected_version,
+        )  # fmt: skip
 
     @app.post("/cases")
     def open_case(request: Request, form: FormData = Depends(form_of)):
@@ -397,8 +388,9 @@ def create_app(settings, *, engine=None, as_of: date | None = None) -> FastAPI:
                     headcount=headcount, actor=account.name, today=business_day(),
                 )  # fmt: skip
         except (FormErrors, ShukkoError) as exc:
+            words = japanese(exc) if isinstance(exc, ShukkoError) else str(exc)
             raise Page(
-                422, f"案件を開けませんでした: {exc}（{back} に戻って確認してください）"
+                422, f"案件を開けませんでした: {words}（{back} に戻って確認してください）"
             ) from None
         return RedirectResponse(f"/cases/{opened.id}", status_code=303)
 
@@ -449,7 +441,7 @@ def create_app(settings, *, engine=None, as_of: date | None = None) -> FastAPI:
         except ConcurrentChange:
             return registrant_page(request, account, registrant_id, 409, conflict=CONFLICT)
         except (EventNotAllowed, InvalidInput, NotFound) as exc:
-            field, message = _refusal_of(exc)
+            field, message = _refusal_of(exc, form)
             return registrant_page(request, account, registrant_id, 422, form_event=event,
                                    refusal=None if field else message,
                                    errors={field: message} if field else {})  # fmt: skip
@@ -531,17 +523,8 @@ def _local(target: str) -> str:
     return target
 
 
-def _refusal_of(exc: ShukkoError) -> tuple[str | None, str]:
-    """The form field a refusal concerns (None: the whole form) and its words on the page:
-    a refusal with a code in Japanese from shukko.web.refusals; older ones by the option
-    their text starts with."""
-    if exc.code is not None:
-        return (exc.fields[0] if exc.fields else None), japanese(exc)
-    return _field_of(str(exc))
-
-
-def _field_of(message: str) -> tuple[str | None, str]:
-    for option, field in OPTION_FIELDS.items():
-        if message.startswith(option + ":"):
-            return field, message[len(option) + 1 :].strip()
-    return None, message
+def _refusal_of(exc: ShukkoError, form_fields) -> tuple[str | None, str]:
+    """The form field a refusal concerns (None: the whole form) and its words on the page,
+    in Japanese: beside the first field it names that the form has."""
+    field = next((name for name in exc.fields if name in form_fields), None)
+    return field, japanese(exc)

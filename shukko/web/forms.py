@@ -19,6 +19,17 @@ FIELD_LABELS = {
     "terms": "契約条件ファイル",
     "headcount": "人数",
     "opening": "求人",
+    "sending": "送出情報",
+    "receiving": "受入情報",
+    "kind": "種別",
+    "name": "氏名",
+    "birth_date": "生年月日",
+    "leaving_on": "離職日",
+    "via_company": "依頼元の会社",
+    "office": "事務所",
+    "user": "利用者名",
+    "password": "パスワード",
+    "role": "権限",
 }
 
 

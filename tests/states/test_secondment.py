@@ -217,5 +217,7 @@ def test_facts_are_recorded_only_while_preparing(session):
 
 def test_unknown_event_lists_the_events(session):
     case = make_case(session)
-    with pytest.raises(EventNotAllowed, match="not an event of a secondment case"):
+    with pytest.raises(EventNotAllowed, match="not an event of this case") as refused:
         send(session, case, "hire")
+    assert refused.value.code == "event.unknown" and refused.value.params["kind"] == "secondment"
+    assert "sign_contract" in refused.value.params["events"]

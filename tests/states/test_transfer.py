@@ -35,8 +35,9 @@ def test_secondment_events_are_not_transfer_events(session):
     case = make_case(session, kind=CaseKind.transfer)
     to_preparing(session, case)
     for event in ("sign_contract", "record_union_agreement", "start"):
-        with pytest.raises(EventNotAllowed, match="not an event of a transfer case"):
+        with pytest.raises(EventNotAllowed, match="not an event of this case") as refused:
             send(session, case, event)
+        assert refused.value.params["kind"] == "transfer"
 
 
 def test_withdraw_then_nothing(session):

@@ -47,18 +47,21 @@ def test_a_user_is_stored_with_an_argon2_hash_and_listed_without_it(session, sat
 
 
 @pytest.mark.parametrize(
-    ("name", "office", "role", "password", "says"),
+    ("name", "office", "role", "password", "says", "field"),
     [
-        ("sato", "23", "consultant", PASSWORD, "exists already"),
-        ("佐藤 さん", "23", "consultant", PASSWORD, "NAME"),
-        ("kato", "99", "consultant", PASSWORD, "--office"),
-        ("kato", "23", "admin", PASSWORD, "--role"),
-        ("kato", "23", "consultant", "short", "at least 12"),
+        ("sato", "23", "consultant", PASSWORD, "exists already", "user"),
+        ("佐藤 さん", "23", "consultant", PASSWORD, "letters, digits", "user"),
+        ("kato", "99", "consultant", PASSWORD, "not a prefecture", "office"),
+        ("kato", "23", "admin", PASSWORD, "not one of", "role"),
+        ("kato", "23", "consultant", "short", "at least 12", "password"),
     ],
 )
-def test_a_bad_user_is_refused_by_what_is_wrong(session, sato, name, office, role, password, says):
-    with pytest.raises(InvalidInput, match=says):
+def test_a_bad_user_is_refused_by_what_is_wrong(
+    session, sato, name, office, role, password, says, field
+):
+    with pytest.raises(InvalidInput, match=says) as refused:
         add_user(session=session, name=name, office=office, role=role, password=password)
+    assert refused.value.fields == (field,)
 
 
 def test_sign_in_opens_a_session_that_names_the_account_until_it_expires(session, sato):

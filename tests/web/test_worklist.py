@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from models import Notice
 from shukko.service.worklist import PAGE_ROWS, WorklistQuery, worklist
+from shukko.web.refusals import refusal_words
 from tests.helpers import TODAY, contracted_case, make_case, send
 
 
@@ -46,7 +47,10 @@ def test_each_open_case_is_listed_by_what_it_needs_next(session):
         (later.id, TODAY + timedelta(days=5), "面談予定日", False),
     ]
     blocked_rows = {row[0]: row[2] for row in found["blocked"]}
-    assert "union agreement (労働組合との合意) is missing" in blocked_rows[blocked.id]
+    reasons = {item.case_id: item.reasons for item in work.groups["blocked"]}
+    assert [reason.code for reason in reasons[blocked.id]] == ["guard.union_agreed"]
+    assert refusal_words(reasons[blocked.id][0]) == "労働組合との合意が記録されていません。"
+    assert reasons[ready.id] == []
     assert blocked_rows[ready.id] == "すべて揃っています: 契約を締結できます"
     assert found["filing"] == [
         (filing.id, date(2024, 6, 13), "計画届の推奨提出日（未提出）", False)
