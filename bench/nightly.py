@@ -32,7 +32,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DO_NOT_TRACK", "1")
+from config.settings import prepare_prefect  # noqa: E402
+
+prepare_prefect()
 
 from sqlalchemy import insert, text, update  # noqa: E402
 from sqlmodel import Session  # noqa: E402

@@ -173,3 +173,25 @@ def use_project_prefect_home(settings: Settings | None = None) -> Path:
     os.environ.setdefault("PREFECT_HOME", str(home))
     home.mkdir(parents=True, exist_ok=True)
     return home
+
+
+# Prefect's environment for a process of this project, unless the operator set otherwise.
+PREFECT_DEFAULTS = {
+    # No telemetry from a public agency's system (and Prefect's telemetry write into its own
+    # SQLite database is what logs "database is locked" when a temporary server starts).
+    "DO_NOT_TRACK": "1",
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    # A temporary server on a fresh home first builds Prefect's own database: on a small or
+    # busy machine that takes longer than Prefect's 20 s, and the first flow run failed with
+    # "Timed out while attempting to connect to ephemeral Prefect API server" (two cores).
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+}
+
+
+def prepare_prefect(settings: Settings | None = None) -> Path:
+    """Prefect's environment where a process that runs flows starts (a CLI command, the web's
+    flows page, a test session, a benchmark), before Prefect is imported: the project-local
+    home and PREFECT_DEFAULTS, each unless already set. Returns the home."""
+    for name, value in PREFECT_DEFAULTS.items():
+        os.environ.setdefault(name, value)
+    return use_project_prefect_home(settings)

@@ -11,6 +11,7 @@ import sys
 from pydantic import BaseModel
 
 from config import get_settings
+from config.settings import PREFECT_DEFAULTS
 from flows.nightly import STAGES, nightly_flow
 from flows.parameters import NightlyParameters
 
@@ -96,7 +97,10 @@ def deploy_to_pool(pool: str, settings) -> dict:
         except ObjectNotFound:
             client.create_work_pool(WorkPoolCreate(name=pool, type="process"))
             created = True
-    environment = {"PREFECT_FLOWS_HEARTBEAT_FREQUENCY": str(settings.heartbeat_seconds)}
+    environment = {
+        **PREFECT_DEFAULTS,
+        "PREFECT_FLOWS_HEARTBEAT_FREQUENCY": str(settings.heartbeat_seconds),
+    }
     with contextlib.redirect_stdout(sys.stderr):  # Prefect's table: not into --json output
         ids = deploy(
             *deployments(job_variables={"env": environment}),

@@ -39,7 +39,8 @@ def find_offer(
         select(table).where(table.office_code == office_code, table.offer_id == offer_id)
     )
     if offer is None:
-        raise NotFound(code="not_found.side_offer", side=side, offer=f"{office_code}:{offer_id}")
+        key = f"{office_code}:{offer_id}"
+        raise NotFound(code="not_found.side_offer", fields=(side,), side=side, offer=key)
     return offer
 
 

@@ -222,6 +222,10 @@ _TERMS = {
 }
 
 _SETUP = {
+    "signin.refused": "the user name or the password is wrong",
+    "signin.locked": (
+        "the account is locked after repeated failures; try again in {minutes} minutes"
+    ),
     "schema.missing": "the database {url} has no schema yet: upgrade it first",
     "schema.behind": "the database {url} is at revision {revision}: upgrade it first",
     "demo.fresh_needs_sqlite": (

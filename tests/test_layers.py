@@ -5,6 +5,7 @@ import each other's way up."""
 from __future__ import annotations
 
 import ast
+import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,3 +71,21 @@ def test_states_import_nothing_above_them():
         assert not {
             n for n in imported_modules(path) if top(n) in ("models", "shukko", "flows", "config")
         }, path
+
+
+def test_importing_the_flows_sets_no_environment_variable():
+    """The environment is set where a process starts (config.settings.prepare_prefect), not
+    as a side effect of an import."""
+    import subprocess
+    import sys
+
+    script = (
+        "import os; before = dict(os.environ); import flows, flows.parameters; "
+        "print(sorted(set(os.environ.items()) ^ set(before.items())))"
+    )
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "DO_"))}
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT,
+        env=environment, check=True,
+    )  # fmt: skip
+    assert done.stdout.strip() == "[]"

@@ -104,7 +104,10 @@ def test_no_string_below_the_front_ends_names_a_cli_option_or_command():
     assert found == []
 
 
-REFUSALS = {"ShukkoError", "NotFound", "InvalidInput", "EventNotAllowed", "SchemaOutdated"}
+REFUSALS = {
+    "ShukkoError", "NotFound", "InvalidInput", "EventNotAllowed", "SchemaOutdated",
+    "SignInRefused",
+}  # fmt: skip
 
 
 def test_every_refusal_below_the_front_ends_carries_a_code():

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from config.settings import prepare_prefect
 from shukko.cli.common import (
     EXIT_REFUSED,
     JsonOption,
@@ -63,6 +64,7 @@ def run(
     if day is not None:
         values["as_of"] = day
     current_engine()  # refuses an outdated schema, with its message, before Prefect starts
+    prepare_prefect()
     from flows.deployments import parameters_for, run_flow
 
     try:
@@ -93,6 +95,7 @@ def serve() -> None:
         "`export PREFECT_API_URL=http://127.0.0.1:4200/api` and run `shukko serve` again "
         "(an ephemeral server cannot run schedules)"
     )
+    prepare_prefect()
     from flows.deployments import serve_all
 
     serve_all()
@@ -100,9 +103,7 @@ def serve() -> None:
 
 def require_prefect_server(what_to_do: str) -> None:
     """Refuse (exit 1, saying what to do) unless PREFECT_API_URL names a Prefect server."""
-    from config.settings import use_project_prefect_home
-
-    use_project_prefect_home()  # before Prefect reads its settings
+    prepare_prefect()  # before Prefect reads its settings
     from prefect.settings import PREFECT_API_URL
 
     if not (os.environ.get("PREFECT_API_URL") or PREFECT_API_URL.value()):
@@ -125,6 +126,7 @@ def deploy(
         "workers and deployments need a real server"
     )
     current_engine()  # refuses an outdated schema before anything is deployed
+    prepare_prefect()
     from flows.deployments import deploy_to_pool
 
     result = deploy_to_pool(pool, settings())
@@ -141,6 +143,7 @@ def deploy(
 
 def run_nightly(day):
     """The Prefect nightly flow for one day, in this process (the demo's last night)."""
+    prepare_prefect()
     from flows.deployments import run_flow
     from flows.parameters import NightlyParameters
 

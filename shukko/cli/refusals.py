@@ -43,7 +43,7 @@ AS_PLAIN = (
     "terms.missing_key", "terms.bad_value", "terms.required_for_secondment",
     "terms.purpose_not_for_kind", "terms.period_too_long", "terms.wage_below_pre",
     "terms.date_outside", "terms.no_file", "terms.unreadable", "terms.not_json_yaml",
-    "terms.too_large",
+    "terms.too_large", "signin.refused", "signin.locked",
 )  # fmt: skip
 
 # The CLI's own words: the option or command that helps.

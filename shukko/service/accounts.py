@@ -195,7 +195,7 @@ def sign_in(
     that the count is committed rather than rolled back with the refusal."""
     from argon2.exceptions import InvalidHashError, VerificationError
 
-    refused = SignInRefused("利用者名またはパスワードが正しくありません。")
+    refused = SignInRefused(code="signin.refused")
     user = session.scalar(select(UserAccount).where(UserAccount.name == name))
     if user is None or len(password) > MAX_PASSWORD_CHARS:
         _verify_quietly(password)  # as slow as a real check: the name's existence stays hidden
@@ -203,10 +203,7 @@ def sign_in(
     locked = _aware(user.locked_until)
     if locked and locked > now:
         minutes = max(1, int((locked - now).total_seconds() // 60) + 1)
-        raise SignInRefused(
-            f"このアカウントはログインの失敗が続いたためロックされています。"
-            f"約{minutes}分後に再度お試しください。"
-        )
+        raise SignInRefused(code="signin.locked", minutes=minutes)
     try:
         _hasher().verify(user.password_hash, password)
         ok = not user.disabled

@@ -380,6 +380,54 @@ def check_request(request: EventRequest, today: date, limits: InputLimits) -> No
     check_date(request.end_date, "until", limits, today)
 
 
+@dataclass(frozen=True)
+class OfferPair:
+    """A sending and a receiving offer a case may be opened between, each found once."""
+
+    sending_id: int
+    receiving_id: int
+    offices: tuple[str, str]  # the sending offer's office, the receiving offer's
+
+
+def offer_pair(*, session: Session, sending: str, receiving: str) -> OfferPair:
+    """The two offers given as OFFICE:OFFER_ID (each refused on its own field)."""
+    from shukko.offers import find_offer, parse_offer_key
+
+    found = []
+    for side, key in (("sending", sending), ("receiving", receiving)):
+        office, offer_id = parse_offer_key(key, side)
+        found.append(find_offer(session=session, side=side, office_code=office, offer_id=offer_id))
+    return OfferPair(found[0].id, found[1].id, (found[0].office_code, found[1].office_code))
+
+
+def open_case_for_pair(
+    *,
+    session: Session,
+    pair: OfferPair,
+    kind: str,
+    headcount: int,
+    actor: str,
+    today: date,
+    note: str | None = None,
+) -> OpenedCase:
+    """Open a case by hand between the two offers of `pair`."""
+    from shukko.cases import open_case
+
+    if kind not in ("secondment", "transfer"):
+        raise InvalidInput(code="input.case_kind", fields=("kind",), value=kind)
+    case = open_case(
+        session=session,
+        kind=kind,
+        sending_offer_id=pair.sending_id,
+        receiving_offer_id=pair.receiving_id,
+        headcount=headcount,
+        actor=actor,
+        today=today,
+        note=note,
+    )
+    return OpenedCase(id=case.id, kind=str(case.kind), state=case.state)
+
+
 def open_case_between(
     *,
     session: Session,
@@ -392,28 +440,13 @@ def open_case_between(
     note: str | None = None,
 ) -> OpenedCase:
     """Open a case by hand between two offers given as OFFICE:OFFER_ID."""
-    from shukko.cases import open_case
-    from shukko.offers import find_offer, parse_offer_key
-
     if kind not in ("secondment", "transfer"):
         raise InvalidInput(code="input.case_kind", fields=("kind",), value=kind)
-    s_office, s_id = parse_offer_key(sending, "sending")
-    r_office, r_id = parse_offer_key(receiving, "receiving")
-    case = open_case(
-        session=session,
-        kind=kind,
-        sending_offer_id=find_offer(
-            session=session, side="sending", office_code=s_office, offer_id=s_id
-        ).id,
-        receiving_offer_id=find_offer(
-            session=session, side="receiving", office_code=r_office, offer_id=r_id
-        ).id,
-        headcount=headcount,
-        actor=actor,
-        today=today,
+    pair = offer_pair(session=session, sending=sending, receiving=receiving)
+    return open_case_for_pair(
+        session=session, pair=pair, kind=kind, headcount=headcount, actor=actor, today=today,
         note=note,
-    )
-    return OpenedCase(id=case.id, kind=str(case.kind), state=case.state)
+    )  # fmt: skip
 
 
 def add_worker(

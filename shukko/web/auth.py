@@ -8,8 +8,7 @@ import secrets
 from fastapi import Request
 from starlette.responses import Response
 
-from models.common import utcnow
-from shukko.service.accounts import Account, signed_in
+from shukko.service.accounts import Account
 
 SESSION_COOKIE = "shukko_session"
 LOGIN_CSRF_COOKIE = "shukko_login_csrf"  # the sign-in form's token, before any session exists
@@ -21,18 +20,6 @@ class SignInRequired(Exception):
 
 class CsrfRefused(Exception):
     """A form sent without the token of this session (another site's form, or a stale one)."""
-
-
-def account_of(request: Request) -> Account:
-    """The signed-in account, or SignInRequired."""
-    from models.db import session_scope
-
-    token = request.cookies.get(SESSION_COOKIE)
-    with session_scope(request.app.state.engine) as session:
-        account = signed_in(session=session, token=token, now=utcnow())
-    if account is None:
-        raise SignInRequired
-    return account
 
 
 def check_csrf(account: Account, form) -> None:

@@ -20,6 +20,9 @@ def flows_status() -> FlowsStatus:
     server = os.environ.get("PREFECT_API_URL")
     if not server:
         return FlowsStatus(None)
+    from config.settings import prepare_prefect
+
+    prepare_prefect()
     from flows.status import latest_runs
 
     try:
@@ -29,6 +32,9 @@ def flows_status() -> FlowsStatus:
 
 
 def start(flow: str, as_of: date) -> str:
+    from config.settings import prepare_prefect
+
+    prepare_prefect()
     from flows.status import start_run
 
     if not os.environ.get("PREFECT_API_URL"):

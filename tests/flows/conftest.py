@@ -9,8 +9,10 @@ import pytest
 
 @pytest.fixture(scope="session", autouse=True)
 def prefect_server(tmp_path_factory):
+    from config.settings import prepare_prefect
+
     os.environ.setdefault("PREFECT_HOME", str(tmp_path_factory.mktemp("prefect-home")))
-    os.environ.setdefault("DO_NOT_TRACK", "1")
+    prepare_prefect()
     from prefect.testing.utilities import prefect_test_harness
 
     from flows.deployments import without_heartbeats

@@ -79,10 +79,10 @@ def test_sign_in_opens_a_session_that_names_the_account_until_it_expires(session
 def test_five_failures_lock_the_account_for_fifteen_minutes(session, sato):
     policy = LockoutPolicy(failures=5, minutes=15)
     for attempt in range(5):
-        with pytest.raises(SignInRefused, match="正しくありません"):
+        with pytest.raises(SignInRefused, match="name or the password is wrong"):
             sign_in(session=session, name="sato", password=f"wrong {attempt}", now=NOW,
                     policy=policy)  # fmt: skip
-    with pytest.raises(SignInRefused, match="ロックされています"):
+    with pytest.raises(SignInRefused, match="locked"):
         sign_in(session=session, name="sato", password=PASSWORD, now=NOW + timedelta(minutes=14),
                 policy=policy)  # fmt: skip
     assert list_users(session=session, now=NOW)[0].locked_until is not None

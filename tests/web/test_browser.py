@@ -412,3 +412,34 @@ def test_no_page_shows_an_option_or_a_command_of_the_cli(
         answer = page.request.post(web.url + target, form={**form, "csrf_token": token})
         assert answer.status in (404, 409, 422), target
         assert not CLI_WORDS.search(answer.text()), target
+
+
+def test_a_posted_step_is_one_database_session_whether_it_is_saved_or_refused(
+    chromium, web, session, preparing_case
+):
+    """One session per request: the account, the office check, the step and the page
+    shown again after a refusal all read and write through it."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    page = signed_in_page(chromium, web, "sato")
+    page.goto(f"{web.url}/cases/{preparing_case}")
+    token = page.locator("input[name=csrf_token]").first.get_attribute("value")
+    version = page.locator("input[name=version]").first.get_attribute("value")
+    sessions: list[set[int]] = []
+
+    def began(opened, _transaction, _connection):
+        sessions[-1].add(id(opened))
+
+    event.listen(Session, "after_begin", began)
+    try:
+        for event_name, expected in (("sign_contract", 422), ("record_union_agreement", 303)):
+            sessions.append(set())
+            answer = page.request.post(
+                f"{web.url}/cases/{preparing_case}/events/{event_name}",
+                form={"csrf_token": token, "version": version}, max_redirects=0,
+            )  # fmt: skip
+            assert answer.status == expected
+    finally:
+        event.remove(Session, "after_begin", began)
+    assert [len(opened) for opened in sessions] == [1, 1]

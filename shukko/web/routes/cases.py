@@ -1,0 +1,166 @@
+"""A case's page (案件), its steps as forms, its workers' personal data on request, and a case
+opened from an offer's page."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from shukko.errors import ConcurrentChange, EventNotAllowed, InvalidInput, NotFound, ShukkoError
+from shukko.service import cases as case_service
+from shukko.service.accounts import Account, record_personal_data_view
+from shukko.service.followthrough import list_notices
+from shukko.web.deps import Database, Form, Posting, SignedIn
+from shukko.web.forms import FormErrors, FormReader, event_request
+from shukko.web.pages import (
+    CONFLICT,
+    PERSONAL_DATA_REFUSED,
+    READ_ONLY,
+    Page,
+    business_day,
+    local,
+    not_found,
+    refusal_of,
+    render,
+)
+from shukko.web.refusals import japanese
+
+router = APIRouter()
+log = logging.getLogger("shukko.web")
+TERMS_SUFFIXES = (".json", ".yaml", ".yml")
+
+
+def case_page(
+    request: Request, session, account: Account, case_id: int, status: int = 200, **context
+) -> HTMLResponse:
+    """The case as `account` may see it (404 otherwise), with its notices and the workers
+    waiting to consent; personal data only when asked for, and that reading recorded."""
+    personal = context.pop("personal", False)
+    try:
+        view = case_service.case_view(
+            session=session, case_id=case_id, today=business_day(request),
+            rules=request.app.state.rules, with_personal_data=personal,
+        )  # fmt: skip
+    except NotFound:
+        raise not_found() from None
+    if not account.sees(view.sending.office, view.receiving.office):
+        raise not_found()
+    notices = list(list_notices(session=session, case_id=case_id).rows)
+    if personal:
+        record_personal_data_view(
+            session=session, account=account, case_id=case_id,
+            address=request.client.host if request.client else "",
+        )  # fmt: skip
+        session.commit()  # the reading is recorded before the names are shown
+        log.info("personal data of case %s shown to %s", case_id, account.name)
+    return render(
+        request, "case.html", status, account=account, case=view, notices=notices,
+        waiting=[w.worker_id for w in view.workers if not w.consented], personal=personal,
+        may_act=account.acts_on(view.sending.office, view.receiving.office),
+        **context,
+    )  # fmt: skip
+
+
+def acting_on_case(session, account: Account, case_id: int, refusal: str) -> None:
+    """404 unless the account sees the case, 403 (`refusal`) unless it may act on it."""
+    try:
+        offices = case_service.case_offices(session=session, case_id=case_id)
+    except NotFound:
+        raise not_found() from None
+    if not account.sees(*offices):
+        raise not_found()
+    if not account.acts_on(*offices):
+        raise Page(403, refusal)
+
+
+@router.get("/cases/{case_id}")
+def show_case(request: Request, case_id: int, account: SignedIn, session: Database):
+    return case_page(request, session, account, case_id)
+
+
+@router.post("/cases/{case_id}/personal-data")
+def show_personal_data(request: Request, case_id: int, account: Posting, session: Database):
+    acting_on_case(session, account, case_id, PERSONAL_DATA_REFUSED)
+    return case_page(request, session, account, case_id, personal=True)
+
+
+@router.post("/cases/{case_id}/events/{event}")
+def case_event(
+    request: Request, case_id: int, event: str, account: Posting, form: Form, session: Database
+):
+    acting_on_case(session, account, case_id, READ_ONLY)
+    values = {key: form.get(key) for key in form if key != "terms"}
+    state = request.app.state
+    try:
+        step = event_request(form, case_id=case_id, event=event, actor=account.name)
+        if event == "fix_terms":
+            _hand_in_terms(request, session, form, step)
+        else:
+            case_service.fire_event(
+                session=session, request=step, today=business_day(request), rules=state.rules,
+                limits=state.limits,
+            )  # fmt: skip
+        session.commit()
+    except FormErrors as exc:
+        session.rollback()
+        return case_page(request, session, account, case_id, 422, form_event=event,
+                         errors=exc.errors, values=values)  # fmt: skip
+    except ConcurrentChange:
+        session.rollback()
+        return case_page(request, session, account, case_id, 409, conflict=CONFLICT)
+    except (EventNotAllowed, InvalidInput, NotFound) as exc:
+        session.rollback()
+        field, message = refusal_of(exc, {*form, "terms"} if event == "fix_terms" else form)
+        return case_page(request, session, account, case_id, 422, form_event=event,
+                         refusal=None if field else message,
+                         errors={field: message} if field else {}, values=values)  # fmt: skip
+    log.info("case %s: %s by %s", case_id, event, account.name)
+    return RedirectResponse(f"/cases/{case_id}?done={quote(event)}", status_code=303)
+
+
+def _hand_in_terms(request: Request, session, form, step) -> None:
+    """出向契約: the uploaded terms file, handed to the service as its name and bytes."""
+    from shukko.terms import TermsFile
+
+    upload = form.get("terms")
+    if upload is None or isinstance(upload, str) or not upload.filename:
+        raise FormErrors({"terms": "契約条件ファイル（JSON または YAML）を選んでください"})
+    if Path(upload.filename).suffix.lower() not in TERMS_SUFFIXES:
+        raise FormErrors({"terms": f"「{upload.filename}」は JSON または YAML ではありません"})
+    state = request.app.state
+    data = upload.file.read(state.limits.max_terms_file_bytes + 1)
+    case_service.hand_in_terms(
+        session=session, case_id=step.case_id, file=TermsFile(upload.filename, data),
+        actor=step.actor, today=business_day(request), doc_ref=step.doc_ref, rules=state.rules,
+        limits=state.limits, expected_version=step.expected_version,
+    )  # fmt: skip
+
+
+@router.post("/cases")
+def open_case(request: Request, account: Posting, form: Form, session: Database):
+    """A case between two offers, opened from an offer's page by an office of both."""
+    reader = FormReader(form)
+    sending, receiving = reader.text("sending") or "", reader.text("receiving") or ""
+    kind = reader.text("kind") or "secondment"
+    headcount = reader.number("headcount", required=True, least=1)
+    back = local(reader.text("back") or "/")
+    try:
+        reader.done()
+        pair = case_service.offer_pair(session=session, sending=sending, receiving=receiving)
+        if not account.acts_on(*pair.offices):
+            raise Page(403, "この組み合わせの案件を開く権限がありません。")
+        opened = case_service.open_case_for_pair(
+            session=session, pair=pair, kind=kind, headcount=headcount, actor=account.name,
+            today=business_day(request),
+        )  # fmt: skip
+        session.commit()
+    except (FormErrors, ShukkoError) as exc:
+        words = japanese(exc) if isinstance(exc, ShukkoError) else str(exc)
+        raise Page(
+            422, f"案件を開けませんでした: {words}（{back} に戻って確認してください）"
+        ) from None
+    return RedirectResponse(f"/cases/{opened.id}", status_code=303)

@@ -1,0 +1,79 @@
+"""A registrant of the career bank (キャリア人材バンクの登録者): the page, without the name, and
+each step as a form."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from shukko.errors import ConcurrentChange, EventNotAllowed, InvalidInput, NotFound
+from shukko.service import bank as bank_service
+from shukko.service.accounts import Account
+from shukko.web.deps import Database, Form, Posting, SignedIn
+from shukko.web.forms import FormErrors, bank_event
+from shukko.web.pages import CONFLICT, Page, business_day, not_found, refusal_of, render
+
+router = APIRouter()
+log = logging.getLogger("shukko.web")
+READ_ONLY = "この登録者を更新する権限がありません（閲覧のみ）。"
+
+
+def registrant_page(
+    request: Request, session, account: Account, registrant_id: int, status: int = 200,
+    **context,
+) -> HTMLResponse:  # fmt: skip
+    try:
+        view = bank_service.registrant_view(session=session, registrant_id=registrant_id)
+    except NotFound:
+        raise not_found() from None
+    if not account.sees(view.office):
+        raise not_found()
+    return render(
+        request, "registrant.html", status, account=account, person=view,
+        may_act=account.acts_on(view.office), **context,
+    )  # fmt: skip
+
+
+@router.get("/registrants/{registrant_id}")
+def show_registrant(request: Request, registrant_id: int, account: SignedIn, session: Database):
+    return registrant_page(request, session, account, registrant_id)
+
+
+@router.post("/registrants/{registrant_id}/events/{event}")
+def registrant_event(
+    request: Request, registrant_id: int, event: str, account: Posting, form: Form,
+    session: Database,
+):  # fmt: skip
+    try:
+        office = bank_service.registrant_office(session=session, registrant_id=registrant_id)
+    except NotFound:
+        raise not_found() from None
+    if not account.sees(office):
+        raise not_found()
+    if not account.acts_on(office):
+        raise Page(403, READ_ONLY)
+    try:
+        step = bank_event(form, registrant_id=registrant_id, event=event, actor=account.name)
+        bank_service.fire(
+            session=session, request=step, today=business_day(request),
+            limits=request.app.state.limits,
+        )  # fmt: skip
+        session.commit()
+    except FormErrors as exc:
+        session.rollback()
+        return registrant_page(request, session, account, registrant_id, 422, form_event=event,
+                               errors=exc.errors)  # fmt: skip
+    except ConcurrentChange:
+        session.rollback()
+        return registrant_page(request, session, account, registrant_id, 409, conflict=CONFLICT)
+    except (EventNotAllowed, InvalidInput, NotFound) as exc:
+        session.rollback()
+        field, message = refusal_of(exc, form)
+        return registrant_page(request, session, account, registrant_id, 422, form_event=event,
+                               refusal=None if field else message,
+                               errors={field: message} if field else {})  # fmt: skip
+    log.info("registrant %s: %s by %s", registrant_id, event, account.name)
+    return RedirectResponse(f"/registrants/{registrant_id}?done={quote(event)}", status_code=303)
