@@ -9,10 +9,10 @@ from prefect.cache_policies import NO_CACHE
 from config import get_settings
 from flows.parameters import ReportParameters, run_namer
 from flows.retries import STAGE_TASK
-from shukko.report import fiscal_year_of
-from shukko.report_files import markdown, tables
+from shukko.clock import fiscal_year_of
 from shukko.service import night
 from shukko.service.database import current_engine
+from shukko.service.reports import markdown, tables
 
 
 @task(**STAGE_TASK)

@@ -22,7 +22,7 @@ from models import Case, Notice
 from models.db import insert_new
 from shukko import documents as doc
 from shukko import letters
-from shukko.clock import add_months
+from shukko.clock import add_months, month_label
 from shukko.document_numbers import assign_document_numbers
 from shukko.faults import crash_point
 from shukko.notice_letters import fraction
@@ -105,7 +105,7 @@ def render_claim(
             ["月", *(_worker_label(w.worker_id) for w in workers)],
             [
                 [
-                    letters.month_label(f"{month:%Y-%m}"),
+                    month_label(f"{month:%Y-%m}"),
                     *(
                         f"{letters.yen(w.months[i].wage_yen or 0)}"
                         f"（{'満たす' if w.months[i].meets else '満たさない'}）"
@@ -152,7 +152,7 @@ def render_claim(
                 ["月", "日数", "申請額", "上限（1人1日）"],
                 [
                     [
-                        letters.month_label(m["month"]),
+                        month_label(m["month"]),
                         f"{m['days']}日",
                         letters.yen(m["sending_yen"]),
                         "要確認" if m["daily_cap_yen"] is None else letters.yen(m["daily_cap_yen"]),
@@ -163,15 +163,15 @@ def render_claim(
             section("支給申請の期限"),
             doc.paragraph(
                 f"{letters.era_date(deadline)}まで（{len(months)}か月目"
-                f"（{letters.month_label(f'{check.last_month:%Y-%m}')}）の最後の賃金支払日の翌日"
+                f"（{month_label(f'{check.last_month:%Y-%m}')}）の最後の賃金支払日の翌日"
                 f"から起算して{check.claim_within_months}か月以内。最後の賃金支払日を"
                 f"{letters.era_date(last_pay, weekday=False)}とした場合です）。"
                 "管轄の労働局へ提出してください。"
             ),
         ]
     confirm = [
-        f"復帰後の{len(months)}か月を{letters.month_label(f'{months[0]:%Y-%m}')}から"
-        f"{letters.month_label(f'{months[-1]:%Y-%m}')}として記録しています"
+        f"復帰後の{len(months)}か月を{month_label(f'{months[0]:%Y-%m}')}から"
+        f"{month_label(f'{months[-1]:%Y-%m}')}として記録しています"
         "（復帰後の初回の賃金支払日の属する月から数えます。賃金支払日によって異なる場合が"
         "あり、申請の期限も変わります）",
         "支給申請に必要な書類と様式",
@@ -197,7 +197,7 @@ def _verdict(check: WageCheck) -> str:
     short = [w for w in check.workers if not w.holds]
     reasons = "".join(
         f"{_worker_label(w.worker_id)}は"
-        + "、".join(letters.month_label(f"{m:%Y-%m}") for m in w.short_months)
+        + "、".join(month_label(f"{m:%Y-%m}") for m in w.short_months)
         + f"の賃金が{letters.yen(check.required_wage_yen)}に満たないため、支給の対象となりません。"
         for w in short
     )

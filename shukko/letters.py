@@ -9,29 +9,7 @@ from datetime import date
 
 from config.offices import load_offices
 from shukko import documents as doc
-
-WEEKDAYS = "月火水木金土日"
-ERAS = ((date(2019, 5, 1), "令和", 2018), (date(1989, 1, 8), "平成", 1988))
-
-
-def era_year(day: date) -> str:
-    """令和4年 (令和元年 for its first year)."""
-    for since, name, offset in ERAS:
-        if day >= since:
-            year = day.year - offset
-            return f"{name}{'元' if year == 1 else year}年"
-    return f"{day.year}年"
-
-
-def era_date(day: date, *, weekday: bool = True) -> str:
-    """令和4年10月7日(金)."""
-    text = f"{era_year(day)}{day.month}月{day.day}日"
-    return f"{text}({WEEKDAYS[day.weekday()]})" if weekday else text
-
-
-def month_label(month: str) -> str:
-    """'2022-10' as 令和4年10月 (the era, as in the letter's text)."""
-    return f"{era_year(date(int(month[:4]), int(month[5:7]), 1))}{int(month[5:7])}月"
+from shukko.clock import era_date
 
 
 def yen(amount: int) -> str:

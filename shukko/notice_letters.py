@@ -13,6 +13,7 @@ from datetime import date
 
 from shukko import documents as doc
 from shukko import letters
+from shukko.clock import era_date, month_label
 from shukko.subsidy import PURPOSE_LABELS, Programme, filing_dates, load_programmes
 
 SIDE_LABELS = {"sending": "出向元", "receiving": "出向先"}
@@ -66,7 +67,7 @@ def render(draft, as_of: date, document_number: str | None = None) -> list[doc.B
                 f"案件番号: {case.case_id}",
                 f"{SIDE_LABELS['sending']}: {case.sending.name}",
                 f"{SIDE_LABELS['receiving']}: {case.receiving.name}",
-                f"出向期間: {letters.era_date(case.start)}から{letters.era_date(case.end)}まで",
+                f"出向期間: {era_date(case.start)}から{era_date(case.end)}まで",
                 f"出向者数: {case.headcount}名",
                 f"出向の目的: {purpose}"
                 + ("（企業グループ内の出向）" if case.within_group else ""),
@@ -118,9 +119,9 @@ def no_programme(case, as_of: date) -> str:
         course = closed[-1]
         text = (
             f"{purpose}を目的とする在籍型出向を対象とした{course.name}は、"
-            f"{letters.era_date(course.abolished_on or course.plans_filed_until, weekday=False)}"
+            f"{era_date(course.abolished_on or course.plans_filed_until, weekday=False)}"
             "限りで廃止され、出向実施計画届の受付は"
-            f"{letters.era_date(course.plans_filed_until, weekday=False)}で終了しました。"
+            f"{era_date(course.plans_filed_until, weekday=False)}で終了しました。"
             "このため、この出向について助成額の見込みはお示しできません。"
         )
     elif any(p.plans_filed_until and case.start > p.plans_filed_until for p in same):
@@ -131,7 +132,7 @@ def no_programme(case, as_of: date) -> str:
         )
     else:
         text = (
-            f"出向開始日（{letters.era_date(case.start)}）の時点で、{purpose}を目的とする"
+            f"出向開始日（{era_date(case.start)}）の時点で、{purpose}を目的とする"
             "在籍型出向を対象とした産業雇用安定助成金は施行されていません。このため、"
             "助成額の見込みはお示しできません。"
         )
@@ -154,7 +155,7 @@ def _programme_blocks(draft, programme: Programme, as_of: date, section) -> list
     blocks = [
         section("対象となる助成金"),
         doc.paragraph(
-            f"{programme.name}（出向開始日 {letters.era_date(case.start)} の出向に適用される制度）"
+            f"{programme.name}（出向開始日 {era_date(case.start)} の出向に適用される制度）"
         ),
     ]
     if _abolition_known(programme, as_of) and case.plan_filed_on is None and as_of <= (
@@ -162,9 +163,9 @@ def _programme_blocks(draft, programme: Programme, as_of: date, section) -> list
     ):
         blocks.append(
             doc.paragraph(
-                f"本助成金は{letters.era_date(programme.abolished_on, weekday=False)}限りで"
+                f"本助成金は{era_date(programme.abolished_on, weekday=False)}限りで"
                 "廃止されます。出向実施計画届は"
-                f"{letters.era_date(programme.plans_filed_until)}までに提出する必要があり、"
+                f"{era_date(programme.plans_filed_until)}までに提出する必要があり、"
                 "それ以降の提出は受理されません。"
             )
         )
@@ -250,7 +251,7 @@ def _to_confirm(draft, programme: Programme, as_of: date) -> list[str]:
         review_until = figures["review_until"]
         confirm.insert(
             0,
-            f"計画届の審査対象期間（{letters.era_date(review_until, weekday=False)}まで）を超える"
+            f"計画届の審査対象期間（{era_date(review_until, weekday=False)}まで）を超える"
             "期間は、変更届を提出して改めて審査を受ける必要があります（表の備考欄）",
         )
     return confirm
@@ -266,8 +267,8 @@ def _paid_period_line(figures: dict) -> str:
     first, last = figures["paid_from"], figures["paid_until"]
     months = len(figures["months"])
     line = (
-        f"試算の対象期間: {letters.era_date(first, weekday=False)}から"
-        f"{letters.era_date(last, weekday=False)}まで（{months}か月）"
+        f"試算の対象期間: {era_date(first, weekday=False)}から"
+        f"{era_date(last, weekday=False)}まで（{months}か月）"
     )
     stop = figures["paid_stop"]
     if stop == "max_months":
@@ -276,7 +277,7 @@ def _paid_period_line(figures: dict) -> str:
         line += (
             f"。支給期間は最長{figures['max_months']}か月ですが、{figures['base_months']}か月を"
             "超える延長分は"
-            f"{letters.era_date(figures['extension_until'], weekday=False)}までの期間に限られる"
+            f"{era_date(figures['extension_until'], weekday=False)}までの期間に限られる"
             "ため、ここまでを数えています"
         )
     return line
@@ -320,7 +321,7 @@ def _estimate_blocks(draft, programme: Programme) -> list[doc.Block]:
     lines += _initial_cost_lines(draft, programme)
     rows = [
         [
-            letters.month_label(m["month"]),
+            month_label(m["month"]),
             f"{m['days']}日",
             letters.yen(m[f"{side}_yen"]),
             "要確認" if m["daily_cap_yen"] is None else letters.yen(m["daily_cap_yen"]),
@@ -408,7 +409,7 @@ def _filing_blocks(draft, programme: Programme, as_of: date, section) -> list[do
                 f"出向実施計画届は{filer}事業主が労働局へ提出します。貴社で作成いただく書類は、"
                 f"{filer}の提出に間に合うよう、{filer}へお渡しください"
                 + (
-                    f"（{filer}の推奨提出日: {letters.era_date(dates.recommended)}）。"
+                    f"（{filer}の推奨提出日: {era_date(dates.recommended)}）。"
                     if dates.recommended
                     else "。"
                 )
@@ -419,7 +420,7 @@ def _filing_blocks(draft, programme: Programme, as_of: date, section) -> list[do
         return [
             heading,
             doc.paragraph(
-                f"出向実施計画届は{letters.era_date(case.plan_filed_on)}に提出済みと記録して"
+                f"出向実施計画届は{era_date(case.plan_filed_on)}に提出済みと記録して"
                 f"います{receipt}。"
             ),
         ]
@@ -433,20 +434,20 @@ def _filing_blocks(draft, programme: Programme, as_of: date, section) -> list[do
         ]
     if dates.cut_off and _abolition_known(programme, as_of):
         due_line = (
-            f"提出期限: {letters.era_date(dates.due)}まで（本助成金の計画届の受付期限。"
+            f"提出期限: {era_date(dates.due)}まで（本助成金の計画届の受付期限。"
             f"制度上は出向開始日の{_days_before(rule.due_days_before_start)}までですが、"
             "それより前に受付が終了します）"
         )
     elif dates.cut_off:
-        due_line = f"提出期限: {letters.era_date(dates.due)}まで（本助成金の計画届の受付期限）"
+        due_line = f"提出期限: {era_date(dates.due)}まで（本助成金の計画届の受付期限）"
     else:
         due_line = (
             f"提出期限（制度上の期限）: 出向開始日の{_days_before(rule.due_days_before_start)}"
-            f"（{letters.era_date(dates.due)}）まで"
+            f"（{era_date(dates.due)}）まで"
         )
     lines = [
         due_line,
-        f"推奨提出日: {letters.era_date(dates.recommended)}まで"
+        f"推奨提出日: {era_date(dates.recommended)}まで"
         + (
             f"（可能であれば出向開始日の{_days_before(rule.advised_days_before_start)}までを"
             "目処に提出するよう案内されています）"
@@ -457,13 +458,13 @@ def _filing_blocks(draft, programme: Programme, as_of: date, section) -> list[do
     if dates.earliest:
         lines.append(
             f"提出できるのは出向開始日の{rule.window_months}か月前"
-            f"（{letters.era_date(dates.earliest)}）以降です"
+            f"（{era_date(dates.earliest)}）以降です"
         )
     blocks = [heading, doc.bullets(lines)]
     if dates.recommended and as_of > dates.recommended:
         blocks.append(
             doc.paragraph(
-                f"推奨提出日を過ぎています。期限（{letters.era_date(dates.due)}）までに必ず"
+                f"推奨提出日を過ぎています。期限（{era_date(dates.due)}）までに必ず"
                 "ご提出ください。ご不明の点は管轄の労働局にご相談ください。"
             )
         )

@@ -17,11 +17,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-import jpholiday
 from pydantic import BaseModel, ConfigDict, Field
 
 from config.settings import CONFIG_DIR
-from shukko.clock import add_months
+from shukko.clock import add_months, previous_business_day
 
 PURPOSES = ("employment_retention", "skill_development", "other")
 PURPOSE_LABELS = {
@@ -215,19 +214,6 @@ def can_file(
 
 def programme_by_key(key: str) -> Programme:
     return next(p for p in load_programmes() if p.key == key)
-
-
-@lru_cache(maxsize=8192)
-def is_business_day(day: date) -> bool:
-    """Not a Saturday, Sunday, Japanese public holiday or year-end/new-year closure."""
-    closed = (day.month == 12 and day.day >= 29) or (day.month == 1 and day.day <= 3)
-    return day.weekday() < 5 and not jpholiday.is_holiday(day) and not closed
-
-
-def previous_business_day(day: date) -> date:
-    while not is_business_day(day):
-        day -= timedelta(days=1)
-    return day
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
-"""The layers keep their direction (docs/architecture.md): the domain and the service layer
-import neither flows nor Prefect, only the CLI's flow commands do; config and models do not
-import each other's way up."""
+"""The layers keep their direction (docs/architecture.md): the front ends reach the domain
+only through the service; the domain imports neither the service nor a front end; the domain
+and the service import neither flows nor Prefect (but the service's flow runs); config and
+models do not import each other's way up; and no module imports itself back, however far
+round (lazy imports in functions included)."""
 
 from __future__ import annotations
 
@@ -10,8 +12,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # The modules of shukko/ that may import flows: the CLI's flow commands (run, serve, the
-# demo's last night) and the web worklist's flows page.
-FLOW_COMMANDS = {"shukko/cli/flows.py", "shukko/web/flows_page.py"}
+# demo's last night) and the service's flow runs (the web's flows page asks it).
+FLOW_COMMANDS = {"shukko/cli/flows.py", "shukko/service/flow_runs.py"}
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -54,6 +56,97 @@ def test_the_domain_and_service_import_no_front_end():
         assert not {n for n in names if n.startswith(front_ends)} or (
             relative.startswith("shukko/demo/")  # the demo's progress bar is Rich's
         ), relative
+
+
+FRONT_ENDS = ("shukko/cli", "shukko/web", "flows")
+# What a front end may import of this project: the service, the demo (the CLI's demo
+# command), the shared helpers, config, and its own modules.
+FRONT_END_MAY_IMPORT = (
+    "shukko.service", "shukko.demo", "shukko.errors", "shukko.clock", "shukko.refusals",
+    "shukko.limits", "shukko.case_rules", "config",
+)  # fmt: skip
+
+
+def project_imports(path: Path) -> set[str]:
+    return {n for n in imported_modules(path) if top(n) in ("shukko", "models", "states", "flows")}
+
+
+# The CLI starts the other front ends: `shukko web` serves the app, `shukko run` and
+# `shukko serve` the flows.
+CLI_STARTS = ("shukko.web.app", "flows")
+
+
+def test_front_ends_reach_the_domain_only_through_the_service():
+    offenders = {}
+    for folder in FRONT_ENDS:
+        own = folder.replace("/", ".")
+        allowed = (own, *FRONT_END_MAY_IMPORT, *(CLI_STARTS if folder == "shukko/cli" else ()))
+        for path in modules_under(folder):
+            outside = {name for name in project_imports(path) if not name.startswith(allowed)}
+            if outside:
+                offenders[str(path.relative_to(ROOT))] = sorted(outside)
+    assert offenders == {}
+
+
+def test_the_domain_never_imports_the_service_and_flows_no_other_front_end():
+    above_domain = ("shukko/service/", "shukko/cli/", "shukko/web/", "shukko/demo/")
+    for path in modules_under("shukko"):
+        relative = str(path.relative_to(ROOT))
+        if not relative.startswith(above_domain):
+            assert not {n for n in imported_modules(path) if n.startswith("shukko.service")}, path
+    for path in modules_under("flows"):
+        names = imported_modules(path)
+        assert not {n for n in names if n.startswith(("shukko.cli", "shukko.web"))}, path
+
+
+def module_graph() -> dict[str, set[str]]:
+    """Every project module and the project modules it imports (a name imported from a
+    package that is itself a module counts as that module)."""
+    modules = {}
+    for folder in ("shukko", "states", "models", "flows", "config"):
+        for path in modules_under(folder):
+            if "migrations" in path.parts:
+                continue
+            name = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+            modules[name.removesuffix(".__init__")] = path
+
+    def resolve(name: str) -> str | None:
+        while name and name not in modules:
+            name = name.rpartition(".")[0]
+        return name or None
+
+    graph = {}
+    for name, path in modules.items():
+        targets = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                targets |= {resolve(alias.name) for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                targets.add(resolve(node.module))
+                targets |= {
+                    module
+                    for alias in node.names
+                    if (module := resolve(f"{node.module}.{alias.name}")) != resolve(node.module)
+                }
+        graph[name] = {target for target in targets if target and target != name}
+    return graph
+
+
+def test_no_import_cycle_anywhere():
+    graph = module_graph()
+    cycles = []
+    for start in graph:
+        # depth-first from each module: a path back to it is a cycle
+        stack, seen = [(start, (start,))], set()
+        while stack:
+            node, trail = stack.pop()
+            for target in graph[node]:
+                if target == start:
+                    cycles.append(" -> ".join((*trail, start)))
+                elif target not in seen:
+                    seen.add(target)
+                    stack.append((target, (*trail, target)))
+    assert cycles == []
 
 
 def test_models_import_no_config_and_config_only_reference_data():

@@ -179,7 +179,7 @@ def test_every_office_signs_letters_and_unknown_contact_keys_stay_out():
 
 
 def test_era_dates_and_months_as_a_letter_writes_them():
-    from shukko.letters import era_date, month_label
+    from shukko.clock import era_date, month_label
 
     assert era_date(date(2022, 10, 7)) == "令和4年10月7日(金)"
     assert era_date(date(2019, 5, 1), weekday=False) == "令和元年5月1日"

@@ -14,12 +14,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from config.settings import CONFIG_DIR
+from shukko.clock import is_business_day
 from shukko.subsidy import (
     apply_yearly_cap,
     estimate,
     filing_dates,
     filing_window,
-    is_business_day,
     programme_on,
     rate_for,
 )

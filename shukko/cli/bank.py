@@ -32,9 +32,9 @@ openings_app = typer.Typer(help="The career bank's openings (求人).", no_args_
 
 
 def _bank_rules():
-    from shukko.bank.rules import bank_rules
+    from shukko.service.bank import rules_from
 
-    return bank_rules(settings())
+    return rules_from(settings())
 
 
 def _list(text: str | None) -> list[str]:
@@ -69,11 +69,11 @@ def bank_register(
     as_json: JsonOption = False,
 ) -> None:
     """登録: register a person with the career bank (eligibility checked)."""
-    from shukko.bank.registration import Registration
     from shukko.service.bank import register_person
     from shukko.service.cases import office_code
+    from shukko.service.inputs import NewRegistrant
 
-    registration = Registration(
+    registration = NewRegistrant(
         office_code=office_code(office) or "",
         name=name,
         birth_date=parse_date(birth_date, "--birth-date", window=False),
@@ -177,11 +177,11 @@ def bank_event(
     as_json: JsonOption = False,
 ) -> None:
     """Send an event to a registrant."""
-    from shukko.bank.lifecycle import BankEvent
     from shukko.service.bank import fire
+    from shukko.service.inputs import RegistrantStep
 
     day = parse_date(on, "--on") or parse_date(at, "--at")
-    request = BankEvent(
+    request = RegistrantStep(
         registrant_id=registrant_id,
         event=event,
         actor=by or default_actor(),

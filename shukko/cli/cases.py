@@ -137,9 +137,9 @@ def case_event(
 ) -> None:
     """Send an event to a case: a step of its lifecycle or a recorded fact."""
     from shukko.service.cases import fire_event
-    from shukko.transitions import EventRequest
+    from shukko.service.inputs import CaseStep
 
-    request = EventRequest(
+    request = CaseStep(
         case_id=case_id,
         event=event,
         actor=by or default_actor(),

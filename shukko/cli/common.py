@@ -106,11 +106,11 @@ def current_engine():
 def session() -> Iterator:
     """A committed-or-rolled-back session; an operator's error becomes its message and exit
     code (1 refused, 3 changed by someone else meanwhile)."""
-    from models.db import session_scope
+    from shukko.service.database import transaction
 
     engine = current_engine()
     try:
-        with session_scope(engine) as opened:
+        with transaction(engine) as opened:
             yield opened
     except ConcurrentChange as exc:
         errors.print(f"[red]conflict:[/red] {cli_words(exc)}")

@@ -12,12 +12,9 @@ app = typer.Typer(help="Create or upgrade the database schema.", no_args_is_help
 @app.command("upgrade")
 def db_upgrade() -> None:
     """Create the database or upgrade it to this version's schema (Alembic migrations)."""
-    from models.db import engine_for
-    from models.schema import upgrade
+    from shukko.service.database import upgrade_database
 
-    engine = engine_for(settings().database_url)
-    before, after = upgrade(engine)
-    where = engine.url.render_as_string(hide_password=True)
+    where, before, after = upgrade_database(settings())
     if before == after:
         console.print(f"database {where} is up to date (revision {after})")
     else:

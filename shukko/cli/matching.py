@@ -34,8 +34,8 @@ def match(
 
     With --offer, list one offer's best counterparts without creating anything.
     """
-    from shukko.matching.candidates import COMPONENTS
     from shukko.service.cases import office_code
+    from shukko.service.matching import score_components
     from shukko.service.offers import check_side, counterparts
 
     config = settings()
@@ -60,7 +60,7 @@ def match(
                 if not found.rows:
                     errors.print(_why_nothing(found), markup=False)
                 return
-            _print_counterparts(found, COMPONENTS)
+            _print_counterparts(found, score_components())
             return
         from shukko.service.matching import propose_cases
 
@@ -73,7 +73,7 @@ def match(
     if as_json:
         print_json({"proposals": created, "figures": figures})
         return
-    _print_proposals(created, figures, COMPONENTS)
+    _print_proposals(created, figures, score_components())
 
 
 def _print_counterparts(found, components) -> None:

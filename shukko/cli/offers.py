@@ -32,10 +32,10 @@ def intake(
 
     Exit 0 when every file was read (even with rejected rows), 1 when a file could not be.
     """
-    from shukko.intake.run import import_paths
+    from shukko.service.intake import import_files
 
     settings()  # a bad setting is reported before anything is read
-    reports = import_paths(engine=current_engine(), paths=paths, limits=limits())
+    reports = import_files(engine=current_engine(), paths=paths, limits=limits())
     if as_json:
         print_json([report.as_dict() for report in reports])
     else:

@@ -209,7 +209,7 @@ def render_intake(reports) -> None:
 
 def render_report(data: dict) -> None:
     """The report's tables on the terminal (Rich)."""
-    from shukko.report_files import tables
+    from shukko.service.reports import tables
 
     for note in data.get("notes", []):
         console.print(f"[yellow]note[/yellow] {note}")

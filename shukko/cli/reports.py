@@ -35,7 +35,7 @@ def report(
     as_json: JsonOption = False,
 ) -> None:
     """The Center's statistics for a fiscal year: tables, and Markdown, CSV, XLSX, PNG files."""
-    from shukko.report import fiscal_year_of
+    from shukko.clock import fiscal_year_of
     from shukko.service import night
 
     year = fy if fy is not None else fiscal_year_of(today())
@@ -54,9 +54,9 @@ def diagram(
     out: Annotated[Path, typer.Option(help="folder for the Markdown files")] = Path("docs/states"),
 ) -> None:
     """Write Mermaid state diagrams generated from the machines."""
-    from shukko.diagrams import write_diagrams
+    from shukko.service.reports import write_state_diagrams
 
-    for path in write_diagrams(out):
+    for path in write_state_diagrams(out):
         console.print(f"wrote {path}")
 
 
@@ -119,13 +119,11 @@ def demo(
 
 def _demo_one_case(as_json: bool) -> None:
     """Walk one secondment case through its whole lifecycle on the configured database."""
-    from models.db import engine_for
-    from models.schema import upgrade
+    from shukko.demo.walkthrough import walk_one_case
     from shukko.service.cases import case_view
-    from shukko.walkthrough import walk_one_case
+    from shukko.service.database import upgrade_database
 
-    engine = engine_for(settings().database_url)
-    upgrade(engine)
+    where, _before, _after = upgrade_database(settings())
     with session() as opened:
         # With --json the steps are not told: stdout holds the JSON alone.
         say = (lambda _text: None) if as_json else console.print
@@ -138,4 +136,4 @@ def _demo_one_case(as_json: bool) -> None:
     from shukko.cli.render import render_case
 
     render_case(view)
-    console.print(f"database: {engine.url.render_as_string(hide_password=True)}")
+    console.print(f"database: {where}")

@@ -17,9 +17,9 @@ from pathlib import Path
 from stdnum.jp import cn
 
 from models.reference import BROCHURE_MONTHS, PREFECTURES
+from shukko.clock import is_business_day
 from shukko.intake.columns import COMMON, RECEIVING_ONLY, SENDING_ONLY
 from shukko.report import FISCAL_MONTHS
-from shukko.subsidy import is_business_day
 
 JAPANESE = {**COMMON, **SENDING_ONLY, **RECEIVING_ONLY}
 # Employment-weighted offices; the brochure's industry mix (senders: manufacturing and

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 
 from shukko.bank.rules import bank_rules
 from shukko.case_rules import case_rules
+from shukko.clock import is_business_day
 from shukko.demo.bank import BankDesk
 from shukko.demo.consultants import Consultants
 from shukko.demo.offer_files import plan_year, write_day_files
@@ -23,7 +24,6 @@ from shukko.matching.rules import load_rules
 from shukko.report import fiscal_year_bounds
 from shukko.service.database import run_in_transaction
 from shukko.service.night import night
-from shukko.subsidy import is_business_day
 
 
 def weekly_matching_day(day: date) -> bool:

@@ -33,6 +33,7 @@ from shukko.bank.rules import BankRules
 from shukko.bank.suggest import best_for, suggest
 from shukko.errors import InvalidInput
 from shukko.limits import InputLimits, check_date, check_text
+from shukko.service.inputs import NewRegistrant, RegistrantStep
 from shukko.service.listing import listing
 from shukko.service.schemas import (
     BankEventResult,
@@ -53,16 +54,25 @@ class RegistrantFilter:
     office: str | None = None  # prefecture code
 
 
+def rules_from(settings) -> BankRules:
+    """The career bank's rules from the settings (ages, periods), built at the edge."""
+    from shukko.bank.rules import bank_rules
+
+    return bank_rules(settings)
+
+
 def register_person(
     *,
     session: Session,
-    registration: Registration,
+    registration: NewRegistrant | Registration,
     actor: str,
     today: date,
     rules: BankRules,
     limits: InputLimits = InputLimits(),
 ) -> RegistrantView:
     """登録: free text and the leaving day within their limits, then the registration."""
+    if isinstance(registration, NewRegistrant):
+        registration = registration.registration()
     reg = registration
     for field, value in (("name", reg.name), ("contact", reg.contact),
                          ("via_company", reg.via_company), ("actor", actor)):  # fmt: skip
@@ -212,9 +222,15 @@ def registrant_view(
 
 
 def fire(
-    *, session: Session, request: BankEvent, today: date, limits: InputLimits = InputLimits()
+    *,
+    session: Session,
+    request: RegistrantStep | BankEvent,
+    today: date,
+    limits: InputLimits = InputLimits(),
 ) -> BankEventResult:
     """One step of a registrant; free text and the date within their limits first."""
+    if isinstance(request, RegistrantStep):
+        request = request.request()
     check_text(request.note, "note", limits)
     check_text(request.actor, "actor", limits)
     check_date(request.on, "at", limits, today)

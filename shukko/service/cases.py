@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from sqlalchemy import or_, select
 from sqlmodel import Session
@@ -28,6 +27,7 @@ from shukko.errors import InvalidInput, NotFound
 from shukko.facts import load_facts, pending_consent
 from shukko.limits import InputLimits, check_date, check_text
 from shukko.refusals import Refusal
+from shukko.service.inputs import CaseStep, TermsUpload
 from shukko.service.listing import listing
 from shukko.service.schemas import (
     CaseRow,
@@ -57,9 +57,6 @@ from shukko.transitions import (
     guard_arguments,
 )
 from states import final_states, guard_reason, state_labels
-
-if TYPE_CHECKING:
-    from shukko.terms import TermsFile
 
 # Guards satisfied by what the operator passes with the event, not by recorded facts.
 INPUT_GUARDS = {
@@ -352,13 +349,15 @@ def record_post_return_wage(
 def fire_event(
     *,
     session: Session,
-    request: EventRequest,
+    request: CaseStep | EventRequest,
     today: date,
     rules: CaseRules = CaseRules(),
     limits: InputLimits = InputLimits(),
 ) -> EventResult:
     """Send one event to one case (a lifecycle step or a recorded fact); free text and dates
     within their limits first."""
+    if isinstance(request, CaseStep):
+        request = request.request()
     check_request(request, today, limits)
     entry = fire(session=session, request=request, today=today, rules=rules)
     return EventResult(
@@ -483,7 +482,7 @@ def hand_in_terms(
     *,
     session: Session,
     case_id: int,
-    file: Path | TermsFile,
+    file: Path | TermsUpload,
     actor: str,
     today: date,
     doc_ref: str | None = None,
@@ -496,7 +495,7 @@ def hand_in_terms(
     from shukko.cases import set_terms
     from shukko.terms import TermsFile, read_terms
 
-    handed_in = file if isinstance(file, TermsFile) else TermsFile.read(file, limits)
+    handed_in = file.file() if isinstance(file, TermsUpload) else TermsFile.read(file, limits)
     terms = read_terms(handed_in, limits)
     _check_terms_dates(terms, handed_in.name, limits, today)
     entry = set_terms(

@@ -13,6 +13,21 @@ from models.schema import schema_behind
 from shukko.errors import ConcurrentChange, SchemaOutdated
 
 
+def transaction(engine: Engine):
+    """A session that commits on success and rolls back on any error (a context manager)."""
+    return session_scope(engine)
+
+
+def upgrade_database(settings) -> tuple[str, str | None, str]:
+    """Create the settings' database or bring it to this version's schema: (where, the
+    revision before, the revision after)."""
+    from models.schema import upgrade
+
+    engine = engine_for(settings.database_url)
+    before, after = upgrade(engine)
+    return engine.url.render_as_string(hide_password=True), before, after
+
+
 def current_engine(settings) -> Engine:
     """The engine of the settings' database, refused unless the upgrade brought it
     to this version's schema."""

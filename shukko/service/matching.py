@@ -7,6 +7,13 @@ from datetime import date
 from sqlmodel import Session
 
 
+def score_components() -> tuple[str, ...]:
+    """The parts of a pair's score, in the order a breakdown shows them."""
+    from shukko.matching.candidates import COMPONENTS
+
+    return tuple(COMPONENTS)
+
+
 def propose_cases(
     *,
     session: Session,

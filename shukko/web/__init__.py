@@ -10,5 +10,4 @@ layer, with accounts, office scoping, CSRF tokens and a personal-data access log
     forms.py        form values to typed requests, each error naming its field
     refusals.py     refusals in Japanese, from shukko.refusals' codes
     labels.py       Japanese labels of events, offices and roles
-    flows_page.py   the deployments' latest runs, read from a Prefect server
 """

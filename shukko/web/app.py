@@ -18,7 +18,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 
 from shukko.case_rules import case_rules
-from shukko.letters import era_date
+from shukko.clock import era_date
 from shukko.limits import input_limits
 from shukko.service.accounts import ROLES, LockoutPolicy
 from shukko.web import labels

@@ -10,7 +10,7 @@ from fastapi import Depends, Request
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
-from models.common import utcnow
+from shukko.clock import utcnow
 from shukko.service.accounts import Account, signed_in
 from shukko.web.auth import SESSION_COOKIE, SignInRequired, check_csrf
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from shukko.clock import parse_date
-from shukko.transitions import EventRequest
+from shukko.service.inputs import CaseStep, RegistrantStep
 
 FIELD_LABELS = {
     "at": "日付",
@@ -85,12 +85,12 @@ class FormReader:
             raise FormErrors(self.errors)
 
 
-def event_request(form, *, case_id: int, event: str, actor: str) -> EventRequest:
+def event_request(form, *, case_id: int, event: str, actor: str) -> CaseStep:
     """A case event from its form: the version the page was rendered from, the date of the
     step (today when empty), note, document reference, worker and new end date."""
     reader = FormReader(form)
     version = reader.number("version", required=True, least=1)
-    request = EventRequest(
+    request = CaseStep(
         case_id=case_id,
         event=event,
         actor=actor,
@@ -107,11 +107,9 @@ def event_request(form, *, case_id: int, event: str, actor: str) -> EventRequest
 
 def bank_event(form, *, registrant_id: int, event: str, actor: str):
     """A registrant's step from its form (the version the page was rendered from)."""
-    from shukko.bank.lifecycle import BankEvent
-
     reader = FormReader(form)
     version = reader.number("version", required=True, least=1)
-    request = BankEvent(
+    request = RegistrantStep(
         registrant_id=registrant_id,
         event=event,
         actor=actor,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from models.reference import PREFECTURES_BY_CODE
+from shukko.service.reference import PREFECTURES_BY_CODE
 
 EVENTS = {
     "create": "案件作成（候補提示）",

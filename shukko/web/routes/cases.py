@@ -14,6 +14,7 @@ from shukko.errors import ConcurrentChange, EventNotAllowed, InvalidInput, NotFo
 from shukko.service import cases as case_service
 from shukko.service.accounts import Account, record_personal_data_view
 from shukko.service.followthrough import list_notices
+from shukko.service.inputs import TermsUpload
 from shukko.web.deps import Database, Form, Posting, SignedIn
 from shukko.web.forms import FormErrors, FormReader, event_request
 from shukko.web.pages import (
@@ -124,8 +125,6 @@ def case_event(
 
 def _hand_in_terms(request: Request, session, form, step) -> None:
     """出向契約: the uploaded terms file, handed to the service as its name and bytes."""
-    from shukko.terms import TermsFile
-
     upload = form.get("terms")
     if upload is None or isinstance(upload, str) or not upload.filename:
         raise FormErrors({"terms": "契約条件ファイル（JSON または YAML）を選んでください"})
@@ -134,7 +133,7 @@ def _hand_in_terms(request: Request, session, form, step) -> None:
     state = request.app.state
     data = upload.file.read(state.limits.max_terms_file_bytes + 1)
     case_service.hand_in_terms(
-        session=session, case_id=step.case_id, file=TermsFile(upload.filename, data),
+        session=session, case_id=step.case_id, file=TermsUpload(upload.filename, data),
         actor=step.actor, today=business_day(request), doc_ref=step.doc_ref, rules=state.rules,
         limits=state.limits, expected_version=step.expected_version,
     )  # fmt: skip

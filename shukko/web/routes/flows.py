@@ -18,7 +18,7 @@ log = logging.getLogger("shukko.web")
 
 @router.get("/flows")
 def flows(request: Request, account: SignedIn, started: str | None = None):
-    from shukko.web.flows_page import flows_status
+    from shukko.service.flow_runs import flows_status
 
     if not account.sees_flows:
         raise not_found()
@@ -30,7 +30,7 @@ def flows(request: Request, account: SignedIn, started: str | None = None):
 
 @router.post("/flows/{flow}/run")
 def start_flow(request: Request, flow: str, account: Posting):
-    from shukko.web.flows_page import start
+    from shukko.service.flow_runs import start
 
     if account.role != "office_admin":
         raise not_found() if not account.sees_flows else Page(403, "実行の権限がありません。")

@@ -8,7 +8,7 @@ import secrets
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
-from models.common import utcnow
+from shukko.clock import utcnow
 from shukko.service.accounts import SignInRefused, sign_in, sign_out
 from shukko.web.auth import LOGIN_CSRF_COOKIE, SESSION_COOKIE, CsrfRefused, set_cookie
 from shukko.web.deps import Database, Form, Posting

@@ -1,6 +1,6 @@
-"""The flows page's data: each deployment's latest run from the Prefect server named by
-PREFECT_API_URL, and starting one. The one module of the web front end that reaches Prefect
-(through flows.status), imported only when the page is asked for."""
+"""Flow runs for the web's flows page: each deployment's latest run from the Prefect server
+named by PREFECT_API_URL, and starting one. The one module of the service that reaches
+Prefect (through flows.status, lazily), so that the web asks the service, never Prefect."""
 
 from __future__ import annotations
 
