@@ -1,6 +1,6 @@
 """Letters per second: a 助成金のご案内 rendered as Markdown, HTML and an A4 PDF.
 
-The letter is the real one (`shukko.notice_letters.render`) for a realistic secondment: a
+The letter is the real one (`shukko.subsidies.notice_letters.render`) for a realistic secondment: a
 雇用維持支援コース case of 12 to 24 months (so the month table has 13 to 25 rows) or a
 スキルアップ支援コース case of 3 to 12 months, drawn with a fixed seed, as the demo years write
 them (FY2021: 11,935 letters). Figures, per letter, medians over the rounds with every round's
@@ -32,9 +32,9 @@ sys.path.insert(0, str(ROOT))
 from shukko import documents as doc  # noqa: E402
 from shukko import notice_letters  # noqa: E402
 from shukko.clock import add_months  # noqa: E402
-from shukko.letter_pdf import render_many, to_pdf  # noqa: E402
-from shukko.notices import CompanyFacts, Draft, NoticeCase, estimate_for  # noqa: E402
-from shukko.subsidy import filing_dates, programme_on  # noqa: E402
+from shukko.documents.pdf import render_many, to_pdf  # noqa: E402
+from shukko.subsidies.notices import CompanyFacts, Draft, NoticeCase, estimate_for  # noqa: E402
+from shukko.subsidies.programmes import filing_dates, programme_on  # noqa: E402
 
 
 def drafts(count: int, seed: int = 7) -> list[tuple[Draft, date]]:

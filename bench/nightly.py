@@ -48,15 +48,15 @@ from models.schema import (  # noqa: E402
     drop_scratch_database,
     upgrade,
 )
-from shukko.cases import NewCase, open_cases  # noqa: E402
+from shukko.cases.records import NewCase, open_cases  # noqa: E402
+from shukko.cases.transitions import EventRequest, fire_many  # noqa: E402
 from shukko.clock import fiscal_year_of  # noqa: E402
 from shukko.demo.offer_files import DayFiles, OfferMaker, write_day_files  # noqa: E402
 from shukko.matching.rules import load_rules  # noqa: E402
-from shukko.report import build_report  # noqa: E402
-from shukko.report_files import write_report_files  # noqa: E402
+from shukko.reporting.files import write_report_files  # noqa: E402
+from shukko.reporting.report import build_report  # noqa: E402
 from shukko.service.database import run_in_transaction  # noqa: E402
 from shukko.service.night import night  # noqa: E402
-from shukko.transitions import EventRequest, fire_many  # noqa: E402
 
 ACTOR = "bench"
 # 14,000 cases: where each stands tonight (state: how many per 14,000).

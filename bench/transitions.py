@@ -38,11 +38,11 @@ from models.schema import (  # noqa: E402
     drop_scratch_database,
     upgrade,
 )
-from shukko.cases import open_case, set_terms  # noqa: E402
-from shukko.offers import add_company, add_offer  # noqa: E402
+from shukko.cases.offers import add_company, add_offer  # noqa: E402
+from shukko.cases.records import open_case, set_terms  # noqa: E402
+from shukko.cases.terms import parse_terms  # noqa: E402
+from shukko.cases.transitions import EventRequest, fire, fire_many  # noqa: E402
 from shukko.service.cases import add_worker  # noqa: E402
-from shukko.terms import parse_terms  # noqa: E402
-from shukko.transitions import EventRequest, fire, fire_many  # noqa: E402
 from states import RowHandle, SecondmentMachine  # noqa: E402
 from states.guards import CaseFacts  # noqa: E402
 

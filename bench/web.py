@@ -39,11 +39,11 @@ from models.schema import (  # noqa: E402
     drop_scratch_database,
     upgrade,
 )
-from shukko.cases import NewCase, assign_workers, open_cases, set_terms  # noqa: E402
-from shukko.offers import add_company, add_offer  # noqa: E402
+from shukko.cases.offers import add_company, add_offer  # noqa: E402
+from shukko.cases.records import NewCase, assign_workers, open_cases, set_terms  # noqa: E402
+from shukko.cases.terms import parse_terms  # noqa: E402
+from shukko.cases.transitions import EventRequest, fire_many  # noqa: E402
 from shukko.service.accounts import add_user  # noqa: E402
-from shukko.terms import parse_terms  # noqa: E402
-from shukko.transitions import EventRequest, fire_many  # noqa: E402
 
 AS_OF = date(2024, 6, 3)
 PASSWORD = "correct horse battery"

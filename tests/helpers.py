@@ -8,11 +8,11 @@ from itertools import count
 from sqlmodel import Session
 
 from models import Case, CaseKind
-from shukko.cases import open_case, set_terms
-from shukko.offers import add_company, add_offer
+from shukko.cases.offers import add_company, add_offer
+from shukko.cases.records import open_case, set_terms
+from shukko.cases.terms import parse_terms
+from shukko.cases.transitions import EventRequest, fire
 from shukko.service.cases import add_worker
-from shukko.terms import parse_terms
-from shukko.transitions import EventRequest, fire
 
 TODAY = date(2024, 6, 3)
 ACTOR = "tester"

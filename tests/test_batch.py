@@ -7,9 +7,9 @@ from sqlalchemy import event, select, text
 from sqlmodel import Session
 
 from models import Case, CaseEvent
+from shukko.cases.replay import replay
+from shukko.cases.transitions import EventRequest, fire_many
 from shukko.errors import ConcurrentChange
-from shukko.replay import replay
-from shukko.transitions import EventRequest, fire_many
 from tests.helpers import TODAY, fix_terms, give_worker, make_case, to_preparing
 
 

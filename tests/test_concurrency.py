@@ -11,9 +11,9 @@ from sqlmodel import Session
 
 from models import Case, CaseEvent
 from models.db import make_engine
+from shukko.cases.replay import replay
+from shukko.cases.transitions import EventRequest, fire
 from shukko.errors import ConcurrentChange
-from shukko.replay import replay
-from shukko.transitions import EventRequest, fire
 from tests.conftest import postgres_url_or_skip
 from tests.helpers import TODAY, make_case, to_preparing
 

@@ -13,7 +13,7 @@ from models.reference import BROCHURE_MONTHS
 from models.schema import upgrade
 from shukko.demo.offer_files import month_targets, pattern_note, plan_year, split_persons
 from shukko.demo.year import run_demo_year
-from shukko.report import build_report
+from shukko.reporting.report import build_report
 
 APRIL_AND_MAY = 61
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from shukko.diagrams import write_diagrams
+from shukko.cases.diagrams import write_diagrams
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "states"
 

@@ -10,8 +10,8 @@ from sqlmodel import Session
 from config import Settings
 from models import Case, CaseEvent, FollowUp
 from shukko.case_rules import case_rules
-from shukko.follow_up_run import run_follow_up
-from shukko.followups import list_follow_ups, planned
+from shukko.cases.follow_up_run import run_follow_up
+from shukko.cases.followups import list_follow_ups, planned
 from shukko.service.database import run_in_transaction
 from tests.helpers import at_once, contracted_case, send
 

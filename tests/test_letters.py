@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from models import Notice
-from shukko.notices import write_due_notices
+from shukko.subsidies.notices import write_due_notices
 from tests.helpers import contracted_case, send
 
 REMINDERS = [14, 3]
@@ -155,8 +155,8 @@ def test_each_letter_is_also_a_pdf_with_the_company_the_amount_and_the_deadline(
 
 
 def test_a_night_of_many_letters_lays_their_pdfs_out_in_worker_processes(tmp_path):
-    from shukko import documents as doc
-    from shukko.letter_pdf import PARALLEL_FROM
+    from shukko.documents import blocks as doc
+    from shukko.documents.pdf import PARALLEL_FROM
 
     letters_in = [
         (tmp_path / f"letter-{n}.md",
@@ -172,7 +172,7 @@ def test_a_night_of_many_letters_lays_their_pdfs_out_in_worker_processes(tmp_pat
 
 
 def test_a_letter_font_that_is_not_there_is_named(tmp_path, monkeypatch):
-    from shukko.letter_pdf import font_file
+    from shukko.documents.pdf import font_file
 
     monkeypatch.setenv("SHUKKO_LETTER_FONT", str(tmp_path / "missing.ttf"))
     with pytest.raises(RuntimeError, match=r"SHUKKO_LETTER_FONT: .*missing\.ttf is not a TrueType"):

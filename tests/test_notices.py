@@ -8,10 +8,10 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from models import Notice
-from shukko.notices import write_due_notices
 from shukko.service import followthrough
 from shukko.service.database import run_in_transaction
 from shukko.service.schemas import as_data
+from shukko.subsidies.notices import write_due_notices
 from tests.helpers import at_once, contracted_case
 
 REMINDERS = [14, 3]

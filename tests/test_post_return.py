@@ -11,8 +11,8 @@ from sqlalchemy import select
 from config.settings import get_settings
 from models import CaseEvent, FollowUp
 from shukko.case_rules import case_rules
+from shukko.cases.follow_up_run import run_follow_up
 from shukko.errors import EventNotAllowed, InvalidInput
-from shukko.follow_up_run import run_follow_up
 from shukko.service.cases import case_view, record_post_return_wage
 from tests.helpers import contracted_case, send
 

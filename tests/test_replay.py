@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from models import CaseEvent
-from shukko.replay import ReplayError, replay
+from shukko.cases.replay import ReplayError, replay
 from tests.helpers import make_case, to_preparing
 
 

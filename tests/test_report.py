@@ -11,10 +11,10 @@ from datetime import date
 
 from openpyxl import load_workbook
 
+from shukko.cases.offers import add_company, add_offer
 from shukko.clock import fiscal_year_of
-from shukko.offers import add_company, add_offer
-from shukko.report import build_report
-from shukko.report_files import monthly_chart, write_report_files
+from shukko.reporting.files import monthly_chart, write_report_files
+from shukko.reporting.report import build_report
 from tests.helpers import contracted_case
 
 

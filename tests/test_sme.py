@@ -4,7 +4,7 @@ import pytest
 
 from models.reference import OCCUPATIONS
 from shukko.intake.store import partner_kind
-from shukko.sme import industry_categories, is_sme
+from shukko.subsidies.sme import industry_categories, is_sme
 
 
 @pytest.mark.parametrize("group", ["37", "40", "68"])

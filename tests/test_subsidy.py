@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from config.settings import CONFIG_DIR
 from shukko.clock import is_business_day
-from shukko.subsidy import (
+from shukko.subsidies.programmes import (
     apply_yearly_cap,
     estimate,
     filing_dates,

@@ -7,8 +7,8 @@ import json
 import pytest
 import yaml
 
+from shukko.cases.terms import parse_terms, read_terms_file
 from shukko.errors import InvalidInput
-from shukko.terms import parse_terms, read_terms_file
 from tests.helpers import terms_data
 
 

@@ -16,9 +16,9 @@ from sqlmodel import Session
 
 from models import Company, Introduction, Opening, Registrant, RegistrantEvent
 from models.common import utcnow
+from shukko.cases.transitions import allowed_in, failing_guards, refuse_disallowed
 from shukko.errors import ConcurrentChange, EventNotAllowed, InvalidInput, NotFound
 from shukko.refusals import Refusal
-from shukko.transitions import allowed_in, failing_guards, refuse_disallowed
 from states import transition_table
 from states.bank import (
     OpeningFacts,

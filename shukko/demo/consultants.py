@@ -18,14 +18,14 @@ from sqlmodel import Session
 
 from models import Case, FollowUp, SendingOffer
 from shukko.case_rules import CaseRules
-from shukko.cases import assign_workers, stage_terms
+from shukko.cases.records import assign_workers, stage_terms
+from shukko.cases.terms import parse_terms
+from shukko.cases.transitions import EventRequest, fire_many
 from shukko.clock import add_months, is_business_day
 from shukko.demo.agenda import Desk
-from shukko.notices import PLAN_FILED_EVENT
-from shukko.post_return import WAGE_REPORT, record_wage, wage_check
-from shukko.subsidy import can_file, programme_by_key, programme_on
-from shukko.terms import parse_terms
-from shukko.transitions import EventRequest, fire_many
+from shukko.subsidies.notices import PLAN_FILED_EVENT
+from shukko.subsidies.post_return import WAGE_REPORT, record_wage, wage_check
+from shukko.subsidies.programmes import can_file, programme_by_key, programme_on
 
 ACTOR = "demo-consultant"
 # 人材育成型出向: the brochure gives it a page but no count. An assumption, stated as one: once

@@ -19,7 +19,7 @@ from stdnum.jp import cn
 from models.reference import BROCHURE_MONTHS, PREFECTURES
 from shukko.clock import is_business_day
 from shukko.intake.columns import COMMON, RECEIVING_ONLY, SENDING_ONLY
-from shukko.report import FISCAL_MONTHS
+from shukko.reporting.report import FISCAL_MONTHS
 
 JAPANESE = {**COMMON, **SENDING_ONLY, **RECEIVING_ONLY}
 # Employment-weighted offices; the brochure's industry mix (senders: manufacturing and

@@ -18,8 +18,8 @@ from models.db import engine_for
 from models.schema import upgrade
 from shukko.demo.offer_files import pattern_note
 from shukko.errors import InvalidInput
-from shukko.report import build_report
-from shukko.report_files import write_report_files
+from shukko.reporting.files import write_report_files
+from shukko.reporting.report import build_report
 
 DEMO_FOLDERS = ("inbox", "archive", "failed", "outbox", "reports")
 

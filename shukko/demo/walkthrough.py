@@ -10,12 +10,12 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from models import CaseKind, Company, ReceivingOffer, SendingOffer
-from shukko.cases import open_case, set_terms
+from shukko.cases.offers import add_company, add_offer
+from shukko.cases.records import open_case, set_terms
+from shukko.cases.terms import parse_terms
+from shukko.cases.transitions import EventRequest, fire
 from shukko.errors import EventNotAllowed
-from shukko.offers import add_company, add_offer
 from shukko.service.cases import add_worker
-from shukko.terms import parse_terms
-from shukko.transitions import EventRequest, fire
 
 ACTOR = "demo-consultant"
 

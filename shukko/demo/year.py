@@ -21,7 +21,7 @@ from shukko.demo.bank import BankDesk
 from shukko.demo.consultants import Consultants
 from shukko.demo.offer_files import plan_year, write_day_files
 from shukko.matching.rules import load_rules
-from shukko.report import fiscal_year_bounds
+from shukko.reporting.report import fiscal_year_bounds
 from shukko.service.database import run_in_transaction
 from shukko.service.night import night
 

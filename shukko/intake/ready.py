@@ -11,8 +11,8 @@ from sqlalchemy.engine import Dialect
 
 from models import Company, Opening
 from models.bulk import DriverValues
-from shukko.offers import OFFER_TABLES
-from shukko.sme import is_sme
+from shukko.cases.offers import OFFER_TABLES
+from shukko.subsidies.sme import is_sme
 
 # The fields of each kind of row that its table stores under the same name.
 OFFER_FIELDS = {

@@ -12,7 +12,7 @@ from sqlalchemy import Text, cast, func, select
 from sqlmodel import Session
 
 from models import Case, Company, ReceivingOffer, SendingOffer
-from shukko.cases import NewCase, open_cases
+from shukko.cases.records import NewCase, open_cases
 from shukko.faults import crash_point
 from shukko.matching.candidates import OfferRecord, breakdown, generate
 from shukko.matching.propose import Proposal, propose

@@ -23,8 +23,15 @@ from models import (
 from models.cases import ContractTermsBase
 from models.reference import prefecture_code
 from shukko.case_rules import CaseRules
+from shukko.cases.facts import load_facts, pending_consent
+from shukko.cases.transitions import (
+    EventRequest,
+    allowed_now,
+    blocking_guards,
+    fire,
+    guard_arguments,
+)
 from shukko.errors import InvalidInput, NotFound
-from shukko.facts import load_facts, pending_consent
 from shukko.limits import InputLimits, check_date, check_text
 from shukko.refusals import Refusal
 from shukko.service.inputs import CaseStep, TermsUpload
@@ -48,13 +55,6 @@ from shukko.service.schemas import (
     WorkerAssigned,
     WorkerEntry,
     WorkerWagesView,
-)
-from shukko.transitions import (
-    EventRequest,
-    allowed_now,
-    blocking_guards,
-    fire,
-    guard_arguments,
 )
 from states import final_states, guard_reason, state_labels
 
@@ -270,7 +270,7 @@ def case_view(
 
 
 def _post_return(session: Session, case: Case, today: date) -> PostReturnView | None:
-    from shukko.post_return import wage_check
+    from shukko.subsidies.post_return import wage_check
 
     check = wage_check(session, case, today)
     if check is None:
@@ -295,8 +295,8 @@ def _post_return(session: Session, case: Case, today: date) -> PostReturnView | 
 
 def _plan_filing(case: Case, history) -> PlanFilingView | None:
     """The plan's deadline for a case under a programme that has one, and its filing."""
-    from shukko.notices import PLAN_FILED_EVENT
-    from shukko.subsidy import filing_dates, programme_by_key
+    from shukko.subsidies.notices import PLAN_FILED_EVENT
+    from shukko.subsidies.programmes import filing_dates, programme_by_key
 
     if case.subsidy_programme is None or case.start_date is None:
         return None
@@ -330,7 +330,7 @@ def record_post_return_wage(
 ) -> WageRecorded:
     """復帰後の賃金: record one worker's wage for one month after a skill-development
     secondment (the worker may be left out on a case of one worker)."""
-    from shukko.post_return import parse_month, record_wage
+    from shukko.subsidies.post_return import parse_month, record_wage
 
     return WageRecorded(
         **record_wage(
@@ -390,7 +390,7 @@ class OfferPair:
 
 def offer_pair(*, session: Session, sending: str, receiving: str) -> OfferPair:
     """The two offers given as OFFICE:OFFER_ID (each refused on its own field)."""
-    from shukko.offers import find_offer, parse_offer_key
+    from shukko.cases.offers import find_offer, parse_offer_key
 
     found = []
     for side, key in (("sending", sending), ("receiving", receiving)):
@@ -410,7 +410,7 @@ def open_case_for_pair(
     note: str | None = None,
 ) -> OpenedCase:
     """Open a case by hand between the two offers of `pair`."""
-    from shukko.cases import open_case
+    from shukko.cases.records import open_case
 
     if kind not in ("secondment", "transfer"):
         raise InvalidInput(code="input.case_kind", fields=("kind",), value=kind)
@@ -461,7 +461,7 @@ def add_worker(
     limits: InputLimits = InputLimits(),
 ) -> WorkerAssigned:
     """出向対象労働者: assign a worker to a case (personal data kept in its own table)."""
-    from shukko.cases import assign_workers
+    from shukko.cases.records import assign_workers
 
     check_text(name, "name", limits)
     for quality in qualifications or []:
@@ -492,8 +492,8 @@ def hand_in_terms(
 ) -> TermsFixed:
     """出向契約: read a JSON or YAML terms file (a path, or the bytes a form uploaded),
     store it and record fix_terms."""
-    from shukko.cases import set_terms
-    from shukko.terms import TermsFile, read_terms
+    from shukko.cases.records import set_terms
+    from shukko.cases.terms import TermsFile, read_terms
 
     handed_in = file.file() if isinstance(file, TermsUpload) else TermsFile.read(file, limits)
     terms = read_terms(handed_in, limits)
@@ -513,7 +513,7 @@ def hand_in_terms(
 
 def _check_terms_dates(terms, source: str, limits: InputLimits, today: date) -> None:
     """The terms' dates within the window an operator's dates are held to."""
-    from shukko.terms import terms_refused
+    from shukko.cases.terms import terms_refused
 
     for key in ("start_date", "end_date"):
         try:

@@ -6,10 +6,10 @@ from datetime import date
 
 from sqlmodel import Session
 
-from shukko.followups import follow_up_row, follow_ups_query
-from shukko.notices import notice_row, notices_query
+from shukko.cases.followups import follow_up_row, follow_ups_query
 from shukko.service.listing import listing
 from shukko.service.schemas import BlockedStart, FollowUpRow, Listing, NoticeRow
+from shukko.subsidies.notices import notice_row, notices_query
 
 
 def list_notices(
@@ -41,6 +41,6 @@ def list_follow_ups(
 
 def blocked_starts(*, session: Session, as_of: date, max_period_months: int) -> list[BlockedStart]:
     """Secondments whose start date has come but that are not contracted, and why."""
-    from shukko.follow_up_run import blocked_starts as find
+    from shukko.cases.follow_up_run import blocked_starts as find
 
     return [BlockedStart(**row) for row in find(session, as_of, max_period_months)]

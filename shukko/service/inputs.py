@@ -23,8 +23,8 @@ class CaseStep:
     expected_version: int | None = None  # the version the operator saw
 
     def request(self):
-        """The transition service's request (shukko.transitions.EventRequest)."""
-        from shukko.transitions import EventRequest
+        """The transition service's request (shukko.cases.transitions.EventRequest)."""
+        from shukko.cases.transitions import EventRequest
 
         return EventRequest(**asdict(self))
 
@@ -55,7 +55,7 @@ class TermsUpload:
     content: bytes
 
     def file(self):
-        from shukko.terms import TermsFile
+        from shukko.cases.terms import TermsFile
 
         return TermsFile(self.name, self.content)
 

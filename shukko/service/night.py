@@ -65,7 +65,7 @@ def bank_matching(engine: Engine, settings, day: date, *, office: str | None = N
 
 def notices(engine: Engine, settings, day: date, *, case_id: int | None = None) -> list[dict]:
     """助成金のご案内: the notices and reminders due on the day, each written once."""
-    from shukko.notices import write_due_notices
+    from shukko.subsidies.notices import write_due_notices
 
     return run_in_transaction(
         engine,
@@ -81,7 +81,7 @@ def notices(engine: Engine, settings, day: date, *, case_id: int | None = None) 
 
 def follow_up(engine: Engine, settings, day: date) -> dict:
     """フォローアップ: start and close cases by the calendar, keep follow-ups current."""
-    from shukko.follow_up_run import run_follow_up
+    from shukko.cases.follow_up_run import run_follow_up
 
     rules = case_rules(settings)
     from shukko.bank.expiry import close_inactive
@@ -103,8 +103,8 @@ def follow_up(engine: Engine, settings, day: date) -> dict:
 
 def report(engine: Engine, settings, fiscal_year: int, *, folder=None) -> dict:
     """統計: the fiscal year's tables, and their files (Markdown, CSV, XLSX, PNG)."""
-    from shukko.report import build_report
-    from shukko.report_files import write_report_files
+    from shukko.reporting.files import write_report_files
+    from shukko.reporting.report import build_report
 
     with session_scope(engine) as session:
         data = build_report(session, fiscal_year)

@@ -85,7 +85,7 @@ def find_offer_by_key(
     *, session: Session, key: str, side: str | None = None
 ) -> tuple[str, SendingOffer | ReceivingOffer]:
     """An offer given as OFFICE:OFFER_ID on either side (or the side given): (side, row)."""
-    from shukko.offers import find_offer, parse_offer_key
+    from shukko.cases.offers import find_offer, parse_offer_key
 
     check_side(side, "side")
     office_code, offer_id = parse_offer_key(key)

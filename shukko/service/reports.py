@@ -9,20 +9,20 @@ from pathlib import Path
 
 def tables(data: dict) -> dict:
     """The report's tables by title: (header, rows)."""
-    from shukko.report_files import tables as report_tables
+    from shukko.reporting.files import tables as report_tables
 
     return report_tables(data)
 
 
 def markdown(data: dict) -> str:
     """The report as Markdown."""
-    from shukko.report_files import markdown as report_markdown
+    from shukko.reporting.files import markdown as report_markdown
 
     return report_markdown(data)
 
 
 def write_state_diagrams(out: Path) -> list[Path]:
     """Mermaid diagrams of the lifecycles, generated from `states/`, one file each."""
-    from shukko.diagrams import write_diagrams
+    from shukko.cases.diagrams import write_diagrams
 
     return write_diagrams(out)

@@ -14,8 +14,8 @@ from shukko.bank.lifecycle import BankEvent, fire_bank_event
 from shukko.bank.registration import Registration, register
 from shukko.bank.rules import BankRules
 from shukko.bank.suggest import best_for, suggest
+from shukko.cases.offers import add_company
 from shukko.errors import EventNotAllowed, InvalidInput
-from shukko.offers import add_company
 
 TODAY = date(2024, 6, 3)
 RULES = BankRules()

@@ -11,9 +11,9 @@ from typer.testing import CliRunner
 
 from config import get_settings
 from shukko.case_rules import case_rules
+from shukko.cases.follow_up_run import run_follow_up
 from shukko.cli import app
-from shukko.follow_up_run import run_follow_up
-from shukko.notices import write_due_notices
+from shukko.subsidies.notices import write_due_notices
 from tests.helpers import contracted_case
 
 runner = CliRunner()

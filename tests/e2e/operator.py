@@ -15,9 +15,9 @@ from datetime import date
 from sqlmodel import Session
 
 from models.db import make_engine
-from shukko.cases import get_case
+from shukko.cases.records import get_case
+from shukko.cases.transitions import EventRequest, allowed_now, fire
 from shukko.errors import ConcurrentChange, EventNotAllowed, InvalidInput
-from shukko.transitions import EventRequest, allowed_now, fire
 
 DAY = date(2024, 6, 3)
 NOT_RANDOM = ("record_consent", "fix_terms", "withdraw", "return_to_origin", "convert_to_transfer")

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from models import Case, CaseEvent
-from shukko.replay import replay
+from shukko.cases.replay import replay
 from tests.helpers import make_case, to_preparing
 
 PROCESSES = 4

@@ -15,7 +15,7 @@ from models import Opening, RegistrantPerson, Worker
 from shukko.bank.lifecycle import BankEvent, fire_bank_event
 from shukko.bank.registration import Registration, register
 from shukko.bank.rules import BankRules
-from shukko.offers import add_company
+from shukko.cases.offers import add_company
 from tests.helpers import contracted_case
 
 NAME = "機密 太郎ZQX"

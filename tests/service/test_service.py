@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import func, select
 
 from models import Case, CaseEvent, Company, FollowUp, SendingOffer
-from shukko.cases import NewCase, open_cases
+from shukko.cases.offers import add_offer
+from shukko.cases.records import NewCase, open_cases
+from shukko.cases.transitions import EventRequest, fire_many
 from shukko.errors import ConcurrentChange, InvalidInput
-from shukko.offers import add_offer
 from shukko.service import cases as service
 from shukko.service.schemas import CaseView, EventResult, as_data
-from shukko.transitions import EventRequest, fire_many
 from tests.helpers import TODAY, contracted_case, make_case, to_preparing
 
 

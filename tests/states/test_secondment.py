@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from models import CaseEvent
+from shukko.cases.replay import replay
 from shukko.errors import EventNotAllowed, InvalidInput
-from shukko.replay import replay
 from tests.helpers import (
     GUARD_FACTS,
     fix_terms,

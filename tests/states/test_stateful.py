@@ -20,13 +20,13 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from models import Case, CaseEvent, CaseKind, CaseWorker
-from shukko.cases import set_terms
+from shukko.cases.facts import load_facts, pending_consent
+from shukko.cases.records import set_terms
+from shukko.cases.replay import replay
+from shukko.cases.terms import parse_terms
+from shukko.cases.transitions import EventRequest, fire
 from shukko.errors import EventNotAllowed, InvalidInput
-from shukko.facts import load_facts, pending_consent
-from shukko.replay import replay
 from shukko.service.cases import add_worker
-from shukko.terms import parse_terms
-from shukko.transitions import EventRequest, fire
 from states import event_names, final_states, transition_table
 from tests.helpers import TODAY, make_case, terms_data
 

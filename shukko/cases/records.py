@@ -1,6 +1,6 @@
 """Opening cases, assigning their workers and handing in their contract terms.
 
-Every change goes through the transition service's write (shukko/transitions.py): the case
+Every change goes through the transition service's write (shukko/cases/transitions.py): the case
 row updated under its version check, the log row appended, in the caller's transaction.
 """
 
@@ -16,11 +16,8 @@ from models import Case, CaseKind, CaseWorker, ContractTerms, ReceivingOffer, Se
 from models.bulk import DriverRows, DriverValues, select_in
 from models.common import utcnow
 from shukko.case_rules import CaseRules
-from shukko.errors import EventNotAllowed, InvalidInput, NotFound
-from shukko.refusals import Refusal
-from shukko.subsidy import programme_on
-from shukko.terms import ContractTermsIn, check_programme_wage
-from shukko.transitions import (
+from shukko.cases.terms import ContractTermsIn, check_programme_wage
+from shukko.cases.transitions import (
     EventRequest,
     LoggedEvent,
     append_log,
@@ -30,6 +27,9 @@ from shukko.transitions import (
     refuse_unknown_or_disallowed,
     write_back,
 )
+from shukko.errors import EventNotAllowed, InvalidInput, NotFound
+from shukko.refusals import Refusal
+from shukko.subsidies.programmes import programme_on
 from states import CREATE_EVENT, final_states, initial_state, state_labels
 
 ASSIGN_WORKER_EVENT = "assign_worker"  # a recorded fact outside the machine: state unchanged

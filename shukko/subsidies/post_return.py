@@ -19,11 +19,11 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from models import CaseEvent, CaseWorker, ContractTerms, PostReturnWage
+from shukko.cases.transitions import EventRequest, append_log, next_log_row, read_cases, write_back
 from shukko.clock import add_months
 from shukko.errors import ConcurrentChange, EventNotAllowed, InvalidInput, NotFound
-from shukko.notice_letters import raised_wage
-from shukko.subsidy import Programme, load_programmes
-from shukko.transitions import EventRequest, append_log, next_log_row, read_cases, write_back
+from shukko.subsidies.notice_letters import raised_wage
+from shukko.subsidies.programmes import Programme, load_programmes
 from states import state_labels
 
 RECORD_WAGE_EVENT = "record_wage"
@@ -356,7 +356,7 @@ def refresh_wage_follow_ups(session: Session, as_of: date) -> dict[str, int]:
     added and done."""
     from models import FollowUp
     from models.db import insert_new
-    from shukko.followups import follow_up_key
+    from shukko.cases.followups import follow_up_key
 
     counts = {"scheduled": 0, "done": 0}
     cases = returned_with_condition(session)

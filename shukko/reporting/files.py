@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from shukko import documents as doc
-from shukko.exports import write_csv, write_xlsx
+from shukko.documents import blocks as doc
+from shukko.documents.exports import write_csv, write_xlsx
 
 MONTHLY_HEADER = [
     "月",

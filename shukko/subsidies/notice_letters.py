@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from shukko import documents as doc
-from shukko import letters
 from shukko.clock import era_date, month_label
-from shukko.subsidy import PURPOSE_LABELS, Programme, filing_dates, load_programmes
+from shukko.documents import blocks as doc
+from shukko.subsidies import letters
+from shukko.subsidies.programmes import PURPOSE_LABELS, Programme, filing_dates, load_programmes
 
 SIDE_LABELS = {"sending": "出向元", "receiving": "出向先"}
 

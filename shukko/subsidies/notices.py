@@ -6,7 +6,7 @@ estimate (the same figures as data), the documents to prepare and the filing dea
 day, to the company that files it only, until its filing is recorded (`record_plan_filed`).
 A secondment for another purpose (技術支援・交流) gets no notice: no subsidy is named. Each
 notice is written exactly once: its row has a unique key, inserted before the files are
-written, in the caller's transaction; the letter text is in shukko/notice_letters.py.
+written, in the caller's transaction; the letter text is in shukko/subsidies/notice_letters.py.
 """
 
 from __future__ import annotations
@@ -32,13 +32,12 @@ from models import (
 )
 from models.db import insert_new
 from models.reference import industry_division
-from shukko import documents as doc
-from shukko import notice_letters
-from shukko.document_numbers import assign_document_numbers
+from shukko.cases.offers import join_offers_and_companies
+from shukko.documents import blocks as doc
 from shukko.faults import crash_point
-from shukko.offers import join_offers_and_companies
-from shukko.sme import is_sme
-from shukko.subsidy import (
+from shukko.subsidies import notice_letters
+from shukko.subsidies.document_numbers import assign_document_numbers
+from shukko.subsidies.programmes import (
     Programme,
     apply_yearly_cap,
     estimate,
@@ -46,6 +45,7 @@ from shukko.subsidy import (
     programme_by_key,
     programme_on,
 )
+from shukko.subsidies.sme import is_sme
 
 PLAN_FILED_EVENT = "record_plan_filed"
 

@@ -16,19 +16,19 @@ from sqlmodel import Session
 
 from models import Case, CaseKind
 from shukko.case_rules import CaseRules
-from shukko.claim_notices import write_claim_notices
-from shukko.facts import load_facts
-from shukko.faults import crash_point
-from shukko.followups import (
+from shukko.cases.facts import load_facts
+from shukko.cases.followups import (
     cases_to_refresh,
     flag_overdue,
     list_follow_ups,
     move_watermark,
     refresh,
 )
-from shukko.post_return import refresh_wage_follow_ups
+from shukko.cases.transitions import EventRequest, blocking_guards, fire_many
+from shukko.faults import crash_point
 from shukko.refusals import Refusal
-from shukko.transitions import EventRequest, blocking_guards, fire_many
+from shukko.subsidies.claim_notices import write_claim_notices
+from shukko.subsidies.post_return import refresh_wage_follow_ups
 from states import guard_reason
 
 SYSTEM_ACTOR = "system"

@@ -26,8 +26,8 @@ from models import (
 )
 from models.reference import BROCHURE_MONTHS, INDUSTRY_DIVISIONS, industry_division
 from shukko.bank.stats import bank_tables
-from shukko.offers import join_offers_and_companies
-from shukko.subsidy import PURPOSE_LABELS
+from shukko.cases.offers import join_offers_and_companies
+from shukko.subsidies.programmes import PURPOSE_LABELS
 from states import state_labels
 
 SECONDMENT_OFFER_KINDS = ("secondment", "either")

@@ -20,15 +20,15 @@ from sqlmodel import Session
 
 from models import Case, Notice
 from models.db import insert_new
-from shukko import documents as doc
-from shukko import letters
 from shukko.clock import add_months, month_label
-from shukko.document_numbers import assign_document_numbers
+from shukko.documents import blocks as doc
 from shukko.faults import crash_point
-from shukko.notice_letters import fraction
-from shukko.notices import NoticeCase, estimate_for, notice_cases, with_yearly_cap
-from shukko.post_return import WageCheck, returned_with_condition, wage_check
-from shukko.subsidy import Programme, programme_by_key
+from shukko.subsidies import letters
+from shukko.subsidies.document_numbers import assign_document_numbers
+from shukko.subsidies.notice_letters import fraction
+from shukko.subsidies.notices import NoticeCase, estimate_for, notice_cases, with_yearly_cap
+from shukko.subsidies.post_return import WageCheck, returned_with_condition, wage_check
+from shukko.subsidies.programmes import Programme, programme_by_key
 
 CLAIM = "claim"
 

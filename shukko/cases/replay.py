@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from models import CaseEvent
-from shukko.cases import ASSIGN_WORKER_EVENT
+from shukko.cases.records import ASSIGN_WORKER_EVENT
 from states import CREATE_EVENT, initial_state, transition_table
 
 

@@ -27,9 +27,9 @@ from models import Case, CaseEvent, CaseWorker
 from models.bulk import DriverRows, DriverValues
 from models.common import utcnow
 from shukko.case_rules import CaseRules
+from shukko.cases.facts import CASE_COLUMNS, FACT_EVENTS, pending_consent, read_cases_with_facts
+from shukko.cases.followups import SCHEDULE_EVENTS, refresh
 from shukko.errors import ConcurrentChange, EventNotAllowed, InvalidInput, NotFound
-from shukko.facts import CASE_COLUMNS, FACT_EVENTS, pending_consent, read_cases_with_facts
-from shukko.followups import SCHEDULE_EVENTS, refresh
 from shukko.refusals import Refusal
 from states import (
     CaseFacts,

@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import date
 
 from config.offices import load_offices
-from shukko import documents as doc
 from shukko.clock import era_date
+from shukko.documents import blocks as doc
 
 
 def yen(amount: int) -> str:

@@ -136,7 +136,7 @@ def write_letters(letters: list[tuple[Path, list[Block], str]]) -> None:
     """Each letter's three files side by side: Markdown, HTML (A4 when printed) and an A4 PDF
     for the post, each written whole or not at all; given as (Markdown path, blocks,
     subject). The PDFs are laid out together (on every core for a night's many letters)."""
-    from shukko.letter_pdf import render_many
+    from shukko.documents.pdf import render_many
 
     for markdown_path, blocks, subject in letters:
         write_atomically(markdown_path, to_markdown(blocks))
