@@ -13,7 +13,8 @@ from models import CaseEvent, FollowUp
 from shukko.case_rules import case_rules
 from shukko.cases.follow_up_run import run_follow_up
 from shukko.errors import EventNotAllowed, InvalidInput
-from shukko.service.cases import case_view, record_post_return_wage
+from shukko.service.case_views import case_view
+from shukko.service.cases import record_post_return_wage
 from tests.helpers import contracted_case, send
 
 PRE = 300_000  # the wage before the secondment; +5% is 315,000

@@ -15,14 +15,8 @@ from hypothesis import strategies as st
 
 from config.settings import CONFIG_DIR
 from shukko.clock import is_business_day
-from shukko.subsidies.programmes import (
-    apply_yearly_cap,
-    estimate,
-    filing_dates,
-    filing_window,
-    programme_on,
-    rate_for,
-)
+from shukko.subsidies.estimate import apply_yearly_cap, estimate
+from shukko.subsidies.programmes import filing_dates, filing_window, programme_on, rate_for
 
 KOYO = programme_on(date(2022, 4, 1))
 SKILL = programme_on(date(2024, 4, 1), "skill_development")

@@ -67,7 +67,8 @@ def case_list(
     as_json: JsonOption = False,
 ) -> None:
     """List cases, newest first."""
-    from shukko.service.cases import CaseFilter, list_cases, office_code
+    from shukko.service.case_views import CaseFilter, list_cases
+    from shukko.service.cases import office_code
 
     with session() as opened:
         listing = list_cases(
@@ -102,7 +103,7 @@ def case_show(
     as_json: JsonOption = False,
 ) -> None:
     """State, recorded facts, what blocks the next step, events allowed now, full history."""
-    from shukko.service.cases import case_view
+    from shukko.service.case_views import case_view
 
     with session() as opened:
         view = case_view(

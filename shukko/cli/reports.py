@@ -120,7 +120,7 @@ def demo(
 def _demo_one_case(as_json: bool) -> None:
     """Walk one secondment case through its whole lifecycle on the configured database."""
     from shukko.demo.walkthrough import walk_one_case
-    from shukko.service.cases import case_view
+    from shukko.service.case_views import case_view
     from shukko.service.database import upgrade_database
 
     where, _before, _after = upgrade_database(settings())

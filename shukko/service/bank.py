@@ -33,18 +33,18 @@ from shukko.bank.rules import BankRules
 from shukko.bank.suggest import best_for, suggest
 from shukko.errors import InvalidInput
 from shukko.limits import InputLimits, check_date, check_text
-from shukko.service.inputs import NewRegistrant, RegistrantStep
-from shukko.service.listing import listing
-from shukko.service.schemas import (
+from shukko.service.bank_schemas import (
     BankEventResult,
     BankHistoryEntry,
     IntroductionEntry,
-    Listing,
     OpeningRow,
     RegistrantRow,
     RegistrantView,
     SuggestionEntry,
 )
+from shukko.service.inputs import NewRegistrant, RegistrantStep
+from shukko.service.listing import listing
+from shukko.service.schemas import Listing
 from states import final_states, state_labels
 
 

@@ -36,7 +36,7 @@ from shukko.cases.facts import read_cases_with_facts
 from shukko.cases.transitions import blocking_guards, guard_arguments
 from shukko.clock import add_months
 from shukko.refusals import Refusal
-from shukko.service.cases import CaseFilter, case_row, case_rows
+from shukko.service.case_views import CaseFilter, case_row, case_rows
 from shukko.service.schemas import CaseRow, RefusalEntry, RegistrantItem, WorkItem, Worklist
 from shukko.subsidies.notices import PLAN_FILED_EVENT
 from states import final_states, guard_reason, state_labels

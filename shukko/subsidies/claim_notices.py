@@ -25,7 +25,7 @@ from shukko.documents import blocks as doc
 from shukko.faults import crash_point
 from shukko.subsidies import letters
 from shukko.subsidies.document_numbers import assign_document_numbers
-from shukko.subsidies.notice_letters import fraction
+from shukko.subsidies.estimate_text import fraction
 from shukko.subsidies.notices import NoticeCase, estimate_for, notice_cases, with_yearly_cap
 from shukko.subsidies.post_return import WageCheck, returned_with_condition, wage_check
 from shukko.subsidies.programmes import Programme, programme_by_key

@@ -37,14 +37,8 @@ from shukko.documents import blocks as doc
 from shukko.faults import crash_point
 from shukko.subsidies import notice_letters
 from shukko.subsidies.document_numbers import assign_document_numbers
-from shukko.subsidies.programmes import (
-    Programme,
-    apply_yearly_cap,
-    estimate,
-    filing_dates,
-    programme_by_key,
-    programme_on,
-)
+from shukko.subsidies.estimate import apply_yearly_cap, estimate
+from shukko.subsidies.programmes import Programme, filing_dates, programme_by_key, programme_on
 from shukko.subsidies.sme import is_sme
 
 PLAN_FILED_EVENT = "record_plan_filed"

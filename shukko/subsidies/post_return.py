@@ -19,10 +19,11 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from models import CaseEvent, CaseWorker, ContractTerms, PostReturnWage
-from shukko.cases.transitions import EventRequest, append_log, next_log_row, read_cases, write_back
+from shukko.cases.log import append_log, next_log_row, write_back
+from shukko.cases.transitions import EventRequest, read_cases
 from shukko.clock import add_months
 from shukko.errors import ConcurrentChange, EventNotAllowed, InvalidInput, NotFound
-from shukko.subsidies.notice_letters import raised_wage
+from shukko.subsidies.estimate_text import raised_wage
 from shukko.subsidies.programmes import Programme, load_programmes
 from states import state_labels
 

@@ -13,6 +13,7 @@ from shukko.cases.offers import add_offer
 from shukko.cases.records import NewCase, open_cases
 from shukko.cases.transitions import EventRequest, fire_many
 from shukko.errors import ConcurrentChange, InvalidInput
+from shukko.service import case_views
 from shukko.service import cases as service
 from shukko.service.schemas import CaseView, EventResult, as_data
 from tests.helpers import TODAY, contracted_case, make_case, to_preparing
@@ -21,7 +22,7 @@ from tests.helpers import TODAY, contracted_case, make_case, to_preparing
 def test_case_view_is_typed_and_explains_what_blocks_the_contract(session):
     case = make_case(session)
     to_preparing(session, case)
-    view = service.case_view(session=session, case_id=case.id, today=TODAY)
+    view = case_views.case_view(session=session, case_id=case.id, today=TODAY)
     assert isinstance(view, CaseView) and view.state == "preparing"
     sign = next(step for step in view.next_steps if step.event == "sign_contract")
     assert len(sign.blocked_by) == 4
@@ -32,10 +33,10 @@ def test_case_view_is_typed_and_explains_what_blocks_the_contract(session):
 def test_listing_counts_every_case_and_yields_the_limit(session):
     ids = [make_case(session).id for _ in range(5)]
     session.commit()
-    listing = service.list_cases(session=session, limit=2)
+    listing = case_views.list_cases(session=session, limit=2)
     assert listing.total == 5 and listing.shown == 2
     assert [row.id for row in listing.rows] == sorted(ids, reverse=True)[:2]
-    every = service.list_cases(session=session, where=service.CaseFilter(state="proposed"))
+    every = case_views.list_cases(session=session, where=case_views.CaseFilter(state="proposed"))
     assert every.total == 5 and len(list(every.rows)) == 5
 
 

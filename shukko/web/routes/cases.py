@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from shukko.errors import ConcurrentChange, EventNotAllowed, InvalidInput, NotFound, ShukkoError
+from shukko.service import case_views
 from shukko.service import cases as case_service
 from shukko.service.accounts import Account, record_personal_data_view
 from shukko.service.followthrough import list_notices
@@ -42,7 +43,7 @@ def case_page(
     waiting to consent; personal data only when asked for, and that reading recorded."""
     personal = context.pop("personal", False)
     try:
-        view = case_service.case_view(
+        view = case_views.case_view(
             session=session, case_id=case_id, today=business_day(request),
             rules=request.app.state.rules, with_personal_data=personal,
         )  # fmt: skip
@@ -69,7 +70,7 @@ def case_page(
 def acting_on_case(session, account: Account, case_id: int, refusal: str) -> None:
     """404 unless the account sees the case, 403 (`refusal`) unless it may act on it."""
     try:
-        offices = case_service.case_offices(session=session, case_id=case_id)
+        offices = case_views.case_offices(session=session, case_id=case_id)
     except NotFound:
         raise not_found() from None
     if not account.sees(*offices):
