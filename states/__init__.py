@@ -7,7 +7,7 @@ from functools import cache
 from statemachine import StateMachine
 
 from states.bank import RegistrantMachine
-from states.guards import CaseFacts, GuardCheck, GuardReason, guard_reason
+from states.guards import FACT_EVENTS, CaseFacts, GuardCheck, GuardReason, guard_reason
 from states.secondment import SecondmentMachine
 from states.transfer import TransferMachine
 
@@ -78,6 +78,7 @@ def initial_state(kind: str) -> str:
 
 __all__ = [
     "CREATE_EVENT",
+    "FACT_EVENTS",
     "CaseFacts",
     "GuardCheck",
     "GuardReason",

@@ -10,6 +10,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
+# Events whose mere presence in a case's log is a fact a guard reads, and the CaseFacts field
+# it sets (shukko.cases.facts reads them in one query; a step keeps a batch's snapshot true).
+FACT_EVENTS = {
+    "record_union_agreement": "union_agreed",
+    "record_rules_update": "rules_updated",
+    "record_transfer_consent": "transfer_consented",
+}
+
 
 @dataclass
 class CaseFacts:

@@ -182,3 +182,21 @@ def test_importing_the_flows_sets_no_environment_variable():
         env=environment, check=True,
     )  # fmt: skip
     assert done.stdout.strip() == "[]"
+
+
+def test_no_production_module_over_450_lines_nor_function_over_80():
+    """Sizes a reader takes in: a module of one job, a function that fits a screen or two."""
+    too_long = []
+    for folder in ("shukko", "states", "models", "flows", "config"):
+        for path in modules_under(folder):
+            if "migrations" in path.parts:
+                continue
+            text = path.read_text(encoding="utf-8")
+            if len(text.splitlines()) > 450:
+                too_long.append(f"{path.relative_to(ROOT)}: {len(text.splitlines())} lines")
+            for node in ast.walk(ast.parse(text)):
+                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                    length = node.end_lineno - node.lineno + 1
+                    if length > 80:
+                        too_long.append(f"{path.relative_to(ROOT)}:{node.name}: {length} lines")
+    assert too_long == []

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from types import SimpleNamespace
 
 from sqlalchemy import func, select
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from models import Company, Introduction, Opening, Registrant, RegistrantEvent
+from models.bulk import DriverRows, DriverValues
 from models.common import utcnow
 from shukko.cases.transitions import allowed_in, failing_guards, refuse_disallowed
 from shukko.errors import ConcurrentChange, EventNotAllowed, InvalidInput, NotFound
@@ -148,6 +150,47 @@ def blocking(
     return failing_guards(check, target[1], {"opening": opening, "note": note})
 
 
+# The write of a registrant, as a case's (shukko.cases.log): the values a step sets, then the
+# row's id and the version it was read at (the WHERE).
+REGISTRANT_WRITE = ("state", "version", "last_seq", "last_activity_on", "updated_at", "id",
+                    "version")  # fmt: skip
+
+
+def _write_registrant(session: Session, registrant, read_version: int) -> None:
+    """One UPDATE guarded by the version the step read; a registrant changed meanwhile
+    voids the step (ConcurrentChange, rolled back)."""
+    writer = DriverRows(session, Registrant.__table__, REGISTRANT_WRITE)
+    values = DriverValues(Registrant.__table__, REGISTRANT_WRITE, writer.connection.dialect)
+    sets = {
+        "state": registrant.state,
+        "version": read_version + 1,
+        "last_seq": registrant.last_seq,
+        "last_activity_on": registrant.last_activity_on,
+        "updated_at": registrant.updated_at,
+    }
+    row = values.row([sets[name] for name in REGISTRANT_WRITE[:-2]] + [registrant.id, read_version])
+    if writer.update_where([tuple(row)], keys=2) != 1:
+        session.rollback()
+        raise ConcurrentChange(registrant.id, what=KIND)
+
+
+def _record_introduction(session: Session, registrant_id: int, event: str, opening, on) -> None:
+    """紹介 and 採用: an introduction to the opening, or the day its registrant was hired."""
+    if event == "introduce":
+        introduction = Introduction(
+            registrant_id=registrant_id, opening_id=opening.id, introduced_on=on
+        )
+        session.add(introduction)
+    elif event == "hire":
+        introduction = session.scalar(
+            select(Introduction).where(
+                Introduction.registrant_id == registrant_id,
+                Introduction.opening_id == opening.id,
+            )
+        )
+        introduction.hired_on = on
+
+
 def fire_bank_event(*, session: Session, request: BankEvent, today: date) -> dict:
     """Send one event to one registrant; returns the log entry as data (no name)."""
     registrant = get_registrant(session, request.registrant_id)
@@ -172,30 +215,23 @@ def fire_bank_event(*, session: Session, request: BankEvent, today: date) -> dic
             event=request.event,
             reasons=reasons,
         )
-    before = registrant.state
-    machine = RegistrantMachine(registrant, facts)
-    machine.send(request.event, opening=snapshot, note=request.note)
-    if request.event == "introduce":
-        session.add(
-            Introduction(registrant_id=registrant.id, opening_id=opening.id, introduced_on=on)
-        )
-    elif request.event == "hire":
-        introduction = session.scalar(
-            select(Introduction).where(
-                Introduction.registrant_id == registrant.id,
-                Introduction.opening_id == opening.id,
-            )
-        )
-        introduction.hired_on = on
-    registrant.last_seq += 1
-    registrant.last_activity_on = max(registrant.last_activity_on, on)
-    registrant.updated_at = utcnow()
+    before, read_version = registrant.state, registrant.version
+    # The machine moves a plain copy; the registrant is written below, version-checked as a
+    # case is, and the session's object read afresh.
+    moved = SimpleNamespace(
+        id=registrant.id, state=before, last_seq=registrant.last_seq + 1,
+        last_activity_on=max(registrant.last_activity_on, on), updated_at=utcnow(),
+    )  # fmt: skip
+    RegistrantMachine(moved, facts).send(request.event, opening=snapshot, note=request.note)
+    _record_introduction(session, moved.id, request.event, opening, on)
+    _write_registrant(session, moved, read_version)
+    session.expire(registrant)
     entry = RegistrantEvent(
-        registrant_id=registrant.id,
-        seq=registrant.last_seq,
+        registrant_id=moved.id,
+        seq=moved.last_seq,
         event=request.event,
         from_state=before,
-        to_state=registrant.state,
+        to_state=moved.state,
         actor=request.actor,
         occurred_on=on,
         note=request.note,
@@ -204,16 +240,16 @@ def fire_bank_event(*, session: Session, request: BankEvent, today: date) -> dic
     session.add(entry)
     try:
         session.flush()
-    except StaleDataError:
+    except IntegrityError:  # its (registrant, seq) taken meanwhile: a lost race
         session.rollback()
         raise ConcurrentChange(request.registrant_id, what=KIND) from None
     return {
-        "registrant_id": registrant.id,
+        "registrant_id": moved.id,
         "seq": entry.seq,
         "event": entry.event,
         "from": before,
-        "to": registrant.state,
+        "to": moved.state,
         "on": on,
         "opening": snapshot.key if snapshot else None,
-        "version": registrant.version,
+        "version": read_version + 1,
     }

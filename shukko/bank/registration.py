@@ -140,10 +140,11 @@ def _former_company(session: Session, text: str | None) -> int | None:
     return company_id
 
 
-def register(
-    *, session: Session, reg: Registration, actor: str, today: date, rules: BankRules
-) -> Registrant:
-    """Check and store a registration; logs `create` (no name in the log)."""
+def _checked(
+    reg: Registration, today: date, rules: BankRules
+) -> tuple[str, LeavingReason, WantedEmployment]:
+    """The registration's office, reason and wanted employment, once every value is valid
+    and the person is eligible (each refusal naming its field)."""
     try:
         office = prefecture_code(reg.office_code)
     except ValueError:
@@ -175,6 +176,14 @@ def register(
             fields=tuple(dict.fromkeys(f for problem in problems for f in problem.fields)),
             reasons=problems,
         )
+    return office, reason, wanted
+
+
+def register(
+    *, session: Session, reg: Registration, actor: str, today: date, rules: BankRules
+) -> Registrant:
+    """Check and store a registration; logs `create` (no name in the log)."""
+    office, reason, wanted = _checked(reg, today, rules)
     # A wage under 10,000 yen is an hourly wage (時給), above it a monthly one (月給).
     hourly = reg.wage_yen if reg.wage_yen is not None and reg.wage_yen < 10_000 else None
     monthly = reg.wage_yen if reg.wage_yen is not None and hourly is None else None

@@ -6,18 +6,12 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from sqlalchemy import Boolean, Date, DateTime, bindparam, select, text
+from sqlalchemy import bindparam, distinct, exists, func, select
 from sqlmodel import Session
 
-from models import Case, CaseEvent, CaseWorker
-from states.guards import CaseFacts
+from models import Case, CaseEvent, CaseWorker, Company, ContractTerms, SendingOffer
+from states.guards import FACT_EVENTS, CaseFacts
 
-# Events whose mere presence in the log is a fact a guard needs.
-FACT_EVENTS = {
-    "record_union_agreement": "union_agreed",
-    "record_rules_update": "rules_updated",
-    "record_transfer_consent": "transfer_consented",
-}
 CASE_COLUMNS = (
     "id",
     "kind",
@@ -34,33 +28,33 @@ _IN_BATCH = 2000  # cases per query (SQLite allows 32,766 parameters)
 
 
 def _statement():
-    logged = "".join(
-        f",\n  EXISTS (SELECT 1 FROM case_event e WHERE e.case_id = c.id"
-        f" AND e.event = '{event}') AS {fact}"
-        for event, fact in FACT_EVENTS.items()
+    """One row per case: its columns, then each fact as a correlated subquery on its own
+    rows: the sender's union, workers assigned and consented, terms fixed, and each logged
+    fact of states.FACT_EVENTS (in that order)."""
+    case, event, worker = Case.__table__, CaseEvent.__table__, CaseWorker.__table__
+    offer, company = SendingOffer.__table__, Company.__table__
+    on_case = worker.c.case_id == case.c.id
+    consented = select(func.count(distinct(event.c.worker_id))).where(
+        event.c.case_id == case.c.id,
+        event.c.event == "record_consent",
+        event.c.worker_id.in_(select(worker.c.worker_id).where(on_case)),
     )
-    sql = f"""
-SELECT {", ".join(f"c.{name}" for name in CASE_COLUMNS)},
-  co.has_union AS sending_has_union,
-  (SELECT count(*) FROM case_worker w WHERE w.case_id = c.id) AS workers_assigned,
-  (SELECT count(DISTINCT e.worker_id) FROM case_event e
-    WHERE e.case_id = c.id AND e.event = 'record_consent'
-      AND e.worker_id IN (SELECT w.worker_id FROM case_worker w WHERE w.case_id = c.id)
-  ) AS workers_consented,
-  EXISTS (SELECT 1 FROM contract_terms t WHERE t.case_id = c.id) AS terms_fixed{logged}
-FROM cases c
-JOIN sending_offer s ON s.id = c.sending_offer_id
-JOIN company co ON co.id = s.company_id
-WHERE c.id IN :ids"""
+    logged = [
+        exists().where(event.c.case_id == case.c.id, event.c.event == name).label(fact)
+        for name, fact in FACT_EVENTS.items()
+    ]
     return (
-        text(sql)
-        .bindparams(bindparam("ids", expanding=True))
-        .columns(
-            start_date=Date,
-            end_date=Date,
-            updated_at=DateTime(timezone=True),
-            sending_has_union=Boolean,
+        select(
+            *(case.c[name] for name in CASE_COLUMNS),
+            company.c.has_union.label("sending_has_union"),
+            select(func.count()).where(on_case).scalar_subquery().label("workers_assigned"),
+            consented.scalar_subquery().label("workers_consented"),
+            exists().where(ContractTerms.__table__.c.case_id == case.c.id).label("terms_fixed"),
+            *logged,
         )
+        .join_from(case, offer, offer.c.id == case.c.sending_offer_id)
+        .join(company, company.c.id == offer.c.company_id)
+        .where(case.c.id.in_(bindparam("ids", expanding=True)))
     )
 
 

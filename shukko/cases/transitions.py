@@ -24,12 +24,13 @@ from sqlmodel import Session
 
 from models import Case, CaseWorker
 from shukko.case_rules import CaseRules
-from shukko.cases.facts import CASE_COLUMNS, FACT_EVENTS, pending_consent, read_cases_with_facts
+from shukko.cases.facts import CASE_COLUMNS, pending_consent, read_cases_with_facts
 from shukko.cases.followups import SCHEDULE_EVENTS, refresh
 from shukko.cases.log import SETTABLE, EventRequest, append_log, next_log_row, write_back
 from shukko.errors import ConcurrentChange, EventNotAllowed, InvalidInput, NotFound
 from shukko.refusals import Refusal
 from states import (
+    FACT_EVENTS,
     CaseFacts,
     GuardCheck,
     RowHandle,

@@ -25,52 +25,8 @@ def render_case(view) -> None:
     if view["start_date"]:
         console.print(f"  period    {view['start_date']} .. {view['end_date'] or ''}")
         console.print(f"  subsidy   {view['subsidy_programme'] or 'no programme in force'}")
-    plan = view.get("plan_filing")
-    if plan and plan["filed_on"]:
-        console.print(f"  plan      filed {plan['filed_on']} (receipt {plan['receipt']})")
-    elif plan and view["state"] in ("preparing", "contracted"):
-        when = (
-            f"file by {plan['recommended']} (last day {plan['due']})"
-            if plan["due"]
-            else "file before the start (the bureau gives the last day)"
-        )
-        console.print(
-            f"  plan      not filed yet: {when}; record it with record_plan_filed --doc RECEIPT"
-        )
-    terms = view.get("terms")
-    if terms:
-        purpose = {
-            "employment_retention": "雇用維持",
-            "skill_development": "人材育成",
-            "other": "技術支援・交流等",
-        }
-        extra = []
-        if terms.get("pre_secondment_monthly_wage_yen"):
-            extra.append(f"wage before {terms['pre_secondment_monthly_wage_yen']:,} yen")
-        extra.append(f"wage during {terms['monthly_wage_yen']:,} yen")
-        if terms.get("within_corporate_group"):
-            extra.append("within a corporate group")
-        console.print(
-            f"  purpose   {terms['purpose']} ({purpose.get(terms['purpose'], '')}) · "
-            + " · ".join(extra)
-        )
-    wages = view.get("post_return")
-    if wages:
-        verdict = {True: "condition holds", False: "condition FAILS", None: "open"}
-        console.print(
-            f"  after return ({wages['returned_on']}): {wages['recorded']} of {wages['of']} "
-            f"months recorded, each must be ≥ {wages['required_wage_yen']:,} yen "
-            f"(+{wages['raise_pct']}%) · {verdict[wages['condition_holds']]}"
-        )
-        for month in wages["months"]:
-            if month["wage_yen"] is None:
-                state = "due, not recorded" if month["due"] else "not due yet"
-            else:
-                rise = f"+{wages['raise_pct']}%"
-                state = f"{month['wage_yen']:,} yen " + (
-                    f"≥ {rise} ✓" if month["meets"] else f"below {rise} ✗"
-                )
-            console.print(f"              {month['month']}  {state}")
+    _render_plan_and_terms(view)
+    _render_wages_after_return(view.get("post_return"))
     if view.get("score") is not None:
         parts = ", ".join(f"{k} {v:.2f}" for k, v in view["score_breakdown"].items())
         console.print(f"  proposed  score {view['score']:.2f} ({parts})")
@@ -104,6 +60,59 @@ def render_case(view) -> None:
         lambda e: f" (worker {e['worker_id']})" if e["worker_id"] else "",
         ("doc", lambda e: e["doc"] or ""),
     )
+
+
+def _render_plan_and_terms(view: dict) -> None:
+    """出向実施計画届 (filed, or by when) and the contract's purpose and wages."""
+    plan = view.get("plan_filing")
+    if plan and plan["filed_on"]:
+        console.print(f"  plan      filed {plan['filed_on']} (receipt {plan['receipt']})")
+    elif plan and view["state"] in ("preparing", "contracted"):
+        when = (
+            f"file by {plan['recommended']} (last day {plan['due']})"
+            if plan["due"]
+            else "file before the start (the bureau gives the last day)"
+        )
+        console.print(
+            f"  plan      not filed yet: {when}; record it with record_plan_filed --doc RECEIPT"
+        )
+    terms = view.get("terms")
+    if terms:
+        purpose = {
+            "employment_retention": "雇用維持",
+            "skill_development": "人材育成",
+            "other": "技術支援・交流等",
+        }
+        extra = []
+        if terms.get("pre_secondment_monthly_wage_yen"):
+            extra.append(f"wage before {terms['pre_secondment_monthly_wage_yen']:,} yen")
+        extra.append(f"wage during {terms['monthly_wage_yen']:,} yen")
+        if terms.get("within_corporate_group"):
+            extra.append("within a corporate group")
+        console.print(
+            f"  purpose   {terms['purpose']} ({purpose.get(terms['purpose'], '')}) · "
+            + " · ".join(extra)
+        )
+
+
+def _render_wages_after_return(wages: dict | None) -> None:
+    """スキルアップ支援コース: the months after return against the required wage."""
+    if wages:
+        verdict = {True: "condition holds", False: "condition FAILS", None: "open"}
+        console.print(
+            f"  after return ({wages['returned_on']}): {wages['recorded']} of {wages['of']} "
+            f"months recorded, each must be ≥ {wages['required_wage_yen']:,} yen "
+            f"(+{wages['raise_pct']}%) · {verdict[wages['condition_holds']]}"
+        )
+        for month in wages["months"]:
+            if month["wage_yen"] is None:
+                state = "due, not recorded" if month["due"] else "not due yet"
+            else:
+                rise = f"+{wages['raise_pct']}%"
+                state = f"{month['wage_yen']:,} yen " + (
+                    f"≥ {rise} ✓" if month["meets"] else f"below {rise} ✗"
+                )
+            console.print(f"              {month['month']}  {state}")
 
 
 def _worded(reasons: list[dict]) -> list[str]:

@@ -85,6 +85,27 @@ def _demo_offers(session: Session, received_on: date) -> tuple[SendingOffer, Rec
     return sending, receiving
 
 
+def _demo_terms(start: date, end: date) -> dict:
+    """出向契約: a year at the receiver's logistics centre, the wage shared 40/60."""
+    return {
+        "start_date": start.isoformat(),
+        "end_date": end.isoformat(),
+        "workplace_prefecture": "愛知県",
+        "workplace": "愛知県小牧市 中部ロジスティクス 小牧センター",
+        "duties": "倉庫内の入出荷管理",
+        "working_hours": "08:30-17:30",
+        "holidays": "土日祝、年末年始",
+        "overtime_allowed": True,
+        "wage_payer": "split",
+        "sending_share_pct": 40,
+        "receiving_share_pct": 60,
+        "monthly_wage_yen": 310_000,
+        "social_insurance": "sending",
+        "annual_leave": "出向元の規定による",
+        "return_conditions": "期間満了時に出向元の原職に復帰",
+    }
+
+
 def walk_one_case(*, session: Session, today: date, say: Callable[[str], None] = print) -> int:
     """Open a case between two demo offers and walk it to 復帰; returns the case id."""
     start = today - timedelta(days=200)
@@ -128,25 +149,7 @@ def walk_one_case(*, session: Session, today: date, say: Callable[[str], None] =
         say(f"  refused as expected: {refusal}")
     step("record_rules_update", start - timedelta(days=30), doc_ref="就業規則第52条")
     step("record_tour", start - timedelta(days=25), note="職場見学: HR, worker, union")
-    terms = parse_terms(
-        {
-            "start_date": start.isoformat(),
-            "end_date": (today - timedelta(days=40)).isoformat(),
-            "workplace_prefecture": "愛知県",
-            "workplace": "愛知県小牧市 中部ロジスティクス 小牧センター",
-            "duties": "倉庫内の入出荷管理",
-            "working_hours": "08:30-17:30",
-            "holidays": "土日祝、年末年始",
-            "overtime_allowed": True,
-            "wage_payer": "split",
-            "sending_share_pct": 40,
-            "receiving_share_pct": 60,
-            "monthly_wage_yen": 310_000,
-            "social_insurance": "sending",
-            "annual_leave": "出向元の規定による",
-            "return_conditions": "期間満了時に出向元の原職に復帰",
-        }
-    )
+    terms = parse_terms(_demo_terms(start, end=today - timedelta(days=40)))
     set_terms(
         session=session,
         case_id=case.id,

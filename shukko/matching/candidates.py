@@ -12,13 +12,13 @@ from datetime import date
 import numpy as np
 
 from models.reference import BLOCK_NAMES, PREFECTURES, block_of, industry_division
+from shukko.matching import pair
+from shukko.matching.pair import COMPONENTS, day_number
 from shukko.matching.rules import MatchingRules
 
 KIND_BITS = {"secondment": 1, "transfer": 2, "either": 3}
-COMPONENTS = ("occupation", "skills", "wage", "industry", "distance", "waiting")
 MAX_PAIRS_PER_CHUNK = 2_000_000
 BUCKET_ABOVE = 250_000  # pairs in a prefecture above which occupations are met in buckets
-EPOCH = date(2000, 1, 1)
 
 
 @dataclass
@@ -62,10 +62,6 @@ def breakdown(edges: Edges, index: int, rules: MatchingRules) -> dict[str, float
     }
 
 
-def _days(day: date) -> int:
-    return (day - EPOCH).days
-
-
 @dataclass
 class _Side:
     records: list[OfferRecord]
@@ -91,12 +87,12 @@ class _Side:
         self.occupation = np.array([ord(o.occupation) for o in r], dtype=np.int16)
         self.period_min = np.array([o.period_min for o in r], dtype=np.int16)
         self.period_max = np.array([o.period_max for o in r], dtype=np.int16)
-        self.start_from = np.array([_days(o.start_from) for o in r], dtype=np.int32)
-        self.start_until = np.array([_days(o.start_until) for o in r], dtype=np.int32)
+        self.start_from = np.array([day_number(o.start_from) for o in r], dtype=np.int32)
+        self.start_until = np.array([day_number(o.start_until) for o in r], dtype=np.int32)
         self.wage = np.array(
             [np.nan if o.wage is None else float(o.wage) for o in r], dtype=np.float64
         )
-        self.received = np.array([_days(o.received_on) for o in r], dtype=np.int32)
+        self.received = np.array([day_number(o.received_on) for o in r], dtype=np.int32)
 
 
 def _bitmasks(sets: list[set[str]], vocabulary: dict[str, int], words: int) -> np.ndarray:
@@ -107,10 +103,6 @@ def _bitmasks(sets: list[set[str]], vocabulary: dict[str, int], words: int) -> n
             if bit is not None:
                 masks[row, bit // 64] |= np.uint64(1) << np.uint64(bit % 64)
     return masks
-
-
-def _popcount(values: np.ndarray) -> np.ndarray:
-    return np.bitwise_count(values).sum(axis=-1)
 
 
 class PairSpace:
@@ -160,26 +152,38 @@ class PairSpace:
         self.receivers_by_pref = {
             p: np.flatnonzero(r.prefecture == p) for p in np.unique(r.prefecture).tolist()
         }
+        # Both sides as shukko.matching.pair reads them: occupations as indices into the
+        # codes of both sides, and the rules as arrays.
+        self.occupation_codes = codes = np.unique(np.concatenate([s.occupation, r.occupation]))
+        self.s_arrays = pair.side_arrays(
+            s, np.searchsorted(codes, s.occupation).astype(np.int64), self.s_quals, self.s_skills
+        )
+        self.r_arrays = pair.side_arrays(
+            r, np.searchsorted(codes, r.occupation).astype(np.int64), self.r_quals, self.r_skills
+        )
+        self.flags, self.weights, self.scoring = pair.rule_arrays(rules, as_of)
 
     def feasible(self, senders: np.ndarray, receivers: np.ndarray) -> np.ndarray:
         """A (senders x receivers) mask of the pairs that meet every hard constraint."""
-        return _feasible_block(self.s, self.r, senders, receivers, self.s_quals, self.r_quals,
-                               self.rules)  # fmt: skip
+        return pair.feasible_block(_ids(senders), _ids(receivers), self.s_arrays,
+                                   self.r_arrays, self.flags)  # fmt: skip
 
     def totals(self, senders: np.ndarray, receivers: np.ndarray) -> np.ndarray:
-        """The weighted total of every pair of a block, in float32 (for ranking and bounds;
-        `score` gives the exact figures)."""
-        return _total_block(self.s, self.r, senders, receivers, self.s_skills, self.r_skills,
-                            self.rules, self.as_of)  # fmt: skip
-
-    def score(self, si: np.ndarray, rj: np.ndarray) -> dict[str, np.ndarray]:
-        """Each component of each pair, in full precision."""
-        return _score(self.s, self.r, si, rj, self.s_skills, self.r_skills, self.rules,
-                      self.as_of)  # fmt: skip
+        """The score of every pair of a block, in float32 (for ranking and bounds; `edges`
+        gives the exact figures)."""
+        return pair.total_block(_ids(senders), _ids(receivers), self.s_arrays, self.r_arrays,
+                                self.weights, self.scoring)  # fmt: skip
 
     def edges(self, si: np.ndarray, rj: np.ndarray) -> Edges:
-        components = self.score(si, rj)
-        return Edges(si, rj, components, _total(components, self.rules))
+        """The listed pairs with each component and their score, in full precision."""
+        scored = pair.score_pairs(_ids(si), _ids(rj), self.s_arrays, self.r_arrays,
+                                  self.weights, self.scoring)  # fmt: skip
+        components = {name: scored[:, c] for c, name in enumerate(COMPONENTS)}
+        return Edges(si, rj, components, scored[:, 6])
+
+
+def _ids(indices: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(indices, dtype=np.int64)
 
 
 def generate(
@@ -206,26 +210,7 @@ def generate(
     receivers_by_pref = space.receivers_by_pref
 
     def visit(senders: np.ndarray, receivers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Score a block in chunks; returns the feasible counterparts each sender and each
-        receiver found."""
-        counts = np.zeros(len(senders), dtype=np.int64)
-        found = np.zeros(len(receivers), dtype=np.int64)
-        if not len(senders) or not len(receivers):
-            return counts, found
-        step = max(1, MAX_PAIRS_PER_CHUNK // len(receivers))
-        for start in range(0, len(senders), step):
-            chunk = senders[start : start + step]
-            # Blocks of (senders x receivers) by broadcasting: no index arrays per pair.
-            ok = space.feasible(chunk, receivers)
-            counts[start : start + step] = ok.sum(axis=1)
-            found += ok.sum(axis=0)
-            if not counts[start : start + step].any():
-                continue
-            total = space.totals(chunk, receivers)
-            total = np.where(ok, total, -np.inf)
-            rows, cols = _top_in_block(total, keep, keep_r)
-            parts.append((chunk[rows], receivers[cols], total[rows, cols]))
-        return counts, found
+        return _visit(space, senders, receivers, keep, keep_r, parts)
 
     for pref, receivers in receivers_by_pref.items():
         senders = np.flatnonzero(area[:, pref])
@@ -266,71 +251,30 @@ def generate(
     return space.edges(si, rj)
 
 
-def _feasible_block(s, r, si, rj, s_quals, r_quals, rules: MatchingRules) -> np.ndarray:
-    c = rules.constraints
-    ok = np.ones((len(si), len(rj)), dtype=bool)
-    if c.kind_compatible:
-        ok &= (s.kind[si][:, None] & r.kind[rj][None, :]) != 0
-    if c.period_overlap:
-        ok &= s.period_min[si][:, None] <= r.period_max[rj][None, :]
-        ok &= r.period_min[rj][None, :] <= s.period_max[si][:, None]
-    if c.start_window_overlap:
-        ok &= s.start_from[si][:, None] <= r.start_until[rj][None, :]
-        ok &= r.start_from[rj][None, :] <= s.start_until[si][:, None]
-    if c.different_company:
-        ok &= s.company[si][:, None] != r.company[rj][None, :]
-    if c.qualifications_held:
-        needing = np.flatnonzero(r_quals[rj].any(axis=1))
-        if len(needing):  # only the few receivers that require qualifications
-            missing = r_quals[rj[needing]][None, :, :] & ~s_quals[si][:, None, :]
-            ok[:, needing] &= ~missing.any(axis=2)
-    return ok
-
-
-def _total_block(s, r, si, rj, s_skills, r_skills, rules: MatchingRules, as_of: date):
-    """The weighted total score of every pair in a block, in float32."""
-    w, k = rules.weights, rules.scoring
-    total = np.zeros((len(si), len(rj)), dtype=np.float32)
-    if w.occupation:
-        total += w.occupation * (s.occupation[si][:, None] == r.occupation[rj][None, :])
-    if w.skills:
-        if s_skills.shape[1] == 1:  # up to 64 distinct skills: plain 2-D words
-            a, b = s_skills[si, 0][:, None], r_skills[rj, 0][None, :]
-            union = np.bitwise_count(a | b).astype(np.float32)
-            common = np.bitwise_count(a & b).astype(np.float32)
-        else:
-            a, b = s_skills[si][:, None, :], r_skills[rj][None, :, :]
-            union = np.bitwise_count(a | b).sum(axis=2).astype(np.float32)
-            common = np.bitwise_count(a & b).sum(axis=2).astype(np.float32)
-        total += np.float32(w.skills) * common / np.maximum(union, np.float32(1))
-    if w.wage:
-        sw = s.wage[si].astype(np.float32)[:, None]
-        rw = r.wage[rj].astype(np.float32)[None, :]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            fit = 1.0 - np.clip((sw - rw) / sw, 0.0, 1.0)
-        total += w.wage * np.where(np.isnan(fit), np.float32(k.wage_missing), fit)
-    if w.industry:
-        same = s.division[si][:, None] == r.division[rj][None, :]
-        total += w.industry * np.where(
-            same, np.float32(k.industry_same_division), np.float32(k.industry_other_division)
-        )
-    if w.distance:
-        same_pref = s.prefecture[si][:, None] == r.prefecture[rj][None, :]
-        same_block = s.block[si][:, None] == r.block[rj][None, :]
-        total += w.distance * np.where(
-            same_pref,
-            np.float32(k.distance_same_prefecture),
-            np.where(
-                same_block, np.float32(k.distance_same_block), np.float32(k.distance_elsewhere)
-            ),
-        )
-    if w.waiting:
-        today = _days(as_of)
-        waited = (today - s.received[si])[:, None] + (today - r.received[rj])[None, :]
-        total += w.waiting * np.clip(
-            waited.astype(np.float32) / (2 * k.waiting_full_days), 0.0, 1.0
-        )
-    return total
+def _visit(
+    space: PairSpace, senders: np.ndarray, receivers: np.ndarray, keep: int, keep_r: int,
+    parts: list,
+) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """Score a block in chunks, adding each chunk's best pairs to `parts`; returns the
+    feasible counterparts each sender and each receiver found."""
+    counts = np.zeros(len(senders), dtype=np.int64)
+    found = np.zeros(len(receivers), dtype=np.int64)
+    if not len(senders) or not len(receivers):
+        return counts, found
+    step = max(1, MAX_PAIRS_PER_CHUNK // len(receivers))
+    for start in range(0, len(senders), step):
+        chunk = senders[start : start + step]
+        # Blocks of (senders x receivers), compiled: no index arrays per pair.
+        ok = space.feasible(chunk, receivers)
+        counts[start : start + step] = ok.sum(axis=1)
+        found += ok.sum(axis=0)
+        if not counts[start : start + step].any():
+            continue
+        total = space.totals(chunk, receivers)
+        total = np.where(ok, total, -np.inf)
+        rows, cols = _top_in_block(total, keep, keep_r)
+        parts.append((chunk[rows], receivers[cols], total[rows, cols]))
+    return counts, found
 
 
 def _top_in_block(total: np.ndarray, keep: int, keep_column: int) -> tuple[np.ndarray, np.ndarray]:
@@ -350,43 +294,6 @@ def _top_in_block(total: np.ndarray, keep: int, keep_column: int) -> tuple[np.nd
         chosen[:] = True
     chosen &= np.isfinite(total)
     return np.nonzero(chosen)
-
-
-def _score(s, r, si, rj, s_skills, r_skills, rules: MatchingRules, as_of: date):
-    k = rules.scoring
-    union = _popcount(s_skills[si] | r_skills[rj])
-    common = _popcount(s_skills[si] & r_skills[rj])
-    skills = np.where(union > 0, common / np.maximum(union, 1), 0.0)
-    sw, rw = s.wage[si], r.wage[rj]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        shortfall = np.clip((sw - rw) / sw, 0.0, 1.0)
-    wage = np.where(np.isnan(sw) | np.isnan(rw), k.wage_missing, 1.0 - shortfall)
-    same_pref = s.prefecture[si] == r.prefecture[rj]
-    same_block = s.block[si] == r.block[rj]
-    distance = np.where(
-        same_pref,
-        k.distance_same_prefecture,
-        np.where(same_block, k.distance_same_block, k.distance_elsewhere),
-    )
-    industry = np.where(
-        s.division[si] == r.division[rj], k.industry_same_division, k.industry_other_division
-    )
-    today = _days(as_of)
-    waited = (today - s.received[si]) + (today - r.received[rj])
-    waiting = np.clip(waited / (2 * k.waiting_full_days), 0.0, 1.0)
-    return {
-        "occupation": (s.occupation[si] == r.occupation[rj]).astype(np.float64),
-        "skills": skills.astype(np.float64),
-        "wage": wage,
-        "industry": industry.astype(np.float64),
-        "distance": distance.astype(np.float64),
-        "waiting": waiting.astype(np.float64),
-    }
-
-
-def _total(components: dict[str, np.ndarray], rules: MatchingRules) -> np.ndarray:
-    weights = rules.weights.model_dump()
-    return sum(weights[name] * components[name] for name in COMPONENTS)
 
 
 def _best_per_group(group: np.ndarray, score: np.ndarray, keep: int) -> np.ndarray:

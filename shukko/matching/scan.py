@@ -5,9 +5,10 @@ For each sender it checks the hard constraints against every receiving offer in 
 acceptable area, counts the feasible pairs and marks the offers that have a feasible
 counterpart with capacity (`count`), and keeps a pool: the sender's `pool_size` pairs of
 highest gain (score - alpha - beta, in thousandths) above `-margin`, with a cut, the best
-gain of a feasible pair it leaves out. The rules and the scores are the ones of
-shukko.matching.candidates (its NumPy scoring is the reference the tests compare with);
-gains here are float64 and the exact integer scores of pooled pairs are computed again there.
+gain of a feasible pair it leaves out. A pair's constraints and score are the ones of
+shukko.matching.pair, inlined here as in the candidate generation; gains here are float64
+and the exact integer scores of pooled pairs are computed again from the full-precision
+scores.
 
 A sender skips what cannot reach its pool: a prefecture where even its best possible score
 (from its own components) falls short of alpha + the lowest beta - margin, and the other
@@ -26,7 +27,13 @@ from numba import njit, prange
 
 from shukko.matching.allowed import AllowedPairs, every_pair
 from shukko.matching.assign import SCALE
-from shukko.matching.candidates import PairSpace, _days
+from shukko.matching.candidates import PairSpace
+from shukko.matching.pair import as_tuple6, as_tuple8, day_number
+from shukko.matching.pair import distance_of as pair_distance
+from shukko.matching.pair import feasible as pair_feasible
+from shukko.matching.pair import quals_held as pair_quals_held
+from shukko.matching.pair import score as pair_score
+from shukko.matching.pair import skill_counts as pair_skill_counts
 
 # Float totals pick the pairs to check in full precision; this margin (in thousandths)
 # keeps every pair whose exact integer score could exceed alpha + beta.
@@ -42,7 +49,7 @@ _ONE_KERNEL_AT_A_TIME = threading.Lock()
 class Packed:
     """PairSpace as the compiled scan reads it: receivers ordered by (prefecture,
     occupation) with each run's start, both sides as tuples of arrays in the order of
-    `_side`, the rules as numbers."""
+    shukko.matching.pair.SIDE_FIELDS, the rules as its arrays."""
 
     order: np.ndarray  # receivers by (prefecture, occupation)
     slices: np.ndarray  # (48, occupations + 1): start of each occupation's run per prefecture
@@ -55,36 +62,18 @@ class Packed:
     receiving: tuple  # in scan order, so that the scan reads them in sequence
 
 
-def _side(side, occupation, quals, skills) -> tuple:
-    return (occupation, side.kind, side.period_min, side.period_max, side.start_from,
-            side.start_until, side.company, quals, skills, side.wage, side.division,
-            side.prefecture, side.block, side.received)  # fmt: skip
-
-
 def pack(space: PairSpace) -> Packed:
-    """Arrays for the scan, built once per PairSpace."""
-    s, r, rules = space.s, space.r, space.rules
-    codes = np.unique(np.concatenate([s.occupation, r.occupation]))
-    s_occ = np.searchsorted(codes, s.occupation).astype(np.int64)
-    r_occ = np.searchsorted(codes, r.occupation).astype(np.int64)
+    """Arrays for the scan, built once per PairSpace: the receivers reordered."""
+    r = space.r
+    codes = space.occupation_codes
+    r_occ = space.r_arrays[0]
     order = np.lexsort((r_occ, r.prefecture)).astype(np.int64)
     key = r.prefecture[order].astype(np.int64) * (len(codes) + 1) + r_occ[order]
     grid = np.arange(48 * (len(codes) + 1), dtype=np.int64)
     slices = np.searchsorted(key, grid).reshape(48, len(codes) + 1).astype(np.int64)
-    c, w, k = rules.constraints, rules.weights, rules.scoring
-    flags = np.array([c.kind_compatible, c.period_overlap, c.start_window_overlap,
-                      c.different_company, c.qualifications_held], dtype=np.bool_)  # fmt: skip
-    weights = np.array([w.occupation, w.skills, w.wage, w.industry, w.distance, w.waiting])
-    scoring = np.array([k.distance_same_prefecture, k.distance_same_block,
-                        k.distance_elsewhere, k.industry_same_division,
-                        k.industry_other_division, k.wage_missing, k.waiting_full_days,
-                        _days(space.as_of)], dtype=np.float64)  # fmt: skip
-    sending = _side(s, s_occ, space.s_quals, space.s_skills)
-    receiving = tuple(
-        np.ascontiguousarray(a[order]) for a in _side(r, r_occ, space.r_quals, space.r_skills)
-    )
-    return Packed(order, slices, flags, weights, scoring, sender_bounds(space), sending,
-                  receiving)  # fmt: skip
+    receiving = tuple(np.ascontiguousarray(a[order]) for a in space.r_arrays)
+    return Packed(order, slices, space.flags, space.weights, space.scoring, sender_bounds(space),
+                  space.s_arrays, receiving)  # fmt: skip
 
 
 def sender_bounds(space: PairSpace) -> np.ndarray:
@@ -93,7 +82,7 @@ def sender_bounds(space: PairSpace) -> np.ndarray:
     as long as the longest-waiting receiving offer would make it."""
     w, k = space.rules.weights, space.rules.scoring
     s, r = space.s, space.r
-    today = _days(space.as_of)
+    today = day_number(space.as_of)
     longest = float(today - r.received.min()) if len(r.received) else 0.0
     waiting = np.clip((today - s.received + longest) / (2 * k.waiting_full_days), 0.0, 1.0)
     return (
@@ -192,14 +181,6 @@ def count_feasible(
 
 
 @njit(cache=True, inline="always")
-def _popcount(x):  # pragma: no cover - compiled
-    x = x - ((x >> np.uint64(1)) & np.uint64(0x5555555555555555))
-    x = (x & np.uint64(0x3333333333333333)) + ((x >> np.uint64(2)) & np.uint64(0x3333333333333333))
-    x = (x + (x >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
-    return (x * np.uint64(0x0101010101010101)) >> np.uint64(56)
-
-
-@njit(cache=True, inline="always")
 def _holds(sorted_values, lo, hi, value):  # pragma: no cover - compiled
     """Whether sorted_values[lo:hi] holds value (binary search)."""
     end = hi
@@ -210,6 +191,46 @@ def _holds(sorted_values, lo, hi, value):  # pragma: no cover - compiled
         else:
             hi = mid
     return lo < end and sorted_values[lo] == value
+
+
+@njit(cache=True, inline="always")
+def _reach(
+    base_i, distance, alpha_i, lowest_beta_p, w_occ, w_dist, margin, full, root
+):  # pragma: no cover - compiled
+    """What a pair in a prefecture could gain at most, in the other occupations and in the
+    sender's own (from its bound, the distance and the lowest beta there), and the gain a
+    pair must exceed to be scored: -margin, and once the pool is full, its root."""
+    other_gain = (base_i + w_dist * distance) * _SCALE - alpha_i - lowest_beta_p
+    other_gain += FLOAT_MARGIN
+    own_gain = other_gain + w_occ * _SCALE
+    threshold = -margin
+    if full and root > threshold:
+        threshold = root
+    return own_gain, other_gain, threshold
+
+
+@njit(cache=True, inline="always")
+def _passed_over(best_cut, wanted, every, own_gain, other_gain, margin):  # pragma: no cover
+    """The cut, raised to cover what a full pool's root passes over in a prefecture."""
+    if not wanted and own_gain > -margin:
+        return max(best_cut, own_gain)
+    if not every and other_gain > -margin:
+        return max(best_cut, other_gain)
+    return best_cut
+
+
+@njit(cache=True, inline="always")
+def _pool(heap_g, heap_r, size, pool_size, gain, j, best_cut):  # pragma: no cover - compiled
+    """Keep a pair in the sender's pool of best gains; what the pool lets go, the cut
+    covers. Returns the pool's size and the cut."""
+    if size < pool_size:
+        _push(heap_g, heap_r, size, gain, j)
+        return size + 1, best_cut
+    if gain > heap_g[0]:
+        best_cut = max(best_cut, heap_g[0] + FLOAT_MARGIN)
+        _replace_root(heap_g, heap_r, size, gain, j)
+        return size, best_cut
+    return size, max(best_cut, gain + FLOAT_MARGIN)
 
 
 @njit(cache=True)
@@ -302,24 +323,14 @@ def _scan_sender(
     (s_occ, s_kind, s_pmin, s_pmax, s_from, s_until, s_company, s_quals, s_skills, s_wage,
      s_div, s_pref, s_block, s_received) = sending
     (r_occ, r_kind, r_pmin, r_pmax, r_from, r_until, r_company, r_quals, r_skills, r_wage,
-     r_div, _r_pref, r_block, r_received) = receiving
+     r_div, r_pref, r_block, r_received) = receiving
     n_occ = slices.shape[1] - 1
-    quals_words, skill_words = s_quals.shape[1], s_skills.shape[1]
-    w_occ, w_skill, w_wage, w_ind, w_dist, w_wait = (
-        weights[0],
-        weights[1],
-        weights[2],
-        weights[3],
-        weights[4],
-        weights[5],
-    )
-    today, full_days = scoring[7], scoring[6]
+    on = (flags[0], flags[1], flags[2], flags[3], flags[4])
+    w, k = as_tuple6(weights), as_tuple8(scoring)
     i = senders[t]
     giving = cap_s[i] > 0
-    size = 0
-    best_cut = -margin
-    count_i = 0
-    allowed_i = 0
+    size, best_cut = 0, -margin
+    count_i = allowed_i = 0
     marked = False
     everywhere = s_here[i]  # else only receivers of the run's office
     ex_lo, ex_hi = ex_start[i], ex_start[i + 1]
@@ -330,28 +341,16 @@ def _scan_sender(
         start, end = slices[p, 0], slices[p, n_occ]
         if start == end:
             continue
-        if s_pref[i] == p:
-            distance = scoring[0]
-        elif s_block[i] == r_block[start]:
-            distance = scoring[1]
-        else:
-            distance = scoring[2]
-        # What a pair here could gain at most, in the other occupations and in its own;
-        # worth scoring if above -margin, and once the pool is full, above its root.
-        other_gain = (base[i] + w_dist * distance) * _SCALE - alpha[i] - lowest_beta[p]
-        other_gain += FLOAT_MARGIN
-        own_gain = other_gain + w_occ * _SCALE
-        threshold = -margin
+        distance = pair_distance(s_pref[i], r_pref[start], s_block[i], r_block[start], k)
         full = size == pool_size
-        if full and pool_g[t, 0] > threshold:
-            threshold = pool_g[t, 0]
+        own_gain, other_gain, threshold = _reach(
+            base[i], distance, alpha[i], lowest_beta[p], w[0], w[4], margin, full,
+            pool_g[t, 0],
+        )  # fmt: skip
         wanted = giving and own_gain > threshold
         every = other_gain > threshold
         if giving and full:  # what the pool's root passes over, the cut covers
-            if not wanted and own_gain > -margin:
-                best_cut = max(best_cut, own_gain)
-            elif not every and other_gain > -margin:
-                best_cut = max(best_cut, other_gain)
+            best_cut = _passed_over(best_cut, wanted, every, own_gain, other_gain, margin)
         if not counting and not wanted:
             continue
         own_start, own_end = slices[p, s_occ[i]], slices[p, s_occ[i] + 1]
@@ -359,29 +358,19 @@ def _scan_sender(
         if not counting and not every:
             lo, hi = own_start, own_end
         for j in range(lo, hi):  # receivers in scan order
-            if flags[0] and (s_kind[i] & r_kind[j]) == 0:
+            held = not on[4] or pair_quals_held(s_quals, r_quals, i, j)
+            if not pair_feasible(
+                on, s_kind[i], r_kind[j], s_pmin[i], s_pmax[i], r_pmin[j], r_pmax[j], s_from[i],
+                s_until[i], r_from[j], r_until[j], s_company[i], r_company[j], held,
+            ):  # fmt: skip
                 continue
-            if flags[1] and (s_pmin[i] > r_pmax[j] or r_pmin[j] > s_pmax[i]):
-                continue
-            if flags[2] and (s_from[i] > r_until[j] or r_from[j] > s_until[i]):
-                continue
-            if flags[3] and s_company[i] == r_company[j]:
-                continue
-            if flags[4]:
-                missing = False
-                for q in range(quals_words):
-                    if r_quals[j, q] & ~s_quals[i, q]:
-                        missing = True
-                if missing:
-                    continue
             count_i += 1
             if not (everywhere or r_here[j]):
                 continue
             if ex_lo < ex_hi and _holds(ex_pos, ex_lo, ex_hi, j):
                 continue
             allowed_i += 1
-            taking = cap_r[j] > 0
-            if not taking:
+            if cap_r[j] <= 0:  # the receiver takes no one more
                 continue
             if giving:
                 marked = True
@@ -389,36 +378,14 @@ def _scan_sender(
                     has_r[j] = True
             if not wanted or (not every and (j < own_start or j >= own_end)):
                 continue
-            total = 0.0
-            if s_occ[i] == r_occ[j]:
-                total += w_occ
-            common, union = 0, 0
-            for q in range(skill_words):
-                common += _popcount(s_skills[i, q] & r_skills[j, q])
-                union += _popcount(s_skills[i, q] | r_skills[j, q])
-            if union > 0:
-                total += w_skill * common / union
-            sw, rw = s_wage[i], r_wage[j]
-            if np.isnan(sw) or np.isnan(rw):
-                total += w_wage * scoring[5]
-            else:
-                shortfall = min(max((sw - rw) / sw, 0.0), 1.0)
-                total += w_wage * (1.0 - shortfall)
-            total += w_ind * (scoring[3] if s_div[i] == r_div[j] else scoring[4])
-            total += w_dist * distance
-            waited = (today - s_received[i]) + (today - r_received[j])
-            total += w_wait * min(max(waited / (2.0 * full_days), 0.0), 1.0)
-            gain = total * _SCALE - alpha[i] - beta[j]
+            common, union = pair_skill_counts(s_skills, r_skills, i, j)
+            gain = pair_score(
+                w, k, distance, s_occ[i], r_occ[j], common, union, s_wage[i], r_wage[j],
+                s_div[i], r_div[j], s_received[i], r_received[j],
+            ) * _SCALE - alpha[i] - beta[j]  # fmt: skip
             if gain <= -margin:
                 continue
-            if size < pool_size:
-                _push(pool_g[t], pool_r[t], size, gain, j)
-                size += 1
-            elif gain > pool_g[t, 0]:
-                best_cut = max(best_cut, pool_g[t, 0] + FLOAT_MARGIN)
-                _replace_root(pool_g[t], pool_r[t], size, gain, j)
-            else:
-                best_cut = max(best_cut, gain + FLOAT_MARGIN)
+            size, best_cut = _pool(pool_g[t], pool_r[t], size, pool_size, gain, j, best_cut)
     sizes[t] = size
     cut[t] = best_cut
     feasible[t] = count_i

@@ -36,179 +36,26 @@ def _pivot_until_optimal(
     search from (the block search continues there) and the pivot count."""
     pivots = 0
     while True:
-        # Block search: the arc of most negative reduced cost in the first block with one.
-        best = 0
-        entering = -1
-        count = block
-        e = next_arc
-        found = False
-        for _step in range(hi - lo):
-            c = state[e] * (cost[e] + pi[source[e]] - pi[target[e]])
-            if c < best:
-                best = c
-                entering = e
-            e += 1
-            if e == hi:
-                e = lo
-            count -= 1
-            if count == 0:
-                if best < 0:
-                    found = True
-                    break
-                count = block
-        if not found and best >= 0:
+        entering, e = _find_entering(source, target, cost, state, pi, lo, hi, block, next_arc)
+        if entering < 0:
             return next_arc, pivots
         next_arc = e
         pivots += 1
-        # The join node of the cycle.
-        u, v = source[entering], target[entering]
-        while u != v:
-            if succ_num[u] < succ_num[v]:
-                u = parent[u]
-            else:
-                v = parent[v]
-        join = u
-        # The leaving arc: the first blocking one on the cycle.
-        if state[entering] == _LOWER:
-            first, second = source[entering], target[entering]
-        else:
-            first, second = target[entering], source[entering]
-        delta = cap[entering]
-        result = 0
-        u_out = -1
-        u = first
-        while u != join:
-            a = pred[u]
-            d = flow[a]
-            if pred_dir[u] == _DOWN:
-                d = cap[a] - d
-            if d < delta:
-                delta, u_out, result = d, u, 1
-            u = parent[u]
-        u = second
-        while u != join:
-            a = pred[u]
-            d = flow[a]
-            if pred_dir[u] == _UP:
-                d = cap[a] - d
-            if d <= delta:
-                delta, u_out, result = d, u, 2
-            u = parent[u]
-        if result == 1:
-            u_in, v_in = first, second
-        else:
-            u_in, v_in = second, first
-        # Push delta round the cycle.
+        join = _find_join(source[entering], target[entering], parent, succ_num)
+        delta, u_out, result, u_in, v_in = _find_leaving(
+            entering, join, source, target, cap, flow, state, parent, pred, pred_dir
+        )
         if delta > 0:
-            val = state[entering] * delta
-            flow[entering] += val
-            u = source[entering]
-            while u != join:
-                flow[pred[u]] -= pred_dir[u] * val
-                u = parent[u]
-            u = target[entering]
-            while u != join:
-                flow[pred[u]] += pred_dir[u] * val
-                u = parent[u]
+            _push_flow(entering, join, delta, source, target, flow, state, parent, pred,
+                       pred_dir)  # fmt: skip
         if result == 0:  # the entering arc itself is blocking: it changes bound
             state[entering] = -state[entering]
             continue
         state[entering] = _TREE
         leaving = pred[u_out]
         state[leaving] = _LOWER if flow[leaving] == 0 else _UPPER
-        # The tree: u_out's subtree hangs from v_in by the entering arc, re-rooted at u_in.
-        old_rev_thread = rev_thread[u_out]
-        old_succ_num = succ_num[u_out]
-        old_last_succ = last_succ[u_out]
-        v_out = parent[u_out]
-        if u_in == u_out:
-            parent[u_in] = v_in
-            pred[u_in] = entering
-            pred_dir[u_in] = _UP if u_in == source[entering] else _DOWN
-            if thread[v_in] != u_out:
-                after = thread[old_last_succ]
-                thread[old_rev_thread] = after
-                rev_thread[after] = old_rev_thread
-                after = thread[v_in]
-                thread[v_in] = u_out
-                rev_thread[u_out] = v_in
-                thread[old_last_succ] = after
-                rev_thread[after] = old_last_succ
-        else:
-            thread_continue = thread[old_last_succ] if old_rev_thread == v_in else thread[v_in]
-            stem = u_in
-            par_stem = v_in
-            last = last_succ[u_in]
-            after = thread[last]
-            thread[v_in] = u_in
-            n_dirty = 0
-            dirty[n_dirty] = v_in
-            n_dirty += 1
-            while stem != u_out:
-                next_stem = parent[stem]
-                thread[last] = next_stem
-                dirty[n_dirty] = last
-                n_dirty += 1
-                before = rev_thread[stem]
-                thread[before] = after
-                rev_thread[after] = before
-                parent[stem] = par_stem
-                par_stem = stem
-                stem = next_stem
-                if last_succ[stem] == last_succ[par_stem]:
-                    last = rev_thread[par_stem]
-                else:
-                    last = last_succ[stem]
-                after = thread[last]
-            parent[u_out] = par_stem
-            thread[last] = thread_continue
-            rev_thread[thread_continue] = last
-            last_succ[u_out] = last
-            if old_rev_thread != v_in:
-                thread[old_rev_thread] = after
-                rev_thread[after] = old_rev_thread
-            for k in range(n_dirty):
-                w = dirty[k]
-                rev_thread[thread[w]] = w
-            tmp_sc = 0
-            tmp_ls = last_succ[u_out]
-            u = u_out
-            p = parent[u]
-            while u != u_in:
-                pred[u] = pred[p]
-                pred_dir[u] = -pred_dir[p]
-                tmp_sc += succ_num[u] - succ_num[p]
-                succ_num[u] = tmp_sc
-                last_succ[p] = tmp_ls
-                u = p
-                p = parent[u]
-            pred[u_in] = entering
-            pred_dir[u_in] = _UP if u_in == source[entering] else _DOWN
-            succ_num[u_in] = old_succ_num
-        up_limit_out = join if last_succ[join] == v_in else -1
-        last_succ_out = last_succ[u_out]
-        u = v_in
-        while u != -1 and last_succ[u] == v_in:
-            last_succ[u] = last_succ_out
-            u = parent[u]
-        if join != old_rev_thread and v_in != old_rev_thread:
-            u = v_out
-            while u != up_limit_out and last_succ[u] == old_last_succ:
-                last_succ[u] = old_rev_thread
-                u = parent[u]
-        elif last_succ_out != old_last_succ:
-            u = v_out
-            while u != up_limit_out and last_succ[u] == old_last_succ:
-                last_succ[u] = last_succ_out
-                u = parent[u]
-        u = v_in
-        while u != join:
-            succ_num[u] += old_succ_num
-            u = parent[u]
-        u = v_out
-        while u != join:
-            succ_num[u] -= old_succ_num
-            u = parent[u]
+        _update_tree(entering, join, u_in, v_in, u_out, source, parent, pred, thread,
+                     rev_thread, succ_num, last_succ, pred_dir, dirty)  # fmt: skip
         # Potentials of the moved subtree: the entering arc's reduced cost becomes zero.
         sigma = pi[v_in] - pi[u_in] - pred_dir[u_in] * cost[entering]
         end = thread[last_succ[u_in]]
@@ -216,6 +63,206 @@ def _pivot_until_optimal(
         while u != end:
             pi[u] += sigma
             u = thread[u]
+
+
+@njit(cache=True, inline="always")
+def _find_entering(source, target, cost, state, pi, lo, hi, block, next_arc):  # pragma: no cover
+    """Block search: the arc of most negative reduced cost in the first block with one
+    (-1 when there is none), and where the next search starts."""
+    best = 0
+    entering = -1
+    count = block
+    e = next_arc
+    for _step in range(hi - lo):
+        c = state[e] * (cost[e] + pi[source[e]] - pi[target[e]])
+        if c < best:
+            best = c
+            entering = e
+        e += 1
+        if e == hi:
+            e = lo
+        count -= 1
+        if count == 0:
+            if best < 0:
+                return entering, e
+            count = block
+    if best >= 0:
+        return -1, e
+    return entering, e
+
+
+@njit(cache=True, inline="always")
+def _find_join(u, v, parent, succ_num):  # pragma: no cover - compiled
+    """The join node of the cycle the entering arc (u, v) closes."""
+    while u != v:
+        if succ_num[u] < succ_num[v]:
+            u = parent[u]
+        else:
+            v = parent[v]
+    return u
+
+
+@njit(cache=True, inline="always")
+def _find_leaving(
+    entering, join, source, target, cap, flow, state, parent, pred, pred_dir
+):  # pragma: no cover - compiled
+    """The leaving arc: the first blocking one on the cycle. Returns the flow that can be
+    pushed, the node below the leaving arc, which side of the cycle it is on (0: the
+    entering arc itself), and the entering arc's ends as the tree will hang them."""
+    if state[entering] == _LOWER:
+        first, second = source[entering], target[entering]
+    else:
+        first, second = target[entering], source[entering]
+    delta = cap[entering]
+    result = 0
+    u_out = -1
+    u = first
+    while u != join:
+        a = pred[u]
+        d = flow[a]
+        if pred_dir[u] == _DOWN:
+            d = cap[a] - d
+        if d < delta:
+            delta, u_out, result = d, u, 1
+        u = parent[u]
+    u = second
+    while u != join:
+        a = pred[u]
+        d = flow[a]
+        if pred_dir[u] == _UP:
+            d = cap[a] - d
+        if d <= delta:
+            delta, u_out, result = d, u, 2
+        u = parent[u]
+    if result == 1:
+        return delta, u_out, result, first, second
+    return delta, u_out, result, second, first
+
+
+@njit(cache=True, inline="always")
+def _push_flow(
+    entering, join, delta, source, target, flow, state, parent, pred, pred_dir
+):  # pragma: no cover - compiled
+    """Push delta round the cycle."""
+    val = state[entering] * delta
+    flow[entering] += val
+    u = source[entering]
+    while u != join:
+        flow[pred[u]] -= pred_dir[u] * val
+        u = parent[u]
+    u = target[entering]
+    while u != join:
+        flow[pred[u]] += pred_dir[u] * val
+        u = parent[u]
+
+
+@njit(cache=True, inline="always")
+def _reroot_stem(
+    entering, u_in, v_in, u_out, old_rev_thread, old_succ_num, old_last_succ, source, parent,
+    pred, thread, rev_thread, succ_num, last_succ, pred_dir, dirty,
+):  # pragma: no cover - compiled
+    """The stem from u_in up to u_out reversed: threads, parents, predecessors and subtree
+    sizes of the nodes on it, u_in now hanging from v_in."""
+    thread_continue = thread[old_last_succ] if old_rev_thread == v_in else thread[v_in]
+    stem = u_in
+    par_stem = v_in
+    last = last_succ[u_in]
+    after = thread[last]
+    thread[v_in] = u_in
+    n_dirty = 0
+    dirty[n_dirty] = v_in
+    n_dirty += 1
+    while stem != u_out:
+        next_stem = parent[stem]
+        thread[last] = next_stem
+        dirty[n_dirty] = last
+        n_dirty += 1
+        before = rev_thread[stem]
+        thread[before] = after
+        rev_thread[after] = before
+        parent[stem] = par_stem
+        par_stem = stem
+        stem = next_stem
+        last = rev_thread[par_stem] if last_succ[stem] == last_succ[par_stem] else last_succ[stem]
+        after = thread[last]
+    parent[u_out] = par_stem
+    thread[last] = thread_continue
+    rev_thread[thread_continue] = last
+    last_succ[u_out] = last
+    if old_rev_thread != v_in:
+        thread[old_rev_thread] = after
+        rev_thread[after] = old_rev_thread
+    for k in range(n_dirty):
+        w = dirty[k]
+        rev_thread[thread[w]] = w
+    tmp_sc = 0
+    tmp_ls = last_succ[u_out]
+    u = u_out
+    p = parent[u]
+    while u != u_in:
+        pred[u] = pred[p]
+        pred_dir[u] = -pred_dir[p]
+        tmp_sc += succ_num[u] - succ_num[p]
+        succ_num[u] = tmp_sc
+        last_succ[p] = tmp_ls
+        u = p
+        p = parent[u]
+    pred[u_in] = entering
+    pred_dir[u_in] = _UP if u_in == source[entering] else _DOWN
+    succ_num[u_in] = old_succ_num
+
+
+@njit(cache=True, inline="always")
+def _update_tree(
+    entering, join, u_in, v_in, u_out, source, parent, pred, thread, rev_thread, succ_num,
+    last_succ, pred_dir, dirty,
+):  # pragma: no cover - compiled
+    """The tree: u_out's subtree hangs from v_in by the entering arc, re-rooted at u_in."""
+    old_rev_thread = rev_thread[u_out]
+    old_succ_num = succ_num[u_out]
+    old_last_succ = last_succ[u_out]
+    v_out = parent[u_out]
+    if u_in == u_out:
+        parent[u_in] = v_in
+        pred[u_in] = entering
+        pred_dir[u_in] = _UP if u_in == source[entering] else _DOWN
+        if thread[v_in] != u_out:
+            after = thread[old_last_succ]
+            thread[old_rev_thread] = after
+            rev_thread[after] = old_rev_thread
+            after = thread[v_in]
+            thread[v_in] = u_out
+            rev_thread[u_out] = v_in
+            thread[old_last_succ] = after
+            rev_thread[after] = old_last_succ
+    else:
+        _reroot_stem(entering, u_in, v_in, u_out, old_rev_thread, old_succ_num, old_last_succ,
+                     source, parent, pred, thread, rev_thread, succ_num, last_succ, pred_dir,
+                     dirty)  # fmt: skip
+    up_limit_out = join if last_succ[join] == v_in else -1
+    last_succ_out = last_succ[u_out]
+    u = v_in
+    while u != -1 and last_succ[u] == v_in:
+        last_succ[u] = last_succ_out
+        u = parent[u]
+    if join != old_rev_thread and v_in != old_rev_thread:
+        u = v_out
+        while u != up_limit_out and last_succ[u] == old_last_succ:
+            last_succ[u] = old_rev_thread
+            u = parent[u]
+    elif last_succ_out != old_last_succ:
+        u = v_out
+        while u != up_limit_out and last_succ[u] == old_last_succ:
+            last_succ[u] = last_succ_out
+            u = parent[u]
+    u = v_in
+    while u != join:
+        succ_num[u] += old_succ_num
+        u = parent[u]
+    u = v_out
+    while u != join:
+        succ_num[u] -= old_succ_num
+        u = parent[u]
 
 
 class NetworkSimplex:

@@ -24,34 +24,9 @@ def _dash(value) -> str:
 
 def tables(report: dict) -> dict[str, tuple[list[str], list[list]]]:
     """Every table as (header, rows), shared by CSV, XLSX and Markdown."""
-    monthly = [
-        [
-            m["month"],
-            m["receiving_info"],
-            m["sending_info"],
-            m["established"],
-            m["brochure_receiving_info"],
-            m["brochure_sending_info"],
-            m["brochure_established"],
-        ]
-        for m in report["monthly"]
-    ]
-    totals = report["totals"]
-    monthly.append(
-        [
-            "合計",
-            totals["receiving_info"],
-            totals["sending_info"],
-            totals["established"],
-            None,
-            None,
-            None,
-        ]
-    )
     cross = report["cross_industry"]
-    bank = report["bank"]
     return {
-        "月別実績": (MONTHLY_HEADER, monthly),
+        "月別実績": (MONTHLY_HEADER, _monthly_rows(report)),
         "出向・移籍": (
             ["区分", "成立数"],
             [[k["label"], k["persons"]] for k in report["established_by_kind"]],
@@ -92,6 +67,24 @@ def tables(report: dict) -> dict[str, tuple[list[str], list[list]]]:
                 for c in report["cases_by_state"]
             ],
         ),
+        **_bank_tables(report["bank"]),
+    }
+
+
+def _monthly_rows(report: dict) -> list[list]:
+    """The fiscal year's months beside the brochure's figures, and the year's totals."""
+    keys = ("receiving_info", "sending_info", "established")
+    rows = [
+        [m["month"], *(m[k] for k in keys), *(m[f"brochure_{k}"] for k in keys)]
+        for m in report["monthly"]
+    ]
+    totals = report["totals"]
+    return [*rows, ["合計", *(totals[k] for k in keys), None, None, None]]
+
+
+def _bank_tables(bank: dict) -> dict[str, tuple[list[str], list[list]]]:
+    """キャリア人材バンク: hires by month, the occupations they went into, each office."""
+    return {
         "キャリア人材バンク 月別再就職数": (
             ["月", "再就職数"],
             [[m["month"], m["hires"]] for m in bank["monthly_hires"]] + [["合計", bank["hires"]]],

@@ -127,12 +127,9 @@ def _opening_key(opening: Opening) -> str:
     return f"{opening.office_code}:{opening.opening_id}"
 
 
-def registrant_view(
-    *, session: Session, registrant_id: int, with_personal_data: bool = False
-) -> RegistrantView:
-    registrant = get_registrant(session, registrant_id)
-    facts = registrant_facts(session, registrant.id)
-    introductions = [
+def _introductions(session: Session, registrant_id: int) -> list[IntroductionEntry]:
+    """紹介: each opening introduced, to which company, and the day of hiring if any."""
+    return [
         IntroductionEntry(
             opening=_opening_key(opening),
             company=company,
@@ -143,11 +140,15 @@ def registrant_view(
             select(Introduction, Opening, Company.name)
             .join(Opening, Opening.id == Introduction.opening_id)
             .join(Company, Company.id == Opening.company_id)
-            .where(Introduction.registrant_id == registrant.id)
+            .where(Introduction.registrant_id == registrant_id)
             .order_by(Introduction.id)
         )
     ]
-    suggestions = [
+
+
+def _suggestions(session: Session, registrant_id: int) -> list[SuggestionEntry]:
+    """The openings matching suggested, best first, each score explained."""
+    return [
         SuggestionEntry(
             opening=_opening_key(opening),
             company=company,
@@ -159,28 +160,36 @@ def registrant_view(
             select(Suggestion, Opening, Company.name)
             .join(Opening, Opening.id == Suggestion.opening_id)
             .join(Company, Company.id == Opening.company_id)
-            .where(Suggestion.registrant_id == registrant.id)
+            .where(Suggestion.registrant_id == registrant_id)
             .order_by(Suggestion.score.desc(), Suggestion.id)
         )
     ]
+
+
+def _history(session: Session, registrant_id: int) -> list[BankHistoryEntry]:
+    """The registrant's log, each step with the opening it concerned."""
     openings = dict(
         session.execute(
             select(Opening.id, Opening.office_code + ":" + Opening.opening_id)
             .join(RegistrantEvent, RegistrantEvent.opening_id == Opening.id)
-            .where(RegistrantEvent.registrant_id == registrant.id)
+            .where(RegistrantEvent.registrant_id == registrant_id)
         ).all()
     )
-    history = [
-        BankHistoryEntry(
-            **BankHistoryEntry.common(e),
-            opening=openings.get(e.opening_id),
-        )
+    return [
+        BankHistoryEntry(**BankHistoryEntry.common(e), opening=openings.get(e.opening_id))
         for e in session.scalars(
             select(RegistrantEvent)
-            .where(RegistrantEvent.registrant_id == registrant.id)
+            .where(RegistrantEvent.registrant_id == registrant_id)
             .order_by(RegistrantEvent.seq)
         )
     ]
+
+
+def registrant_view(
+    *, session: Session, registrant_id: int, with_personal_data: bool = False
+) -> RegistrantView:
+    registrant = get_registrant(session, registrant_id)
+    facts = registrant_facts(session, registrant.id)
     former = (
         session.get(Company, registrant.former_company_id).name
         if registrant.former_company_id
@@ -210,10 +219,10 @@ def registrant_view(
         desired_hourly_wage_yen=registrant.desired_hourly_wage_yen,
         hours_per_week=registrant.hours_per_week,
         consent={"any_company": facts.consented_all, "companies": consent_companies},
-        introductions=introductions,
-        suggestions=suggestions,
+        introductions=_introductions(session, registrant.id),
+        suggestions=_suggestions(session, registrant.id),
         allowed_events=allowed_events(registrant),
-        history=history,
+        history=_history(session, registrant.id),
     )
     if with_personal_data:
         person = session.get(RegistrantPerson, registrant.id)

@@ -70,7 +70,6 @@ def render_claim(
 ) -> list[doc.Block]:
     """The letter: each worker's six months against the required wage, who qualifies, the
     amount to claim for them, the deadline and what to confirm; sections without gaps."""
-    qualifying, workers = check.qualifying, check.workers
     blocks = letters.head(
         office_code=case.sending_office,
         company_name=case.sending.name,
@@ -87,8 +86,31 @@ def render_claim(
         doc.heading("記"),
     ]
     section = letters.Sections()
-    months = [m.month for m in workers[0].months]
+    blocks += _wage_blocks(case, check, section)
+    if figures is not None and not figures["eligible"]:
+        blocks += [
+            section("支給申請額"),
+            doc.paragraph("次の理由により、申請いただける額を計算できません。"),
+            doc.bullets(figures["refusals"] + [f"未確認: {f}" for f in figures["pending"]]),
+        ]
+    elif figures is not None:
+        blocks += _claim_blocks(case, check, figures, section)
     blocks += [
+        section("労働局にご確認いただきたい事項"),
+        doc.bullets(_to_confirm(check, figures)),
+        doc.note("支給の可否と支給額は、労働局の審査により決まります。"),
+        *letters.contact(case.sending_office),
+        doc.right("以上"),
+    ]
+    return blocks
+
+
+def _wage_blocks(case: NoticeCase, check: WageCheck, section) -> list[doc.Block]:
+    """復帰後の賃金: the secondment, the condition, each worker's months against it, and
+    the verdict."""
+    workers = check.workers
+    months = [m.month for m in workers[0].months]
+    return [
         section("復帰後の賃金"),
         doc.bullets(
             [
@@ -118,57 +140,58 @@ def render_claim(
         section("判定"),
         doc.paragraph(_verdict(check)),
     ]
-    if figures is not None and not figures["eligible"]:
-        blocks += [
-            section("支給申請額"),
-            doc.paragraph("次の理由により、申請いただける額を計算できません。"),
-            doc.bullets(figures["refusals"] + [f"未確認: {f}" for f in figures["pending"]]),
-        ]
-    elif figures is not None:
-        deadline, last_pay = claim_deadline(check)
-        blocks += [
-            section("支給申請額"),
-            doc.bullets(
+
+
+def _claim_blocks(case: NoticeCase, check: WageCheck, figures: dict, section) -> list[doc.Block]:
+    """支給申請額 for the workers who qualify, month by month, and the claim's deadline."""
+    qualifying = check.qualifying
+    months = [m.month for m in check.workers[0].months]
+    deadline, last_pay = claim_deadline(check)
+    capped = ["1事業所1年度当たりの上限に達するため、減額しています"]
+    return [
+        section("支給申請額"),
+        doc.bullets(
+            [
+                f"対象: {len(qualifying)}名（"
+                + "、".join(_worker_label(w.worker_id) for w in qualifying)
+                + "）",
+                f"申請いただける額: {letters.yen(figures['operating_total_yen']['sending'])}"
+                f"（{len(qualifying)}名分）",
+                f"対象期間: {letters.era_date(figures['paid_from'], weekday=False)}から"
+                f"{letters.era_date(figures['paid_until'], weekday=False)}まで"
+                f"（{len(figures['months'])}か月）",
+                f"計算: 出向中の賃金（月額{letters.yen(case.monthly_wage_yen)}）のうち貴社の"
+                "負担額と、出向前の賃金の2分の1の、いずれか低い額に助成率"
+                f"（{fraction(figures['sending_rate'])}）を乗じ、1人1日当たりの上限を適用",
+            ]
+            + (capped if figures.get("yearly_cap_applied") else [])
+        ),
+        doc.table(
+            ["月", "日数", "申請額", "上限（1人1日）"],
+            [
                 [
-                    f"対象: {len(qualifying)}名（"
-                    + "、".join(_worker_label(w.worker_id) for w in qualifying)
-                    + "）",
-                    f"申請いただける額: {letters.yen(figures['operating_total_yen']['sending'])}"
-                    f"（{len(qualifying)}名分）",
-                    f"対象期間: {letters.era_date(figures['paid_from'], weekday=False)}から"
-                    f"{letters.era_date(figures['paid_until'], weekday=False)}まで"
-                    f"（{len(figures['months'])}か月）",
-                    f"計算: 出向中の賃金（月額{letters.yen(case.monthly_wage_yen)}）のうち貴社の"
-                    "負担額と、出向前の賃金の2分の1の、いずれか低い額に助成率"
-                    f"（{fraction(figures['sending_rate'])}）を乗じ、1人1日当たりの上限を適用",
+                    month_label(m["month"]),
+                    f"{m['days']}日",
+                    letters.yen(m["sending_yen"]),
+                    "要確認" if m["daily_cap_yen"] is None else letters.yen(m["daily_cap_yen"]),
                 ]
-                + (
-                    ["1事業所1年度当たりの上限に達するため、減額しています"]
-                    if figures.get("yearly_cap_applied")
-                    else []
-                )
-            ),
-            doc.table(
-                ["月", "日数", "申請額", "上限（1人1日）"],
-                [
-                    [
-                        month_label(m["month"]),
-                        f"{m['days']}日",
-                        letters.yen(m["sending_yen"]),
-                        "要確認" if m["daily_cap_yen"] is None else letters.yen(m["daily_cap_yen"]),
-                    ]
-                    for m in figures["months"]
-                ],
-            ),
-            section("支給申請の期限"),
-            doc.paragraph(
-                f"{letters.era_date(deadline)}まで（{len(months)}か月目"
-                f"（{month_label(f'{check.last_month:%Y-%m}')}）の最後の賃金支払日の翌日"
-                f"から起算して{check.claim_within_months}か月以内。最後の賃金支払日を"
-                f"{letters.era_date(last_pay, weekday=False)}とした場合です）。"
-                "管轄の労働局へ提出してください。"
-            ),
-        ]
+                for m in figures["months"]
+            ],
+        ),
+        section("支給申請の期限"),
+        doc.paragraph(
+            f"{letters.era_date(deadline)}まで（{len(months)}か月目"
+            f"（{month_label(f'{check.last_month:%Y-%m}')}）の最後の賃金支払日の翌日"
+            f"から起算して{check.claim_within_months}か月以内。最後の賃金支払日を"
+            f"{letters.era_date(last_pay, weekday=False)}とした場合です）。"
+            "管轄の労働局へ提出してください。"
+        ),
+    ]
+
+
+def _to_confirm(check: WageCheck, figures: dict | None) -> list[str]:
+    """What the company should confirm with the labour bureau."""
+    months = [m.month for m in check.workers[0].months]
     confirm = [
         f"復帰後の{len(months)}か月を{month_label(f'{months[0]:%Y-%m}')}から"
         f"{month_label(f'{months[-1]:%Y-%m}')}として記録しています"
@@ -178,14 +201,7 @@ def render_claim(
     ]
     if figures is not None and figures["cap_unknown_months"]:
         confirm.insert(0, "上限額（1人1日当たり）が当センターで確認できていない月があります")
-    blocks += [
-        section("労働局にご確認いただきたい事項"),
-        doc.bullets(confirm),
-        doc.note("支給の可否と支給額は、労働局の審査により決まります。"),
-        *letters.contact(case.sending_office),
-        doc.right("以上"),
-    ]
-    return blocks
+    return confirm
 
 
 def _verdict(check: WageCheck) -> str:
@@ -218,6 +234,39 @@ def _verdict(check: WageCheck) -> str:
     )
 
 
+def _notice_row(case: NoticeCase, check: WageCheck, programme, figures, path, as_of) -> dict:
+    """The claim notice's row: who and what it is for, the deadline, each worker's months."""
+    return {
+        "key": claim_key(case),
+        "case_id": case.case_id,
+        "company_id": case.sending.id,
+        "side": "sending",
+        "kind": CLAIM,
+        "programme": programme.key,
+        "start_date": case.start,
+        "filing_deadline": claim_deadline(check)[0] if figures and figures["eligible"] else None,
+        "written_on": as_of,
+        "estimate": {
+            "condition_holds": check.holds,
+            "qualifying_workers": [w.worker_id for w in check.qualifying],
+            "workers": [
+                {
+                    "worker_id": w.worker_id,
+                    "meets": w.holds,
+                    "months": [
+                        {"month": f"{m.month:%Y-%m}", "wage_yen": m.wage_yen, "meets": m.meets}
+                        for m in w.months
+                    ],
+                }
+                for w in check.workers
+            ],
+            "required_wage_yen": check.required_wage_yen,
+            "operating_total_yen": figures["operating_total_yen"] if figures else {"sending": 0},
+        },
+        "path": str(path),
+    }
+
+
 def write_claim_notices(*, session: Session, outbox: Path, as_of: date) -> list[dict]:
     """The claim notices due: returned cases whose six months are all recorded."""
     ready = {}
@@ -238,42 +287,7 @@ def write_claim_notices(*, session: Session, outbox: Path, as_of: date) -> list[
         figures = claim_figures(session, case, check, programme)
         path = Path(f"case-{case.case_id:06d}") / f"{case.start.isoformat()}-claim-sending.md"
         drafts.append((case, check, programme, figures, path))
-        rows.append(
-            {
-                "key": claim_key(case),
-                "case_id": case.case_id,
-                "company_id": case.sending.id,
-                "side": "sending",
-                "kind": CLAIM,
-                "programme": programme.key,
-                "start_date": case.start,
-                "filing_deadline": (
-                    claim_deadline(check)[0] if figures and figures["eligible"] else None
-                ),
-                "written_on": as_of,
-                "estimate": {
-                    "condition_holds": check.holds,
-                    "qualifying_workers": [w.worker_id for w in check.qualifying],
-                    "workers": [
-                        {
-                            "worker_id": w.worker_id,
-                            "meets": w.holds,
-                            "months": [
-                                {"month": f"{m.month:%Y-%m}", "wage_yen": m.wage_yen,
-                                 "meets": m.meets}
-                                for m in w.months
-                            ],
-                        }
-                        for w in check.workers
-                    ],
-                    "required_wage_yen": check.required_wage_yen,
-                    "operating_total_yen": (
-                        figures["operating_total_yen"] if figures else {"sending": 0}
-                    ),
-                },
-                "path": str(path),
-            }
-        )
+        rows.append(_notice_row(case, check, programme, figures, path, as_of))
     inserted = insert_new(session, Notice.__table__, rows)
     mine = [d for d in drafts if claim_key(d[0]) in inserted]
     numbers = assign_document_numbers(

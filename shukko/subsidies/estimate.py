@@ -130,46 +130,33 @@ def estimate(
     (`pending`), no amount is given.
     """
     reasons = refusals(
-        programme,
-        start=start,
-        end=end,
-        monthly_wage_yen=monthly_wage_yen,
-        within_group=within_group,
-        pre_secondment_monthly_wage_yen=pre_secondment_monthly_wage_yen,
-        dismissals=dismissals,
-        skills_promoter=skills_promoter,
-    )
-    pending = [] if reasons else pending_facts(
-        programme, dismissals=dismissals, skills_promoter=skills_promoter
-    )
+        programme, start=start, end=end, monthly_wage_yen=monthly_wage_yen,
+        within_group=within_group, pre_secondment_monthly_wage_yen=pre_secondment_monthly_wage_yen,
+        dismissals=dismissals, skills_promoter=skills_promoter,
+    )  # fmt: skip
+    facts = {"dismissals": dismissals, "skills_promoter": skills_promoter}
+    pending = [] if reasons else pending_facts(programme, **facts)
     eligible = not reasons and not pending
     rates = _rates(programme, start, sending_sme, receiving_sme, bool(dismissals), within_group)
     paid = paid_period(programme, start, end)
     review_end = _review_end(programme, start)
     months = []
     if eligible:
-        receiving_rate = rates.receiving if rates.pays_receiver else Fraction(0)
-        months = [
-            _month(
-                programme,
-                first,
-                last,
-                persons=persons,
-                monthly_wage_yen=monthly_wage_yen,
-                sending_share_pct=sending_share_pct,
-                sending_rate=rates.sending,
-                receiving_rate=receiving_rate,
-                pre_wage=pre_secondment_monthly_wage_yen,
-            )
-            | {"review": review_end is not None and first > review_end}
-            for first, last in _months(paid.first, paid.last)
-        ]
+        months = _operating_months(
+            programme,
+            paid,
+            review_end,
+            rates,
+            persons=persons,
+            monthly_wage_yen=monthly_wage_yen,
+            sending_share_pct=sending_share_pct,
+            pre_wage=pre_secondment_monthly_wage_yen,
+        )
     initial = (
         _initial_costs(programme, persons, within_group, surplus_industry, other_industry)
         if eligible
         else {"sending_yen": 0, "receiving_yen": 0}
     )
-    dates = filing_dates(programme, start)
     return {
         "programme": programme.name,
         "eligible": eligible,
@@ -190,11 +177,44 @@ def estimate(
         "operating_total_yen": _totals(months),
         "cap_unknown_months": sum(1 for m in months if m["daily_cap_yen"] is None),
         "initial_costs_yen": initial,
+        **_filing(programme, start),
+    }
+
+
+def _filing(programme: Programme, start: date) -> dict:
+    """出向実施計画届: the first day a filing may cover this start, the rule's last day, the
+    recommended day and the last business day on or before the last day."""
+    dates = filing_dates(programme, start)
+    return {
         "filing_earliest": dates.earliest,
         "filing_due": dates.due,
         "filing_deadline": dates.recommended,
         "filing_last_business_day": dates.last_business_day,
     }
+
+
+def _operating_months(
+    programme: Programme, paid, review_end: date | None, rates: _Rates, *, persons: int,
+    monthly_wage_yen: int, sending_share_pct: int, pre_wage: int | None,
+) -> list[dict]:  # fmt: skip
+    """Each calendar month of the paid period: both sides' amounts, capped, and whether the
+    month lies past the plan's 審査対象期間."""
+    receiving_rate = rates.receiving if rates.pays_receiver else Fraction(0)
+    return [
+        _month(
+            programme,
+            first,
+            last,
+            persons=persons,
+            monthly_wage_yen=monthly_wage_yen,
+            sending_share_pct=sending_share_pct,
+            sending_rate=rates.sending,
+            receiving_rate=receiving_rate,
+            pre_wage=pre_wage,
+        )
+        | {"review": review_end is not None and first > review_end}
+        for first, last in _months(paid.first, paid.last)
+    ]
 
 
 @dataclass(frozen=True)

@@ -277,17 +277,7 @@ def record_wage(
             state_label=state_labels(str(case.kind))[case.state],
         )  # fmt: skip
     worker = _whose_wage(check, worker_id)
-    if not 0 < wage_yen <= MAX_MONTHLY_WAGE_YEN:
-        raise InvalidInput(code="input.monthly_wage", fields=("yen",), value=wage_yen)
-    allowed = [m.month for m in check.workers[0].months]
-    if month not in allowed:
-        raise InvalidInput(
-            code="input.month_outside", fields=("month",), month=f"{month:%Y-%m}",
-            count=len(allowed), returned_on=check.returned_on, first=f"{allowed[0]:%Y-%m}",
-            last=f"{allowed[-1]:%Y-%m}",
-        )  # fmt: skip
-    if month > today:
-        raise InvalidInput(code="input.month_ahead", fields=("month",), month=f"{month:%Y-%m}")
+    _check_wage_month(check, wage_yen, month, today)
     read_version = {case_id: case.version}
     note = f"{month:%Y-%m}: {wage_yen:,}円"
     row = next_log_row(
@@ -298,28 +288,7 @@ def record_wage(
         case.state,
         today,
     )
-    stored = session.scalar(
-        select(PostReturnWage).where(
-            PostReturnWage.case_id == case_id,
-            PostReturnWage.worker_id == worker,
-            PostReturnWage.month == month,
-        )
-    )
-    if stored is None:
-        session.add(
-            PostReturnWage(
-                case_id=case_id,
-                worker_id=worker,
-                month=month,
-                wage_yen=wage_yen,
-                recorded_by=actor,
-                recorded_on=today,
-                event_seq=row["seq"],
-            )
-        )
-    else:
-        stored.wage_yen, stored.recorded_by = wage_yen, actor
-        stored.recorded_on, stored.event_seq = today, row["seq"]
+    _store_wage(session, case_id, worker, month, wage_yen, actor, today, row["seq"])
     write_back(session, [case], read_version, case_id)
     append_log(session, [row], case_id)
     session.flush()
@@ -332,6 +301,42 @@ def record_wage(
         "required_wage_yen": check.required_wage_yen,
         "meets": wage_yen >= check.required_wage_yen,
     }
+
+
+def _check_wage_month(check: WageCheck, wage_yen: int, month: date, today: date) -> None:
+    """A monthly wage in yen, for one of the months after the return that has begun."""
+    if not 0 < wage_yen <= MAX_MONTHLY_WAGE_YEN:
+        raise InvalidInput(code="input.monthly_wage", fields=("yen",), value=wage_yen)
+    allowed = [m.month for m in check.workers[0].months]
+    if month not in allowed:
+        raise InvalidInput(
+            code="input.month_outside", fields=("month",), month=f"{month:%Y-%m}",
+            count=len(allowed), returned_on=check.returned_on, first=f"{allowed[0]:%Y-%m}",
+            last=f"{allowed[-1]:%Y-%m}",
+        )  # fmt: skip
+    if month > today:
+        raise InvalidInput(code="input.month_ahead", fields=("month",), month=f"{month:%Y-%m}")
+
+
+def _store_wage(
+    session: Session, case_id: int, worker: int, month: date, wage_yen: int, actor: str,
+    today: date, seq: int,
+) -> None:  # fmt: skip
+    """The month's wage, stored or corrected, with the log entry that recorded it."""
+    stored = session.scalar(
+        select(PostReturnWage).where(
+            PostReturnWage.case_id == case_id,
+            PostReturnWage.worker_id == worker,
+            PostReturnWage.month == month,
+        )
+    )
+    if stored is None:
+        values = {"case_id": case_id, "worker_id": worker, "month": month}
+        values |= {"wage_yen": wage_yen, "recorded_by": actor, "recorded_on": today}
+        session.add(PostReturnWage(**values, event_seq=seq))
+    else:
+        stored.wage_yen, stored.recorded_by = wage_yen, actor
+        stored.recorded_on, stored.event_seq = today, seq
 
 
 WAGE_REPORT = "wage_report"

@@ -156,3 +156,26 @@ def test_suggestions_explain_themselves_and_are_never_made_twice(session):
     assert suggest(session, as_of=TODAY, per_registrant=5)["suggested"] == 0  # never twice
     top = best_for(session, registrant_id=registrant.id, top=1, as_of=TODAY)
     assert top[0]["opening"] == "13:FIT"
+
+
+def test_a_registrant_changed_meanwhile_saves_nothing_of_the_step(session):
+    """The registrant is written as a case is: guarded by the version the step read, so a
+    step that lost the race to another writer leaves nothing behind."""
+    from sqlalchemy import text
+
+    from shukko.errors import ConcurrentChange
+
+    registrant = enrol(session)
+    session.commit()
+    held = registrant.version  # the step reads the registrant as this session holds it
+    session.connection().execute(
+        text("UPDATE registrant SET version = version + 1 WHERE id = :id"), {"id": registrant.id}
+    )  # another writer, after that read
+    with pytest.raises(ConcurrentChange):
+        step(session, registrant, "counsel")
+    events = session.scalars(
+        select(RegistrantEvent.event).where(RegistrantEvent.registrant_id == registrant.id)
+    ).all()
+    assert events == ["create"] and held == 1
+    session.refresh(registrant)
+    assert registrant.state == "registered"
