@@ -163,16 +163,13 @@ class PairSpace:
         )
         self.flags, self.weights, self.scoring = pair.rule_arrays(rules, as_of)
 
-    def feasible(self, senders: np.ndarray, receivers: np.ndarray) -> np.ndarray:
-        """A (senders x receivers) mask of the pairs that meet every hard constraint."""
-        return pair.feasible_block(_ids(senders), _ids(receivers), self.s_arrays,
-                                   self.r_arrays, self.flags)  # fmt: skip
-
-    def totals(self, senders: np.ndarray, receivers: np.ndarray) -> np.ndarray:
+    def block_scores(self, senders: np.ndarray, receivers: np.ndarray) -> np.ndarray:
         """The score of every pair of a block, in float32 (for ranking and bounds; `edges`
-        gives the exact figures)."""
-        return pair.total_block(_ids(senders), _ids(receivers), self.s_arrays, self.r_arrays,
-                                self.weights, self.scoring)  # fmt: skip
+        gives the exact figures), -inf where a hard constraint fails."""
+        senders, receivers = _ids(senders), _ids(receivers)
+        with pair.ONE_KERNEL_AT_A_TIME:
+            return pair.block_scores(senders, receivers, self.s_arrays, self.r_arrays,
+                                     self.flags, self.weights, self.scoring)  # fmt: skip
 
     def edges(self, si: np.ndarray, rj: np.ndarray) -> Edges:
         """The listed pairs with each component and their score, in full precision."""
@@ -265,13 +262,12 @@ def _visit(
     for start in range(0, len(senders), step):
         chunk = senders[start : start + step]
         # Blocks of (senders x receivers), compiled: no index arrays per pair.
-        ok = space.feasible(chunk, receivers)
+        total = space.block_scores(chunk, receivers)
+        ok = np.isfinite(total)
         counts[start : start + step] = ok.sum(axis=1)
         found += ok.sum(axis=0)
         if not counts[start : start + step].any():
             continue
-        total = space.totals(chunk, receivers)
-        total = np.where(ok, total, -np.inf)
         rows, cols = _top_in_block(total, keep, keep_r)
         parts.append((chunk[rows], receivers[cols], total[rows, cols]))
     return counts, found

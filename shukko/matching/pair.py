@@ -5,18 +5,27 @@ scores (shukko.matching.candidates) over blocks and lists of pairs.
 
 A side is a tuple of arrays in the order of SIDE_FIELDS; the rules are three arrays built
 from MatchingRules by `rule_arrays`: the constraints switched on, the weights, and the
-scoring constants (with today's day number for waiting)."""
+scoring constants (with today's day number for waiting).
+
+Numba's workqueue threads run one parallel kernel at a time: callers hold ONE_KERNEL_AT_A_TIME
+(Prefect runs tasks on threads)."""
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 
+import numba
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 from shukko.matching.rules import MatchingRules
 
 EPOCH = date(2000, 1, 1)
+# Numba's own thread pool needs neither OpenMP nor TBB and survives a fork (the intake's
+# processes); it must not run two kernels at once, and Prefect runs tasks on threads.
+numba.config.THREADING_LAYER = "workqueue"
+ONE_KERNEL_AT_A_TIME = threading.Lock()
 COMPONENTS = ("occupation", "skills", "wage", "industry", "distance", "waiting")
 SIDE_FIELDS = (
     "occupation", "kind", "period_min", "period_max", "start_from", "start_until", "company",
@@ -156,37 +165,28 @@ def score(
     return weighted(weights, occupation, skills, wage, industry, distance, waiting)
 
 
-@njit(cache=True)
-def feasible_block(si, rj, s, r, flags):  # pragma: no cover - compiled
-    """A (senders x receivers) mask of the pairs that meet every hard constraint."""
+@njit(cache=True, parallel=True)
+def block_scores(si, rj, s, r, flags, weights, scoring):  # pragma: no cover - compiled
+    """The score of every pair of a block in float32 (for ranking; `score_pairs` gives the
+    full precision), -inf where the pair is not feasible: one pass, on every core."""
     on = (flags[0], flags[1], flags[2], flags[3], flags[4])
+    w, k = as_tuple6(weights), as_tuple8(scoring)
     _s_occ, s_kind, s_pmin, s_pmax, s_from, s_until, s_company, s_quals = s[:8]
     _r_occ, r_kind, r_pmin, r_pmax, r_from, r_until, r_company, r_quals = r[:8]
-    ok = np.empty((len(si), len(rj)), dtype=np.bool_)
-    for a in range(len(si)):
+    s_occ, s_skills, s_wage, s_div, s_pref, s_block, s_received = _scored(s)
+    r_occ, r_skills, r_wage, r_div, r_pref, r_block, r_received = _scored(r)
+    out = np.empty((len(si), len(rj)), dtype=np.float32)
+    for a in prange(len(si)):
         i = si[a]
         for b in range(len(rj)):
             j = rj[b]
             held = not on[4] or quals_held(s_quals, r_quals, i, j)
-            ok[a, b] = feasible(
+            if not feasible(
                 on, s_kind[i], r_kind[j], s_pmin[i], s_pmax[i], r_pmin[j], r_pmax[j], s_from[i],
                 s_until[i], r_from[j], r_until[j], s_company[i], r_company[j], held,
-            )  # fmt: skip
-    return ok
-
-
-@njit(cache=True)
-def total_block(si, rj, s, r, weights, scoring):  # pragma: no cover - compiled
-    """The score of every pair of a block, in float32 (for ranking; `score_pairs` gives
-    the full precision)."""
-    w, k = as_tuple6(weights), as_tuple8(scoring)
-    s_occ, s_skills, s_wage, s_div, s_pref, s_block, s_received = _scored(s)
-    r_occ, r_skills, r_wage, r_div, r_pref, r_block, r_received = _scored(r)
-    out = np.empty((len(si), len(rj)), dtype=np.float32)
-    for a in range(len(si)):
-        i = si[a]
-        for b in range(len(rj)):
-            j = rj[b]
+            ):  # fmt: skip
+                out[a, b] = -np.inf
+                continue
             common, union = skill_counts(s_skills, r_skills, i, j)
             out[a, b] = score(
                 w, k, distance_of(s_pref[i], r_pref[j], s_block[i], r_block[j], k), s_occ[i],

@@ -18,17 +18,15 @@ the constraints of every pair.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
-import numba
 import numpy as np
 from numba import njit, prange
 
 from shukko.matching.allowed import AllowedPairs, every_pair
 from shukko.matching.assign import SCALE
 from shukko.matching.candidates import PairSpace
-from shukko.matching.pair import as_tuple6, as_tuple8, day_number
+from shukko.matching.pair import ONE_KERNEL_AT_A_TIME, as_tuple6, as_tuple8, day_number
 from shukko.matching.pair import distance_of as pair_distance
 from shukko.matching.pair import feasible as pair_feasible
 from shukko.matching.pair import quals_held as pair_quals_held
@@ -39,10 +37,6 @@ from shukko.matching.pair import skill_counts as pair_skill_counts
 # keeps every pair whose exact integer score could exceed alpha + beta.
 FLOAT_MARGIN = 2.0
 _SCALE = float(SCALE)
-# Numba's own thread pool needs neither OpenMP nor TBB and survives a fork (the intake's
-# processes); it must not run two kernels at once, and Prefect runs tasks on threads.
-numba.config.THREADING_LAYER = "workqueue"
-_ONE_KERNEL_AT_A_TIME = threading.Lock()
 
 
 @dataclass
@@ -143,7 +137,7 @@ def scan(
     if serial:
         pool_r, pool_g, sizes, cut, feasible, allowed_count = _scan_senders_serial(*arguments)
     else:
-        with _ONE_KERNEL_AT_A_TIME:
+        with ONE_KERNEL_AT_A_TIME:
             pool_r, pool_g, sizes, cut, feasible, allowed_count = _scan_senders(*arguments)
     if counting:
         count[1][order[has_r]] = True
