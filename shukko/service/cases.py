@@ -133,8 +133,7 @@ def open_case_for_pair(
     """Open a case by hand between the two offers of `pair`."""
     from shukko.cases.records import open_case
 
-    if kind not in ("secondment", "transfer"):
-        raise InvalidInput(code="input.case_kind", fields=("kind",), value=kind)
+    _check_kind(kind)
     case = open_case(
         session=session,
         kind=kind,
@@ -148,6 +147,11 @@ def open_case_for_pair(
     return OpenedCase(id=case.id, kind=str(case.kind), state=case.state)
 
 
+def _check_kind(kind: str) -> None:
+    if kind not in ("secondment", "transfer"):
+        raise InvalidInput(code="input.case_kind", fields=("kind",), value=kind)
+
+
 def open_case_between(
     *,
     session: Session,
@@ -159,9 +163,9 @@ def open_case_between(
     today: date,
     note: str | None = None,
 ) -> OpenedCase:
-    """Open a case by hand between two offers given as OFFICE:OFFER_ID."""
-    if kind not in ("secondment", "transfer"):
-        raise InvalidInput(code="input.case_kind", fields=("kind",), value=kind)
+    """Open a case by hand between two offers given as OFFICE:OFFER_ID (the kind refused
+    before the offers are looked up)."""
+    _check_kind(kind)
     pair = offer_pair(session=session, sending=sending, receiving=receiving)
     return open_case_for_pair(
         session=session, pair=pair, kind=kind, headcount=headcount, actor=actor, today=today,
