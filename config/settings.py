@@ -96,6 +96,28 @@ class Settings(BaseSettings):
     web_lockout_minutes: int = Field(
         default=15, ge=1, le=24 * 60, description="how long a locked account stays locked"
     )
+    web_idle_minutes: int = Field(
+        default=30, ge=1, le=24 * 60, description="a sign-in unused this long ends"
+    )
+    web_address_failures: int = Field(
+        default=10,
+        ge=3,
+        le=1000,
+        description="failed sign-ins from one address within a minute before it is refused",
+    )
+    web_trusted_proxies: str = Field(
+        default="",
+        description=(
+            "SHUKKO_WEB_TRUSTED_PROXIES: comma-separated addresses of reverse proxies whose "
+            "X-Forwarded-For is believed (empty: nobody's)"
+        ),
+    )
+    web_workers: int = Field(
+        default=0, ge=0, le=64, description="worker processes of `shukko web` (0: one per core)"
+    )
+    web_as_of: date | None = Field(
+        default=None, description="the business day the web pages show (empty: today)"
+    )
     bank_suggestions: int = Field(
         default=5, ge=1, le=50, description="openings suggested per registrant"
     )

@@ -20,7 +20,13 @@ from models.followthrough import DocumentCounter, FollowUp, Notice, Watermark
 from models.intake import IntakeFile, IntakeReject, Partner
 from models.offers import OfferKind, ReceivingOffer, SendingOffer
 from models.org import Company, Office
-from models.web import PersonalDataAccess, UserAccount, WebSession
+from models.web import (
+    PersonalDataAccess,
+    SignInFailure,
+    SignInForm,
+    UserAccount,
+    WebSession,
+)
 from models.workers import CaseWorker, Worker
 
 __all__ = [
@@ -48,6 +54,8 @@ __all__ = [
     "RegistrantPerson",
     "SecondmentPurpose",
     "SendingOffer",
+    "SignInFailure",
+    "SignInForm",
     "Suggestion",
     "UserAccount",
     "Watermark",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Integer, String, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from models.common import timestamp_field
@@ -21,6 +21,11 @@ class CaseKind(StrEnum):
 # The Column object itself must be handed to the mapper for optimistic locking.
 _case_version = Column("version", Integer, nullable=False)
 
+# The final states of both kinds (states.final_states; a test keeps them equal): a pair of
+# offers has at most one case that is not in one of them.
+CASE_FINAL_STATES = ("hired", "returned", "transferred", "withdrawn")
+_open_case = text("state NOT IN ({})".format(", ".join(f"'{s}'" for s in CASE_FINAL_STATES)))
+
 
 class Case(SQLModel, table=True):
     """One secondment or transfer between a sending and a receiving offer, for N persons.
@@ -30,6 +35,16 @@ class Case(SQLModel, table=True):
 
     __tablename__ = "cases"  # "case" is an SQL keyword
     __mapper_args__ = {"version_id_col": _case_version}
+    __table_args__ = (
+        Index(
+            "uq_case_open_pair",
+            "sending_offer_id",
+            "receiving_offer_id",
+            unique=True,
+            sqlite_where=_open_case,
+            postgresql_where=_open_case,
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     kind: CaseKind = Field(sa_type=String(16))

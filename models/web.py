@@ -39,6 +39,34 @@ class WebSession(SQLModel, table=True):
     csrf_token: str = Field(max_length=64)
     created_at: datetime | None = timestamp_field()
     expires_at: datetime = Field(sa_type=DateTime(timezone=True))
+    last_seen_at: datetime | None = Field(
+        default=None, sa_type=DateTime(timezone=True), description="for the idle timeout"
+    )
+    flash: str | None = Field(
+        default=None, max_length=400, description="a message for the next page (JSON)"
+    )
+
+
+class SignInForm(SQLModel, table=True):
+    """A sign-in form handed out (a pre-session): its cookie's SHA-256 and the token the form
+    carries. A sign-in is accepted only with a form of this server, used once."""
+
+    __tablename__ = "sign_in_form"
+
+    token_hash: str = Field(primary_key=True, max_length=64)
+    csrf_token: str = Field(max_length=64)
+    expires_at: datetime = Field(sa_type=DateTime(timezone=True), index=True)
+
+
+class SignInFailure(SQLModel, table=True):
+    """A failed sign-in by the address it came from: too many in a minute from one address
+    and that address is refused for a while, whatever names it tries."""
+
+    __tablename__ = "sign_in_failure"
+
+    id: int | None = Field(default=None, primary_key=True)
+    address: str = Field(max_length=64, index=True)
+    failed_at: datetime = Field(sa_type=DateTime(timezone=True), index=True)
 
 
 class PersonalDataAccess(SQLModel, table=True):

@@ -193,6 +193,7 @@ _OPENING = {
     "case.headcount_exceeds": "headcount {headcount} exceeds the {side} offer's {offer_headcount}",
     "case.same_company": "the sending and receiving company are the same company",
     "case.headcount_below_one": "headcount must be at least 1",
+    "case.pair_open": "these two offers already have an open case: case {case_id}",
 }
 
 # 出向契約の内容: a terms file (JSON or YAML) and its values.
@@ -223,8 +224,8 @@ _TERMS = {
 
 _SETUP = {
     "signin.refused": "the user name or the password is wrong",
-    "signin.locked": (
-        "the account is locked after repeated failures; try again in {minutes} minutes"
+    "signin.throttled": (
+        "too many failed sign-ins from this address; try again in {seconds} seconds"
     ),
     "schema.missing": "the database {url} has no schema yet: upgrade it first",
     "schema.behind": "the database {url} is at revision {revision}: upgrade it first",

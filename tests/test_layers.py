@@ -73,7 +73,7 @@ def project_imports(path: Path) -> set[str]:
 
 # The CLI starts the other front ends: `shukko web` serves the app, `shukko run` and
 # `shukko serve` the flows.
-CLI_STARTS = ("shukko.web.app", "flows")
+CLI_STARTS = ("shukko.web.app", "shukko.web.serving", "flows")
 
 
 def test_front_ends_reach_the_domain_only_through_the_service():

@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from models import Case, CaseKind, CaseWorker, ContractTerms, ReceivingOffer, SendingOffer, Worker
 from models.bulk import DriverRows, DriverValues, select_in
+from models.cases import CASE_FINAL_STATES
 from models.common import utcnow
 from shukko.case_rules import CaseRules
 from shukko.cases.terms import ContractTermsIn, check_programme_wage
@@ -169,10 +171,32 @@ def open_case(
     today: date,
     note: str | None = None,
 ) -> Case:
-    """Open one case (see open_cases) and return its row."""
+    """Open one case (see open_cases) and return its row; refused while the pair has an open
+    case (one not in a final state). The database's unique index on open pairs decides a
+    race between two consultants: the loser gets the same refusal."""
+    _refuse_open_pair(session, sending_offer_id, receiving_offer_id)
     new = NewCase(str(kind), sending_offer_id, receiving_offer_id, headcount, note=note)
-    (case_id,) = open_cases(session=session, cases=[new], actor=actor, today=today)
+    try:
+        with session.begin_nested():
+            (case_id,) = open_cases(session=session, cases=[new], actor=actor, today=today)
+    except IntegrityError:
+        _refuse_open_pair(session, sending_offer_id, receiving_offer_id)
+        raise
     return get_case(session=session, case_id=case_id)
+
+
+def _refuse_open_pair(session: Session, sending_offer_id: int, receiving_offer_id: int) -> None:
+    open_case_id = session.scalar(
+        select(Case.id).where(
+            Case.sending_offer_id == sending_offer_id,
+            Case.receiving_offer_id == receiving_offer_id,
+            Case.state.not_in(CASE_FINAL_STATES),
+        )
+    )
+    if open_case_id is not None:
+        raise InvalidInput(
+            code="case.pair_open", fields=("sending", "receiving"), case_id=open_case_id
+        )
 
 
 def assign_workers(

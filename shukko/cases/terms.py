@@ -210,6 +210,8 @@ def read_terms(file: TermsFile, limits: InputLimits = InputLimits()) -> Contract
         data = json.loads(text) if suffix == ".json" else yaml.load(text, Loader=_NoAliases)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
         raise InvalidInput(code="terms.not_json_yaml", problem=str(exc), **where) from None
+    except RecursionError:  # brackets nested thousands deep: no terms file looks like that
+        raise InvalidInput(code="terms.not_json_yaml", problem="nested too deep", **where) from None
     return parse_terms(data, source=file.name)
 
 

@@ -39,11 +39,12 @@ AS_PLAIN = (
     "event.not_allowed", "event.workers_after_contract", "event.not_skill_programme",
     "input.too_many_workers", "conflict.batch", "case.cannot_open", "case.offer_missing",
     "case.offer_kind", "case.headcount_exceeds", "case.same_company",
-    "case.headcount_below_one", "terms.invalid", "terms.not_a_mapping", "terms.unknown_key",
+    "case.headcount_below_one", "case.pair_open", "terms.invalid", "terms.not_a_mapping",
+    "terms.unknown_key",
     "terms.missing_key", "terms.bad_value", "terms.required_for_secondment",
     "terms.purpose_not_for_kind", "terms.period_too_long", "terms.wage_below_pre",
     "terms.date_outside", "terms.no_file", "terms.unreadable", "terms.not_json_yaml",
-    "terms.too_large", "signin.refused", "signin.locked",
+    "terms.too_large", "signin.refused", "signin.throttled",
 )  # fmt: skip
 
 # The CLI's own words: the option or command that helps.

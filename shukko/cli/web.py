@@ -20,18 +20,34 @@ def web(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="business day shown (default today)")
     ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1, max=64, help="server processes (default: web_workers, else one per core)"
+        ),
+    ] = None,
 ) -> None:
     """Serve the consultants' web worklist (業務一覧) until interrupted."""
+    import os
+
     import uvicorn
 
     from shukko.cli.common import current_engine
-    from shukko.web.app import create_app
+    from shukko.web.app import SERVER_OPTIONS
+    from shukko.web.serving import configure_logging, default_workers
 
     day = parse_date(as_of, "--as-of", window=False)
-    app = create_app(settings(), engine=current_engine(), as_of=day)
-    console.print(f"shukko web on http://{host}:{port}/ (Ctrl+C stops it)")
+    if day is not None:  # for every worker process, which reads its settings
+        os.environ["SHUKKO_WEB_AS_OF"] = day.isoformat()
+    current_engine().dispose()  # refused here, once, when the schema is not current
+    count = workers or settings().web_workers or default_workers()
+    configure_logging()
+    console.print(f"shukko web on http://{host}:{port}/ with {count} worker(s) (Ctrl+C stops it)")
     # Uvicorn's access log shows method, path and status: paths carry case ids, never names.
-    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
+    uvicorn.run(
+        "shukko.web.serving:served_app", factory=True, host=host, port=port, workers=count,
+        log_config=None, log_level="info", **SERVER_OPTIONS,
+    )  # fmt: skip
 
 
 def _password(stdin: bool, *, confirm: bool = True) -> str:
@@ -121,6 +137,36 @@ def user_passwd(
         print_json(row)
     else:
         console.print(f"password of {row.name} set")
+
+
+@user_app.command("unlock")
+def user_unlock(
+    name: Annotated[str, typer.Argument(metavar="NAME")], as_json: JsonOption = False
+) -> None:
+    """Lift a user's lock after repeated failed sign-ins (ロック解除): they may sign in now."""
+    from shukko.service.accounts import unlock_user
+
+    with session() as opened:
+        row = unlock_user(session=opened, name=name)
+    if as_json:
+        print_json(row)
+    else:
+        console.print(f"user {row.name} unlocked")
+
+
+@user_app.command("signout")
+def user_signout(
+    name: Annotated[str, typer.Argument(metavar="NAME")], as_json: JsonOption = False
+) -> None:
+    """End all of a user's web sessions now (signed out everywhere; the account stays)."""
+    from shukko.service.accounts import end_user_sessions
+
+    with session() as opened:
+        ended = end_user_sessions(session=opened, name=name)
+    if as_json:
+        print_json({"user": name, "sessions_ended": ended})
+    else:
+        console.print(f"user {name}: {ended} session(s) ended")
 
 
 @audit_app.command("personal-data")

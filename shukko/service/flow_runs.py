@@ -16,6 +16,15 @@ class FlowsStatus:
     problem: str | None = None
 
 
+def load_prefect() -> None:
+    """Prefect's environment and its import, now: importing Prefect configures the process's
+    logging once, so a server process does it before configuring its own log."""
+    from config.settings import prepare_prefect
+
+    prepare_prefect()
+    import prefect  # noqa: F401
+
+
 def flows_status() -> FlowsStatus:
     server = os.environ.get("PREFECT_API_URL")
     if not server:

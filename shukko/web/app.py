@@ -20,9 +20,10 @@ from starlette.exceptions import HTTPException
 from shukko.case_rules import case_rules
 from shukko.clock import era_date
 from shukko.limits import input_limits
-from shukko.service.accounts import ROLES, LockoutPolicy
+from shukko.service.accounts import ROLES
+from shukko.service.sessions import SignInPolicy
 from shukko.web import labels
-from shukko.web.auth import CsrfRefused, SignInRequired
+from shukko.web.auth import CsrfRefused, SignInRequired, from_this_origin
 from shukko.web.deps import MAX_BODY_BYTES
 from shukko.web.forms import FIELD_LABELS
 from shukko.web.pages import Page, not_found, render
@@ -38,6 +39,7 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-store",
 }
 log = logging.getLogger("shukko.web")
+CSRF_REFUSED = "フォームの確認用トークンがありません。ページを開き直してから送信してください。"
 
 
 def create_app(settings, *, engine=None, as_of: date | None = None) -> FastAPI:
@@ -50,7 +52,7 @@ def create_app(settings, *, engine=None, as_of: date | None = None) -> FastAPI:
     app.state.engine = engine or current_engine(settings)
     app.state.rules = case_rules(settings)
     app.state.limits = input_limits(settings)
-    app.state.policy = LockoutPolicy.from_settings(settings)
+    app.state.policy = SignInPolicy.from_settings(settings)
     app.state.as_of = as_of
     app.state.templates = _templates()
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
@@ -58,7 +60,23 @@ def create_app(settings, *, engine=None, as_of: date | None = None) -> FastAPI:
         app.include_router(area.router)
     app.middleware("http")(_bounded_and_guarded)
     _answer_errors(app)
+    proxies = trusted_proxies(settings)
+    if proxies:
+        from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+        # Outermost: the client's address is settled before anything reads it.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=proxies)
     return app
+
+
+def trusted_proxies(settings) -> list[str]:
+    """The reverse proxies whose X-Forwarded-For is believed: none unless listed."""
+    return [part.strip() for part in settings.web_trusted_proxies.split(",") if part.strip()]
+
+
+# How shukko's web app is served (the web command, and the tests' server): the forwarded client
+# address is the app's to believe (above), never uvicorn's, which believes 127.0.0.1.
+SERVER_OPTIONS = {"proxy_headers": False, "server_header": False}
 
 
 def _templates() -> Jinja2Templates:
@@ -73,15 +91,20 @@ def _templates() -> Jinja2Templates:
 
 
 async def _bounded_and_guarded(request: Request, call_next):
-    """Refuse an oversized body before it is read; answer a crash here, so that no
-    traceback (whose message could quote a form) reaches the log; set the security headers."""
+    """Refuse an oversized body before it is read, and a form posted from another origin;
+    answer a crash here, so that no traceback (whose message could quote a form) reaches the
+    log; set the security headers on every answer."""
     length = request.headers.get("content-length")
     if length and length.isdigit() and int(length) > MAX_BODY_BYTES:
-        return HTMLResponse("送信された内容が大きすぎます。", status_code=413)
-    try:
-        response = await call_next(request)
-    except Exception as exc:
-        response = _crashed(request, exc)
+        response = HTMLResponse("送信された内容が大きすぎます。", status_code=413)
+    elif request.method == "POST" and not from_this_origin(request):
+        log.info("form from another origin refused: %s %s", request.method, request.url.path)
+        response = render(request, "error.html", 403, message=CSRF_REFUSED)
+    else:
+        try:
+            response = await call_next(request)
+        except Exception as exc:
+            response = _crashed(request, exc)
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     return response
@@ -104,8 +127,7 @@ def _answer_errors(app: FastAPI) -> None:
 
     @app.exception_handler(CsrfRefused)
     async def _csrf(request: Request, _exc):
-        message = "フォームの確認用トークンがありません。ページを開き直してから送信してください。"
-        return render(request, "error.html", 403, message=message)
+        return render(request, "error.html", 403, message=CSRF_REFUSED)
 
     @app.exception_handler(Page)
     async def _page(request: Request, exc: Page):

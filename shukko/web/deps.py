@@ -6,15 +6,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
 from shukko.clock import utcnow
-from shukko.service.accounts import Account, signed_in
-from shukko.web.auth import SESSION_COOKIE, SignInRequired, check_csrf
+from shukko.service.sessions import Account, signed_in
+from shukko.web.auth import SESSION_COOKIE, SignInRequired, check_csrf, read_cookie
 
 MAX_BODY_BYTES = 1024 * 1024  # a form, or a terms file (its own limit is lower)
+MAX_ROW_ID = 2**63 - 1  # a row id is a 64-bit integer: a larger one names no page
+
+# A case's or registrant's id in a path: past 64 bits, "no such page" (404), not a crash.
+RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 
 
 def database(request: Request) -> Iterator[Session]:
@@ -28,8 +32,13 @@ Database = Annotated[Session, Depends(database)]
 
 
 def current_account(request: Request, session: Database) -> Account:
-    """The signed-in account, or SignInRequired (the page sends the browser to sign in)."""
-    account = signed_in(session=session, token=request.cookies.get(SESSION_COOKIE), now=utcnow())
+    """The signed-in account, or SignInRequired (the page sends the browser to sign in).
+    Its last use and the message it takes for this page are committed here."""
+    account = signed_in(
+        session=session, token=read_cookie(request, SESSION_COOKIE), now=utcnow(),
+        policy=request.app.state.policy, path=request.url.path,
+    )  # fmt: skip
+    session.commit()
     if account is None:
         raise SignInRequired
     return account

@@ -33,6 +33,9 @@ FIELD_LABELS = {
 }
 
 
+MAX_NUMBER = 2**63 - 1  # an id or a count is a 64-bit integer in the database
+
+
 class FormErrors(Exception):
     """One or more fields are malformed: {field: message}."""
 
@@ -64,7 +67,9 @@ class FormReader:
             self.errors[name] = f"「{value}」は日付ではありません（例: 2024-04-01）"
             return None
 
-    def number(self, name: str, *, required: bool = False, least: int = 0) -> int | None:
+    def number(
+        self, name: str, *, required: bool = False, least: int = 0, most: int = MAX_NUMBER
+    ) -> int | None:
         value = self.text(name)
         if value is None:
             if required:
@@ -77,6 +82,9 @@ class FormReader:
             return None
         if number < least:
             self.errors[name] = f"{least}以上の数を入力してください"
+            return None
+        if number > most:
+            self.errors[name] = f"{most:,}以下の数を入力してください"
             return None
         return number
 

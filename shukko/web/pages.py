@@ -10,6 +10,8 @@ from fastapi.responses import HTMLResponse
 
 from shukko.clock import today as today_in
 from shukko.errors import ShukkoError
+from shukko.service.sessions import leave_message
+from shukko.web.auth import SESSION_COOKIE, read_cookie
 from shukko.web.refusals import japanese
 
 CONFLICT = "他の担当者が更新しました。最新の内容を確認してください"
@@ -34,6 +36,17 @@ def business_day(request: Request) -> date:
     """The day the pages work on: the demo year's, or today in the Center's timezone."""
     state = request.app.state
     return state.as_of or today_in(state.settings.timezone)
+
+
+def client_address(request: Request) -> str:
+    """The client's address: the connection's, or the one a trusted proxy forwarded
+    (SHUKKO_WEB_TRUSTED_PROXIES; see create_app)."""
+    return request.client.host if request.client else ""
+
+
+def flash(request: Request, session, path: str, text: str) -> None:
+    """Leave `text` for the next page at `path` (written with the step it reports)."""
+    leave_message(session=session, token=read_cookie(request, SESSION_COOKIE), path=path, text=text)
 
 
 def render(request: Request, template: str, status: int = 200, **context) -> HTMLResponse:

@@ -110,9 +110,12 @@ def test_open_a_case_by_hand(shukko_env, engine):
         s = session.get(SendingOffer, sending)
         r = session.scalar(select(ReceivingOffer))
         s_key, r_key = f"{s.office_code}:{s.offer_id}", f"{r.office_code}:{r.offer_id}"
-    result = shukko(
-        "case", "new", "--kind", "transfer", "--sending", s_key, "--receiving", r_key, "--json"
-    )
+    opening = ("case", "new", "--kind", "transfer", "--sending", s_key, "--receiving", r_key)
+    # One open case per pair: the helpers' case holds this one until it is withdrawn.
+    result = shukko(*opening)
+    assert result.exit_code == 1 and "already have an open case: case 1" in result.output
+    assert shukko("case", "event", "1", "withdraw", "--note", "x").exit_code == 0
+    result = shukko(*opening, "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["state"] == "proposed"
     result = shukko("case", "new", "--kind", "loan", "--sending", s_key, "--receiving", r_key)

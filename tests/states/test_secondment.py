@@ -221,3 +221,12 @@ def test_unknown_event_lists_the_events(session):
         send(session, case, "hire")
     assert refused.value.code == "event.unknown" and refused.value.params["kind"] == "secondment"
     assert "sign_contract" in refused.value.params["events"]
+
+
+def test_the_open_pair_index_knows_every_final_state():
+    """One open case per pair of offers is kept by an index over the states that are not
+    final: a new final state must join it (models/cases.py and a migration)."""
+    from models.cases import CASE_FINAL_STATES
+    from states import final_states
+
+    assert set(CASE_FINAL_STATES) == final_states("secondment") | final_states("transfer")

@@ -56,13 +56,16 @@ class WebServer:
     def __init__(self, app) -> None:
         import uvicorn
 
+        from shukko.web.app import SERVER_OPTIONS
+
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         # log_config=None: uvicorn's loggers (access lines too) reach the root logger, where a
         # test's caplog reads them.
         config = uvicorn.Config(
-            app, host="127.0.0.1", port=self.port, log_level="info", log_config=None
-        )
+            app, host="127.0.0.1", port=self.port, log_level="info", log_config=None,
+            **SERVER_OPTIONS,
+        )  # fmt: skip
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 

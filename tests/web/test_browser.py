@@ -183,13 +183,33 @@ def test_viewing_personal_data_is_written_to_the_audit_log(
     assert "試験 花子" not in caplog.text and "1990-01-01" not in caplog.text
 
 
-def test_five_failed_sign_ins_lock_the_account(chromium, web, users):
+def test_five_failed_sign_ins_lock_the_account_until_an_office_admin_unlocks_it(
+    chromium, web, session, users
+):
+    add_user(session=session, name="ito", office="23", role="office_admin", password=PASSWORD)
+    session.commit()
+    wrong = []
     for _ in range(5):
         page = signed_in_page(chromium, web, "sato", "wrong password")
-        assert "正しくありません" in page.locator(".message.error").inner_text()
+        wrong.append(page.locator(".message.error").inner_text())
+    assert "正しくありません" in wrong[0]
+    # Locked, the right password gets exactly the words of a wrong one (no oracle).
     page = signed_in_page(chromium, web, "sato")
-    assert "ロックされています" in page.locator(".message.error").inner_text()
+    assert page.locator(".message.error").inner_text() == wrong[0]
     assert page.url.startswith(f"{web.url}/login")
+    # Tokyo's admin does not see Aichi's users; Aichi's admin lifts the lock.
+    tokyo = signed_in_page(chromium, web, "suzuki")
+    tokyo.click("nav >> text=利用者")
+    assert tokyo.locator("tr[data-user=sato]").count() == 0
+    admin = signed_in_page(chromium, web, "ito")
+    admin.click("nav >> text=利用者")
+    row = admin.locator("tr[data-user=sato]")
+    assert "ロック中" in row.inner_text()
+    row.locator("button").click()
+    assert "sato のロックを解除しました" in admin.locator(".message.ok").inner_text()
+    assert "利用可" in admin.locator("tr[data-user=sato]").inner_text()
+    page = signed_in_page(chromium, web, "sato")
+    assert page.locator("h1").first.inner_text().startswith("業務一覧")
 
 
 def test_headquarters_reads_every_office_and_changes_nothing(chromium, web, preparing_case):
@@ -337,6 +357,7 @@ def test_the_session_cookie_is_http_only_and_lax_and_logout_ends_it(chromium, we
     page = signed_in_page(chromium, web, "sato")
     (cookie,) = [c for c in page.context.cookies() if c["name"] == "shukko_session"]
     assert cookie["httpOnly"] and cookie["sameSite"] == "Lax" and not cookie["secure"]
+    assert cookie["expires"] == -1  # a browser-session cookie: it ends with the browser
     page.click("text=ログアウト")
     assert page.url.startswith(f"{web.url}/login")
     # The old token opens nothing any more, even when a copy of it is sent again.
@@ -358,16 +379,20 @@ def test_the_cookie_is_secure_when_served_over_tls(shukko_env, engine, users, mo
     with WebServer(create_app(get_settings(), engine=engine)) as server, \
             httpx.Client(base_url=server.url) as client:  # fmt: skip
         login = client.get("/login")
-        assert "secure" in login.headers["set-cookie"].lower()
+        form_cookie = login.headers["set-cookie"]
+        assert form_cookie.startswith("__Host-shukko_login=") and "secure" in form_cookie.lower()
         token = re.search(r'name="csrf_token" value="([^"]+)"', login.text).group(1)
         # A client over plain HTTP keeps Secure cookies to itself: send this one by hand.
         answer = client.post(
             "/login", data={"name": "sato", "password": PASSWORD, "csrf_token": token},
-            headers={"cookie": f"shukko_login_csrf={token}"},
+            headers={"cookie": form_cookie.split(";")[0]},
         )  # fmt: skip
-        cookie = answer.headers["set-cookie"].lower()
+        cookie = next(c for c in answer.headers.get_list("set-cookie") if "session" in c)
     assert answer.status_code == 303
-    assert "shukko_session=" in cookie and "secure" in cookie and "httponly" in cookie
+    # A browser-session cookie only a page of this host and port over TLS can set.
+    assert cookie.startswith("__Host-shukko_session=")
+    assert all(word in cookie.lower() for word in ("secure", "httponly", "path=/"))
+    assert "max-age" not in cookie.lower() and "expires" not in cookie.lower()
 
 
 def test_no_page_shows_an_option_or_a_command_of_the_cli(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -13,10 +12,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from shukko.errors import ConcurrentChange, EventNotAllowed, InvalidInput, NotFound, ShukkoError
 from shukko.service import case_views
 from shukko.service import cases as case_service
-from shukko.service.accounts import Account, record_personal_data_view
+from shukko.service.accounts import record_personal_data_view
 from shukko.service.followthrough import list_notices
 from shukko.service.inputs import TermsUpload
-from shukko.web.deps import Database, Form, Posting, SignedIn
+from shukko.service.sessions import Account
+from shukko.web import labels
+from shukko.web.deps import Database, Form, Posting, RowId, SignedIn
 from shukko.web.forms import FormErrors, FormReader, event_request
 from shukko.web.pages import (
     CONFLICT,
@@ -24,6 +25,8 @@ from shukko.web.pages import (
     READ_ONLY,
     Page,
     business_day,
+    client_address,
+    flash,
     local,
     not_found,
     refusal_of,
@@ -55,7 +58,7 @@ def case_page(
     if personal:
         record_personal_data_view(
             session=session, account=account, case_id=case_id,
-            address=request.client.host if request.client else "",
+            address=client_address(request),
         )  # fmt: skip
         session.commit()  # the reading is recorded before the names are shown
         log.info("personal data of case %s shown to %s", case_id, account.name)
@@ -80,19 +83,20 @@ def acting_on_case(session, account: Account, case_id: int, refusal: str) -> Non
 
 
 @router.get("/cases/{case_id}")
-def show_case(request: Request, case_id: int, account: SignedIn, session: Database):
+def show_case(request: Request, case_id: RowId, account: SignedIn, session: Database):
     return case_page(request, session, account, case_id)
 
 
 @router.post("/cases/{case_id}/personal-data")
-def show_personal_data(request: Request, case_id: int, account: Posting, session: Database):
+def show_personal_data(request: Request, case_id: RowId, account: Posting, session: Database):
     acting_on_case(session, account, case_id, PERSONAL_DATA_REFUSED)
     return case_page(request, session, account, case_id, personal=True)
 
 
 @router.post("/cases/{case_id}/events/{event}")
 def case_event(
-    request: Request, case_id: int, event: str, account: Posting, form: Form, session: Database
+    request: Request, case_id: RowId, event: str, account: Posting, form: Form,
+    session: Database,
 ):
     acting_on_case(session, account, case_id, READ_ONLY)
     values = {key: form.get(key) for key in form if key != "terms"}
@@ -106,6 +110,8 @@ def case_event(
                 session=session, request=step, today=business_day(request), rules=state.rules,
                 limits=state.limits,
             )  # fmt: skip
+        words = labels.EVENTS.get(event, event)
+        flash(request, session, f"/cases/{case_id}", f"記録しました: {words}")
         session.commit()
     except FormErrors as exc:
         session.rollback()
@@ -121,7 +127,7 @@ def case_event(
                          refusal=None if field else message,
                          errors={field: message} if field else {}, values=values)  # fmt: skip
     log.info("case %s: %s by %s", case_id, event, account.name)
-    return RedirectResponse(f"/cases/{case_id}?done={quote(event)}", status_code=303)
+    return RedirectResponse(f"/cases/{case_id}", status_code=303)
 
 
 def _hand_in_terms(request: Request, session, form, step) -> None:

@@ -4,32 +4,36 @@ one (office administrators)."""
 from __future__ import annotations
 
 import logging
-from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
-from shukko.web.deps import Posting, SignedIn
-from shukko.web.pages import Page, business_day, not_found, render
+from shukko.web.deps import Database, Posting, SignedIn
+from shukko.web.pages import Page, business_day, flash, not_found, render
 
 router = APIRouter()
 log = logging.getLogger("shukko.web")
+STARTED = "実行を開始しました（フロー実行 ID {run_id}）。進行は Prefect UI で確認できます。"
+NOT_STARTED = (
+    "実行を開始できませんでした。フローの実行環境（Prefect サーバー）が設定されていないか、"
+    "応答していません。システム管理者に連絡してください。"
+)
 
 
 @router.get("/flows")
-def flows(request: Request, account: SignedIn, started: str | None = None):
+def flows(request: Request, account: SignedIn):
     from shukko.service.flow_runs import flows_status
 
     if not account.sees_flows:
         raise not_found()
     return render(
-        request, "flows.html", account=account, flows=flows_status(), started=started,
+        request, "flows.html", account=account, flows=flows_status(),
         may_start=account.role == "office_admin",
     )  # fmt: skip
 
 
 @router.post("/flows/{flow}/run")
-def start_flow(request: Request, flow: str, account: Posting):
+def start_flow(request: Request, flow: str, account: Posting, session: Database):
     from shukko.service.flow_runs import start
 
     if account.role != "office_admin":
@@ -41,6 +45,9 @@ def start_flow(request: Request, flow: str, account: Posting):
     except KeyError:
         raise not_found() from None
     except Exception as exc:  # no server, or it refused: say so, start nothing
-        raise Page(503, f"実行を開始できませんでした: {type(exc).__name__}: {exc}"[:300]) from None
+        log.warning("flow %s not started for %s: %s", flow, account.name, type(exc).__name__)
+        raise Page(503, NOT_STARTED) from None
     log.info("flow %s started by %s: flow run %s", flow, account.name, run_id)
-    return RedirectResponse(f"/flows?started={quote(run_id)}", status_code=303)
+    flash(request, session, "/flows", STARTED.format(run_id=run_id))
+    session.commit()
+    return RedirectResponse("/flows", status_code=303)

@@ -1,4 +1,9 @@
-"""An offer's page (受入情報・送出情報): its counterparts by score, and the cases it is in."""
+"""An offer's page (受入情報・送出情報): its counterparts by score, and the cases it is in.
+
+The Center works as one national network: an offer's business details (company, conditions;
+never personal data) are readable by every office, and a case between two offers is opened
+by an office of either offer. Cases stay with their offices: the page links only the ones
+the account sees."""
 
 from __future__ import annotations
 
@@ -23,14 +28,17 @@ def show_offer(
         )
     except (NotFound, InvalidInput):
         raise not_found() from None
-    if not account.sees(offer.office_code):
-        raise not_found()
     found = counterparts(
         session=session, key=key, as_of=None, today=business_day(request),
         top=max(1, min(top, 50)), side=offer_side,
         block_overrides=request.app.state.settings.block_overrides,
     )  # fmt: skip
+    visible = {
+        row.case_id for row in found.proposed
+        if account.sees(offer.office_code, row.offer.partition(":")[0])
+    }  # fmt: skip
     return render(
         request, "offer.html", account=account, offer=offer, side=offer_side, found=found,
-        key=key, may_open=account.may_change,
+        key=key, visible_cases=visible,
+        may_open=lambda other: account.acts_on(offer.office_code, other.partition(":")[0]),
     )  # fmt: skip

@@ -4,17 +4,17 @@ each step as a form."""
 from __future__ import annotations
 
 import logging
-from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from shukko.errors import ConcurrentChange, EventNotAllowed, InvalidInput, NotFound
 from shukko.service import bank as bank_service
-from shukko.service.accounts import Account
-from shukko.web.deps import Database, Form, Posting, SignedIn
+from shukko.service.sessions import Account
+from shukko.web import labels
+from shukko.web.deps import Database, Form, Posting, RowId, SignedIn
 from shukko.web.forms import FormErrors, bank_event
-from shukko.web.pages import CONFLICT, Page, business_day, not_found, refusal_of, render
+from shukko.web.pages import CONFLICT, Page, business_day, flash, not_found, refusal_of, render
 
 router = APIRouter()
 log = logging.getLogger("shukko.web")
@@ -38,13 +38,13 @@ def registrant_page(
 
 
 @router.get("/registrants/{registrant_id}")
-def show_registrant(request: Request, registrant_id: int, account: SignedIn, session: Database):
+def show_registrant(request: Request, registrant_id: RowId, account: SignedIn, session: Database):
     return registrant_page(request, session, account, registrant_id)
 
 
 @router.post("/registrants/{registrant_id}/events/{event}")
 def registrant_event(
-    request: Request, registrant_id: int, event: str, account: Posting, form: Form,
+    request: Request, registrant_id: RowId, event: str, account: Posting, form: Form,
     session: Database,
 ):  # fmt: skip
     try:
@@ -61,6 +61,8 @@ def registrant_event(
             session=session, request=step, today=business_day(request),
             limits=request.app.state.limits,
         )  # fmt: skip
+        words = labels.BANK_EVENTS.get(event, event)
+        flash(request, session, f"/registrants/{registrant_id}", f"記録しました: {words}")
         session.commit()
     except FormErrors as exc:
         session.rollback()
@@ -76,4 +78,4 @@ def registrant_event(
                                refusal=None if field else message,
                                errors={field: message} if field else {})  # fmt: skip
     log.info("registrant %s: %s by %s", registrant_id, event, account.name)
-    return RedirectResponse(f"/registrants/{registrant_id}?done={quote(event)}", status_code=303)
+    return RedirectResponse(f"/registrants/{registrant_id}", status_code=303)

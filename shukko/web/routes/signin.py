@@ -1,31 +1,48 @@
-"""Sign-in and sign-out (ログイン・ログアウト)."""
+"""Sign-in and sign-out (ログイン・ログアウト), and the office admin's list of the office's
+users, where a lock is lifted (ロック解除)."""
 
 from __future__ import annotations
 
 import logging
-import secrets
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
 from shukko.clock import utcnow
-from shukko.service.accounts import SignInRefused, sign_in, sign_out
-from shukko.web.auth import LOGIN_CSRF_COOKIE, SESSION_COOKIE, CsrfRefused, set_cookie
-from shukko.web.deps import Database, Form, Posting
+from shukko.errors import NotFound
+from shukko.service.accounts import office_users, unlock_user
+from shukko.service.sessions import SignInRefused, new_sign_in_form, sign_in, sign_out
+from shukko.service.sessions import use_sign_in_form as form_of_this_server
+from shukko.web.auth import (
+    LOGIN_COOKIE,
+    SESSION_COOKIE,
+    CsrfRefused,
+    delete_cookie,
+    read_cookie,
+    set_cookie,
+)
+from shukko.web.deps import Database, Form, Posting, SignedIn
 from shukko.web.forms import FormReader
-from shukko.web.pages import local, render
+from shukko.web.pages import client_address, flash, local, not_found, render
 from shukko.web.refusals import japanese
 
 router = APIRouter()
 log = logging.getLogger("shukko.web")
 
 
-@router.get("/login")
-def login_form(request: Request, next: str = "/"):
-    token = secrets.token_urlsafe(32)
-    response = render(request, "login.html", login_csrf=token, next=local(next))
-    set_cookie(request, response, LOGIN_CSRF_COOKIE, token, 3600)
+def _login_page(request: Request, session, status: int = 200, **context):
+    """The sign-in form, handed out by this server: its token is stored (hashed) and named
+    by the browser's cookie, so that a cookie set by another page names no form."""
+    cookie, token = new_sign_in_form(session=session, now=utcnow())
+    session.commit()
+    response = render(request, "login.html", status, login_csrf=token, **context)
+    set_cookie(request, response, LOGIN_COOKIE, cookie)
     return response
+
+
+@router.get("/login")
+def login_form(request: Request, session: Database, next: str = "/"):
+    return _login_page(request, session, next=local(next))
 
 
 @router.post("/login")
@@ -33,35 +50,61 @@ def login(request: Request, form: Form, session: Database):
     reader = FormReader(form)
     name, password = reader.text("name") or "", form.get("password") or ""
     target = local(reader.text("next") or "/")
-    sent, cookie = reader.text("csrf_token") or "", request.cookies.get(LOGIN_CSRF_COOKIE, "")
-    if not cookie or not secrets.compare_digest(sent, cookie):
+    sent = reader.text("csrf_token") or ""
+    now = utcnow()
+    if not form_of_this_server(
+        session=session, cookie=read_cookie(request, LOGIN_COOKIE), sent=sent, now=now
+    ):
+        session.commit()  # the form is used up
         raise CsrfRefused
-    policy = request.app.state.policy
+    address = client_address(request)
     try:
         token, _account = sign_in(
-            session=session, name=name, password=str(password), now=utcnow(), policy=policy
-        )
-    except SignInRefused as refusal:
-        session.commit()  # the failure count stays counted
-        log.info("sign-in refused")
-        fresh = secrets.token_urlsafe(32)
-        response = render(
-            request, "login.html", 401, error=japanese(refusal), name=name, next=target,
-            login_csrf=fresh,
+            session=session, name=name, password=str(password), now=now,
+            policy=request.app.state.policy, address=address,
         )  # fmt: skip
-        set_cookie(request, response, LOGIN_CSRF_COOKIE, fresh, 3600)
-        return response
+    except SignInRefused as refusal:
+        session.commit()  # the failure stays counted
+        log.info("sign-in refused (%s) from %s", refusal.code, address)
+        status = 429 if refusal.code == "signin.throttled" else 401
+        return _login_page(request, session, status, error=japanese(refusal), name=name,
+                           next=target)  # fmt: skip
     session.commit()
+    log.info("sign-in of %s from %s", name, address)
     response = RedirectResponse(target, status_code=303)
-    set_cookie(request, response, SESSION_COOKIE, token, policy.session_hours * 3600)
-    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/")
+    set_cookie(request, response, SESSION_COOKIE, token)
+    delete_cookie(request, response, LOGIN_COOKIE)
     return response
 
 
 @router.post("/logout")
 def logout(request: Request, _account: Posting, session: Database):
-    sign_out(session=session, token=request.cookies.get(SESSION_COOKIE))
+    sign_out(session=session, token=read_cookie(request, SESSION_COOKIE))
     session.commit()
     response = RedirectResponse("/login", status_code=303)
-    response.delete_cookie(SESSION_COOKIE, path="/")
+    delete_cookie(request, response, SESSION_COOKIE)
     return response
+
+
+@router.get("/users")
+def users(request: Request, account: SignedIn, session: Database):
+    """利用者: the office's users and their locks (office admins only)."""
+    if account.role != "office_admin":
+        raise not_found()
+    rows = office_users(session=session, office=account.office)
+    return render(request, "users.html", account=account, users=rows)
+
+
+@router.post("/users/{name}/unlock")
+def unlock(request: Request, name: str, account: Posting, session: Database):
+    """ロック解除 by the office admin of the user's office."""
+    if account.role != "office_admin":
+        raise not_found()
+    try:
+        unlock_user(session=session, name=name, by=account)
+    except NotFound:
+        raise not_found() from None
+    flash(request, session, "/users", f"{name} のロックを解除しました。")
+    session.commit()
+    log.info("user %s unlocked by %s", name, account.name)
+    return RedirectResponse("/users", status_code=303)
