@@ -17,12 +17,13 @@ class FlowsStatus:
 
 
 def load_prefect() -> None:
-    """Prefect's environment and its import, now: importing Prefect configures the process's
-    logging once, so a server process does it before configuring its own log."""
+    """Prefect's environment and its import, now: importing Prefect's main module (as any
+    flow or client does) configures the process's logging once, so a server process does it
+    before configuring its own log."""
     from config.settings import prepare_prefect
 
     prepare_prefect()
-    import prefect  # noqa: F401
+    import prefect.main  # noqa: F401
 
 
 def flows_status() -> FlowsStatus:
