@@ -1,17 +1,32 @@
-"""The web worklist's server time: the worklist page of an office with 2,000 open cases and a
-case page with 200 history rows (goals: under 300 ms and 100 ms on two cores).
+"""The web worklist under load: a live `shukko web` server (its own processes, `--workers N`)
+and concurrent signed-in consultants, at 1, 10 and 50 clients, on SQLite and PostgreSQL.
 
-Each page is requested through the whole application (session lookup, the service layer,
-Jinja2) in this process, with no network in between; after two warm-up requests, the median
-of --requests requests per round, over --runs rounds. Every figure is printed and written.
+The data is the demo year's (FY2021, seed 1) on its last day, 2022-03-31: the Tokyo office
+(13) then has the demo's open cases of an office that receives from all over the country
+(574 open cases with this seed; checked at the start: at least 500, and the worklist's groups
+printed), and its worklist page is about 120 kB of HTML. Each client is a consultant of office
+13 signed in with an account of their own. Two scenarios, each for --seconds per run:
 
-Office 23 (愛知) sends 2,000 open cases: 300 proposed, 300 interviewing, 1,000 preparing (half
-with the union agreement and rules update recorded), 400 active (terms, a worker, signed,
-started; follow-ups due). One preparing case has 200 history rows.
+- worklist: every client opens the worklist (業務一覧), again and again (the morning rush);
+- mixed: what consultants do all day — the worklist, an open case of the office at random,
+  and every fourth round their own preparing case with a step posted on it (record_tour, which
+  keeps the case where it is). The office has fewer preparing cases than 50 clients: clients
+  share them round-robin, and a step that lost a race to another client is answered 409 (the
+  page says so, nothing saved): counted as a conflict, not an error.
 
-With SHUKKO_TEST_DATABASE_URL set (scripts/start-postgres.sh), on PostgreSQL too.
+Reported per level: requests, errors (any answer other than 200/303/409, or no answer),
+conflicts, pages per second, and the median and 95th percentile of each kind of page, for
+every run and the median of runs. The load generator runs on the same machine (threads in
+this process), as a second office machine would not: on two cores it takes CPU from the
+server, which the figures include.
 
-Usage: .venv/bin/python bench/web.py [--runs 3] [--requests 15] [--out bench/results/web.json]
+The database: --sqlite PATH, a demo year's database (default var/shukko.db when it holds one);
+without one the demo year is run into a temporary home first (about four minutes). With
+SHUKKO_TEST_DATABASE_URL set (scripts/start-postgres.sh) the same rows are copied into a scratch
+PostgreSQL database and measured there too.
+
+Usage: .venv/bin/python bench/web.py [--sqlite var/shukko.db] [--workers 2] [--clients 1,10,50]
+       [--seconds 10] [--runs 3] [--out bench/results/web.json]
 """
 
 from __future__ import annotations
@@ -20,206 +35,334 @@ import argparse
 import json
 import os
 import platform
+import random
 import re
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
+import threading
 import time
-from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-from sqlmodel import Session  # noqa: E402
-
-from models.db import make_engine  # noqa: E402
-from models.schema import (  # noqa: E402
-    create_scratch_database,
-    drop_scratch_database,
-    upgrade,
-)
-from shukko.cases.offers import add_company, add_offer  # noqa: E402
-from shukko.cases.records import NewCase, assign_workers, open_cases, set_terms  # noqa: E402
-from shukko.cases.terms import parse_terms  # noqa: E402
-from shukko.cases.transitions import EventRequest, fire_many  # noqa: E402
-from shukko.service.accounts import add_user  # noqa: E402
-
-AS_OF = date(2024, 6, 3)
+SHUKKO = Path(sys.executable).parent / "shukko"
+AS_OF = "2022-03-31"
+OFFICE = "13"
 PASSWORD = "correct horse battery"
-SHAPE = {"proposed": 300, "interviewing": 300, "preparing": 1000, "active": 400}
-HISTORY_ROWS = 200
+OK = (200, 303)
 
 
-def terms(start: date) -> dict:
-    return {
-        "start_date": str(start), "end_date": str(start + timedelta(days=364)),
-        "workplace_prefecture": "東京都", "workplace": "東京都江東区", "duties": "入出荷管理",
-        "working_hours": "09:00-18:00", "holidays": "土日祝", "overtime_allowed": True,
-        "wage_payer": "split", "sending_share_pct": 40, "receiving_share_pct": 60,
-        "monthly_wage_yen": 300000, "social_insurance": "sending", "annual_leave": "規定による",
-        "return_conditions": "期間満了時に原職復帰",
-    }  # fmt: skip
+def demo_database(args) -> Path:
+    """A demo year's SQLite database: the one given, var/shukko.db, or one made now."""
+    for candidate in (args.sqlite, ROOT / "var" / "shukko.db"):
+        if candidate and Path(candidate).exists():
+            return Path(candidate)
+    home = Path(tempfile.mkdtemp(prefix="shukko-web-bench-demo-"))
+    print(f"no demo database: running the demo year into {home} (about four minutes)")
+    env = {**os.environ, "SHUKKO_HOME": str(home),
+           "SHUKKO_DATABASE_URL": f"sqlite:///{home / 'shukko.db'}"}  # fmt: skip
+    subprocess.run([SHUKKO, "demo"], env=env, check=True, stdout=subprocess.DEVNULL)
+    return home / "shukko.db"
 
 
-def step(session: Session, ids: list[int], event: str, on: date, **extra) -> None:
-    requests = [
-        EventRequest(case_id=i, event=event, actor="bench", on=on, **extra) for i in ids
-    ]
-    _logged, refused = fire_many(session=session, requests=requests, today=on)
-    assert not refused, refused[:3]
-    session.commit()
+def backup(source: Path, target: Path) -> None:
+    """A consistent copy of a SQLite database (its WAL included, which a file copy misses)."""
+    import sqlite3
+
+    with sqlite3.connect(source) as reading, sqlite3.connect(target) as writing:
+        reading.backup(writing)
 
 
-def build(engine) -> int:
-    """The office's cases; returns the id of the case with 200 history rows."""
-    with Session(engine, expire_on_commit=False) as session:
-        sender = add_company(session=session, name="送出", industry_code="31",
-                             prefecture_code="23", has_union=True)  # fmt: skip
-        receiver = add_company(session=session, name="受入", industry_code="44",
-                               prefecture_code="13")  # fmt: skip
-        pairs = []
-        sides = (("sending", "23", sender), ("receiving", "13", receiver))
-        for n in range(40):
-            offers = [
-                add_offer(
-                    session=session, side=side, office_code=office, offer_id=f"{side[0]}-{n}",
-                    company=company, received_on=AS_OF - timedelta(days=90), headcount=60,
-                )
-                for side, office, company in sides
-            ]
-            pairs.append((offers[0].id, offers[1].id))
-        total = sum(SHAPE.values())
-        ids = open_cases(
-            session=session,
-            cases=[NewCase("secondment", *pairs[i % 40]) for i in range(total)],
-            actor="bench", today=AS_OF - timedelta(days=60),
-        )  # fmt: skip
-        session.commit()
-        proposed = SHAPE["proposed"]
-        rest = ids[proposed:]
-        step(session, rest, "schedule_interview", AS_OF - timedelta(days=50))
-        interviewing = SHAPE["interviewing"]
-        rest = rest[interviewing:]
-        step(session, rest, "agree_to_proceed", AS_OF - timedelta(days=45))
-        preparing, active = rest[: SHAPE["preparing"]], rest[SHAPE["preparing"] :]
-        halfway = preparing[: len(preparing) // 2] + active
-        step(session, halfway, "record_union_agreement", AS_OF - timedelta(days=40))
-        step(session, halfway, "record_rules_update", AS_OF - timedelta(days=40))
-        start = AS_OF - timedelta(days=35)
-        for case_id in active:
-            (worker,) = assign_workers(
-                session=session, case_id=case_id, actor="bench", today=start,
-                people=[{"name": "見本", "birth_date": date(1980, 1, 1)}],
-            )  # fmt: skip
-            set_terms(session=session, case_id=case_id, terms=parse_terms(terms(start)),
-                      actor="bench", today=start)  # fmt: skip
-            step(session, [case_id], "record_consent", start, worker_id=worker.id)
-        step(session, active, "sign_contract", start)
-        step(session, active, "start", start)
-        long_case = preparing[0]
-        for _ in range(HISTORY_ROWS - 5):
-            step(session, [long_case], "record_tour", AS_OF - timedelta(days=30))
-    return long_case
+def copy_database(source_url: str, target_url: str) -> None:
+    """Every row of the source into the (empty, upgraded) target, table by table in the
+    order of their foreign keys; PostgreSQL's id sequences moved past the copied ids."""
+    from sqlalchemy import MetaData, func, select, text
+
+    from models.db import make_engine
+
+    source, target = make_engine(source_url), make_engine(target_url)
+    tables = MetaData()
+    tables.reflect(target)
+    with source.connect() as reading, target.begin() as writing:
+        for table in tables.sorted_tables:
+            if table.name == "alembic_version":
+                continue
+            writing.execute(table.delete())
+            rows = [dict(row._mapping) for row in reading.execute(select(table))]
+            for start in range(0, len(rows), 5000):
+                writing.execute(table.insert(), rows[start : start + 5000])
+            if "id" in table.c and rows and target.dialect.name == "postgresql":
+                top = writing.scalar(select(func.max(table.c.id)))
+                writing.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', "
+                                     f"'id'), {top})"))  # fmt: skip
+    source.dispose()
+    if target.dialect.name == "postgresql":  # the statistics autovacuum gathers after a load
+        with target.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("ANALYZE"))
+    target.dispose()
 
 
-def timed(client, path: str, requests: int) -> tuple[list[float], int]:
-    for _ in range(2):
-        client.get(path)
-    times = []
-    for _ in range(requests):
-        started = time.perf_counter()
-        answer = client.get(path)
-        times.append((time.perf_counter() - started) * 1000)
-        assert answer.status_code == 200, answer.status_code
-    return times, len(answer.content)
+def prepare(url: str, clients: int) -> dict:
+    """The bench's consultants (one per client) and what they work on: the office's open
+    cases, and a preparing case of each client's own to post steps on."""
+    from sqlalchemy import select
+    from sqlmodel import Session
 
+    from models import Case, ReceivingOffer, SendingOffer, UserAccount
+    from models.db import make_engine
+    from shukko.service.accounts import add_user
 
-def measure(args, url: str | None) -> dict:
-    """Build the office on a fresh database (SQLite when `url` is None) and time both pages."""
-    import warnings
-
-    warnings.filterwarnings("ignore", category=DeprecationWarning)
-    from fastapi.testclient import TestClient
-
-    from config import Settings
-    from shukko.web.app import create_app
-
-    folder = Path(tempfile.mkdtemp(prefix="shukko-web-bench-"))
-    url = url or f"sqlite:///{folder / 'shukko.db'}"
     engine = make_engine(url)
-    upgrade(engine)
-    started = time.perf_counter()
-    long_case = build(engine)
     with Session(engine) as session:
-        add_user(session=session, name="bench", office="23", role="consultant",
-                 password=PASSWORD)  # fmt: skip
+        names = [f"bench{n:02d}" for n in range(1, clients + 1)]
+        existing = set(session.scalars(select(UserAccount.name)))
+        for name in names:
+            if name not in existing:
+                add_user(session=session, name=name, office=OFFICE, role="consultant",
+                         password=PASSWORD)  # fmt: skip
         session.commit()
-    setup_seconds = time.perf_counter() - started
-    database = engine.dialect.name
-    app = create_app(Settings(home=folder, database_url=url), engine=engine, as_of=AS_OF)
-    rounds = []
-    for run in range(args.runs):
-        with TestClient(app) as client:
-            login = client.get("/login")
-            token = re.search(r'name="csrf_token" value="([^"]+)"', login.text).group(1)
-            client.post("/login", data={"name": "bench", "password": PASSWORD,
-                                        "csrf_token": token, "next": "/"})  # fmt: skip
-            worklist, worklist_bytes = timed(client, "/", args.requests)
-            counts = dict(re.findall(r'data-group="(\w+)">(\d+)<', client.get("/").text))
-            case, case_bytes = timed(client, f"/cases/{long_case}", args.requests)
-        rounds.append({
-            "worklist_ms": [round(t, 1) for t in worklist],
-            "case_ms": [round(t, 1) for t in case],
-            "worklist_median_ms": round(statistics.median(worklist), 1),
-            "case_median_ms": round(statistics.median(case), 1),
-        })  # fmt: skip
-        print(
-            f"{database} run {run + 1}: worklist median {rounds[-1]['worklist_median_ms']} ms "
-            f"(min {min(worklist):.1f}, max {max(worklist):.1f}); case page median "
-            f"{rounds[-1]['case_median_ms']} ms (min {min(case):.1f}, max {max(case):.1f})"
-        )
+        sending = select(SendingOffer.id).where(SendingOffer.office_code == OFFICE)
+        receiving = select(ReceivingOffer.id).where(ReceivingOffer.office_code == OFFICE)
+        mine = Case.sending_offer_id.in_(sending) | Case.receiving_offer_id.in_(receiving)
+        final = ("hired", "returned", "transferred", "withdrawn")
+        open_cases = list(session.scalars(
+            select(Case.id).where(mine, Case.state.not_in(final)).order_by(Case.id)
+        ))  # fmt: skip
+        preparing = list(session.scalars(
+            select(Case.id).where(mine, Case.state == "preparing").order_by(Case.id)
+        ))  # fmt: skip
     engine.dispose()
-    result = {
-        "setup_seconds": round(setup_seconds, 1),
-        "page_bytes": {"worklist": worklist_bytes, "case": case_bytes},
-        "worklist_counts": {group: int(n) for group, n in counts.items()},
-        "rounds": rounds,
-        "worklist_median_ms": statistics.median(r["worklist_median_ms"] for r in rounds),
-        "case_median_ms": statistics.median(r["case_median_ms"] for r in rounds),
+    if len(open_cases) < 500:
+        raise SystemExit(f"office {OFFICE} has {len(open_cases)} open cases: not the demo year's")
+    if not preparing:
+        raise SystemExit(f"office {OFFICE} has no preparing case to post steps on")
+    return {"users": names, "open_cases": open_cases, "preparing": preparing}
+
+
+class Server:
+    """`shukko web` in its own process group, on a free port."""
+
+    def __init__(self, url: str, workers: int, home: Path) -> None:
+        import socket
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "SHUKKO_DATABASE_URL": url, "SHUKKO_HOME": str(home)}
+        env.pop("PREFECT_API_URL", None)
+        self.log = (home / "web.log").open("w")
+        self.process = subprocess.Popen(
+            [SHUKKO, "web", "--port", str(self.port), "--workers", str(workers),
+             "--as-of", AS_OF],
+            env=env, stdout=self.log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+
+    def __enter__(self) -> Server:
+        import httpx
+
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                httpx.get(f"{self.url}/login", timeout=1)
+                return self
+            except httpx.TransportError:
+                if self.process.poll() is not None:
+                    raise SystemExit("shukko web ended; see its log") from None
+                time.sleep(0.3)
+        raise SystemExit("shukko web did not answer")
+
+    def __exit__(self, *_exc) -> None:
+        import signal
+
+        self.process.send_signal(signal.SIGINT)
+        self.process.wait(timeout=60)
+        self.log.close()
+
+
+def signed_in(url: str, name: str):
+    import httpx
+
+    client = httpx.Client(base_url=url, timeout=60)
+    form = client.get("/login").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    answer = client.post("/login", data={"name": name, "password": PASSWORD,
+                                         "csrf_token": token})  # fmt: skip
+    if answer.status_code != 303:
+        raise SystemExit(f"{name} could not sign in: {answer.status_code}")
+    return client
+
+
+def consultant(client, scenario: str, work: dict, index: int, until: float, record) -> None:
+    """One client's rounds until `until`: (kind, milliseconds, status) recorded."""
+    import httpx
+
+    chosen = random.Random(index)
+    rounds = 0
+
+    def get(kind: str, path: str):
+        started = time.perf_counter()
+        try:
+            answer = client.get(path)
+            status = answer.status_code
+        except httpx.HTTPError:
+            answer, status = None, 0
+        record(kind, (time.perf_counter() - started) * 1000, status)
+        return answer
+
+    while time.perf_counter() < until:
+        rounds += 1
+        get("worklist", "/")
+        if scenario == "worklist":
+            continue
+        get("case", f"/cases/{chosen.choice(work['open_cases'])}")
+        if rounds % 4:
+            continue
+        own = work["preparing"][index % len(work["preparing"])]
+        page = get("case", f"/cases/{own}")
+        if page is None or page.status_code != 200:
+            continue
+        version = re.search(r'name="version" value="(\d+)"', page.text)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+        started = time.perf_counter()
+        try:
+            answer = client.post(
+                f"/cases/{own}/events/record_tour",
+                data={"csrf_token": token.group(1), "version": version.group(1)},
+            )
+            status = answer.status_code
+        except httpx.HTTPError:
+            status = 0
+        record("step", (time.perf_counter() - started) * 1000, status)
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def one_run(url: str, clients: list, scenario: str, work: dict, seconds: float) -> dict:
+    lock = threading.Lock()
+    timings: dict[str, list[float]] = {}
+    errors, conflicts = [0], [0]
+
+    def record(kind: str, ms: float, status: int) -> None:
+        with lock:
+            timings.setdefault(kind, []).append(ms)
+            if status == 409:
+                conflicts[0] += 1
+            elif status not in OK:
+                errors[0] += 1
+
+    started = time.perf_counter()
+    until = started + seconds
+    threads = [
+        threading.Thread(target=consultant, args=(c, scenario, work, i, until, record))
+        for i, c in enumerate(clients)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    requests = sum(len(v) for v in timings.values())
+    return {
+        "requests": requests,
+        "errors": errors[0],
+        "conflicts": conflicts[0],
+        "seconds": round(elapsed, 2),
+        "pages_per_s": round(requests / elapsed, 1),
+        "worklist_pages_per_s": round(len(timings.get("worklist", [])) / elapsed, 1),
+        "median_ms": {k: round(statistics.median(v), 1) for k, v in timings.items()},
+        "p95_ms": {k: round(percentile(v, 0.95), 1) for k, v in timings.items()},
     }
-    print(f"{database}: worklist groups {result['worklist_counts']}")
-    print(
-        f"{database}: worklist page, office of {sum(SHAPE.values()):,} open cases: median of "
-        f"rounds {result['worklist_median_ms']} ms ({worklist_bytes:,} bytes); case page with "
-        f"{HISTORY_ROWS} history rows: {result['case_median_ms']} ms ({case_bytes:,} bytes)"
-    )
-    return result
+
+
+def measure(url: str, database: str, args, work: dict) -> dict:
+    home = Path(tempfile.mkdtemp(prefix="shukko-web-bench-"))
+    results = {}
+    with Server(url, args.workers, home) as server:
+        clients = [signed_in(server.url, name) for name in work["users"]]
+        page = clients[0].get("/").text
+        groups = dict(re.findall(r'data-group="(\w+)">(\d+)<', page))
+        print(f"{database}: office {OFFICE} worklist {len(page.encode()):,} bytes, groups {groups}")
+        for scenario in ("worklist", "mixed"):
+            for level in args.clients:
+                runs = []
+                for run in range(args.runs):
+                    figures = one_run(server.url, clients[:level], scenario, work, args.seconds)
+                    runs.append(figures)
+                    print(f"{database} {scenario} {level:>2} client(s) run {run + 1}: "
+                          f"{figures['pages_per_s']} pages/s "
+                          f"(worklist {figures['worklist_pages_per_s']}/s), "
+                          f"median {figures['median_ms']} ms, p95 {figures['p95_ms']} ms, "
+                          f"{figures['errors']} error(s) of {figures['requests']}",
+                          flush=True)  # fmt: skip
+                results[f"{scenario}_{level}"] = {
+                    "runs": runs,
+                    "pages_per_s": statistics.median(r["pages_per_s"] for r in runs),
+                    "worklist_pages_per_s": statistics.median(
+                        r["worklist_pages_per_s"] for r in runs
+                    ),
+                    "worklist_median_ms": statistics.median(
+                        r["median_ms"]["worklist"] for r in runs
+                    ),
+                    "worklist_p95_ms": statistics.median(r["p95_ms"]["worklist"] for r in runs),
+                    "errors": sum(r["errors"] for r in runs),
+                }
+        for client in clients:
+            client.close()
+    shutil.rmtree(home, ignore_errors=True)
+    return {"worklist_bytes": len(page.encode()), "groups": groups, "levels": results}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sqlite", type=Path, help="a demo year's SQLite database")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--clients", default="1,10,50")
+    parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--requests", type=int, default=15)
+    parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "web.json")
     args = parser.parse_args()
-    results = {"sqlite": measure(args, None)}
+    args.clients = [int(n) for n in args.clients.split(",")]
+    from models.db import make_engine
+    from models.schema import create_scratch_database, drop_scratch_database, upgrade
+
+    source = demo_database(args)
+    scratch = Path(tempfile.mkdtemp(prefix="shukko-web-bench-db-")) / "shukko.db"
+    backup(source, scratch)  # the bench's users and steps stay out of the original
+    sqlite_url = f"sqlite:///{scratch}"
+    upgrade(make_engine(sqlite_url))
+    work = prepare(sqlite_url, max(args.clients))
+    print(f"office {OFFICE} on {AS_OF}: {len(work['open_cases'])} open cases "
+          f"({len(work['preparing'])} preparing ones posted on); {args.workers} worker(s)")
+    results = {}
+    if not args.skip_sqlite:
+        results["sqlite"] = measure(sqlite_url, "sqlite", args, work)
     server = os.environ.get("SHUKKO_TEST_DATABASE_URL")
     if server:
         url = create_scratch_database(server, "shukko_bench_web")
         try:
-            results["postgresql"] = measure(args, url)
+            upgrade(make_engine(url))
+            started = time.perf_counter()
+            copy_database(sqlite_url, url)
+            print(f"copied into PostgreSQL in {time.perf_counter() - started:.1f} s")
+            results["postgresql"] = measure(url, "postgresql", args, work)
         finally:
             drop_scratch_database(server, url)
     result = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-        "open_cases": sum(SHAPE.values()),
-        "shape": SHAPE,
-        "history_rows": HISTORY_ROWS,
-        "requests_per_round": args.requests,
-        "goals_ms": {"worklist": 300, "case": 100},
+        "office": OFFICE, "as_of": AS_OF, "open_cases": len(work["open_cases"]),
+        "workers": args.workers, "seconds_per_run": args.seconds, "runs": args.runs,
+        "goals": {"worklist_median_ms_1_client": 15, "worklist_pages_per_s_10_clients": 60,
+                  "worklist_p95_ms_10_clients": 300, "errors_50_clients": 0},
         "databases": results,
-    }
+    }  # fmt: skip
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     print(f"written to {args.out}")

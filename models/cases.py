@@ -44,6 +44,9 @@ class Case(SQLModel, table=True):
             sqlite_where=_open_case,
             postgresql_where=_open_case,
         ),
+        # An office's cases by state (the worklist, case lists): one index per side.
+        Index("ix_cases_sending_office_state", "sending_office_code", "state"),
+        Index("ix_cases_receiving_office_state", "receiving_office_code", "state"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -53,6 +56,12 @@ class Case(SQLModel, table=True):
     last_seq: int = Field(default=0, description="sequence number of the newest event")
     sending_offer_id: int = Field(foreign_key="sending_offer.id", index=True)
     receiving_offer_id: int = Field(foreign_key="receiving_offer.id", index=True)
+    sending_office_code: str = Field(
+        max_length=2, description="the sending offer's office, kept with the case (never changes)"
+    )
+    receiving_office_code: str = Field(
+        max_length=2, description="the receiving offer's office, kept with the case"
+    )
     headcount: int = Field(ge=1)
     start_date: date | None = Field(default=None, description="from the fixed contract terms")
     end_date: date | None = Field(default=None, description="from the terms, moved by extend")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, String
+from sqlalchemy import JSON, Index, String
 from sqlmodel import Field, SQLModel
 
 from models.common import timestamp_field
@@ -53,6 +53,8 @@ class FollowUp(SQLModel, table=True):
     the wage of a month after return that is due and not recorded (wage_report)."""
 
     __tablename__ = "follow_up"
+    # The follow-ups scheduled up to a day (the worklist, the night): by status, then date.
+    __table_args__ = (Index("ix_follow_up_status_due_on", "status", "due_on"),)
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=64, unique=True)

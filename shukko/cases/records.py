@@ -59,10 +59,13 @@ def get_case(*, session: Session, case_id: int) -> Case:
 
 
 def _offers(session: Session, table, ids: set[int]) -> dict[int, tuple]:
-    """(kind, headcount, company_id) of the offers with these row ids."""
-    rows = select_in(session, table.__table__, ("id", "kind", "headcount", "company_id"), "id", ids)
+    """(kind, headcount, company_id, office_code) of the offers with these row ids."""
+    columns = ("id", "kind", "headcount", "company_id", "office_code")
     return {
-        offer_id: (str(kind), headcount, company) for offer_id, kind, headcount, company in rows
+        offer_id: (str(kind), headcount, company, office)
+        for offer_id, kind, headcount, company, office in select_in(
+            session, table.__table__, columns, "id", ids
+        )
     }
 
 
@@ -74,7 +77,7 @@ def check_new_case(new: NewCase, sending: tuple | None, receiving: tuple | None)
     kind = str(new.kind)
     if kind not in ("secondment", "transfer"):
         problems.append(Refusal("input.case_kind", {"value": kind}, ("kind",)))
-    for side, (offer_kind, headcount, _company) in (("sending", sending), ("receiving", receiving)):
+    for side, (offer_kind, headcount, *_) in (("sending", sending), ("receiving", receiving)):
         if offer_kind not in (kind, "either"):
             params = {"side": side, "offer_kind": offer_kind, "kind": kind}
             problems.append(Refusal("case.offer_kind", params, (side,)))
@@ -116,6 +119,8 @@ def open_cases(*, session: Session, cases: list[NewCase], actor: str, today: dat
             "last_seq": 1,
             "sending_offer_id": c.sending_offer_id,
             "receiving_offer_id": c.receiving_offer_id,
+            "sending_office_code": sending[c.sending_offer_id][3],
+            "receiving_office_code": receiving[c.receiving_offer_id][3],
             "headcount": c.headcount,
             "score": c.score,
             "score_breakdown": c.score_breakdown,

@@ -18,8 +18,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, or_, select
 from sqlmodel import Session
 
 from models import (
@@ -36,12 +37,13 @@ from shukko.cases.facts import read_cases_with_facts
 from shukko.cases.transitions import blocking_guards, guard_arguments
 from shukko.clock import add_months
 from shukko.refusals import Refusal
-from shukko.service.case_views import CaseFilter, case_row, case_rows
-from shukko.service.schemas import CaseRow, RefusalEntry, RegistrantItem, WorkItem, Worklist
+from shukko.service.case_views import CaseFilter, case_rows
+from shukko.service.schemas import RefusalEntry, RegistrantItem, WorkItem, Worklist
 from shukko.subsidies.notices import PLAN_FILED_EVENT
 from states import final_states, guard_reason, state_labels
 
 PAGE_ROWS = 100
+PREVIEW_ROWS = 20  # of each group on the overview; a group's own page shows PAGE_ROWS
 SOON_DAYS = 14
 GROUPS = {
     "review": "提案の確認・面談の日程調整",
@@ -72,26 +74,31 @@ class WorklistQuery:
 
     office: str
     as_of: date
-    group: str | None = None  # the group paged; the others show their first page
+    group: str | None = None  # the group paged; the others show their first PREVIEW_ROWS
     page: int = 1
     newest_first: bool = False
 
 
 def worklist(*, session: Session, query: WorklistQuery, rules: CaseRules = CaseRules()) -> Worklist:
-    """The office's worklist: every group's count and a page of rows of each."""
+    """The office's worklist: every group's count, a page of the group asked for and the
+    first rows of the others (an office has hundreds of open cases: the overview shows what
+    comes first in each group, a group's own page all of it, page by page)."""
     cases = _open_cases(session, query.office)
     items: dict[str, list] = {group: [] for group in GROUPS}
-    for group, item in _items(session, cases, query.as_of, rules):
-        items[group].append(item)
+    for group, line in _items(session, query.office, cases, query.as_of, rules):
+        items[group].append(line)
     items["bank"] = _registrants(session, query.office)
     counts = {group: len(rows) for group, rows in items.items()}
     pages = {}
     for group, rows in items.items():
-        rows.sort(key=lambda item: (item.on, item.id), reverse=query.newest_first)
+        rows.sort(key=lambda line: (line.on, line.id), reverse=query.newest_first)
         page = query.page if group == query.group else 1
         page = max(1, min(page, _page_count(len(rows))))
         pages[group] = page
-        items[group] = rows[(page - 1) * PAGE_ROWS : page * PAGE_ROWS]
+        size = PAGE_ROWS if group == query.group else PREVIEW_ROWS
+        shown = rows[(page - 1) * PAGE_ROWS : (page - 1) * PAGE_ROWS + size]
+        # Typed rows for the page's lines only: an office has hundreds of open cases.
+        items[group] = [_work_item(line) if isinstance(line, _Line) else line for line in shown]
     return Worklist(
         office=query.office,
         as_of=query.as_of,
@@ -107,37 +114,55 @@ def _page_count(rows: int) -> int:
     return max(1, -(-rows // PAGE_ROWS))
 
 
-def _open_cases(session: Session, office: str) -> dict[int, CaseRow]:
-    """The office's open cases (it sends or receives), by id."""
+def _open_cases(session: Session, office: str) -> dict[int, Row]:
+    """The office's open cases (it sends or receives; rows of `case_rows`), by id."""
     statement = case_rows(CaseFilter(office=office)).where(Case.state.in_(sorted(OPEN_STATES)))
-    return {row.id: row for row in map(case_row, session.execute(statement))}
+    return {row.id: row for row in session.connection().execute(statement)}
 
 
-def _item(case: CaseRow, on: date, detail: str, overdue: bool = False) -> WorkItem:
+class _Line(NamedTuple):
+    """A line of a group before it is shown: what sorts it, and what its WorkItem says."""
+
+    on: date
+    id: int
+    case: Row
+    detail: str
+    overdue: bool = False
+    reasons: tuple = ()
+
+
+def _item(case: Row, on: date, detail: str, overdue: bool = False) -> _Line:
+    return _Line(on, case.id, case, detail, overdue)
+
+
+def _work_item(line: _Line) -> WorkItem:
+    case = line.case
     return WorkItem(
         case_id=case.id,
         kind=case.kind,
-        state_label=case.state_label,
+        state_label=state_labels(case.kind)[case.state],
         headcount=case.headcount,
-        sending_office=case.sending_office,
-        receiving_office=case.receiving_office,
-        on=on,
-        detail=detail,
-        overdue=overdue,
+        sending_office=case.sending_office_code,
+        receiving_office=case.receiving_office_code,
+        on=line.on,
+        detail=line.detail,
+        overdue=line.overdue,
+        reasons=list(line.reasons),
     )
 
 
 def _items(
-    session: Session, cases: dict[int, CaseRow], as_of: date, rules: CaseRules
-) -> Iterable[tuple[str, WorkItem]]:
+    session: Session, office: str, cases: dict[int, Row], as_of: date, rules: CaseRules
+) -> Iterable[tuple[str, _Line]]:
     by_state: dict[str, list[int]] = {}
     for case_id, case in cases.items():
         by_state.setdefault(case.state, []).append(case_id)
 
-    for case_id, opened in _event_dates(session, by_state.get("proposed", []), None, func.min):
+    proposed = _cases_in(office, "proposed")
+    for case_id, opened in _event_dates(session, proposed, None, func.min):
         yield "review", _item(cases[case_id], opened, "提案日")
 
-    interviewing = by_state.get("interviewing", [])
+    interviewing = _cases_in(office, "interviewing")
     for case_id, on in _event_dates(session, interviewing, "schedule_interview", func.max):
         held = on < as_of
         detail = "面談済み: 進めるか辞退かを記録" if held else "面談予定日"
@@ -150,26 +175,22 @@ def _items(
         row, case_facts = rows[case_id], facts[case_id]
         event = CLOSING_EVENT[str(row.kind)]
         missing = blocking_guards(row, case_facts, event, no_input)
-        reasons = [RefusalEntry.of(Refusal(*guard_reason(g, case_facts))) for g in missing]
+        reasons = tuple(RefusalEntry.of(Refusal(*guard_reason(g, case_facts))) for g in missing)
         detail = "" if missing else "すべて揃っています: 契約を締結できます"
-        item = _item(cases[case_id], row.start_date or as_of, detail)
-        item.reasons = reasons
-        yield "blocked", item
+        line = _item(cases[case_id], row.start_date or as_of, detail)
+        yield "blocked", line._replace(reasons=reasons)
 
     soon = as_of + timedelta(days=SOON_DAYS)
-    not_started = by_state.get("preparing", []) + by_state.get("contracted", [])
+    not_started = _cases_in(office, "preparing", "contracted")
     for case_id, deadline in _filing_deadlines(session, not_started, as_of, soon):
         yield "filing", _item(cases[case_id], deadline, "計画届の推奨提出日（未提出）")
 
-    for follow_up in _follow_ups_due(session, list(cases), soon):
-        overdue = follow_up.due_on < as_of
-        detail = FOLLOW_UP_KINDS.get(follow_up.kind, follow_up.kind)
+    for case_id, kind, due_on in _follow_ups_due(session, office, soon):
+        overdue = due_on < as_of
+        detail = FOLLOW_UP_KINDS.get(kind, kind)
         if overdue:
-            detail += f"（{(as_of - follow_up.due_on).days}日超過）"
-        yield (
-            "follow_ups",
-            _item(cases[follow_up.case_id], follow_up.due_on, detail, overdue),
-        )
+            detail += f"（{(as_of - due_on).days}日超過）"
+        yield "follow_ups", _item(cases[case_id], due_on, detail, overdue)
 
     month_ahead = add_months(as_of, 1)
     for case_id in by_state.get("active", []):
@@ -184,6 +205,7 @@ def _registrants(session: Session, office: str) -> list[RegistrantItem]:
     from states.bank import OPEN_STATES as REGISTRANT_OPEN
 
     labels = state_labels(KIND)
+    mine = (Registrant.office_code == office, Registrant.state.in_(REGISTRANT_OPEN))
     rows = session.execute(
         select(
             Registrant.id,
@@ -192,9 +214,9 @@ def _registrants(session: Session, office: str) -> list[RegistrantItem]:
             Registrant.age_at_leaving,
             Registrant.occupations,
             Registrant.last_activity_on,
-        ).where(Registrant.office_code == office, Registrant.state.in_(REGISTRANT_OPEN))
+        ).where(*mine)
     ).all()
-    ids = [row[0] for row in rows]
+    ids = select(Registrant.id).where(*mine)
     suggested = _counts(session, Suggestion.registrant_id, ids)
     introduced = _counts(session, Introduction.registrant_id, ids)
     items = []
@@ -213,56 +235,64 @@ def _registrants(session: Session, office: str) -> list[RegistrantItem]:
     return items
 
 
-def _counts(session: Session, column, ids: list[int]) -> dict[int, int]:
-    found: dict[int, int] = {}
-    for part in _in_batches(ids):
-        found.update(
-            session.execute(
-                select(column, func.count()).where(column.in_(part)).group_by(column)
-            ).all()
+def _counts(session: Session, column, ids) -> dict[int, int]:
+    """Rows per id of `column` among `ids` (a select of ids)."""
+    statement = select(column, func.count()).where(column.in_(ids)).group_by(column)
+    return dict(session.connection().execute(statement).all())
+
+
+# Each reader below takes the office's cases as a subquery, not as a list of ids: the SQL
+# text stays the same from page to page, so it is compiled once and PostgreSQL prepares it
+# (hundreds of ids as parameters cost more to render and plan than to run).
+
+
+def _cases_in(office: str, *states: str):
+    """The select of the ids of the office's cases in these states."""
+    return (
+        select(Case.id)
+        .where(or_(Case.sending_office_code == office, Case.receiving_office_code == office))
+        .where(Case.state.in_(states))
+    )
+
+
+def _event_dates(session: Session, ids, event: str | None, pick):
+    """Per case of `ids` (a select), the first or last (`pick`: func.min or func.max) date
+    of an event, or of any event (the first is the day the case was opened)."""
+    statement = select(CaseEvent.case_id, pick(CaseEvent.occurred_on)).where(
+        CaseEvent.case_id.in_(ids)
+    )
+    if event is not None:
+        statement = statement.where(CaseEvent.event == event)
+    return session.connection().execute(statement.group_by(CaseEvent.case_id))
+
+
+def _filing_deadlines(session: Session, ids, first: date, last: date):
+    """The plan's recommended filing day of the cases of `ids` (a select) whose filing is
+    not recorded yet."""
+    # Asked per case that has a deadline in the window (by the case index), not of every
+    # filing recorded.
+    filed = (
+        select(CaseEvent.id)
+        .where(CaseEvent.case_id == Notice.case_id, CaseEvent.event == PLAN_FILED_EVENT)
+        .exists()
+    )
+    return session.connection().execute(
+        select(Notice.case_id, func.max(Notice.filing_deadline))
+        .where(Notice.case_id.in_(ids), Notice.filing_deadline.is_not(None))
+        .group_by(Notice.case_id)
+        .having(func.max(Notice.filing_deadline).between(first, last))
+        .having(~filed)
+    )
+
+
+def _follow_ups_due(session: Session, office: str, until: date):
+    """(case id, kind, due day) of the office's open cases' scheduled follow-ups due by
+    `until` (the cases as a subquery: hundreds of ids as parameters cost more to plan)."""
+    cases = _cases_in(office, *sorted(OPEN_STATES))
+    return session.connection().execute(
+        select(FollowUp.case_id, FollowUp.kind, FollowUp.due_on).where(
+            FollowUp.case_id.in_(cases),
+            FollowUp.status == "scheduled",
+            FollowUp.due_on <= until,
         )
-    return found
-
-
-def _in_batches(ids: list[int], size: int = 2000) -> Iterable[list[int]]:
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]
-
-
-def _event_dates(session: Session, ids: list[int], event: str | None, pick):
-    """Per case, the first or last (`pick`: func.min or func.max) date of an event, or of
-    any event (the first is the day the case was opened)."""
-    for part in _in_batches(ids):
-        statement = select(CaseEvent.case_id, pick(CaseEvent.occurred_on)).where(
-            CaseEvent.case_id.in_(part)
-        )
-        if event is not None:
-            statement = statement.where(CaseEvent.event == event)
-        yield from session.execute(statement.group_by(CaseEvent.case_id))
-
-
-def _filing_deadlines(session: Session, ids: list[int], first: date, last: date):
-    """The plan's recommended filing day of cases whose filing is not recorded yet."""
-    filed = select(CaseEvent.case_id).where(CaseEvent.event == PLAN_FILED_EVENT)
-    for part in _in_batches(ids):
-        yield from session.execute(
-            select(Notice.case_id, func.max(Notice.filing_deadline))
-            .where(
-                Notice.case_id.in_(part),
-                Notice.filing_deadline.is_not(None),
-                Notice.case_id.not_in(filed),
-            )
-            .group_by(Notice.case_id)
-            .having(func.max(Notice.filing_deadline).between(first, last))
-        )
-
-
-def _follow_ups_due(session: Session, ids: list[int], until: date):
-    for part in _in_batches(ids):
-        yield from session.scalars(
-            select(FollowUp).where(
-                FollowUp.case_id.in_(part),
-                FollowUp.status == "scheduled",
-                FollowUp.due_on <= until,
-            )
-        )
+    )

@@ -102,7 +102,6 @@ def flows_page_starts_a_run(env: dict, engine, tmp_path) -> str:
     """`shukko web` with PREFECT_API_URL: an office admin sees each deployment's latest run
     and starts matching for the page's day; returns the flow run id the page reports."""
     import re
-    from urllib.parse import unquote
 
     import httpx
 
@@ -141,7 +140,10 @@ def flows_page_starts_a_run(env: dict, engine, tmp_path) -> str:
             answer = browser.post("/flows/matching/run", data={"csrf_token": token},
                                   follow_redirects=False)  # fmt: skip
             assert answer.status_code == 303, answer.text
-            return unquote(answer.headers["location"].split("started=")[1])
+            assert answer.headers["location"] == "/flows"
+            # The page says which run started, in its message box (kept in the session).
+            started = browser.get("/flows").text
+            return re.search(r"フロー実行 ID ([0-9a-f-]{36})", started).group(1)
     finally:
         stop(web)
         log.close()

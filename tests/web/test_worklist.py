@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from models import Notice
-from shukko.service.worklist import PAGE_ROWS, WorklistQuery, worklist
+from shukko.service.worklist import PAGE_ROWS, PREVIEW_ROWS, WorklistQuery, worklist
 from shukko.web.refusals import refusal_words
 from tests.helpers import TODAY, contracted_case, make_case, send
 
@@ -70,6 +70,8 @@ def test_a_group_past_a_hundred_rows_is_paged_and_sorted_either_way(session):
     ids = [make_case(session).id for _ in range(PAGE_ROWS + 5)]
     work, found = groups(session)
     assert work.counts["review"] == PAGE_ROWS + 5 and work.page_count["review"] == 2
+    assert [row[0] for row in found["review"]] == ids[:PREVIEW_ROWS]  # the overview
+    work, found = groups(session, group="review")
     assert [row[0] for row in found["review"]] == ids[:PAGE_ROWS]
     work, found = groups(session, group="review", page=2)
     assert [row[0] for row in found["review"]] == ids[PAGE_ROWS:]

@@ -32,5 +32,5 @@ def home(
     work = worklists.worklist(session=session, query=query, rules=request.app.state.rules)
     return render(
         request, "worklist.html", account=account, work=work, groups=worklists.GROUPS, sort=sort,
-        offices=labels.PREFECTURES_BY_CODE,
+        offices=labels.PREFECTURES_BY_CODE, selected=query.group,
     )  # fmt: skip
