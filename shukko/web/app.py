@@ -5,14 +5,13 @@ live in shukko.web.routes by area; this module builds the application around the
 
 from __future__ import annotations
 
-import logging
 from datetime import date
 from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
@@ -23,23 +22,14 @@ from shukko.limits import input_limits
 from shukko.service.accounts import ROLES
 from shukko.service.sessions import SignInPolicy
 from shukko.web import labels
-from shukko.web.auth import CsrfRefused, SignInRequired, from_this_origin
-from shukko.web.deps import MAX_BODY_BYTES
+from shukko.web.auth import CsrfRefused, SignInRequired
 from shukko.web.forms import FIELD_LABELS
+from shukko.web.guard import CSRF_REFUSED, Guard, crashed
 from shukko.web.pages import Page, not_found, render
 from shukko.web.refusals import refusal_words
 from shukko.web.routes import cases, flows, offers, registrants, signin, worklist
 
 HERE = Path(__file__).resolve().parent
-SECURITY_HEADERS = {
-    "X-Frame-Options": "DENY",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-    "Content-Security-Policy": "default-src 'self'; form-action 'self'",
-    "Cache-Control": "no-store",
-}
-log = logging.getLogger("shukko.web")
-CSRF_REFUSED = "フォームの確認用トークンがありません。ページを開き直してから送信してください。"
 
 
 def create_app(settings, *, engine=None, as_of: date | None = None) -> FastAPI:
@@ -58,7 +48,7 @@ def create_app(settings, *, engine=None, as_of: date | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for area in (signin, worklist, cases, registrants, offers, flows):
         app.include_router(area.router)
-    app.middleware("http")(_bounded_and_guarded)
+    app.add_middleware(Guard)
     _answer_errors(app)
     proxies = trusted_proxies(settings)
     if proxies:
@@ -90,33 +80,6 @@ def _templates() -> Jinja2Templates:
     return templates
 
 
-async def _bounded_and_guarded(request: Request, call_next):
-    """Refuse an oversized body before it is read, and a form posted from another origin;
-    answer a crash here, so that no traceback (whose message could quote a form) reaches the
-    log; set the security headers on every answer."""
-    length = request.headers.get("content-length")
-    if length and length.isdigit() and int(length) > MAX_BODY_BYTES:
-        response = HTMLResponse("送信された内容が大きすぎます。", status_code=413)
-    elif request.method == "POST" and not from_this_origin(request):
-        log.info("form from another origin refused: %s %s", request.method, request.url.path)
-        response = render(request, "error.html", 403, message=CSRF_REFUSED)
-    else:
-        try:
-            response = await call_next(request)
-        except Exception as exc:
-            response = _crashed(request, exc)
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    return response
-
-
-def _crashed(request: Request, exc: Exception) -> HTMLResponse:
-    # The type only: a message may quote personal data typed into a form.
-    log.error("internal error on %s %s: %s", request.method, request.url.path, type(exc))
-    message = "内部エラーが発生しました。入力は保存されていません。管理者に連絡してください。"
-    return render(request, "error.html", 500, message=message)
-
-
 def _answer_errors(app: FastAPI) -> None:
     """Every answer other than the page asked for, as a page in Japanese."""
 
@@ -145,4 +108,4 @@ def _answer_errors(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception):
-        return _crashed(request, exc)
+        return crashed(request, exc)
