@@ -24,6 +24,7 @@ MAX_TOKEN_CHARS = 128
 SIGN_IN_FORM_MINUTES = 60
 ADDRESS_WINDOW = timedelta(minutes=1)
 TOUCH_EVERY = timedelta(minutes=1)  # last_seen_at is written at most this often
+SESSION_CHANGED = "shukko.session_changed"  # in Session.info: signed_in wrote, to commit
 
 
 class SignInRefused(ShukkoError):
@@ -229,7 +230,9 @@ def signed_in(
 ) -> Account | None:
     """The account of a session cookie, or None when it is unknown, past its lifetime,
     unused for `policy.idle_minutes`, or its user is disabled. A message left for `path`
-    is handed over once (Account.flash)."""
+    is handed over once (Account.flash). When it wrote (the last use, the message taken, an
+    idle session removed) it says so in `session.info[SESSION_CHANGED]`, for the caller to
+    commit."""
     if not token or len(token) > MAX_TOKEN_CHARS:
         return None
     found = session.execute(
@@ -245,6 +248,7 @@ def signed_in(
     if user.disabled or aware(web_session.expires_at) <= now or idle:
         if idle:
             session.delete(web_session)
+            session.info[SESSION_CHANGED] = True
         return None
     changes = {}
     if last_seen is None or now - last_seen >= TOUCH_EVERY:
@@ -257,6 +261,7 @@ def signed_in(
             update(WebSession).where(WebSession.token_hash == web_session.token_hash),
             changes,
         )
+        session.info[SESSION_CHANGED] = True
     return Account(user.name, user.office_code, user.role, web_session.csrf_token, flash)
 
 

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from starlette.datastructures import FormData
 
 from shukko.clock import utcnow
-from shukko.service.sessions import Account, signed_in
+from shukko.service.sessions import SESSION_CHANGED, Account, signed_in
 from shukko.web.auth import SESSION_COOKIE, SignInRequired, check_csrf, read_cookie
 
 MAX_BODY_BYTES = 1024 * 1024  # a form, or a terms file (its own limit is lower)
@@ -33,12 +33,14 @@ Database = Annotated[Session, Depends(database)]
 
 def current_account(request: Request, session: Database) -> Account:
     """The signed-in account, or SignInRequired (the page sends the browser to sign in).
-    Its last use and the message it takes for this page are committed here."""
+    Its last use, the message it takes for this page or its end are committed here, when
+    there is any (most requests change nothing: no commit, no round trip)."""
     account = signed_in(
         session=session, token=read_cookie(request, SESSION_COOKIE), now=utcnow(),
         policy=request.app.state.policy, path=request.url.path,
     )  # fmt: skip
-    session.commit()
+    if session.info.pop(SESSION_CHANGED, False):
+        session.commit()
     if account is None:
         raise SignInRequired
     return account
