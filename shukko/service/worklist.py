@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import Row, case, func, or_, select
+from sqlalchemy import Row, bindparam, case, func, or_, select
 from sqlmodel import Session
 
 from models import (
@@ -37,7 +37,7 @@ from shukko.cases.facts import read_cases_with_facts
 from shukko.cases.transitions import blocking_guards, guard_arguments
 from shukko.clock import add_months
 from shukko.refusals import Refusal
-from shukko.service.case_views import CaseFilter, case_rows
+from shukko.service.case_views import case_rows
 from shukko.service.schemas import RefusalEntry, RegistrantItem, WorkItem, Worklist
 from shukko.subsidies.notices import PLAN_FILED_EVENT
 from states import final_states, guard_reason, state_labels
@@ -116,25 +116,8 @@ def _page_count(rows: int) -> int:
 
 def _open_cases(session: Session, office: str) -> dict[int, Row]:
     """The office's open cases (it sends or receives; rows of `case_rows`), by id, each
-    with the date its group sorts by where that is a date of its log (`dated`): the day a
-    proposal was made, the day of the interview scheduled last. Read in the same statement
-    (evaluated only for those states) rather than by two more round trips."""
-    on_case = CaseEvent.case_id == Case.id
-    proposed_on = select(func.min(CaseEvent.occurred_on)).where(on_case)
-    interview_on = select(func.max(CaseEvent.occurred_on)).where(
-        on_case, CaseEvent.event == "schedule_interview"
-    )
-    dated = case(
-        (Case.state == "proposed", proposed_on.scalar_subquery()),
-        (Case.state == "interviewing", interview_on.scalar_subquery()),
-        else_=None,
-    ).label("dated")
-    statement = (
-        case_rows(CaseFilter(office=office))
-        .add_columns(dated)
-        .where(Case.state.in_(sorted(OPEN_STATES)))
-    )
-    return {row.id: row for row in session.connection().execute(statement)}
+    with the date its group sorts by where that is a date of its log (`dated`)."""
+    return {row.id: row for row in session.connection().execute(OPEN_CASES, {"office": office})}
 
 
 class _Line(NamedTuple):
@@ -199,8 +182,7 @@ def _items(
         yield "blocked", line._replace(reasons=reasons)
 
     soon = as_of + timedelta(days=SOON_DAYS)
-    not_started = _cases_in(office, "preparing", "contracted")
-    for case_id, deadline in _filing_deadlines(session, not_started, as_of, soon):
+    for case_id, deadline in _filing_deadlines(session, office, as_of, soon):
         yield "filing", _item(cases[case_id], deadline, "計画届の推奨提出日（未提出）")
 
     for case_id, kind, due_on in _follow_ups_due(session, office, soon):
@@ -256,23 +238,50 @@ def _count_of(column):
     return select(func.count()).where(column == Registrant.id).scalar_subquery()
 
 
-# Each reader below takes the office's cases as a subquery, not as a list of ids: the SQL
-# text stays the same from page to page, so it is compiled once and PostgreSQL prepares it
-# (hundreds of ids as parameters cost more to render and plan than to run).
+def _filing_deadlines(session: Session, office: str, first: date, last: date):
+    """The plan's recommended filing day of the office's cases not started whose filing is
+    not recorded yet, within [first, last]."""
+    values = {"office": office, "first": first, "last": last}
+    return session.connection().execute(FILING_DEADLINES, values)
 
 
-def _cases_in(office: str, *states: str):
+def _follow_ups_due(session: Session, office: str, until: date):
+    """(case id, kind, due day) of the office's open cases' scheduled follow-ups due by
+    `until`."""
+    return session.connection().execute(FOLLOW_UPS_DUE, {"office": office, "until": until})
+
+
+# The worklist's statements, built once: the office and the days are bound when they run,
+# so each page costs no statement building, and the SQL text is the same from page to page
+# (compiled once; PostgreSQL prepares it). The office's cases go to each as a subquery, not
+# as a list of ids (hundreds of ids as parameters cost more to render and plan than to run).
+_OFFICE = bindparam("office")
+_OF_OFFICE = or_(Case.sending_office_code == _OFFICE, Case.receiving_office_code == _OFFICE)
+
+
+def _cases_in(*states: str):
     """The select of the ids of the office's cases in these states."""
-    return (
-        select(Case.id)
-        .where(or_(Case.sending_office_code == office, Case.receiving_office_code == office))
-        .where(Case.state.in_(states))
+    return select(Case.id).where(_OF_OFFICE, Case.state.in_(states))
+
+
+def _open_cases_statement():
+    """The office's open cases, with the date of the log their group sorts by (`dated`):
+    the day a proposal was made, the day of the interview scheduled last. Read in this
+    statement (evaluated only for those states) rather than by two more round trips."""
+    on_case = CaseEvent.case_id == Case.id
+    proposed_on = select(func.min(CaseEvent.occurred_on)).where(on_case)
+    interview_on = select(func.max(CaseEvent.occurred_on)).where(
+        on_case, CaseEvent.event == "schedule_interview"
     )
+    dated = case(
+        (Case.state == "proposed", proposed_on.scalar_subquery()),
+        (Case.state == "interviewing", interview_on.scalar_subquery()),
+        else_=None,
+    ).label("dated")
+    return case_rows().add_columns(dated).where(_OF_OFFICE, Case.state.in_(sorted(OPEN_STATES)))
 
 
-def _filing_deadlines(session: Session, ids, first: date, last: date):
-    """The plan's recommended filing day of the cases of `ids` (a select) whose filing is
-    not recorded yet."""
+def _filing_statement():
     # Asked per case that has a deadline in the window (by the case index), not of every
     # filing recorded.
     filed = (
@@ -280,23 +289,23 @@ def _filing_deadlines(session: Session, ids, first: date, last: date):
         .where(CaseEvent.case_id == Notice.case_id, CaseEvent.event == PLAN_FILED_EVENT)
         .exists()
     )
-    return session.connection().execute(
-        select(Notice.case_id, func.max(Notice.filing_deadline))
-        .where(Notice.case_id.in_(ids), Notice.filing_deadline.is_not(None))
+    deadline = func.max(Notice.filing_deadline)
+    return (
+        select(Notice.case_id, deadline)
+        .where(
+            Notice.case_id.in_(_cases_in("preparing", "contracted")),
+            Notice.filing_deadline.is_not(None),
+        )
         .group_by(Notice.case_id)
-        .having(func.max(Notice.filing_deadline).between(first, last))
+        .having(deadline.between(bindparam("first"), bindparam("last")))
         .having(~filed)
     )
 
 
-def _follow_ups_due(session: Session, office: str, until: date):
-    """(case id, kind, due day) of the office's open cases' scheduled follow-ups due by
-    `until` (the cases as a subquery: hundreds of ids as parameters cost more to plan)."""
-    cases = _cases_in(office, *sorted(OPEN_STATES))
-    return session.connection().execute(
-        select(FollowUp.case_id, FollowUp.kind, FollowUp.due_on).where(
-            FollowUp.case_id.in_(cases),
-            FollowUp.status == "scheduled",
-            FollowUp.due_on <= until,
-        )
-    )
+OPEN_CASES = _open_cases_statement()
+FILING_DEADLINES = _filing_statement()
+FOLLOW_UPS_DUE = select(FollowUp.case_id, FollowUp.kind, FollowUp.due_on).where(
+    FollowUp.case_id.in_(_cases_in(*sorted(OPEN_STATES))),
+    FollowUp.status == "scheduled",
+    FollowUp.due_on <= bindparam("until"),
+)
