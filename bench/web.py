@@ -289,7 +289,7 @@ def measure(url: str, database: str, args, work: dict) -> dict:
         page = clients[0].get("/").text
         groups = dict(re.findall(r'data-group="(\w+)">(\d+)<', page))
         print(f"{database}: office {OFFICE} worklist {len(page.encode()):,} bytes, groups {groups}")
-        for scenario in ("worklist", "mixed"):
+        for scenario in args.scenarios:
             for level in args.clients:
                 runs = []
                 for run in range(args.runs):
@@ -327,9 +327,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--skip-sqlite", action="store_true")
+    parser.add_argument("--scenarios", default="worklist,mixed")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "web.json")
     args = parser.parse_args()
     args.clients = [int(n) for n in args.clients.split(",")]
+    args.scenarios = args.scenarios.split(",")
     from models.db import make_engine
     from models.schema import create_scratch_database, drop_scratch_database, upgrade
 

@@ -112,6 +112,9 @@ class Settings(BaseSettings):
             "X-Forwarded-For is believed (empty: nobody's)"
         ),
     )
+    web_threads: int = Field(
+        default=2, ge=1, le=64, description="threads per web worker process rendering pages"
+    )
     web_workers: int = Field(
         default=0, ge=0, le=64, description="worker processes of `shukko web` (0: one per core)"
     )
