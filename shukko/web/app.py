@@ -49,7 +49,7 @@ def create_app(settings, *, engine=None, as_of: date | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for area in (signin, worklist, cases, registrants, offers, flows):
         app.include_router(area.router)
-    app.add_middleware(Guard)
+    app.add_middleware(Guard, in_flight=in_flight(app.state.engine, settings.web_threads))
     _answer_errors(app)
     proxies = trusted_proxies(settings)
     if proxies:
@@ -73,6 +73,14 @@ async def _lifespan(app: FastAPI):
     limiter = anyio.to_thread.current_default_thread_limiter()
     limiter.total_tokens = app.state.settings.web_threads
     yield
+
+
+def in_flight(engine, threads: int) -> int:
+    """Requests let into the application at once: a few per page thread, and fewer than
+    the connections the engine's pool can open (see shukko.web.guard)."""
+    pool = engine.pool
+    size = getattr(pool, "size", lambda: 5)() + max(0, getattr(pool, "_max_overflow", 0))
+    return max(1, min(4 * threads, size - 1))
 
 
 def trusted_proxies(settings) -> list[str]:

@@ -1,12 +1,21 @@
 """The middleware every request passes (plain ASGI: the response streams through untouched,
-which Starlette's BaseHTTPMiddleware did not allow): an oversized body refused before it is
-read, a form from another origin refused, a crash answered as a plain page whose exception
-message never reaches the log, and the security headers on every answer."""
+which Starlette's BaseHTTPMiddleware did not allow): at most `in_flight` requests inside the
+application at once (the others wait their turn here, holding nothing), an oversized body
+refused before it is read, a form from another origin refused, a crash answered as a plain
+page whose exception message never reaches the log, and the security headers on every answer.
+
+Why the admission: a request holds a database connection from the account's lookup until
+its session closes, and its handler and the session's close each wait for one of the few
+page threads (web_threads). With more requests inside than the pool has connections, the
+threads waited for connections held by requests waiting for threads: fifty consultants on
+two threads a process stalled for the pool's timeout (measured). `in_flight` stays below the
+pool's size, so every request inside can have its connection."""
 
 from __future__ import annotations
 
 import logging
 
+import anyio
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from starlette.datastructures import MutableHeaders
@@ -35,13 +44,21 @@ def crashed(request: Request, exc: Exception) -> HTMLResponse:
 
 
 class Guard:
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, in_flight: int) -> None:
         self.app = app
+        self.in_flight = in_flight
+        self._admitted: anyio.Semaphore | None = None  # made in the server's event loop
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        if self._admitted is None:
+            self._admitted = anyio.Semaphore(self.in_flight)
+        async with self._admitted:
+            await self._guarded(scope, receive, send)
+
+    async def _guarded(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = False
 
         async def send_guarded(message: Message) -> None:

@@ -259,3 +259,32 @@ def test_many_failed_sign_ins_from_one_address_are_answered_429(chromium, web, a
     assert "この端末から" in page.locator(".message.error").inner_text()
     listed = CliRunner().invoke(cli, ["user", "list", "--json"])
     assert all(row["locked_until"] is None for row in json.loads(listed.output))
+
+
+def test_many_consultants_at_once_on_one_page_thread_all_get_their_page(
+    shukko_env, engine, session, accounts, monkeypatch
+):
+    """More requests than the pool has connections, one page thread: each gets its page
+    (without the admission in shukko.web.guard they waited for the pool's timeout: 500s)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from config import get_settings
+    from shukko.web.app import create_app
+    from tests.web.conftest import WebServer
+
+    make_case(session)
+    monkeypatch.setenv("SHUKKO_WEB_THREADS", "1")
+    get_settings.cache_clear()
+
+    def consultant(server) -> list[int]:
+        with httpx.Client(base_url=server.url, timeout=120) as client:
+            form = client.get("/login").text
+            token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+            client.post("/login", data={"name": "sato", "password": PASSWORD,
+                                        "csrf_token": token})  # fmt: skip
+            return [client.get("/").status_code for _ in range(3)]
+
+    app = create_app(get_settings(), engine=engine, as_of=TODAY)
+    with WebServer(app) as server, ThreadPoolExecutor(max_workers=40) as pool:
+        answers = [code for codes in pool.map(consultant, [server] * 40) for code in codes]
+    assert answers == [200] * 120
