@@ -51,7 +51,12 @@ def _statement():
             company.c.has_union.label("sending_has_union"),
             select(func.count()).where(on_case).scalar_subquery().label("workers_assigned"),
             consented.scalar_subquery().label("workers_consented"),
-            exists().where(ContractTerms.__table__.c.case_id == case.c.id).label("terms_fixed"),
+            # A count, not EXISTS: PostgreSQL turns an EXISTS here into a hash of every
+            # case's terms (a scan of the table); a count is looked up per case by its key.
+            select(func.count())
+            .where(ContractTerms.__table__.c.case_id == case.c.id)
+            .scalar_subquery()
+            .label("terms_fixed"),
             *logged,
         )
         .join_from(case, offer, offer.c.id == case.c.sending_offer_id)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlmodel import Session
 
 from models import SignInFailure, SignInForm, UserAccount, WebSession
@@ -235,34 +235,46 @@ def signed_in(
     commit."""
     if not token or len(token) > MAX_TOKEN_CHARS:
         return None
-    found = session.execute(
-        select(WebSession, UserAccount)
-        .join(UserAccount, UserAccount.id == WebSession.user_id)
-        .where(WebSession.token_hash == token_hash(token))
-    ).first()
+    hashed = token_hash(token)
+    found = session.connection().execute(_SESSION_OF_TOKEN, {"token": hashed}).first()
     if found is None:
         return None
-    web_session, user = found
-    last_seen = aware(web_session.last_seen_at or web_session.created_at)
+    last_seen = aware(found.last_seen_at or found.created_at)
     idle = last_seen is not None and now - last_seen > timedelta(minutes=policy.idle_minutes)
-    if user.disabled or aware(web_session.expires_at) <= now or idle:
+    if found.disabled or aware(found.expires_at) <= now or idle:
         if idle:
-            session.delete(web_session)
+            session.execute(delete(WebSession).where(WebSession.token_hash == hashed))
             session.info[SESSION_CHANGED] = True
         return None
     changes = {}
     if last_seen is None or now - last_seen >= TOUCH_EVERY:
         changes["last_seen_at"] = now
-    flash = _flash_for(web_session.flash, path)
+    flash = _flash_for(found.flash, path)
     if flash is not None:
         changes["flash"] = None
     if changes:
-        session.execute(
-            update(WebSession).where(WebSession.token_hash == web_session.token_hash),
-            changes,
-        )
+        session.execute(update(WebSession).where(WebSession.token_hash == hashed), changes)
         session.info[SESSION_CHANGED] = True
-    return Account(user.name, user.office_code, user.role, web_session.csrf_token, flash)
+    return Account(found.name, found.office_code, found.role, found.csrf_token, flash)
+
+
+# Every request reads its session: the statement is built once, its columns only (no ORM
+# objects to load and track).
+_SESSION_OF_TOKEN = (
+    select(
+        WebSession.csrf_token,
+        WebSession.created_at,
+        WebSession.expires_at,
+        WebSession.last_seen_at,
+        WebSession.flash,
+        UserAccount.name,
+        UserAccount.office_code,
+        UserAccount.role,
+        UserAccount.disabled,
+    )
+    .join(UserAccount, UserAccount.id == WebSession.user_id)
+    .where(WebSession.token_hash == bindparam("token"))
+)
 
 
 def _flash_for(stored: str | None, path: str | None) -> str | None:

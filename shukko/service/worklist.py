@@ -41,6 +41,7 @@ from shukko.service.case_views import case_rows
 from shukko.service.schemas import RefusalEntry, RegistrantItem, WorkItem, Worklist
 from shukko.subsidies.notices import PLAN_FILED_EVENT
 from states import final_states, guard_reason, state_labels
+from states.bank import OPEN_STATES as REGISTRANT_OPEN
 
 PAGE_ROWS = 100
 PREVIEW_ROWS = 20  # of each group on the overview; a group's own page shows PAGE_ROWS
@@ -202,21 +203,9 @@ def _items(
 def _registrants(session: Session, office: str) -> list[RegistrantItem]:
     """The office's open registrants, each with what the consultant does next."""
     from shukko.bank.lifecycle import KIND
-    from states.bank import OPEN_STATES as REGISTRANT_OPEN
 
     labels = state_labels(KIND)
-    rows = session.execute(
-        select(
-            Registrant.id,
-            Registrant.state,
-            Registrant.route,
-            Registrant.age_at_leaving,
-            Registrant.occupations,
-            Registrant.last_activity_on,
-            _count_of(Suggestion.registrant_id),
-            _count_of(Introduction.registrant_id),
-        ).where(Registrant.office_code == office, Registrant.state.in_(REGISTRANT_OPEN))
-    ).all()
+    rows = session.connection().execute(OPEN_REGISTRANTS, {"office": office}).all()
     items = []
     for registrant_id, state, route, age, occupations, last, suggested, introduced in rows:
         if state == "registered":
@@ -302,6 +291,16 @@ def _filing_statement():
     )
 
 
+OPEN_REGISTRANTS = select(
+    Registrant.id,
+    Registrant.state,
+    Registrant.route,
+    Registrant.age_at_leaving,
+    Registrant.occupations,
+    Registrant.last_activity_on,
+    _count_of(Suggestion.registrant_id),
+    _count_of(Introduction.registrant_id),
+).where(Registrant.office_code == _OFFICE, Registrant.state.in_(REGISTRANT_OPEN))
 OPEN_CASES = _open_cases_statement()
 FILING_DEADLINES = _filing_statement()
 FOLLOW_UPS_DUE = select(FollowUp.case_id, FollowUp.kind, FollowUp.due_on).where(
