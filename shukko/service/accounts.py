@@ -84,10 +84,16 @@ def add_user(*, session: Session, name: str, office: str, role: str, password: s
     return _row(user, utcnow())
 
 
-def list_users(*, session: Session, now: datetime | None = None) -> list[UserRow]:
-    """Every user by name; a lock shows while it lasts (at `now`, by default the clock's)."""
+def list_users(
+    *, session: Session, now: datetime | None = None, office: str | None = None
+) -> list[UserRow]:
+    """Every user by name, or one office's (the office admin's list); a lock shows while it
+    lasts (at `now`, by default the clock's)."""
     now = now or utcnow()
-    return [_row(u, now) for u in session.scalars(select(UserAccount).order_by(UserAccount.name))]
+    statement = select(UserAccount).order_by(UserAccount.name)
+    if office is not None:
+        statement = statement.where(UserAccount.office_code == office)
+    return [_row(u, now) for u in session.scalars(statement)]
 
 
 def disable_user(*, session: Session, name: str) -> UserRow:
@@ -125,15 +131,6 @@ def unlock_user(*, session: Session, name: str, by: Account | None = None) -> Us
 def end_user_sessions(*, session: Session, name: str) -> int:
     """Sign a user out everywhere (their sessions end now; the account stays usable)."""
     return end_sessions(session=session, user_id=_user(session, name).id)
-
-
-def office_users(*, session: Session, office: str, now: datetime | None = None) -> list[UserRow]:
-    """One office's users by name, with their locks (the office admin's user list)."""
-    now = now or utcnow()
-    users = session.scalars(
-        select(UserAccount).where(UserAccount.office_code == office).order_by(UserAccount.name)
-    )
-    return [_row(u, now) for u in users]
 
 
 def record_personal_data_view(

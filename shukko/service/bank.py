@@ -64,15 +64,13 @@ def rules_from(settings) -> BankRules:
 def register_person(
     *,
     session: Session,
-    registration: NewRegistrant | Registration,
+    registration: NewRegistrant | Registration,  # the same fields: a NewRegistrant is one
     actor: str,
     today: date,
     rules: BankRules,
     limits: InputLimits = InputLimits(),
 ) -> RegistrantView:
     """登録: free text and the leaving day within their limits, then the registration."""
-    if isinstance(registration, NewRegistrant):
-        registration = registration.registration()
     reg = registration
     for field, value in (("name", reg.name), ("contact", reg.contact),
                          ("via_company", reg.via_company), ("actor", actor)):  # fmt: skip
@@ -233,13 +231,11 @@ def registrant_view(
 def fire(
     *,
     session: Session,
-    request: RegistrantStep | BankEvent,
+    request: RegistrantStep | BankEvent,  # a RegistrantStep is a BankEvent
     today: date,
     limits: InputLimits = InputLimits(),
 ) -> BankEventResult:
     """One step of a registrant; free text and the date within their limits first."""
-    if isinstance(request, RegistrantStep):
-        request = request.request()
     check_text(request.note, "note", limits)
     check_text(request.actor, "actor", limits)
     check_date(request.on, "at", limits, today)

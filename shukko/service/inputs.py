@@ -1,11 +1,16 @@
-"""What a front end hands the service: a case's step, a registrant's step, a new registrant.
-The service's own input types, so that a front end needs nothing of the domain; each becomes
-the domain's request inside the service."""
+"""What a front end hands the service: a case's step, a registrant's step, a new registrant,
+a terms file. The service's own names, so that a front end imports nothing of the domain. A
+case's step is its own type: the transition service's request has fields only the service
+sets (terms_valid, case_values), which no front end may give; the career bank's requests
+hold nothing of the kind and are the domain's types under the service's names."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import date
+
+from shukko.bank.lifecycle import BankEvent
+from shukko.bank.registration import Registration
 
 
 @dataclass(frozen=True)
@@ -30,21 +35,10 @@ class CaseStep:
 
 
 @dataclass(frozen=True)
-class RegistrantStep:
-    """One event asked of a registrant of the career bank."""
-
-    registrant_id: int
-    event: str
-    actor: str
-    on: date | None = None
-    opening: str | None = None  # OFFICE:OPENING_ID
-    note: str | None = None
-    expected_version: int | None = None
-
-    def request(self):
-        from shukko.bank.lifecycle import BankEvent
-
-        return BankEvent(**asdict(self))
+class RegistrantStep(BankEvent):
+    """One event asked of a registrant of the career bank: registrant_id, event, actor, and
+    the day, opening (OFFICE:OPENING_ID), note and version seen. The domain's request under
+    the service's name (its fields are all a front end may give)."""
 
 
 @dataclass(frozen=True)
@@ -60,25 +54,7 @@ class TermsUpload:
         return TermsFile(self.name, self.content)
 
 
-@dataclass(frozen=True)
-class NewRegistrant:
-    """登録: a person asking the career bank's help (個人情報: name, birth date, contact)."""
-
-    office_code: str
-    name: str
-    birth_date: date
-    leaving_on: date
-    reason: str
-    via_company: str | None = None  # corporate number or name
-    occupations: list[str] = field(default_factory=list)
-    qualifications: list[str] = field(default_factory=list)
-    areas: list[str] = field(default_factory=list)
-    employment_type: str = "either"
-    wage_yen: int | None = None
-    hours_per_week: int | None = None
-    contact: str | None = None
-
-    def registration(self):
-        from shukko.bank.registration import Registration
-
-        return Registration(**asdict(self))
+@dataclass
+class NewRegistrant(Registration):
+    """登録: a person asking the career bank's help (個人情報: name, birth date, contact), as
+    the domain's Registration has it under the service's name."""

@@ -56,6 +56,37 @@ def test_users_are_added_listed_disabled_and_given_new_passwords(shukko_env):
     assert missing.exit_code == 1 and "no user 'nobody'" in missing.output
 
 
+def test_a_lock_is_lifted_and_a_users_sessions_ended_from_the_command_line(shukko_env, session):
+    from datetime import UTC, datetime
+
+    from shukko.service.sessions import SignInRefused, sign_in, signed_in
+
+    assert shukko("user", "add", "sato", "--office", "23", "--password-stdin",
+                  stdin=PASSWORD + "\n").exit_code == 0  # fmt: skip
+    now = datetime.now(UTC)
+    token, _ = sign_in(session=session, name="sato", password=PASSWORD, now=now)
+    for _ in range(5):
+        try:
+            sign_in(session=session, name="sato", password="wrong", now=now)
+        except SignInRefused:
+            session.commit()
+    assert json.loads(shukko("user", "list", "--json").output)[0]["locked_until"] is not None
+
+    unlocked = shukko("user", "unlock", "sato", "--json")
+    assert unlocked.exit_code == 0 and json.loads(unlocked.output)["locked_until"] is None
+    assert sign_in(session=session, name="sato", password=PASSWORD, now=now)[0]
+    session.commit()
+
+    ended = shukko("user", "signout", "sato", "--json")
+    assert ended.exit_code == 0 and json.loads(ended.output) == {
+        "user": "sato", "sessions_ended": 2}  # fmt: skip
+    session.expire_all()
+    assert signed_in(session=session, token=token, now=now) is None
+    for command in ("unlock", "signout"):
+        missing = shukko("user", command, "nobody")
+        assert missing.exit_code == 1 and "no user 'nobody'" in missing.output
+
+
 def test_the_audit_log_is_empty_until_someone_looks(shukko_env):
     listed = shukko("audit", "personal-data", "--json")
     assert listed.exit_code == 0 and json.loads(listed.output) == []

@@ -10,9 +10,14 @@ from fastapi.responses import RedirectResponse
 
 from shukko.clock import utcnow
 from shukko.errors import NotFound
-from shukko.service.accounts import office_users, unlock_user
-from shukko.service.sessions import SignInRefused, new_sign_in_form, sign_in, sign_out
-from shukko.service.sessions import use_sign_in_form as form_of_this_server
+from shukko.service.accounts import list_users, unlock_user
+from shukko.service.sessions import (
+    SignInRefused,
+    new_sign_in_form,
+    sign_in,
+    sign_out,
+    use_sign_in_form,
+)
 from shukko.web.auth import (
     LOGIN_COOKIE,
     SESSION_COOKIE,
@@ -52,7 +57,8 @@ def login(request: Request, form: Form, session: Database):
     target = local(reader.text("next") or "/")
     sent = reader.text("csrf_token") or ""
     now = utcnow()
-    if not form_of_this_server(
+    # A form this server handed to this browser (a cookie set by another page names none).
+    if not use_sign_in_form(
         session=session, cookie=read_cookie(request, LOGIN_COOKIE), sent=sent, now=now
     ):
         session.commit()  # the form is used up
@@ -91,7 +97,7 @@ def users(request: Request, account: SignedIn, session: Database):
     """利用者: the office's users and their locks (office admins only)."""
     if account.role != "office_admin":
         raise not_found()
-    rows = office_users(session=session, office=account.office)
+    rows = list_users(session=session, office=account.office)
     return render(request, "users.html", account=account, users=rows)
 
 
