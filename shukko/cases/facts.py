@@ -34,8 +34,11 @@ def _statement():
     case, event, worker = Case.__table__, CaseEvent.__table__, CaseWorker.__table__
     offer, company = SendingOffer.__table__, Company.__table__
     on_case = worker.c.case_id == case.c.id
-    # The consent of a worker still on the case: found by the (case, worker) key.
-    on_case_still = exists().where(on_case, worker.c.worker_id == event.c.worker_id)
+    # The consent of a worker still on the case: found by the (case, worker) key. Correlated
+    # by name: nested two deep, the case would otherwise become a FROM of its own (any case).
+    on_case_still = (
+        exists().where(on_case, worker.c.worker_id == event.c.worker_id).correlate(case, event)
+    )
     consented = select(func.count(distinct(event.c.worker_id))).where(
         event.c.case_id == case.c.id,
         event.c.event == "record_consent",
