@@ -44,7 +44,40 @@ def make_engine(url: str, *, transactional_ddl: bool = False) -> Engine:
             event.listen(engine, "connect", _migration_connection)
             event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True)
+    _end_reading_with_commit(engine)
+    return engine
+
+
+_WROTE = "shukko_wrote"  # in a connection's info: its transaction ran more than SELECTs
+
+
+def _end_reading_with_commit(engine: Engine) -> None:
+    """PostgreSQL: end a transaction that only read with COMMIT instead of ROLLBACK.
+
+    psycopg forgets every statement it has prepared when it sends ROLLBACK, and a page or a
+    command that only reads ends its session with one: each request's statements were
+    parsed and planned anew (measured: 4 of the worklist's 5 ms in PostgreSQL). For a
+    transaction that ran only SELECTs the two end it the same way; one that wrote anything,
+    or failed, still rolls back."""
+
+    @event.listens_for(engine, "begin")
+    def _began(connection) -> None:
+        connection.info.pop(_WROTE, None)
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _executing(connection, _cursor, statement: str, *_rest) -> None:
+        if statement.lstrip()[:6].upper() != "SELECT":
+            connection.info[_WROTE] = True
+
+    @event.listens_for(engine, "rollback")
+    def _ending(connection) -> None:
+        from psycopg.pq import TransactionStatus
+
+        dbapi_connection = connection.connection.dbapi_connection
+        reading = not connection.info.get(_WROTE)
+        if reading and dbapi_connection.info.transaction_status == TransactionStatus.INTRANS:
+            dbapi_connection.commit()  # psycopg's rollback then finds nothing to end
 
 
 def _migration_connection(dbapi_connection, _record) -> None:

@@ -80,7 +80,7 @@ def read_cases_with_facts(
     for start in range(0, len(ids), _IN_BATCH):
         part = ids[start : start + _IN_BATCH]
         # On the connection: a plain statement needs none of the ORM's execution.
-        for row in session.connection().execute(CASES_WITH_FACTS, {"ids": part}):
+        for row in session.connection().execute(CASES_WITH_FACTS, {"ids": part}).all():
             case = SimpleNamespace(**dict(zip(CASE_COLUMNS, row, strict=False)))
             has_union, assigned, consented, terms, *logged = row[len(CASE_COLUMNS) :]
             cases[case.id] = case

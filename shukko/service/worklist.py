@@ -118,7 +118,8 @@ def _page_count(rows: int) -> int:
 def _open_cases(session: Session, office: str) -> dict[int, Row]:
     """The office's open cases (it sends or receives; rows of `case_rows`), by id, each
     with the date its group sorts by where that is a date of its log (`dated`)."""
-    return {row.id: row for row in session.connection().execute(OPEN_CASES, {"office": office})}
+    rows = session.connection().execute(OPEN_CASES, {"office": office}).all()
+    return {row.id: row for row in rows}
 
 
 class _Line(NamedTuple):
@@ -129,7 +130,7 @@ class _Line(NamedTuple):
     case: Row
     detail: str
     overdue: bool = False
-    reasons: tuple = ()
+    reasons: tuple[Refusal, ...] = ()  # typed (RefusalEntry) only for the lines shown
 
 
 def _item(case: Row, on: date, detail: str, overdue: bool = False) -> _Line:
@@ -148,7 +149,7 @@ def _work_item(line: _Line) -> WorkItem:
         on=line.on,
         detail=line.detail,
         overdue=line.overdue,
-        reasons=list(line.reasons),
+        reasons=[RefusalEntry.of(reason) for reason in line.reasons],
     )
 
 
@@ -177,7 +178,7 @@ def _items(
         row, case_facts = rows[case_id], facts[case_id]
         event = CLOSING_EVENT[str(row.kind)]
         missing = blocking_guards(row, case_facts, event, no_input)
-        reasons = tuple(RefusalEntry.of(Refusal(*guard_reason(g, case_facts))) for g in missing)
+        reasons = tuple(Refusal(*guard_reason(g, case_facts)) for g in missing)
         detail = "" if missing else "すべて揃っています: 契約を締結できます"
         line = _item(cases[case_id], row.start_date or as_of, detail)
         yield "blocked", line._replace(reasons=reasons)
@@ -231,13 +232,13 @@ def _filing_deadlines(session: Session, office: str, first: date, last: date):
     """The plan's recommended filing day of the office's cases not started whose filing is
     not recorded yet, within [first, last]."""
     values = {"office": office, "first": first, "last": last}
-    return session.connection().execute(FILING_DEADLINES, values)
+    return session.connection().execute(FILING_DEADLINES, values).all()
 
 
 def _follow_ups_due(session: Session, office: str, until: date):
     """(case id, kind, due day) of the office's open cases' scheduled follow-ups due by
     `until`."""
-    return session.connection().execute(FOLLOW_UPS_DUE, {"office": office, "until": until})
+    return session.connection().execute(FOLLOW_UPS_DUE, {"office": office, "until": until}).all()
 
 
 # The worklist's statements, built once: the office and the days are bound when they run,

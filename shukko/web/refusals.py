@@ -3,6 +3,8 @@ no option or command of the CLI. A refusal naming a form field is shown beside i
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from shukko.errors import ShukkoError
 from shukko.refusals import Refusal, worded
 from shukko.web import labels
@@ -242,7 +244,17 @@ def refusal_words(refusal) -> str:
     """A refusal as data (or a service's RefusalEntry) in the words a page shows."""
     if not isinstance(refusal, Refusal):
         refusal = refusal.refusal()
-    return worded(JA, refusal, extra=_labels, joiner="")
+    try:
+        return _words_of(refusal.code, tuple(refusal.params.items()), tuple(refusal.fields))
+    except TypeError:  # a parameter that is a list (of reasons): worded each time
+        return worded(JA, refusal, extra=_labels, joiner="")
+
+
+@lru_cache(maxsize=4096)
+def _words_of(code: str, params: tuple, fields: tuple) -> str:
+    """Worded once per code and parameters: a worklist shows the same few reasons on many
+    lines (one case lacking consent is worded like the next)."""
+    return worded(JA, Refusal(code, dict(params), fields), extra=_labels, joiner="")
 
 
 def japanese(exc: ShukkoError) -> str:

@@ -1,0 +1,57 @@
+"""How sessions end (models.db): what was not committed is never kept, and on PostgreSQL a
+session that only read keeps the statements psycopg prepared (a page's queries are planned
+once per connection, not on every request)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import Session
+
+from models import Company
+
+
+def _companies(engine) -> list[str]:
+    with Session(engine) as session:
+        return list(session.scalars(select(Company.name)))
+
+
+def test_a_session_closed_without_commit_keeps_nothing_it_wrote(engine):
+    with Session(engine) as session:
+        session.scalars(select(Company.id)).all()  # it read first, then wrote
+        session.add(Company(name="書きかけ株式会社", industry_code="31", prefecture_code="13"))
+        session.flush()
+        with session.connection().begin_nested():
+            session.connection().execute(
+                text("  insert into company (name, industry_code, prefecture_code, created_at) "
+                     "values ('途中株式会社', '31', '13', CURRENT_TIMESTAMP)")
+            )  # fmt: skip
+
+    assert _companies(engine) == []
+
+
+def test_a_failed_read_ends_cleanly_and_the_next_session_works(engine):
+    with Session(engine) as session, pytest.raises(DBAPIError):
+        session.connection().execute(text("SELECT name FROM no_such_table"))
+
+    with Session(engine) as session:
+        session.add(Company(name="次の株式会社", industry_code="31", prefecture_code="13"))
+        session.commit()
+    assert _companies(engine) == ["次の株式会社"]
+
+
+def test_reading_sessions_keep_their_prepared_statements(engine):
+    if engine.dialect.name != "postgresql":
+        pytest.skip("psycopg's prepared statements: PostgreSQL only")
+    statement = select(Company.id).where(Company.prefecture_code == "13")
+    for _ in range(8):  # psycopg prepares a statement on its fifth execution
+        with Session(engine) as session:
+            session.scalars(statement).all()
+
+    with Session(engine) as session:
+        prepared = session.scalars(
+            text("SELECT statement FROM pg_prepared_statements WHERE statement LIKE :start"),
+            {"start": "SELECT company.id %"},
+        ).all()
+    assert prepared, "a reading session's end discarded psycopg's prepared statements"
