@@ -18,6 +18,7 @@ from models.cases import (
 )
 from models.followthrough import DocumentCounter, FollowUp, Notice, Watermark
 from models.intake import IntakeFile, IntakeReject, Partner
+from models.notes import WorkNote
 from models.offers import OfferKind, ReceivingOffer, SendingOffer
 from models.org import Company, Office
 from models.web import (
@@ -60,5 +61,6 @@ __all__ = [
     "UserAccount",
     "Watermark",
     "WebSession",
+    "WorkNote",
     "Worker",
 ]

@@ -64,6 +64,10 @@ class Registrant(SQLModel, table=True):
     desired_hourly_wage_yen: int | None = None
     hours_per_week: int | None = None
     last_activity_on: date = Field(index=True, description="the newest event's date")
+    owner_id: int | None = Field(
+        default=None, foreign_key="user_account.id", index=True,
+        description="担当者: the consultant responsible (none: unowned)",
+    )  # fmt: skip
     created_at: datetime | None = timestamp_field()
     updated_at: datetime | None = timestamp_field()
 

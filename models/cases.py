@@ -63,6 +63,10 @@ class Case(SQLModel, table=True):
         max_length=2, description="the receiving offer's office, kept with the case"
     )
     headcount: int = Field(ge=1)
+    owner_id: int | None = Field(
+        default=None, foreign_key="user_account.id", index=True,
+        description="担当者: the consultant responsible (none: unowned, as proposals start)",
+    )  # fmt: skip
     start_date: date | None = Field(default=None, description="from the fixed contract terms")
     end_date: date | None = Field(default=None, description="from the terms, moved by extend")
     subsidy_programme: str | None = Field(

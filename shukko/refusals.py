@@ -222,6 +222,19 @@ _TERMS = {
     "terms.too_large": "{source}: {size:,} bytes; a terms file is at most {limit:,} bytes",
 }
 
+# 担当者 and メモ: who may own a case or a registrant, and a note's words.
+_OWNERS = {
+    "owner.other_office": (
+        "{name} is a user of office {office}, not of the office(s) {offices} this belongs to"
+    ),
+    "owner.taken": "{owner} already owns this; an office admin reassigns it",
+    "owner.not_allowed": (
+        "a {role} cannot assign this: consultants take what nobody owns, office admins "
+        "assign within their office"
+    ),
+    "input.note_empty": "the note is empty",
+}
+
 _SETUP = {
     "signin.refused": "the user name or the password is wrong",
     "signin.throttled": (
@@ -237,7 +250,7 @@ _SETUP = {
 }
 
 PLAIN = {**_NOT_FOUND, **_CASE_GUARDS, **_BANK, **_EVENTS, **_INPUT, **_OPENING, **_TERMS,
-         **_SETUP}  # fmt: skip
+         **_OWNERS, **_SETUP}  # fmt: skip
 
 
 def worded(

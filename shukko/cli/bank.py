@@ -162,6 +162,32 @@ def bank_show(
     render_registrant(view)
 
 
+@app.command("assign")
+def bank_assign(
+    registrant_id: Annotated[int, typer.Argument(metavar="ID")],
+    to: Annotated[str, typer.Option(help="the user who owns it from now (担当者)")],
+    by: Annotated[str | None, typer.Option(help="who assigns it")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """担当者: make a user of the registrant's office responsible for them."""
+    from shukko.cli.owners import assign_owner
+
+    assign_owner("registrant", registrant_id, to, by, as_json)
+
+
+@app.command("note")
+def bank_note(
+    registrant_id: Annotated[int, typer.Argument(metavar="ID")],
+    text: Annotated[str, typer.Option(help="the note (メモ); no personal data")],
+    by: Annotated[str | None, typer.Option(help="who writes it")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """メモ: a note on the registrant, shown with their history (not a lifecycle event)."""
+    from shukko.cli.owners import write_note
+
+    write_note("registrant", registrant_id, text, by, as_json)
+
+
 @app.command("event")
 def bank_event(
     registrant_id: Annotated[int, typer.Argument(metavar="ID")],

@@ -163,6 +163,32 @@ def case_event(
         )
 
 
+@app.command("assign")
+def case_assign(
+    case_id: Annotated[int, typer.Argument(metavar="ID")],
+    to: Annotated[str, typer.Option(help="the user who owns it from now (担当者)")],
+    by: Annotated[str | None, typer.Option(help="who assigns it")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """担当者: make a user of one of the case's offices responsible for it."""
+    from shukko.cli.owners import assign_owner
+
+    assign_owner("case", case_id, to, by, as_json)
+
+
+@app.command("note")
+def case_note(
+    case_id: Annotated[int, typer.Argument(metavar="ID")],
+    text: Annotated[str, typer.Option(help="the note (メモ); no personal data")],
+    by: Annotated[str | None, typer.Option(help="who writes it")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """メモ: a note on the case, shown with its history (not a lifecycle event)."""
+    from shukko.cli.owners import write_note
+
+    write_note("case", case_id, text, by, as_json)
+
+
 @app.command("assign-worker")
 def case_assign_worker(
     case_id: Annotated[int, typer.Argument(metavar="ID")],

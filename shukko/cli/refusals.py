@@ -28,6 +28,7 @@ AFTER_OPTION = (
     "input.worker_not_assigned", "input.worker_ambiguous", "input.worker_not_on_case",
     "input.monthly_wage", "input.month", "input.month_outside", "input.month_ahead",
     "bank.too_young_at_leaving", "bank.self_age", "bank.self_too_long_ago",
+    "owner.other_office", "owner.taken", "input.note_empty",
 )  # fmt: skip
 
 # Worded as the plain sentence: nothing of the CLI's would help more.
@@ -44,7 +45,7 @@ AS_PLAIN = (
     "terms.missing_key", "terms.bad_value", "terms.required_for_secondment",
     "terms.purpose_not_for_kind", "terms.period_too_long", "terms.wage_below_pre",
     "terms.date_outside", "terms.no_file", "terms.unreadable", "terms.not_json_yaml",
-    "terms.too_large", "signin.refused", "signin.throttled",
+    "terms.too_large", "signin.refused", "signin.throttled", "owner.not_allowed",
 )  # fmt: skip
 
 # The CLI's own words: the option or command that helps.

@@ -60,6 +60,15 @@ def render_case(view) -> None:
         lambda e: f" (worker {e['worker_id']})" if e["worker_id"] else "",
         ("doc", lambda e: e["doc"] or ""),
     )
+    render_notes(view)
+
+
+def render_notes(view: dict) -> None:
+    """The owner (担当者) and the notes and owner changes, beside the history."""
+    console.print(f"  owner     {view.get('owner') or 'nobody (unowned)'}")
+    for note in view.get("notes", []):
+        what = note["text"] if note["kind"] == "note" else f"owner now {note['owner']}"
+        console.print(f"  note      {note['on']} {note['by']}: {what}")
 
 
 def _render_plan_and_terms(view: dict) -> None:
@@ -189,6 +198,7 @@ def render_registrant(view) -> None:
     else:
         console.print(f"  allowed   {', '.join(data['allowed_events'])}")
     render_history(data["history"], lambda e: f" ({e['opening']})" if e["opening"] else "")
+    render_notes(data)
 
 
 def render_intake(reports) -> None:

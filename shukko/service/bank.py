@@ -44,6 +44,7 @@ from shukko.service.bank_schemas import (
 )
 from shukko.service.inputs import NewRegistrant, RegistrantStep
 from shukko.service.listing import listing
+from shukko.service.owners import Subject, notes_of, owner_name
 from shukko.service.schemas import Listing
 from states import final_states, state_labels
 
@@ -221,6 +222,8 @@ def registrant_view(
         suggestions=_suggestions(session, registrant.id),
         allowed_events=allowed_events(registrant),
         history=_history(session, registrant.id),
+        owner=owner_name(session, registrant.owner_id),
+        notes=notes_of(session, Subject("registrant", registrant.id)),
     )
     if with_personal_data:
         person = session.get(RegistrantPerson, registrant.id)

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import Field
 
-from shukko.service.schemas import LogEntry, Result
+from shukko.service.schemas import LogEntry, NoteEntry, Result
 
 
 class RegistrantRow(Result):
@@ -73,6 +73,8 @@ class RegistrantView(Result):
     suggestions: list[SuggestionEntry]
     allowed_events: list[str]
     history: list[BankHistoryEntry]
+    owner: str | None = None  # 担当者 (none: unowned)
+    notes: list[NoteEntry] = Field(default_factory=list)  # メモ and owner changes
     # personal data: set only when asked for
     name: str | None = None
     birth_date: date | None = None

@@ -31,6 +31,7 @@ from shukko.cases.transitions import (
 from shukko.errors import NotFound
 from shukko.refusals import Refusal
 from shukko.service.listing import listing
+from shukko.service.owners import Subject, notes_of, owner_name
 from shukko.service.schemas import (
     CaseRow,
     CaseView,
@@ -231,6 +232,8 @@ def case_view(
         next_steps=next_steps(session, case, facts, today),
         post_return=_post_return(session, case, today),
         plan_filing=_plan_filing(case, history),
+        owner=owner_name(session, case.owner_id),
+        notes=notes_of(session, Subject("case", case.id)),
         history=[
             HistoryEntry(
                 **HistoryEntry.common(e),

@@ -124,6 +124,27 @@ class LogEntry(Result):
                     on=row.occurred_on, by=row.actor, note=row.note)  # fmt: skip
 
 
+class NoteEntry(Result):
+    """A note (メモ) or a change of owner (担当者) on a case or a registrant: beside its log,
+    not an event of it."""
+
+    kind: str  # note or owner
+    text: str | None = None
+    by: str
+    on: date
+    at: datetime | None = None
+    owner: str | None = None  # owner: the new owner
+
+
+class OwnerChanged(Result):
+    """担当者: the subject's owner now, and before."""
+
+    kind: str  # case or registrant
+    id: int
+    owner: str
+    previous: str | None
+
+
 class HistoryEntry(LogEntry):
     doc: str | None
     worker_id: int | None
@@ -193,6 +214,8 @@ class CaseView(Result):
     history: list[HistoryEntry]
     post_return: PostReturnView | None = None
     plan_filing: PlanFilingView | None = None
+    owner: str | None = None  # 担当者 (none: unowned)
+    notes: list[NoteEntry] = []  # メモ and owner changes, oldest first
 
 
 class OpenedCase(Result):

@@ -30,6 +30,8 @@ FIELD_LABELS = {
     "user": "利用者名",
     "password": "パスワード",
     "role": "権限",
+    "to": "担当者",
+    "text": "メモ",
 }
 
 

@@ -207,6 +207,19 @@ _TERMS = {
     "terms.too_large": "契約条件ファイルが大きすぎます（{size:,}バイト、上限 {limit:,}バイト）。",
 }
 
+_OWNERS = {
+    "owner.other_office": (
+        "{name} さんは {office_label} 事務所の利用者です。担当者にできるのは、この案件・登録者"
+        "の事務所（{offices_label}）の利用者です。"
+    ),
+    "owner.taken": "すでに {owner} さんの担当です。担当の変更は事務所の管理者が行います。",
+    "owner.not_allowed": (
+        "この担当を割り当てる権限がありません（相談員は担当者のいないものを引き受け、"
+        "事務所の管理者が事務所内で割り当てます）。"
+    ),
+    "input.note_empty": "メモが空です。",
+}
+
 _SETUP = {
     "signin.refused": "利用者名またはパスワードが正しくありません。",
     "signin.throttled": (
@@ -220,7 +233,7 @@ _SETUP = {
 }
 
 JA = {**_NOT_FOUND, **_CASE_GUARDS, **_BANK, **_EVENTS, **_INPUT, **_OPENING, **_TERMS,
-      **_SETUP}  # fmt: skip
+      **_OWNERS, **_SETUP}  # fmt: skip
 
 
 def _labels(refusal: Refusal) -> dict:
@@ -237,6 +250,10 @@ def _labels(refusal: Refusal) -> dict:
         "offer_kind_label": OFFER_KINDS.get(params.get("offer_kind", ""), ""),
         "subject_label": SUBJECTS.get(subject, ""),
         "field_label": " / ".join(FIELD_LABELS.get(f, f) for f in refusal.fields),
+        "office_label": labels.office_name(str(params.get("office", ""))),
+        "offices_label": "・".join(
+            labels.office_name(code) for code in str(params.get("offices", "")).split(" / ")
+        ),
     }
 
 
