@@ -232,6 +232,7 @@ _OWNERS = {
         "a {role} cannot assign this: consultants take what nobody owns, office admins "
         "assign within their office"
     ),
+    "owner.headquarters": "{name} is a headquarters user, who reads and changes nothing",
     "input.note_empty": "the note is empty",
 }
 

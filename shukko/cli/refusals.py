@@ -28,7 +28,7 @@ AFTER_OPTION = (
     "input.worker_not_assigned", "input.worker_ambiguous", "input.worker_not_on_case",
     "input.monthly_wage", "input.month", "input.month_outside", "input.month_ahead",
     "bank.too_young_at_leaving", "bank.self_age", "bank.self_too_long_ago",
-    "owner.other_office", "owner.taken", "input.note_empty",
+    "owner.other_office", "owner.taken", "owner.headquarters", "input.note_empty",
 )  # fmt: skip
 
 # Worded as the plain sentence: nothing of the CLI's would help more.

@@ -65,6 +65,8 @@ def assign_owner(
     user = session.scalar(select(UserAccount).where(UserAccount.name == to))
     if user is None or user.disabled:
         raise NotFound(code="not_found.user", fields=("to",), name=to)
+    if user.role == "hq":
+        raise InvalidInput(code="owner.headquarters", fields=("to",), name=to)
     if user.office_code not in offices:
         raise InvalidInput(
             code="owner.other_office", fields=("to",), name=to, office=user.office_code,
@@ -141,6 +143,18 @@ def notes_of(session: Session, subject: Subject) -> list[NoteEntry]:
         NoteEntry(kind=kind, text=text, by=by, on=on, at=at, owner=owner)
         for kind, text, by, on, at, owner in rows
     ]
+
+
+def assignable_users(session: Session, offices: tuple[str, ...]) -> list[str]:
+    """The names of the users who may own a subject of these offices (not disabled)."""
+    return list(
+        session.scalars(
+            select(UserAccount.name)
+            .where(UserAccount.office_code.in_(offices), UserAccount.role != "hq",
+                   ~UserAccount.disabled)
+            .order_by(UserAccount.name)
+        )
+    )  # fmt: skip
 
 
 def owner_name(session: Session, owner_id: int | None) -> str | None:

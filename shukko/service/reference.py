@@ -1,8 +1,16 @@
 """Reference data the front ends show by name: the 47 prefectures, whose codes are the
-offices' (01 北海道 ... 47 沖縄県)."""
+offices' (01 北海道 ... 47 沖縄県), industries (JSIC major groups), occupations (職業分類
+major groups), and the lifecycles' state names."""
 
 from __future__ import annotations
 
-from models.reference import PREFECTURES_BY_CODE
+from models.reference import INDUSTRY_GROUPS, OCCUPATIONS, PREFECTURES_BY_CODE
+from states import state_labels
 
-__all__ = ["PREFECTURES_BY_CODE"]
+__all__ = ["INDUSTRY_GROUPS", "OCCUPATIONS", "PREFECTURES_BY_CODE", "state_names"]
+
+
+def state_names(kind: str) -> dict[str, str]:
+    """A lifecycle's states by value, in Japanese: a case's kind (secondment, transfer) or
+    the career bank's registrant."""
+    return state_labels(kind)

@@ -374,6 +374,10 @@ class WorkItem(Result):
     headcount: int
     sending_office: str
     receiving_office: str
+    sending_company: str = ""
+    receiving_company: str = ""
+    owner: str | None = None  # 担当者
+    state: str = ""
     on: date
     detail: str
     overdue: bool = False
@@ -395,6 +399,8 @@ class RegistrantItem(Result):
     on: date
     detail: str
     overdue: bool = False
+    owner_id: int | None = Field(default=None, exclude=True)
+    owner: str | None = None  # 担当者
 
     @property
     def id(self) -> int:
@@ -407,6 +413,7 @@ class Worklist(Result):
     office: str
     as_of: date
     open_cases: int
+    views: dict[str, int] = {}  # open cases and registrants: the user's, all, nobody's
     counts: dict[str, int]
     groups: dict[str, list[WorkItem | RegistrantItem]]
     pages: dict[str, int]

@@ -66,6 +66,7 @@ class Account:
     role: str
     csrf_token: str
     flash: str | None = None
+    user_id: int | None = None  # whose cases are 自分の担当
 
     @property
     def may_change(self) -> bool:
@@ -206,7 +207,7 @@ def sign_in(
         )
     )
     session.flush()
-    return token, Account(user.name, user.office_code, user.role, csrf)
+    return token, Account(user.name, user.office_code, user.role, csrf, user_id=user.id)
 
 
 def _verify(stored: str | None, password: str) -> bool:
@@ -255,7 +256,8 @@ def signed_in(
     if changes:
         session.execute(update(WebSession).where(WebSession.token_hash == hashed), changes)
         session.info[SESSION_CHANGED] = True
-    return Account(found.name, found.office_code, found.role, found.csrf_token, flash)
+    return Account(found.name, found.office_code, found.role, found.csrf_token, flash,
+                   user_id=found.user_id)  # fmt: skip
 
 
 # Every request reads its session: the statement is built once, its columns only (no ORM
@@ -267,6 +269,7 @@ _SESSION_OF_TOKEN = (
         WebSession.expires_at,
         WebSession.last_seen_at,
         WebSession.flash,
+        WebSession.user_id,
         UserAccount.name,
         UserAccount.office_code,
         UserAccount.role,

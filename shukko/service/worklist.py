@@ -16,26 +16,31 @@ Groups (each row links to its case):
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import NamedTuple
 
 from sqlalchemy import Row, bindparam, case, func, or_, select
+from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from models import (
     Case,
     CaseEvent,
+    Company,
     FollowUp,
     Introduction,
     Notice,
+    ReceivingOffer,
     Registrant,
+    SendingOffer,
     Suggestion,
+    UserAccount,
 )
 from shukko.case_rules import CaseRules
 from shukko.cases.facts import read_cases_with_facts
 from shukko.cases.transitions import blocking_guards, guard_arguments
-from shukko.clock import add_months
+from shukko.clock import add_months, era_date
 from shukko.refusals import Refusal
 from shukko.service.case_views import case_rows
 from shukko.service.schemas import RefusalEntry, RegistrantItem, WorkItem, Worklist
@@ -69,26 +74,66 @@ FOLLOW_UP_KINDS = {
 }
 
 
+VIEWS = {"mine": "自分の担当", "all": "事務所全体", "unowned": "担当者なし"}
+
+
 @dataclass(frozen=True)
 class WorklistQuery:
-    """Which office, as of which day, which group's page, sorted by date up or down."""
+    """Which office, as of which day, whose cases (a view: the user's own, the whole office,
+    nobody's), which of them (a kind, a state, the other office, overdue lines only), which
+    group's page, sorted by date up or down."""
 
     office: str
     as_of: date
     group: str | None = None  # the group paged; the others show their first PREVIEW_ROWS
     page: int = 1
     newest_first: bool = False
+    view: str = "all"  # a key of VIEWS
+    user_id: int | None = None  # the user whose cases are "mine"
+    kind: str | None = None
+    state: str | None = None
+    other_office: str | None = None
+    overdue_only: bool = False
+
+    def owned(self, owner_id: int | None) -> bool:
+        """Whether a case or registrant of this owner is in the view."""
+        if self.view == "mine":
+            return owner_id is not None and owner_id == self.user_id
+        return owner_id is None if self.view == "unowned" else True
+
+    def keeps(self, row) -> bool:
+        """Whether an open case is in the view and passes the filters."""
+        if not self.owned(row.owner_id):
+            return False
+        if (self.kind and row.kind != self.kind) or (self.state and row.state != self.state):
+            return False
+        if self.other_office:
+            other = {row.sending_office_code, row.receiving_office_code} - {self.office}
+            return self.other_office in other
+        return True
 
 
 def worklist(*, session: Session, query: WorklistQuery, rules: CaseRules = CaseRules()) -> Worklist:
     """The office's worklist: every group's count, a page of the group asked for and the
     first rows of the others (an office has hundreds of open cases: the overview shows what
     comes first in each group, a group's own page all of it, page by page)."""
-    cases = _open_cases(session, query.office)
+    every_case = _open_cases(session, query.office)
+    registrants = _registrants(session, query.office)
+    views = {
+        view: sum(query_in(view).owned(row.owner_id) for row in every_case.values())
+        + sum(query_in(view).owned(item.owner_id) for item in registrants)
+        for view in VIEWS
+        for query_in in [lambda v: replace(query, view=v)]
+    }
+    cases = {case_id: row for case_id, row in every_case.items() if query.keeps(row)}
     items: dict[str, list] = {group: [] for group in GROUPS}
     for group, line in _items(session, query.office, cases, query.as_of, rules):
-        items[group].append(line)
-    items["bank"] = _registrants(session, query.office)
+        if line.overdue or not query.overdue_only:
+            items[group].append(line)
+    # The career bank's registrants have no kind, case state or other office: a filter on
+    # those leaves them out.
+    filtered = query.kind or query.state or query.other_office or query.overdue_only
+    items["bank"] = [item for item in registrants if not filtered and query.owned(item.owner_id)]
     counts = {group: len(rows) for group, rows in items.items()}
     pages = {}
     for group, rows in items.items():
@@ -97,13 +142,21 @@ def worklist(*, session: Session, query: WorklistQuery, rules: CaseRules = CaseR
         page = max(1, min(page, _page_count(len(rows))))
         pages[group] = page
         size = PAGE_ROWS if group == query.group else PREVIEW_ROWS
-        shown = rows[(page - 1) * PAGE_ROWS : (page - 1) * PAGE_ROWS + size]
-        # Typed rows for the page's lines only: an office has hundreds of open cases.
-        items[group] = [_work_item(line) if isinstance(line, _Line) else line for line in shown]
+        items[group] = rows[(page - 1) * PAGE_ROWS : (page - 1) * PAGE_ROWS + size]
+    # Typed rows, with the companies' and owners' names, for the page's lines only: an
+    # office has hundreds of open cases.
+    names = _names(session, {line.id for rows in items.values() for line in rows
+                             if isinstance(line, _Line)})  # fmt: skip
+    for group, rows in items.items():
+        items[group] = [
+            _work_item(line, names[line.id]) if isinstance(line, _Line) else line
+            for line in rows
+        ]
     return Worklist(
         office=query.office,
         as_of=query.as_of,
-        open_cases=len(cases),
+        open_cases=len(every_case),
+        views=views,
         counts=counts,
         groups=items,
         pages=pages,
@@ -137,15 +190,19 @@ def _item(case: Row, on: date, detail: str, overdue: bool = False) -> _Line:
     return _Line(on, case.id, case, detail, overdue)
 
 
-def _work_item(line: _Line) -> WorkItem:
+def _work_item(line: _Line, names: Row) -> WorkItem:
     case = line.case
     return WorkItem(
         case_id=case.id,
         kind=case.kind,
+        state=case.state,
         state_label=state_labels(case.kind)[case.state],
         headcount=case.headcount,
         sending_office=case.sending_office_code,
         receiving_office=case.receiving_office_code,
+        sending_company=names.sending_company,
+        receiving_company=names.receiving_company,
+        owner=names.owner,
         on=line.on,
         detail=line.detail,
         overdue=line.overdue,
@@ -161,14 +218,14 @@ def _items(
         by_state.setdefault(row.state, []).append(case_id)
 
     for case_id in by_state.get("proposed", []):
-        yield "review", _item(cases[case_id], cases[case_id].dated, "提案日")
+        yield "review", _item(cases[case_id], cases[case_id].dated, "企業間面談の日程を調整")
 
     for case_id in by_state.get("interviewing", []):
         on = cases[case_id].dated
         if on is None:  # no interview scheduled: not a state the machine leaves a case in
             continue
         held = on < as_of
-        detail = "面談済み: 進めるか辞退かを記録" if held else "面談予定日"
+        detail = "面談済み: 進めるか辞退かを記録" if held else "企業間面談（予定日）"
         yield "interviews", _item(cases[case_id], on, detail, overdue=held)
 
     preparing = by_state.get("preparing", [])
@@ -183,22 +240,46 @@ def _items(
         line = _item(cases[case_id], row.start_date or as_of, detail)
         yield "blocked", line._replace(reasons=reasons)
 
+    # Lines of the office's cases in the view only (the statements read the whole office's).
     soon = as_of + timedelta(days=SOON_DAYS)
     for case_id, deadline in _filing_deadlines(session, office, as_of, soon):
-        yield "filing", _item(cases[case_id], deadline, "計画届の推奨提出日（未提出）")
+        if case_id in cases:
+            detail = f"出向実施計画届を提出（推奨提出日 {era_date(deadline, weekday=False)}）"
+            yield "filing", _item(cases[case_id], deadline, detail)
 
-    for case_id, kind, due_on in _follow_ups_due(session, office, soon):
-        overdue = due_on < as_of
-        detail = FOLLOW_UP_KINDS.get(kind, kind)
-        if overdue:
-            detail += f"（{(as_of - due_on).days}日超過）"
-        yield "follow_ups", _item(cases[case_id], due_on, detail, overdue)
+    yield from _follow_up_lines(_follow_ups_due(session, office, soon), cases, as_of)
 
     month_ahead = add_months(as_of, 1)
     for case_id in by_state.get("active", []):
         end = cases[case_id].end_date
         if end is not None and end <= month_ahead:
-            yield "ending", _item(cases[case_id], end, "終了日", overdue=end < as_of)
+            detail = "出向終了日: 復帰・延長・移籍を判断"
+            yield "ending", _item(cases[case_id], end, detail, overdue=end < as_of)
+
+
+def _follow_up_lines(due, cases: dict[int, Row], as_of: date) -> Iterable[tuple[str, _Line]]:
+    """One line per case, by its earliest follow-up due, naming each of them (a case with
+    a periodic follow-up and an end decision due is one thing to do, not two lines)."""
+    by_case: dict[int, list] = {}
+    for case_id, kind, due_on in sorted(due, key=lambda row: (row[2], row[0])):
+        if case_id in cases:
+            by_case.setdefault(case_id, []).append((kind, due_on))
+    for case_id, follow_ups in by_case.items():
+        words = []
+        for kind, due_on in follow_ups:
+            late = (as_of - due_on).days
+            overdue = f"（{late}日超過）" if late > 0 else ""
+            words.append(FOLLOW_UP_KINDS.get(kind, kind) + overdue)
+        first = follow_ups[0][1]
+        yield "follow_ups", _item(cases[case_id], first, "・".join(words), first < as_of)
+
+
+def _names(session: Session, case_ids: set[int]) -> dict[int, Row]:
+    """Both companies' names and the owner's, of the cases on the page."""
+    if not case_ids:
+        return {}
+    rows = session.connection().execute(CASE_NAMES, {"ids": sorted(case_ids)}).all()
+    return {row.id: row for row in rows}
 
 
 def _registrants(session: Session, office: str) -> list[RegistrantItem]:
@@ -208,7 +289,8 @@ def _registrants(session: Session, office: str) -> list[RegistrantItem]:
     labels = state_labels(KIND)
     rows = session.connection().execute(OPEN_REGISTRANTS, {"office": office}).all()
     items = []
-    for registrant_id, state, route, age, occupations, last, suggested, introduced in rows:
+    for registrant_id, state, route, age, occupations, last, owner_id, owner, suggested, \
+            introduced in rows:  # fmt: skip
         if state == "registered":
             detail = "面談（カウンセリング）を記録"
         elif state == "counselled":
@@ -218,6 +300,7 @@ def _registrants(session: Session, office: str) -> list[RegistrantItem]:
         item = RegistrantItem(
             registrant_id=registrant_id, state_label=labels[state], route=route,
             age_at_leaving=age, occupations=occupations, on=last, detail=detail,
+            owner_id=owner_id, owner=owner,
         )  # fmt: skip
         items.append(item)
     return items
@@ -268,7 +351,29 @@ def _open_cases_statement():
         (Case.state == "interviewing", interview_on.scalar_subquery()),
         else_=None,
     ).label("dated")
-    return case_rows().add_columns(dated).where(_OF_OFFICE, Case.state.in_(sorted(OPEN_STATES)))
+    return (
+        case_rows()
+        .add_columns(Case.owner_id, dated)
+        .where(_OF_OFFICE, Case.state.in_(sorted(OPEN_STATES)))
+    )
+
+
+def _names_statement():
+    sending, receiving = aliased(Company), aliased(Company)
+    return (
+        select(
+            Case.id,
+            sending.name.label("sending_company"),
+            receiving.name.label("receiving_company"),
+            UserAccount.name.label("owner"),
+        )
+        .join(SendingOffer, SendingOffer.id == Case.sending_offer_id)
+        .join(sending, sending.id == SendingOffer.company_id)
+        .join(ReceivingOffer, ReceivingOffer.id == Case.receiving_offer_id)
+        .join(receiving, receiving.id == ReceivingOffer.company_id)
+        .outerjoin(UserAccount, UserAccount.id == Case.owner_id)
+        .where(Case.id.in_(bindparam("ids", expanding=True)))
+    )
 
 
 def _filing_statement():
@@ -299,10 +404,15 @@ OPEN_REGISTRANTS = select(
     Registrant.age_at_leaving,
     Registrant.occupations,
     Registrant.last_activity_on,
+    Registrant.owner_id,
+    UserAccount.name,
     _count_of(Suggestion.registrant_id),
     _count_of(Introduction.registrant_id),
-).where(Registrant.office_code == _OFFICE, Registrant.state.in_(REGISTRANT_OPEN))
+).outerjoin(UserAccount, UserAccount.id == Registrant.owner_id).where(
+    Registrant.office_code == _OFFICE, Registrant.state.in_(REGISTRANT_OPEN)
+)
 OPEN_CASES = _open_cases_statement()
+CASE_NAMES = _names_statement()
 FILING_DEADLINES = _filing_statement()
 FOLLOW_UPS_DUE = select(FollowUp.case_id, FollowUp.kind, FollowUp.due_on).where(
     FollowUp.case_id.in_(_cases_in(*sorted(OPEN_STATES))),

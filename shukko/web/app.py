@@ -28,7 +28,7 @@ from shukko.web.forms import FIELD_LABELS
 from shukko.web.guard import CSRF_REFUSED, Guard, crashed
 from shukko.web.pages import Page, not_found, render
 from shukko.web.refusals import refusal_words
-from shukko.web.routes import cases, flows, offers, registrants, signin, worklist
+from shukko.web.routes import cases, flows, offers, owners, registrants, signin, worklist
 
 HERE = Path(__file__).resolve().parent
 
@@ -47,7 +47,7 @@ def create_app(settings, *, engine=None, as_of: date | None = None) -> FastAPI:
     app.state.as_of = as_of
     app.state.templates = _templates()
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for area in (signin, worklist, cases, registrants, offers, flows):
+    for area in (signin, worklist, cases, registrants, offers, flows, owners):
         app.include_router(area.router)
     app.add_middleware(Guard, in_flight=in_flight(app.state.engine, settings.web_threads))
     _answer_errors(app)
@@ -99,6 +99,9 @@ def _templates() -> Jinja2Templates:
         labels=labels, roles=ROLES, field_labels=FIELD_LABELS, refusal_words=refusal_words
     )
     templates.env.filters["office"] = labels.office_name
+    templates.env.filters["industry"] = labels.industry_name
+    templates.env.filters["occupation"] = labels.occupation_name
+    templates.env.filters["area"] = labels.area_name
     templates.env.filters["yen"] = lambda value: "" if value is None else f"{value:,}円"
     templates.env.filters["era"] = lambda value: "" if value is None else era_date(value)
     return templates

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shukko.service.reference import PREFECTURES_BY_CODE
+from shukko.service.reference import INDUSTRY_GROUPS, OCCUPATIONS, PREFECTURES_BY_CODE
 
 EVENTS = {
     "create": "案件作成（候補提示）",
@@ -57,3 +57,24 @@ SCORE_PARTS = {
 def office_name(code: str) -> str:
     prefecture = PREFECTURES_BY_CODE.get(code)
     return f"{code} {prefecture.name}" if prefecture else code
+
+
+EMPLOYMENT_TYPES = {"full_time": "フルタイム", "part_time": "パートタイム", "either": "どちらでも"}
+LEAVING_REASONS = {"teinen": "定年", "keizoku": "継続雇用の終了", "other": "その他"}
+
+
+def industry_name(code: str | None) -> str:
+    """A JSIC major group by its name (80 → 娯楽業)."""
+    group = INDUSTRY_GROUPS.get(code or "")
+    return group.name if group else (code or "")
+
+
+def occupation_name(code: str | None) -> str:
+    """A 職業分類 major group by its name (H → 生産工程の職業)."""
+    return OCCUPATIONS.get(code or "", code or "")
+
+
+def area_name(area: str) -> str:
+    """A wished area: a prefecture code by its name; a block's name or 全国 as it is."""
+    prefecture = PREFECTURES_BY_CODE.get(area)
+    return prefecture.name if prefecture else area

@@ -56,6 +56,27 @@ def render(request: Request, template: str, status: int = 200, **context) -> HTM
     return templates.TemplateResponse(request, template, context, status_code=status)
 
 
+def timeline(history: list, notes: list) -> list:
+    """A page's history: the log's entries with the notes and owner changes, by day (a
+    day's log entries first; each in its own order)."""
+    entries = [(e.on, 0, i, e) for i, e in enumerate(history)]
+    entries += [(n.on, 1, i, n) for i, n in enumerate(notes)]
+    return [entry for *_order, entry in sorted(entries, key=lambda item: item[:3])]
+
+
+def owner_context(session, account, offices: tuple[str, ...], view, limits) -> dict:
+    """What a page's 担当者 and メモ forms need: whom an office admin may assign, the
+    history with the notes, the lifecycle's state names, the note's bound."""
+    from shukko.service.owners import assignable_users
+
+    admin = account.role == "office_admin" and account.acts_on(*offices)
+    return {
+        "assignable": assignable_users(session, offices) if admin else [],
+        "timeline": timeline(view.history, view.notes),
+        "max_text": limits.max_text_chars,
+    }
+
+
 def local(target: str) -> str:
     """Only a path on this site (never //host or a scheme): no open redirect."""
     if not target.startswith("/") or target.startswith("//") or "\\" in target:

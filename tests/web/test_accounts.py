@@ -75,7 +75,7 @@ def test_sign_in_opens_a_session_that_names_the_account_until_it_expires(session
     policy = SignInPolicy(session_hours=10, idle_minutes=30)
     token, account = sign_in(session=session, name="sato", password=PASSWORD, now=NOW,
                              policy=policy)  # fmt: skip
-    assert account == Account("sato", "23", "consultant", account.csrf_token)
+    assert account == Account("sato", "23", "consultant", account.csrf_token, user_id=1)
     # Used every 20 minutes, it lasts its 10 hours and no longer.
     for minutes in range(20, 10 * 60, 20):
         at = NOW + timedelta(minutes=minutes)

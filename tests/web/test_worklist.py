@@ -41,10 +41,10 @@ def test_each_open_case_is_listed_by_what_it_needs_next(session):
 
     work, found = groups(session)
     assert work.open_cases == 7  # the withdrawn case is not open
-    assert found["review"] == [(proposed.id, TODAY, "提案日", False)]
+    assert found["review"] == [(proposed.id, TODAY, "企業間面談の日程を調整", False)]
     assert found["interviews"] == [
         (held.id, TODAY - timedelta(days=2), "面談済み: 進めるか辞退かを記録", True),
-        (later.id, TODAY + timedelta(days=5), "面談予定日", False),
+        (later.id, TODAY + timedelta(days=5), "企業間面談（予定日）", False),
     ]
     blocked_rows = {row[0]: row[2] for row in found["blocked"]}
     reasons = {item.case_id: item.reasons for item in work.groups["blocked"]}
@@ -53,11 +53,13 @@ def test_each_open_case_is_listed_by_what_it_needs_next(session):
     assert reasons[ready.id] == []
     assert blocked_rows[ready.id] == "すべて揃っています: 契約を締結できます"
     assert found["filing"] == [
-        (filing.id, date(2024, 6, 13), "計画届の推奨提出日（未提出）", False)
+        (filing.id, date(2024, 6, 13), "出向実施計画届を提出（推奨提出日 令和6年6月13日）", False)
     ]
-    assert found["ending"] == [(ending.id, date(2024, 6, 20), "終了日", False)]
+    assert found["ending"] == [
+        (ending.id, date(2024, 6, 20), "出向終了日: 復帰・延長・移籍を判断", False)
+    ]
     follow_ups = found["follow_ups"]
-    assert {row[0] for row in follow_ups} == {ending.id}
+    assert [row[0] for row in follow_ups] == [ending.id]  # one line, naming each due
     assert all(overdue == (on < TODAY) for _, on, _, overdue in follow_ups)
     assert any("日超過" in detail for *_, detail, _ in follow_ups)
     assert work.counts == {group: len(rows) for group, rows in found.items()}

@@ -15,6 +15,7 @@ from shukko.service import cases as case_service
 from shukko.service.accounts import record_personal_data_view
 from shukko.service.followthrough import list_notices
 from shukko.service.inputs import TermsUpload
+from shukko.service.reference import state_names
 from shukko.service.sessions import Account
 from shukko.web import labels
 from shukko.web.deps import Database, Form, Posting, RowId, SignedIn
@@ -29,6 +30,7 @@ from shukko.web.pages import (
     flash,
     local,
     not_found,
+    owner_context,
     refusal_of,
     render,
 )
@@ -62,11 +64,12 @@ def case_page(
         )  # fmt: skip
         session.commit()  # the reading is recorded before the names are shown
         log.info("personal data of case %s shown to %s", case_id, account.name)
+    offices = (view.sending.office, view.receiving.office)
     return render(
         request, "case.html", status, account=account, case=view, notices=notices,
         waiting=[w.worker_id for w in view.workers if not w.consented], personal=personal,
-        may_act=account.acts_on(view.sending.office, view.receiving.office),
-        **context,
+        may_act=account.acts_on(*offices), states=state_names(view.kind),
+        **owner_context(session, account, offices, view, request.app.state.limits), **context,
     )  # fmt: skip
 
 

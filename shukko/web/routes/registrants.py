@@ -10,11 +10,21 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from shukko.errors import ConcurrentChange, EventNotAllowed, InvalidInput, NotFound
 from shukko.service import bank as bank_service
+from shukko.service.reference import state_names
 from shukko.service.sessions import Account
 from shukko.web import labels
 from shukko.web.deps import Database, Form, Posting, RowId, SignedIn
 from shukko.web.forms import FormErrors, bank_event
-from shukko.web.pages import CONFLICT, Page, business_day, flash, not_found, refusal_of, render
+from shukko.web.pages import (
+    CONFLICT,
+    Page,
+    business_day,
+    flash,
+    not_found,
+    owner_context,
+    refusal_of,
+    render,
+)
 
 router = APIRouter()
 log = logging.getLogger("shukko.web")
@@ -33,7 +43,9 @@ def registrant_page(
         raise not_found()
     return render(
         request, "registrant.html", status, account=account, person=view,
-        may_act=account.acts_on(view.office), **context,
+        may_act=account.acts_on(view.office), states=state_names("registrant"),
+        **owner_context(session, account, (view.office,), view, request.app.state.limits),
+        **context,
     )  # fmt: skip
 
 

@@ -1,0 +1,108 @@
+"""The worklist as a consultant works in it (issue 27): whose cases (自分の担当, the office,
+nobody's), taking a case and an admin reassigning it, notes in the history, filters kept in
+the URL, rows that name both companies, one group printed alone. In Chromium."""
+
+from __future__ import annotations
+
+import pytest
+
+from shukko.service.accounts import add_user
+from shukko.service.case_views import case_view
+from tests.helpers import TODAY, make_case, to_preparing
+from tests.web.test_browser import PASSWORD, signed_in_page
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def tokyo(session):
+    """Tokyo (13) receives the helpers' cases from Aichi (23): two consultants, an admin."""
+    for name, office, role in (
+        ("takahashi", "13", "consultant"),
+        ("tanaka", "13", "consultant"),
+        ("suzuki", "13", "office_admin"),
+    ):
+        add_user(session=session, name=name, office=office, role=role, password=PASSWORD)
+    proposed, preparing = make_case(session), make_case(session)
+    to_preparing(session, preparing)
+    session.commit()
+    companies = case_view(session=session, case_id=proposed.id, today=TODAY)
+    return {"proposed": proposed.id, "preparing": preparing.id,
+            "companies": (companies.sending.company, companies.receiving.company)}  # fmt: skip
+
+
+def view_count(page, view: str) -> int:
+    return int(page.locator(f".views a[data-view={view}] .count").inner_text())
+
+
+def test_a_consultant_takes_a_case_and_an_admin_reassigns_it(chromium, web, tokyo, screenshots):
+    page = signed_in_page(chromium, web, "takahashi")
+    assert page.locator(".views a.current").get_attribute("data-view") == "mine"
+    assert (view_count(page, "mine"), view_count(page, "unowned")) == (0, 2)
+    assert page.locator(".group tbody tr").count() == 0
+
+    page.click(".views a[data-view=unowned]")
+    row = page.locator("#review tbody tr").first
+    text = row.inner_text()
+    assert all(company in text for company in tokyo["companies"])  # both, by name
+    assert "企業間面談の日程を調整" in text and "proposed" not in text
+    row.locator("a").click()
+    assert page.locator(".owner-name").inner_text() == "未割当"
+    page.click("text=自分が担当する")
+    assert page.locator(".message.ok").inner_text() == "担当者: takahashi"
+    assert page.locator(".owner-name").inner_text() == "takahashi"
+
+    page.locator(".note-form textarea").fill("先方の人事部長と来週面談の予定")
+    page.click("text=メモを記録")
+    history = page.locator("table.history").inner_text()
+    assert "担当者の変更" in history and "担当者: takahashi" in history
+    assert "メモ" in history and "先方の人事部長と来週面談の予定" in history
+
+    page.goto(f"{web.url}/")
+    assert (view_count(page, "mine"), view_count(page, "unowned")) == (1, 1)
+    assert page.locator("#review tbody tr td.owner").inner_text() == "takahashi"
+    page.screenshot(path=screenshots / "worklist-mine.png", full_page=True)
+
+    other = signed_in_page(chromium, web, "tanaka")
+    other.goto(f"{web.url}/cases/{tokyo['proposed']}")
+    assert other.locator("text=自分が担当する").count() == 0  # owned: only an admin moves it
+
+    admin = signed_in_page(chromium, web, "suzuki")
+    admin.goto(f"{web.url}/cases/{tokyo['proposed']}")
+    admin.select_option(".owner select[name=to]", "tanaka")
+    admin.click("text=担当者を割り当てる")
+    assert admin.locator(".owner-name").inner_text() == "tanaka"
+    page.reload()
+    assert view_count(page, "mine") == 0
+    other.goto(f"{web.url}/")
+    assert other.locator("#review tbody tr td.owner").inner_text() == "tanaka"
+
+
+def test_filters_and_sorting_are_kept_in_the_url(chromium, web, tokyo):
+    page = signed_in_page(chromium, web, "takahashi")
+    page.click(".views a[data-view=all]")
+    page.select_option("select[name=state]", "preparing")
+    page.click("text=絞り込む")
+    assert "state=preparing" in page.url and "view=all" in page.url
+    assert page.locator(".count[data-group=review]").inner_text() == "0"
+    assert page.locator(".count[data-group=blocked]").inner_text() == "1"
+    bookmarked = page.url
+
+    fresh = signed_in_page(chromium, web, "takahashi")
+    fresh.goto(bookmarked)  # a link or a bookmark reproduces the view
+    assert fresh.locator(".count[data-group=blocked]").inner_text() == "1"
+    assert fresh.locator("select[name=state]").input_value() == "preparing"
+    fresh.locator("#blocked th a").first.click()  # the date column, the other way
+    assert "sort=desc" in fresh.url and "state=preparing" in fresh.url
+
+
+def test_one_group_prints_alone_on_a4(chromium, web, tokyo, tmp_path):
+    page = signed_in_page(chromium, web, "takahashi")
+    page.click(".views a[data-view=all]")
+    page.click("[data-print-group=review]")
+    assert page.locator("section.group").count() == 1
+    page.emulate_media(media="print")
+    assert not page.locator("header.top nav").is_visible()
+    assert not page.locator("form.filters").is_visible()
+    pdf = page.pdf(path=str(tmp_path / "review.pdf"), format="A4")
+    assert pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") == 1  # one A4 page
