@@ -28,7 +28,16 @@ from shukko.web.forms import FIELD_LABELS
 from shukko.web.guard import CSRF_REFUSED, Guard, crashed
 from shukko.web.pages import Page, not_found, render
 from shukko.web.refusals import refusal_words
-from shukko.web.routes import cases, flows, offers, owners, registrants, signin, worklist
+from shukko.web.routes import (
+    cases,
+    flows,
+    offers,
+    owners,
+    registrants,
+    search,
+    signin,
+    worklist,
+)
 
 HERE = Path(__file__).resolve().parent
 
@@ -47,7 +56,7 @@ def create_app(settings, *, engine=None, as_of: date | None = None) -> FastAPI:
     app.state.as_of = as_of
     app.state.templates = _templates()
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for area in (signin, worklist, cases, registrants, offers, flows, owners):
+    for area in (signin, worklist, cases, registrants, offers, flows, owners, search):
         app.include_router(area.router)
     app.add_middleware(Guard, in_flight=in_flight(app.state.engine, settings.web_threads))
     _answer_errors(app)

@@ -106,3 +106,22 @@ def test_one_group_prints_alone_on_a4(chromium, web, tokyo, tmp_path):
     assert not page.locator("form.filters").is_visible()
     pdf = page.pdf(path=str(tmp_path / "review.pdf"), format="A4")
     assert pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") == 1  # one A4 page
+
+
+def test_a_consultant_finds_a_case_by_part_of_a_name_typed_in_half_width_kana(
+    chromium, web, session, tokyo
+):
+    from tests.service.test_search import named_case
+
+    case = named_case(session, "トウキョウ精機株式会社")
+    page = signed_in_page(chromium, web, "takahashi")
+    page.fill("form.search input[name=q]", "ﾄｳｷｮｳ")
+    page.click("form.search button")
+    assert page.locator("#cases tbody tr").count() == 1
+    assert "トウキョウ精機株式会社" in page.locator("#cases").inner_text()
+    page.locator("#cases tbody tr a").click()
+    assert page.url.endswith(f"/cases/{case.id}")
+
+    page.fill("form.search input[name=q]", str(tokyo["preparing"]))  # a case number
+    page.click("form.search button")
+    assert page.url.endswith(f"/cases/{tokyo['preparing']}")
