@@ -31,6 +31,8 @@ FIELD_LABELS = {
     "password": "パスワード",
     "role": "権限",
     "to": "担当者",
+    "gender": "性別",
+    "qualifications": "資格",
     "text": "メモ",
 }
 

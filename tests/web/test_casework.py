@@ -125,3 +125,26 @@ def test_a_consultant_finds_a_case_by_part_of_a_name_typed_in_half_width_kana(
     page.fill("form.search input[name=q]", str(tokyo["preparing"]))  # a case number
     page.click("form.search button")
     assert page.url.endswith(f"/cases/{tokyo['preparing']}")
+
+
+def test_a_worker_assigned_on_the_web_appears_in_the_consent_form(chromium, web, tokyo):
+    page = signed_in_page(chromium, web, "takahashi")
+    page.goto(f"{web.url}/cases/{tokyo['preparing']}")
+    consent = page.locator(".step[data-event=record_consent]")
+    assert "対象労働者がまだ登録されていません" in consent.inner_text()
+    consent.locator("a[href='#workers']").click()
+
+    form = page.locator("form#workers")
+    form.locator("input[name=name]").fill("試験 次郎")
+    form.locator("input[name=birth_date]").fill("1990-02-30")  # no such day
+    form.locator("button").click()
+    assert "日付ではありません" in page.locator("form#workers").inner_text()
+    assert page.locator("form#workers input[name=name]").input_value() == "試験 次郎"
+    page.locator("form#workers input[name=birth_date]").fill("1990-02-28")
+    page.locator("form#workers button").click()
+    message = page.locator(".message.ok").inner_text()
+    assert message.startswith("対象労働者を登録しました: 労働者 ")
+    assert "試験 次郎" not in page.inner_text("body")  # by number, not by name
+    worker = message.rsplit(" ", 1)[1]
+    options = page.locator(".step[data-event=record_consent] select[name=worker] option")
+    assert options.all_inner_texts() == [f"労働者 {worker}"]

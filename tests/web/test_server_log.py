@@ -52,7 +52,7 @@ def test_the_server_logs_its_documented_lines_before_and_after_a_failed_flow_sta
 ):
     for name, office, role in (("sato", "23", "consultant"), ("suzuki", "13", "office_admin")):
         add_user(session=session, name=name, office=office, role=role, password=PASSWORD)
-    case = make_case(session)
+    case = make_case(session, headcount=2)
     to_preparing(session, case)
     give_worker(session, case, consent=False)
     session.commit()
@@ -85,6 +85,14 @@ def test_the_server_logs_its_documented_lines_before_and_after_a_failed_flow_sta
                     data={"csrf_token": csrf(page), "version": version},
                 )
                 assert step.status_code == 303
+                # The worker form: saved and refused, the name and birth date as sentinels.
+                worker = {"csrf_token": csrf(page), "name": "機密 太郎ZQX",
+                          "birth_date": "1901-02-03", "qualifications": "機密資格ZQX"}
+                refused = sato.post(f"/cases/{case.id}/workers",
+                                    data={**worker, "birth_date": "1901-02-31"})
+                assert refused.status_code == 422
+                saved = sato.post(f"/cases/{case.id}/workers", data=worker)
+                assert saved.status_code == 303
                 shown = admin.post(f"/cases/{case.id}/personal-data",
                                    data={"csrf_token": csrf(flows)})  # fmt: skip
                 assert shown.status_code == 200
@@ -102,5 +110,7 @@ def test_the_server_logs_its_documented_lines_before_and_after_a_failed_flow_sta
     assert f"personal data of case {case.id} shown to suzuki" in after
     assert after.count('"GET / HTTP/1.1" 200') == 6
     assert "試験 花子" not in lines  # the worker's name never reaches the log
+    assert [s for s in ("機密", "ZQX", "1901-02-03", "1901") if s in lines] == []
+    assert re.search(rf"case {case.id}: worker \d+ assigned by sato", after)
     # Both worker processes served, each with its own log configured.
     assert len(set(re.findall(r"Started server process \[(\d+)\]", lines))) == 2

@@ -4,6 +4,7 @@ opened from an offer's page."""
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 from fastapi import APIRouter, Request
@@ -39,6 +40,8 @@ from shukko.web.refusals import japanese
 router = APIRouter()
 log = logging.getLogger("shukko.web")
 TERMS_SUFFIXES = (".json", ".yaml", ".yml")
+WORKER_FIELDS = ("name", "birth_date", "gender", "qualifications")
+GENDERS = {"female": "女性", "male": "男性", "other": "その他"}  # none: not given
 
 
 def case_page(
@@ -130,6 +133,46 @@ def case_event(
                          refusal=None if field else message,
                          errors={field: message} if field else {}, values=values)  # fmt: skip
     log.info("case %s: %s by %s", case_id, event, account.name)
+    return RedirectResponse(f"/cases/{case_id}", status_code=303)
+
+
+@router.post("/cases/{case_id}/workers")
+def assign_worker(
+    request: Request, case_id: RowId, account: Posting, form: Form, session: Database
+):
+    """出向対象労働者: a worker chosen for the case, with the checks of the CLI. The name and
+    birth date go to their own table and never to the log; the page names the worker by
+    number."""
+    acting_on_case(session, account, case_id, READ_ONLY)
+    reader = FormReader(form)
+    name, born = reader.text("name"), reader.day("birth_date")
+    for field, value in (("name", name), ("birth_date", born)):
+        if value is None and field not in reader.errors:
+            reader.errors[field] = "入力してください"
+    qualifications = [q.strip() for q in re.split(r"[;、,]", reader.text("qualifications") or "")]
+    values = {key: form.get(key) for key in WORKER_FIELDS}
+    try:
+        reader.done()
+        assigned = case_service.add_worker(
+            session=session, case_id=case_id, name=name, birth_date=born,
+            gender=GENDERS.get(reader.text("gender") or ""),
+            qualifications=[q for q in qualifications if q], actor=account.name,
+            today=business_day(request), limits=request.app.state.limits,
+        )  # fmt: skip
+        flash(request, session, f"/cases/{case_id}",
+              f"対象労働者を登録しました: 労働者 {assigned.worker_id}")  # fmt: skip
+        session.commit()
+    except FormErrors as exc:
+        session.rollback()
+        return case_page(request, session, account, case_id, 422, form_event="assign_worker",
+                         errors=exc.errors, values=values)  # fmt: skip
+    except (EventNotAllowed, InvalidInput, NotFound) as exc:
+        session.rollback()
+        field, message = refusal_of(exc, form)
+        return case_page(request, session, account, case_id, 422, form_event="assign_worker",
+                         refusal=None if field else message,
+                         errors={field: message} if field else {}, values=values)  # fmt: skip
+    log.info("case %s: worker %s assigned by %s", case_id, assigned.worker_id, account.name)
     return RedirectResponse(f"/cases/{case_id}", status_code=303)
 
 
