@@ -203,6 +203,29 @@ def add_worker(
     return WorkerAssigned(case_id=case_id, worker_id=worker.id)
 
 
+def saved_already(*, session: Session, request: CaseStep) -> bool:
+    """Whether a step refused as a conflict was this very step, saved before: the case is one
+    version past the form's and its newest entry is this event by this actor (a form sent
+    twice), rather than someone else's change."""
+    from sqlalchemy import select
+
+    from models import Case, CaseEvent
+
+    version = session.scalar(select(Case.version).where(Case.id == request.case_id))
+    newest = session.execute(
+        select(CaseEvent.event, CaseEvent.actor)
+        .where(CaseEvent.case_id == request.case_id)
+        .order_by(CaseEvent.seq.desc())
+        .limit(1)
+    ).first()
+    return (
+        request.expected_version is not None
+        and version == request.expected_version + 1
+        and newest is not None
+        and tuple(newest) == (request.event, request.actor)
+    )
+
+
 def hand_in_terms(
     *,
     session: Session,

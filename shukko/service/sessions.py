@@ -67,6 +67,7 @@ class Account:
     csrf_token: str
     flash: str | None = None
     user_id: int | None = None  # whose cases are 自分の担当
+    personal_granted: bool = False  # this page shows the personal data asked for (recorded)
 
     @property
     def may_change(self) -> bool:
@@ -250,14 +251,14 @@ def signed_in(
     changes = {}
     if last_seen is None or now - last_seen >= TOUCH_EVERY:
         changes["last_seen_at"] = now
-    flash = _flash_for(found.flash, path)
+    flash, personal = _flash_for(found.flash, path)
     if flash is not None:
         changes["flash"] = None
     if changes:
         session.execute(update(WebSession).where(WebSession.token_hash == hashed), changes)
         session.info[SESSION_CHANGED] = True
     return Account(found.name, found.office_code, found.role, found.csrf_token, flash,
-                   user_id=found.user_id)  # fmt: skip
+                   user_id=found.user_id, personal_granted=personal)  # fmt: skip
 
 
 # Every request reads its session: the statement is built once, its columns only (no ORM
@@ -280,21 +281,26 @@ _SESSION_OF_TOKEN = (
 )
 
 
-def _flash_for(stored: str | None, path: str | None) -> str | None:
+def _flash_for(stored: str | None, path: str | None) -> tuple[str | None, bool]:
+    """The message left for this page, and whether it grants the personal data asked for."""
     if not stored or path is None:
-        return None
+        return None, False
     with suppress(ValueError, TypeError, KeyError):
         message = json.loads(stored)
         if message["path"] == path:
-            return str(message["text"])
-    return None
+            return str(message["text"]), bool(message.get("personal"))
+    return None, False
 
 
-def leave_message(*, session: Session, token: str | None, path: str, text: str) -> None:
+def leave_message(
+    *, session: Session, token: str | None, path: str, text: str, personal: bool = False
+) -> None:
     """A message for the next page at `path` of this session (shown there once): the words
-    are ours, never the query string's."""
+    are ours, never the query string's. `personal`: that page shows the personal data just
+    asked for (its reading recorded), once: Back or a reload shows the page without it."""
     if token:
-        stored = json.dumps({"path": path, "text": text[:300]}, ensure_ascii=False)
+        message = {"path": path, "text": text[:300], **({"personal": True} if personal else {})}
+        stored = json.dumps(message, ensure_ascii=False)
         session.execute(
             update(WebSession).where(WebSession.token_hash == token_hash(token)),
             {"flash": stored[:400]},

@@ -44,9 +44,10 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else ""
 
 
-def flash(request: Request, session, path: str, text: str) -> None:
+def flash(request: Request, session, path: str, text: str, personal: bool = False) -> None:
     """Leave `text` for the next page at `path` (written with the step it reports)."""
-    leave_message(session=session, token=read_cookie(request, SESSION_COOKIE), path=path, text=text)
+    leave_message(session=session, token=read_cookie(request, SESSION_COOKIE), path=path,
+                  text=text, personal=personal)  # fmt: skip
 
 
 def render(request: Request, template: str, status: int = 200, **context) -> HTMLResponse:

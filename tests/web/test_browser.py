@@ -168,6 +168,12 @@ def test_viewing_personal_data_is_written_to_the_audit_log(
     assert "試験 花子" not in page.inner_text("body")
     page.click("text=氏名・生年月日を表示")
     assert "試験 花子" in page.locator("table.workers").inner_text()
+    # POST, redirect, GET: a reload neither fails nor records a second reading; the names
+    # are shown once, on the page right after they were asked for.
+    assert page.reload().status == 200
+    assert "試験 花子" not in page.inner_text("body")
+    page.go_back()
+    assert "試験 花子" not in page.inner_text("body")
 
     listed = CliRunner().invoke(cli, ["audit", "personal-data", "--json"])
     assert listed.exit_code == 0, listed.output

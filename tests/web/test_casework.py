@@ -148,3 +148,35 @@ def test_a_worker_assigned_on_the_web_appears_in_the_consent_form(chromium, web,
     worker = message.rsplit(" ", 1)[1]
     options = page.locator(".step[data-event=record_consent] select[name=worker] option")
     assert options.all_inner_texts() == [f"労働者 {worker}"]
+
+
+def test_nothing_is_done_twice(chromium, web, session, tokyo):
+    """A double click on 「案件を開く」 opens one case; a step's form sent again after it was
+    saved says it is recorded, not that someone else changed the case."""
+    from sqlalchemy import func, select
+
+    from models import Case
+
+    page = signed_in_page(chromium, web, "takahashi")
+    page.goto(f"{web.url}/cases/{tokyo['proposed']}")
+    page.locator(".case-offers a").nth(1).click()  # the receiving offer's page
+    opened_before = session.scalar(select(func.count()).select_from(Case))
+    button = page.locator("table.counterparts form button").first
+    button.dblclick()
+    page.wait_for_url("**/cases/*")
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(Case)) == opened_before + 1
+
+    page.goto(f"{web.url}/cases/{tokyo['proposed']}")
+    form = page.locator(".step[data-event=schedule_interview] form")
+    form.locator("input[name=at]").fill("2024-06-10")
+    values = {
+        name: form.locator(f"input[name={name}]").input_value()
+        for name in ("csrf_token", "version", "at")
+    }
+    form.locator("button").click()
+    assert page.locator(".message.ok").inner_text().startswith("記録しました")
+    again = page.request.post(f"{web.url}/cases/{tokyo['proposed']}/events/schedule_interview",
+                              form=values)  # the same form, sent again
+    assert again.status == 200 and "記録済みです" in again.text()
+    assert "他の担当者が更新しました" not in again.text()

@@ -48,8 +48,9 @@ def case_page(
     request: Request, session, account: Account, case_id: int, status: int = 200, **context
 ) -> HTMLResponse:
     """The case as `account` may see it (404 otherwise), with its notices and the workers
-    waiting to consent; personal data only when asked for, and that reading recorded."""
-    personal = context.pop("personal", False)
+    waiting to consent; the workers' personal data only on the page right after it was asked
+    for (and its reading recorded: show_personal_data)."""
+    personal = account.personal_granted
     try:
         view = case_views.case_view(
             session=session, case_id=case_id, today=business_day(request),
@@ -60,13 +61,6 @@ def case_page(
     if not account.sees(view.sending.office, view.receiving.office):
         raise not_found()
     notices = list(list_notices(session=session, case_id=case_id).rows)
-    if personal:
-        record_personal_data_view(
-            session=session, account=account, case_id=case_id,
-            address=client_address(request),
-        )  # fmt: skip
-        session.commit()  # the reading is recorded before the names are shown
-        log.info("personal data of case %s shown to %s", case_id, account.name)
     offices = (view.sending.office, view.receiving.office)
     return render(
         request, "case.html", status, account=account, case=view, notices=notices,
@@ -95,8 +89,17 @@ def show_case(request: Request, case_id: RowId, account: SignedIn, session: Data
 
 @router.post("/cases/{case_id}/personal-data")
 def show_personal_data(request: Request, case_id: RowId, account: Posting, session: Database):
+    """The reading is recorded here, once; the case's page then shows the names once (POST,
+    redirect, GET: Back and a reload neither fail nor record a second reading)."""
     acting_on_case(session, account, case_id, PERSONAL_DATA_REFUSED)
-    return case_page(request, session, account, case_id, personal=True)
+    record_personal_data_view(
+        session=session, account=account, case_id=case_id, address=client_address(request)
+    )
+    flash(request, session, f"/cases/{case_id}",
+          "個人情報を表示しています。この閲覧は記録されました。", personal=True)  # fmt: skip
+    session.commit()  # the reading is recorded before the names are shown
+    log.info("personal data of case %s shown to %s", case_id, account.name)
+    return RedirectResponse(f"/cases/{case_id}", status_code=303)
 
 
 @router.post("/cases/{case_id}/events/{event}")
@@ -125,6 +128,12 @@ def case_event(
                          errors=exc.errors, values=values)  # fmt: skip
     except ConcurrentChange:
         session.rollback()
+        if case_service.saved_already(session=session, request=step):
+            # The same form sent again after it was saved (reload, Back, a second click).
+            words = labels.EVENTS.get(event, event)
+            flash(request, session, f"/cases/{case_id}", f"記録済みです: {words}")
+            session.commit()
+            return RedirectResponse(f"/cases/{case_id}", status_code=303)
         return case_page(request, session, account, case_id, 409, conflict=CONFLICT)
     except (EventNotAllowed, InvalidInput, NotFound) as exc:
         session.rollback()
@@ -210,9 +219,21 @@ def open_case(request: Request, account: Posting, form: Form, session: Database)
             today=business_day(request),
         )  # fmt: skip
         session.commit()
+    except InvalidInput as exc:
+        session.rollback()
+        if exc.code != "case.pair_open":
+            raise _not_opened(exc, back) from None
+        # A second click, a form sent again, or a colleague first: the case that is open.
+        existing = exc.params["case_id"]
+        flash(request, session, f"/cases/{existing}",
+              f"この組み合わせにはすでに案件 #{existing} があります（新しい案件は開いていません）")
+        session.commit()
+        return RedirectResponse(f"/cases/{existing}", status_code=303)
     except (FormErrors, ShukkoError) as exc:
-        words = japanese(exc) if isinstance(exc, ShukkoError) else str(exc)
-        raise Page(
-            422, f"案件を開けませんでした: {words}（{back} に戻って確認してください）"
-        ) from None
+        raise _not_opened(exc, back) from None
     return RedirectResponse(f"/cases/{opened.id}", status_code=303)
+
+
+def _not_opened(exc: FormErrors | ShukkoError, back: str) -> Page:
+    words = japanese(exc) if isinstance(exc, ShukkoError) else str(exc)
+    return Page(422, f"案件を開けませんでした: {words}（{back} に戻って確認してください）")
