@@ -35,6 +35,14 @@ BANK_EVENTS = {
     "close": "登録を終了",
 }
 KINDS = {"secondment": "在籍型出向", "transfer": "移籍"}
+# Steps that record a fact: once it is recorded, sending them again is a correction.
+RECORDED_BY = {
+    "record_union_agreement": "union_agreed",
+    "record_rules_update": "rules_updated",
+    "record_transfer_consent": "transfer_consented",
+    "fix_terms": "terms_fixed",
+    "record_plan_filed": "plan_filed",
+}
 FACTS = {
     "workers_assigned": "対象労働者（人数）",
     "workers_consented": "本人同意（人数）",
@@ -78,3 +86,17 @@ def area_name(area: str) -> str:
     """A wished area: a prefecture code by its name; a block's name or 全国 as it is."""
     prefecture = PREFECTURES_BY_CODE.get(area)
     return prefecture.name if prefecture else area
+
+
+def recorded_steps(case) -> set[str]:
+    """The steps of a case's page whose fact is recorded already (offered as corrections)."""
+    done = set()
+    for step in case.next_steps:
+        fact = RECORDED_BY.get(step.event)
+        if fact == "plan_filed":
+            recorded = bool(case.plan_filing and case.plan_filing.filed_on)
+        else:
+            recorded = fact is not None and getattr(case.facts, fact) is True
+        if recorded:
+            done.add(step.event)
+    return done

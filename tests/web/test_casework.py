@@ -180,3 +180,16 @@ def test_nothing_is_done_twice(chromium, web, session, tokyo):
                               form=values)  # the same form, sent again
     assert again.status == 200 and "記録済みです" in again.text()
     assert "他の担当者が更新しました" not in again.text()
+
+
+def test_a_step_already_recorded_is_offered_only_as_a_correction(chromium, web, tokyo):
+    page = signed_in_page(chromium, web, "takahashi")
+    page.goto(f"{web.url}/cases/{tokyo['preparing']}")
+    union = page.locator(".step[data-event=record_union_agreement]")
+    assert "記録済み" not in union.inner_text()
+    union.locator("button").click()
+    union = page.locator(".step[data-event=record_union_agreement]")
+    assert "記録済み（訂正する場合のみ" in union.locator("h3").inner_text()
+    assert union.locator("button").inner_text() == "訂正として記録"
+    events = [s.get_attribute("data-event") for s in page.locator(".step").all()]
+    assert events[-1] == "record_union_agreement"  # after the steps still to do

@@ -66,6 +66,7 @@ def case_page(
         request, "case.html", status, account=account, case=view, notices=notices,
         waiting=[w.worker_id for w in view.workers if not w.consented], personal=personal,
         may_act=account.acts_on(*offices), states=state_names(view.kind),
+        recorded=labels.recorded_steps(view),
         **owner_context(session, account, offices, view, request.app.state.limits), **context,
     )  # fmt: skip
 
