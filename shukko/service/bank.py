@@ -84,7 +84,8 @@ def register_person(
 
 
 def list_registrants(
-    *, session: Session, where: RegistrantFilter = RegistrantFilter(), limit: int | None = None
+    *, session: Session, where: RegistrantFilter = RegistrantFilter(), limit: int | None = None,
+    offset: int = 0,
 ) -> Listing[RegistrantRow]:
     if where.state and where.state not in state_labels(KIND):
         raise InvalidInput(
@@ -114,6 +115,7 @@ def list_registrants(
             last_activity_on=row[0].last_activity_on,
         ),
         limit,
+        offset,
     )
 
 

@@ -22,15 +22,18 @@ def check_limit(limit: int | None) -> int | None:
 
 
 def listing(
-    session: Session, statement, make: Callable[..., Row], limit: int | None
+    session: Session, statement, make: Callable[..., Row], limit: int | None, offset: int = 0
 ) -> Listing[Row]:
-    """Count what `statement` selects, then stream at most `limit` of its rows as `make(row)`."""
+    """Count what `statement` selects, then stream at most `limit` of its rows as `make(row)`,
+    from the `offset`-th (a page of a web list)."""
     check_limit(limit)
     total = session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
-    return Listing(total or 0, _stream(session, statement, make, limit), limit)
+    return Listing(total or 0, _stream(session, statement, make, limit, offset), limit)
 
 
-def _stream(session: Session, statement, make, limit: int | None) -> Iterator:
+def _stream(session: Session, statement, make, limit: int | None, offset: int = 0) -> Iterator:
+    if offset:
+        statement = statement.offset(offset)
     if limit is not None:
         statement = statement.limit(limit)
     result = session.execute(statement.execution_options(yield_per=PAGE))

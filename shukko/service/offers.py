@@ -4,7 +4,7 @@ counterparts with their score broken down (creates nothing)."""
 from __future__ import annotations
 
 from datetime import date
-from itertools import chain
+from itertools import chain, islice
 
 from sqlalchemy import func, select
 from sqlmodel import Session
@@ -36,8 +36,13 @@ def list_offers(
     office: str | None = None,
     only_open: bool = False,
     limit: int | None = None,
+    offset: int = 0,
+    company: str | None = None,
 ) -> Listing[OfferRow]:
-    """Sending offers, then receiving offers, each newest first; at most `limit` rows."""
+    """Sending offers, then receiving offers, each newest first; at most `limit` rows from
+    the `offset`-th; `company`: part of the company's name (as 検索 compares names)."""
+    from shukko.service.search import name_matches
+
     check_side(kind, "kind")
     parts = []
     for side, table in SIDES.items():
@@ -52,13 +57,14 @@ def list_offers(
             statement = statement.where(table.office_code == office)
         if only_open:
             statement = statement.where(table.is_open)
+        if company:
+            statement = statement.where(name_matches(company))
         parts.append(
             listing(session, statement, lambda row, side=side: _offer_row(side, row), None)
         )
     total = sum(part.total for part in parts)
-    rows = chain.from_iterable(part.rows for part in parts)
-    if limit is not None:
-        rows = (row for _, row in zip(range(limit), rows, strict=False))
+    rows = islice(chain.from_iterable(part.rows for part in parts), offset,
+                  None if limit is None else offset + limit)  # fmt: skip
     return Listing(total, rows, limit)
 
 
@@ -79,6 +85,16 @@ def _offer_row(side: str, row) -> OfferRow:
         start_until=offer.start_until,
         open=offer.is_open,
     )
+
+
+def offer_company(*, session: Session, offer) -> dict:
+    """The company of an offer, as its page names it: name, industry, prefecture, union."""
+    company = session.get(Company, offer.company_id)
+    return {
+        "name": company.name, "industry": company.industry_code,
+        "prefecture": company.prefecture_code, "has_union": company.has_union,
+        "employees": company.employees,
+    }  # fmt: skip
 
 
 def find_offer_by_key(

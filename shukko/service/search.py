@@ -54,6 +54,13 @@ def kana_variants(text: str) -> set[str]:
             text.translate(str.maketrans(_HIRAGANA))}  # fmt: skip
 
 
+def name_matches(text: str):
+    """The condition that a company's name holds `text` (folded; kana either way)."""
+    name = func.lower(Company.name)
+    term = folded(text)
+    return or_(*(name.contains(variant, autoescape=True) for variant in kana_variants(term)))
+
+
 def search(*, session: Session, text: str, account: Account) -> Found:
     term = folded(text)
     found = Found(text=term)
@@ -74,9 +81,7 @@ def search(*, session: Session, text: str, account: Account) -> Found:
         office, offer_id = match.group(1).zfill(2), match.group(2)
         found.offers = _offers(session, office=office, offer_id=offer_id)
         return found
-    name = func.lower(Company.name)
-    names = or_(*(name.contains(variant, autoescape=True) for variant in kana_variants(term)))
-    companies = select(Company.id).where(names)
+    companies = select(Company.id).where(name_matches(term))
     sending, receiving = aliased(SendingOffer), aliased(ReceivingOffer)
     by_company = or_(
         Case.sending_offer_id.in_(select(sending.id).where(sending.company_id.in_(companies))),

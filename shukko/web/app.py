@@ -31,6 +31,7 @@ from shukko.web.refusals import refusal_words
 from shukko.web.routes import (
     cases,
     flows,
+    lists,
     offers,
     owners,
     registrants,
@@ -56,7 +57,7 @@ def create_app(settings, *, engine=None, as_of: date | None = None) -> FastAPI:
     app.state.as_of = as_of
     app.state.templates = _templates()
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for area in (signin, worklist, cases, registrants, offers, flows, owners, search):
+    for area in (signin, worklist, lists, cases, registrants, offers, flows, owners, search):
         app.include_router(area.router)
     app.add_middleware(Guard, in_flight=in_flight(app.state.engine, settings.web_threads))
     _answer_errors(app)

@@ -35,6 +35,7 @@ BANK_EVENTS = {
     "close": "登録を終了",
 }
 KINDS = {"secondment": "在籍型出向", "transfer": "移籍"}
+OFFER_KINDS = {**KINDS, "either": "在籍型出向・移籍のどちらも可"}
 # Steps that record a fact: once it is recorded, sending them again is a correction.
 RECORDED_BY = {
     "record_union_agreement": "union_agreed",

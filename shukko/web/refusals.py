@@ -11,7 +11,7 @@ from shukko.web import labels
 from shukko.web.forms import FIELD_LABELS
 
 SIDES = {"sending": "送出情報", "receiving": "受入情報"}
-OFFER_KINDS = {**labels.KINDS, "either": "在籍型出向・移籍のどちらも可"}
+OFFER_KINDS = labels.OFFER_KINDS
 SUBJECTS = {"case": "案件", "registrant": "登録者"}
 
 _NOT_FOUND = {

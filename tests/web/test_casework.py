@@ -193,3 +193,27 @@ def test_a_step_already_recorded_is_offered_only_as_a_correction(chromium, web, 
     assert union.locator("button").inner_text() == "訂正として記録"
     events = [s.get_attribute("data-event") for s in page.locator(".step").all()]
     assert events[-1] == "record_union_agreement"  # after the steps still to do
+
+
+def test_offers_and_registrants_are_listed_paged_and_linked(chromium, web, session, tokyo):
+    from tests.bank.test_bank import enrol
+
+    registrant = enrol(session).id  # office 13's
+    page = signed_in_page(chromium, web, "takahashi")
+    page.click("header nav >> text=送出・受入情報")
+    assert page.locator("table.offers tbody tr").count() == 2  # the two receiving offers
+    page.click(".views >> text=送出情報")
+    page.fill("form.filters input[name=q]", tokyo["companies"][0][:3])
+    page.click("form.filters button")
+    rows = page.locator("table.offers tbody tr")
+    assert rows.count() == 1 and tokyo["companies"][0] in rows.inner_text()
+    assert "輸送用機械器具製造業" in rows.inner_text()  # JSIC 31 by its name
+    rows.locator("a").click()
+    assert page.locator("table.company").inner_text().count(tokyo["companies"][0]) == 1
+    assert "愛知県" in page.locator("table.company").inner_text()
+
+    page.click("header nav >> text=登録者")
+    link = page.locator(f"table.registrants a[href='/registrants/{registrant}']")
+    assert link.count() == 1
+    link.click()
+    assert page.locator("h1").inner_text().startswith("キャリア人材バンク 登録者")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from shukko.errors import InvalidInput, NotFound
-from shukko.service.offers import counterparts, find_offer_by_key
+from shukko.service.offers import counterparts, find_offer_by_key, offer_company
 from shukko.web.deps import Database, SignedIn
 from shukko.web.pages import business_day, not_found, render
 
@@ -39,6 +39,6 @@ def show_offer(
     }  # fmt: skip
     return render(
         request, "offer.html", account=account, offer=offer, side=offer_side, found=found,
-        key=key, visible_cases=visible,
+        key=key, visible_cases=visible, company=offer_company(session=session, offer=offer),
         may_open=lambda other: account.acts_on(offer.office_code, other.partition(":")[0]),
     )  # fmt: skip
