@@ -18,6 +18,12 @@ from tests.helpers import fix_terms, give_worker, make_case, send, to_preparing
 PASSWORD = "correct horse battery"
 CONFLICT = "他の担当者が更新しました。最新の内容を確認してください"
 CLI_WORDS = re.compile(r"--[a-z]|shukko [a-z]+")  # an option or a command of the CLI
+# A state, kind, event or employment code where its name belongs (issue 27).
+CODE_WORDS = re.compile(
+    r"\b(proposed|interviewing|preparing|contracted|active|returned|transferred|withdrawn|"
+    r"hired|registered|counselled|introduced|closed|secondment|transfer|either|full_time|"
+    r"part_time|via_company|teinen|keizoku|record_[a-z_]+|schedule_interview|sign_contract)\b"
+)
 pytestmark = pytest.mark.slow
 
 
@@ -416,14 +422,17 @@ def test_no_page_shows_an_option_or_a_command_of_the_cli(
     session.commit()
     page = signed_in_page(chromium, web, "suzuki")
     seen: set[str] = set()
-    queue = ["/", f"/registrants/{registrant}", "/cases/999999"]
+    queue = ["/", f"/registrants/{registrant}", "/cases/999999", "/offers", "/registrants",
+             "/search?q=株式会社"]
     while queue and len(seen) < 100:  # the worklist links its views, filters and sorts
         path = queue.pop(0).split("#")[0]
         if path in seen or path.startswith(("/static", "/logout")):
             continue
         seen.add(path)
         page.goto(web.url + path)
-        assert not CLI_WORDS.search(page.inner_text("body")), path
+        body = page.inner_text("body")
+        assert not CLI_WORDS.search(body), path
+        assert not CODE_WORDS.search(body), (path, CODE_WORDS.search(body))
         queue += page.eval_on_selector_all(
             "a[href^='/']", "links => links.map(a => a.getAttribute('href'))"
         )
