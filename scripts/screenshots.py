@@ -1,86 +1,95 @@
-"""Screenshots of the web worklist for the README, taken of the demo year's database.
+"""The README's screenshots, retaken from the demo year: a copy of its database (upgraded), a
+consultant of the Tokyo office who owns some of its open cases, `shukko web` on the demo's
+last day, and Debian's Chromium taking the worklist (自分の担当) and one case's page.
 
-Run after `python3 dev.py demo`:  .venv/bin/python scripts/screenshots.py [--as-of 2022-03-31]
-
-It adds a temporary consultant to the busiest office, serves the worklist on a free port,
-opens it in Debian's Chromium (Playwright, executable_path=/usr/bin/chromium), saves
-docs/images/worklist.png and docs/images/case.png (a case being prepared, blocked before
-signing), and removes the temporary user again.
-"""
+Usage: .venv/bin/python scripts/screenshots.py [--sqlite var/shukko.db] [--out docs/images]
+(the demo year first: `python3 dev.py demo`)."""
 
 from __future__ import annotations
 
 import argparse
-import secrets
+import os
 import sys
-from collections import Counter
-from datetime import date
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
-from sqlalchemy import delete, select  # noqa: E402
-from sqlmodel import Session  # noqa: E402
+from web import AS_OF, OFFICE, PASSWORD, Server, backup, signed_in  # noqa: E402 (bench/web.py)
 
-from config import get_settings  # noqa: E402
-from models import Case, SendingOffer, UserAccount, WebSession  # noqa: E402
-from shukko.service.accounts import add_user  # noqa: E402
-from shukko.service.database import current_engine  # noqa: E402
-from shukko.service.worklist import OPEN_STATES, WorklistQuery, worklist  # noqa: E402
-from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS, WebServer  # noqa: E402
+OWNED = 12  # open cases of the office the consultant owns
 
-USER = "readme-screenshots"
+
+def prepare(url: str) -> int:
+    """A consultant of the office owning a few of its open cases of each kind of work; the id
+    of the case to show (one being prepared, with what blocks it)."""
+    from datetime import date
+
+    from sqlalchemy import select
+    from sqlmodel import Session
+
+    from models import Case
+    from models.db import make_engine
+    from shukko.service.accounts import add_user
+    from shukko.service.owners import Subject, add_note, assign_owner
+
+    engine = make_engine(url)
+    with Session(engine) as session:
+        add_user(session=session, name="takahashi", office=OFFICE, role="consultant",
+                 password=PASSWORD)  # fmt: skip
+        mine = Case.receiving_office_code == OFFICE
+        shown = None
+        for state in ("proposed", "interviewing", "preparing", "active"):
+            ids = session.scalars(
+                select(Case.id).where(mine, Case.state == state).order_by(Case.id.desc())
+                .limit(OWNED // 4)
+            ).all()  # fmt: skip
+            for case_id in ids:
+                assign_owner(session=session, subject=Subject("case", case_id), to="takahashi",
+                             by=None, actor="suzuki", today=date.fromisoformat(AS_OF))  # fmt: skip
+            if state == "preparing" and ids:
+                shown = ids[0]
+                add_note(session=session, subject=Subject("case", shown), actor="takahashi",
+                         text="出向元の人事担当と労働組合への説明日程を調整中",
+                         today=date.fromisoformat(AS_OF))  # fmt: skip
+        session.commit()
+    engine.dispose()
+    return shown
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--as-of", default="2022-03-31", help="the demo's last day")
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "images")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sqlite", default=str(ROOT / "var" / "shukko.db"))
+    parser.add_argument("--out", default=str(ROOT / "docs" / "images"))
     args = parser.parse_args()
-    as_of = date.fromisoformat(args.as_of)
-    settings = get_settings()
-    engine = current_engine(settings)
-    password = secrets.token_urlsafe(16)
-    with Session(engine) as session:
-        offices = Counter(
-            session.scalars(
-                select(SendingOffer.office_code)
-                .join(Case, Case.sending_offer_id == SendingOffer.id)
-                .where(Case.state.in_(sorted(OPEN_STATES)))
-            )
-        )
-        office = offices.most_common(1)[0][0]
-        # A case the worklist shows as blocked before signing, with the most still missing.
-        blocked = worklist(session=session, query=WorklistQuery(office=office, as_of=as_of))
-        case_id = max(blocked.groups["blocked"], key=lambda item: item.detail.count("\n")).case_id
-        add_user(session=session, name=USER, office=office, role="consultant", password=password)
-        session.commit()
     from playwright.sync_api import sync_playwright
 
-    from shukko.web.app import create_app
+    home = Path(tempfile.mkdtemp(prefix="shukko-screenshots-"))
+    database = home / "shukko.db"
+    backup(Path(args.sqlite), database)
+    url = f"sqlite:///{database}"
+    os.environ["SHUKKO_DATABASE_URL"] = url
+    from models.db import make_engine
+    from models.schema import upgrade
 
-    args.out.mkdir(parents=True, exist_ok=True)
-    try:
-        with WebServer(create_app(settings, engine=engine, as_of=as_of)) as server, \
-                sync_playwright() as playwright:  # fmt: skip
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            page = browser.new_page(locale="ja-JP", viewport={"width": 1280, "height": 900})
-            page.goto(f"{server.url}/login")
-            page.fill("input[name=name]", USER)
-            page.fill("input[name=password]", password)
-            page.click("button[type=submit]")
-            page.screenshot(path=args.out / "worklist.png", full_page=False)
-            page.goto(f"{server.url}/cases/{case_id}")
-            page.screenshot(path=args.out / "case.png", full_page=False)
-            browser.close()
-    finally:
-        with Session(engine) as session:
-            user_id = session.scalar(select(UserAccount.id).where(UserAccount.name == USER))
-            session.execute(delete(WebSession).where(WebSession.user_id == user_id))
-            session.execute(delete(UserAccount).where(UserAccount.id == user_id))
-            session.commit()
-    print(f"office {office}, case {case_id}: {args.out / 'worklist.png'}, {args.out / 'case.png'}")
+    upgrade(make_engine(url))
+    case_id = prepare(url)
+    out = Path(args.out)
+    with Server(url, 1, home) as server, sync_playwright() as playwright:
+        signed_in(server.url, "takahashi").close()  # the account works
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium")
+        page = browser.new_page(locale="ja-JP", viewport={"width": 1400, "height": 1000})
+        page.goto(f"{server.url}/")
+        page.fill("input[name=name]", "takahashi")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.screenshot(path=out / "worklist.png", full_page=True)
+        page.goto(f"{server.url}/cases/{case_id}")
+        page.screenshot(path=out / "case.png", full_page=True)
+        browser.close()
+    print(f"written {out / 'worklist.png'} and {out / 'case.png'} (case {case_id})")
 
 
 if __name__ == "__main__":
