@@ -147,14 +147,18 @@ def notes_of(session: Session, subject: Subject) -> list[NoteEntry]:
 
 def assignable_users(session: Session, offices: tuple[str, ...]) -> list[str]:
     """The names of the users who may own a subject of these offices (not disabled)."""
-    return list(
-        session.scalars(
-            select(UserAccount.name)
-            .where(UserAccount.office_code.in_(offices), UserAccount.role != "hq",
-                   ~UserAccount.disabled)
-            .order_by(UserAccount.name)
-        )
+    return list(office_users(session, offices))
+
+
+def office_users(session: Session, offices: tuple[str, ...]) -> dict[str, int]:
+    """The users who may own a subject of these offices (not disabled), by name: their ids."""
+    rows = session.execute(
+        select(UserAccount.name, UserAccount.id)
+        .where(UserAccount.office_code.in_(offices), UserAccount.role != "hq",
+               ~UserAccount.disabled)
+        .order_by(UserAccount.name)
     )  # fmt: skip
+    return {name: user_id for name, user_id in rows}
 
 
 def owner_name(session: Session, owner_id: int | None) -> str | None:

@@ -94,9 +94,12 @@ class WorklistQuery:
     state: str | None = None
     other_office: str | None = None
     overdue_only: bool = False
+    owner_id: int | None = None  # one colleague's (within the whole office's view)
 
     def owned(self, owner_id: int | None) -> bool:
         """Whether a case or registrant of this owner is in the view."""
+        if self.owner_id is not None and self.view == "all":
+            return owner_id == self.owner_id
         if self.view == "mine":
             return owner_id is not None and owner_id == self.user_id
         return owner_id is None if self.view == "unowned" else True
@@ -123,7 +126,7 @@ def worklist(*, session: Session, query: WorklistQuery, rules: CaseRules = CaseR
         view: sum(query_in(view).owned(row.owner_id) for row in every_case.values())
         + sum(query_in(view).owned(item.owner_id) for item in registrants)
         for view in VIEWS
-        for query_in in [lambda v: replace(query, view=v)]
+        for query_in in [lambda v: replace(query, view=v, owner_id=None)]
     }
     cases = {case_id: row for case_id, row in every_case.items() if query.keeps(row)}
     items: dict[str, list] = {group: [] for group in GROUPS}

@@ -77,6 +77,14 @@ def test_a_consultant_takes_a_case_and_an_admin_reassigns_it(chromium, web, toky
     other.goto(f"{web.url}/")
     assert other.locator("#review tbody tr td.owner").inner_text() == "tanaka"
 
+    # The whole office's view, one colleague's cases: the admin picks tanaka.
+    admin.goto(f"{web.url}/?view=all")
+    admin.select_option("select[name=owner]", "tanaka")
+    admin.click("text=絞り込む")
+    assert "owner=tanaka" in admin.url and view_count(admin, "all") == 2  # the tab: all
+    assert admin.locator(".count[data-group=review]").inner_text() == "1"
+    assert admin.locator(".count[data-group=blocked]").inner_text() == "0"
+
 
 def test_filters_and_sorting_are_kept_in_the_url(chromium, web, tokyo):
     page = signed_in_page(chromium, web, "takahashi")
@@ -203,7 +211,7 @@ def test_offers_and_registrants_are_listed_paged_and_linked(chromium, web, sessi
     page.click("header nav >> text=送出・受入情報")
     assert page.locator("table.offers tbody tr").count() == 2  # the two receiving offers
     page.click(".views >> text=送出情報")
-    page.fill("form.filters input[name=q]", tokyo["companies"][0][:3])
+    page.fill("form.filters input[name=q]", tokyo["companies"][0].removesuffix("株式会社"))
     page.click("form.filters button")
     rows = page.locator("table.offers tbody tr")
     assert rows.count() == 1 and tokyo["companies"][0] in rows.inner_text()

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 
 from shukko.service import worklist as worklists
+from shukko.service.owners import office_users
 from shukko.service.reference import state_names
 from shukko.web import labels
 from shukko.web.deps import Database, SignedIn
@@ -27,7 +28,7 @@ def home(
     request: Request, account: SignedIn, session: Database, office: str | None = None,
     group: str | None = None, page: int = 1, sort: str = "asc", view: str | None = None,
     kind: str | None = None, state: str | None = None, other: str | None = None,
-    overdue: str | None = None, only: str | None = None,
+    overdue: str | None = None, only: str | None = None, owner: str | None = None,
 ):  # fmt: skip
     shown = account.office
     if office and office != account.office:
@@ -36,6 +37,8 @@ def home(
         shown = office
     if view not in worklists.VIEWS:  # headquarters owns nothing: the office as a whole
         view = "all" if account.role == "hq" else "mine"
+    colleagues = office_users(session, (shown,))
+    owner = owner if view == "all" and owner in colleagues else None
     query = worklists.WorklistQuery(
         office=shown,
         as_of=business_day(request),
@@ -48,12 +51,14 @@ def home(
         state=state if state in CASE_STATES else None,
         other_office=other if other in labels.PREFECTURES_BY_CODE else None,
         overdue_only=overdue == "1",
+        owner_id=colleagues.get(owner) if owner else None,
     )
     work = worklists.worklist(session=session, query=query, rules=request.app.state.rules)
     # The view and filters as the URL keeps them: each link changes one thing.
     kept = {"office": shown if shown != account.office else None, "view": view,
             "kind": query.kind, "state": query.state, "other": query.other_office,
-            "overdue": "1" if query.overdue_only else None, "sort": sort}  # fmt: skip
+            "overdue": "1" if query.overdue_only else None, "owner": owner,
+            "sort": sort}  # fmt: skip
 
     def link(**changes) -> str:
         values = {**kept, **changes}
@@ -62,6 +67,7 @@ def home(
     return render(
         request, "worklist.html", account=account, work=work, groups=worklists.GROUPS, sort=sort,
         offices=labels.PREFECTURES_BY_CODE, selected=query.group, query=query, link=link,
-        views=worklists.VIEWS, case_states=CASE_STATES,
+        views=worklists.VIEWS, case_states=CASE_STATES, colleagues=list(colleagues),
+        owner=owner,
         only=only == "1" and query.group is not None,  # one group alone, to print
     )  # fmt: skip
