@@ -8,7 +8,8 @@ printed), and its worklist page is about 51 kB of HTML (each group's first 20 li
 client is a consultant of office 13 signed in with an account of their own. Two scenarios,
 each for --seconds per run:
 
-- worklist: every client opens the worklist (業務一覧), again and again (the morning rush);
+- worklist: every client opens the whole office's worklist (業務一覧, 事務所全体), again and
+  again (the morning rush);
 - mixed: what consultants do all day — the worklist, an open case of the office at random,
   and every fourth round their own preparing case with a step posted on it (record_tour, which
   keeps the case where it is). The office has fewer preparing cases than 50 clients: clients
@@ -54,6 +55,9 @@ AS_OF = "2022-03-31"
 OFFICE = "13"
 PASSWORD = "correct horse battery"
 OK = (200, 303)
+# The whole office's worklist (事務所全体): the bench's consultants own nothing, and their own
+# view (自分の担当, the default) would be empty.
+WORKLIST = "/?view=all"
 
 
 def demo_database(args) -> Path:
@@ -216,7 +220,7 @@ def consultant(client, scenario: str, work: dict, index: int, until: float, reco
 
     while time.perf_counter() < until:
         rounds += 1
-        get("worklist", "/")
+        get("worklist", WORKLIST)
         if scenario == "worklist":
             continue
         get("case", f"/cases/{chosen.choice(work['open_cases'])}")
@@ -287,7 +291,7 @@ def measure(url: str, database: str, args, work: dict) -> dict:
     results = {}
     with Server(url, args.workers, home) as server:
         clients = [signed_in(server.url, name) for name in work["users"]]
-        page = clients[0].get("/").text
+        page = clients[0].get(WORKLIST).text
         groups = dict(re.findall(r'data-group="(\w+)">(\d+)<', page))
         print(f"{database}: office {OFFICE} worklist {len(page.encode()):,} bytes, groups {groups}")
         for scenario in args.scenarios:

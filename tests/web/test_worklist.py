@@ -93,3 +93,37 @@ def test_the_plans_deadline_leaves_the_worklist_once_its_filing_is_recorded(sess
     assert [row[0] for row in groups(session)[1]["filing"]] == [case.id]
     send(session, case, "record_plan_filed", doc_ref="愛労0603-1")
     assert groups(session)[1]["filing"] == []
+
+
+def test_views_and_filters_choose_the_cases_and_every_tab_is_counted(session):
+    from shukko.service.accounts import add_user
+    from shukko.service.owners import Subject, assign_owner
+
+    for name in ("sato", "ito"):
+        add_user(session=session, name=name, office="23", role="consultant",
+                 password="correct horse battery")  # fmt: skip
+    cases = [make_case(session) for _ in range(3)]
+    transfer = make_case(session, kind="transfer")
+    for case, owner in ((cases[0], "sato"), (cases[1], "ito"), (transfer, "sato")):
+        assign_owner(session=session, subject=Subject("case", case.id), to=owner, by=None,
+                     actor="admin", today=TODAY)  # fmt: skip
+    session.commit()
+    sato, ito = 1, 2  # user ids, in the order added
+
+    def review(**query) -> list[int]:
+        return [i.case_id for i in groups(session, user_id=sato, **query)[0].groups["review"]]
+
+    assert groups(session, view="mine", user_id=sato)[0].views == {
+        "mine": 2, "all": 4, "unowned": 1,
+    }  # fmt: skip
+    assert review(view="mine") == [cases[0].id, transfer.id]
+    assert review(view="unowned") == [cases[2].id]
+    assert review(view="all", owner_id=ito) == [cases[1].id]
+    assert review(view="mine", kind="transfer") == [transfer.id]
+    assert review(view="all", state="preparing") == []
+    assert review(view="all", other_office="13") == [c.id for c in (*cases, transfer)]
+    assert review(view="all", other_office="27") == []
+    assert review(view="all", overdue_only=True) == []
+    item = groups(session, view="mine", user_id=sato)[0].groups["review"][0]
+    assert item.owner == "sato"
+    assert item.sending_company.startswith("送出") and item.receiving_company.startswith("受入")
