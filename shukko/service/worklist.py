@@ -21,7 +21,6 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 from sqlalchemy import Row, bindparam, case, func, or_, select
-from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from models import (
@@ -122,12 +121,12 @@ def worklist(*, session: Session, query: WorklistQuery, rules: CaseRules = CaseR
     comes first in each group, a group's own page all of it, page by page)."""
     every_case = _open_cases(session, query.office)
     registrants = _registrants(session, query.office)
-    views = {
-        view: sum(query_in(view).owned(row.owner_id) for row in every_case.values())
-        + sum(query_in(view).owned(item.owner_id) for item in registrants)
-        for view in VIEWS
-        for query_in in [lambda v: replace(query, view=v, owner_id=None)]
-    }
+    owners = [row.owner_id for row in every_case.values()]
+    owners += [item.owner_id for item in registrants]
+    views = {}
+    for view in VIEWS:  # each tab's count (cases and registrants), from the same read
+        in_view = replace(query, view=view, owner_id=None)
+        views[view] = sum(map(in_view.owned, owners))
     cases = {case_id: row for case_id, row in every_case.items() if query.keeps(row)}
     items: dict[str, list] = {group: [] for group in GROUPS}
     for group, line in _items(session, query.office, cases, query.as_of, rules):
@@ -362,21 +361,24 @@ def _open_cases_statement():
 
 
 def _names_statement():
-    sending, receiving = aliased(Company), aliased(Company)
-    return (
-        select(
-            Case.id,
-            sending.name.label("sending_company"),
-            receiving.name.label("receiving_company"),
-            UserAccount.name.label("owner"),
+    """The shown cases' company and owner names, each looked up by its key per case (a
+    join let PostgreSQL hash both offer tables for a page of a hundred cases)."""
+
+    def company_of(table, offer_id):
+        return (
+            select(Company.name)
+            .join(table, table.company_id == Company.id)
+            .where(table.id == offer_id)
+            .scalar_subquery()
         )
-        .join(SendingOffer, SendingOffer.id == Case.sending_offer_id)
-        .join(sending, sending.id == SendingOffer.company_id)
-        .join(ReceivingOffer, ReceivingOffer.id == Case.receiving_offer_id)
-        .join(receiving, receiving.id == ReceivingOffer.company_id)
-        .outerjoin(UserAccount, UserAccount.id == Case.owner_id)
-        .where(Case.id.in_(bindparam("ids", expanding=True)))
-    )
+
+    owner = select(UserAccount.name).where(UserAccount.id == Case.owner_id).scalar_subquery()
+    return select(
+        Case.id,
+        company_of(SendingOffer, Case.sending_offer_id).label("sending_company"),
+        company_of(ReceivingOffer, Case.receiving_offer_id).label("receiving_company"),
+        owner.label("owner"),
+    ).where(Case.id.in_(bindparam("ids", expanding=True)))
 
 
 def _filing_statement():
@@ -408,12 +410,10 @@ OPEN_REGISTRANTS = select(
     Registrant.occupations,
     Registrant.last_activity_on,
     Registrant.owner_id,
-    UserAccount.name,
+    select(UserAccount.name).where(UserAccount.id == Registrant.owner_id).scalar_subquery(),
     _count_of(Suggestion.registrant_id),
     _count_of(Introduction.registrant_id),
-).outerjoin(UserAccount, UserAccount.id == Registrant.owner_id).where(
-    Registrant.office_code == _OFFICE, Registrant.state.in_(REGISTRANT_OPEN)
-)
+).where(Registrant.office_code == _OFFICE, Registrant.state.in_(REGISTRANT_OPEN))
 OPEN_CASES = _open_cases_statement()
 CASE_NAMES = _names_statement()
 FILING_DEADLINES = _filing_statement()
