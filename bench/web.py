@@ -4,7 +4,8 @@ and concurrent signed-in consultants, at 1, 10 and 50 clients, on SQLite and Pos
 The data is the demo year's (FY2021, seed 1) on its last day, 2022-03-31: the Tokyo office
 (13) then has the demo's open cases of an office that receives from all over the country
 (590 open cases with this seed; checked at the start: at least 500, and the worklist's groups
-printed), and its worklist page is about 51 kB of HTML (each group's first 20 lines). Each
+printed), and its whole-office worklist page is about 80 kB of HTML (each group's first 20
+lines). Each
 client is a consultant of office 13 signed in with an account of their own. Two scenarios,
 each for --seconds per run:
 
