@@ -30,6 +30,6 @@ class WorkNote(SQLModel, table=True):
     owner_id: int | None = Field(
         default=None, foreign_key="user_account.id", description="owner: the new owner"
     )
-    actor: str = Field(max_length=64)
+    actor: str = Field(description="who wrote it: a user's name, or the operator's")
     written_on: date = Field(description="the business day it was written")
     written_at: datetime | None = timestamp_field()

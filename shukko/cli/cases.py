@@ -195,17 +195,15 @@ def case_assign_worker(
     name: Annotated[str, typer.Option(help="the worker's name (個人情報)")],
     birth_date: Annotated[str, typer.Option(help="birth date, 1980-04-01")],
     gender: Annotated[str | None, typer.Option()] = None,
-    qualifications: Annotated[str | None, typer.Option(help="list separated by ; or 、")] = None,
+    qualifications: Annotated[str | None, typer.Option(help="list separated by ; 、 or ,")] = None,
     by: Annotated[str | None, typer.Option()] = None,
     as_json: JsonOption = False,
 ) -> None:
     """出向対象労働者: record the worker selected for a case (personal data kept apart)."""
-    import re
-
-    from shukko.service.cases import add_worker
+    from shukko.service.cases import add_worker, listed
 
     born = parse_date(birth_date, "--birth-date", window=False)
-    quals = [q.strip() for q in re.split(r"[;、]", qualifications or "") if q.strip()]
+    quals = listed(qualifications)
     with session() as opened:
         result = add_worker(
             session=opened,

@@ -14,7 +14,7 @@ def assign_owner(kind: str, subject_id: int, to: str, by: str | None, as_json: b
     with session() as opened:
         result = assign(
             session=opened, subject=Subject(kind, subject_id), to=to, by=None,
-            actor=by or default_actor(), today=today(),
+            actor=by or default_actor(), today=today(), limits=limits(),
         )  # fmt: skip
     if as_json:
         print_json(result)

@@ -54,7 +54,9 @@ def render_case(view) -> None:
         else:
             needed = _worded(step.get("needs_reasons", []))
             needs = f"  [dim](needs: {'; '.join(needed)})[/dim]" if needed else ""
-            console.print(f"  [green]allowed[/green]   {step['event']}{needs}")
+            again = "  [dim](recorded: sending it again corrects it)[/dim]" if step.get(
+                "recorded") else ""  # fmt: skip
+            console.print(f"  [green]allowed[/green]   {step['event']}{needs}{again}")
     render_history(
         view["history"],
         lambda e: f" (worker {e['worker_id']})" if e["worker_id"] else "",

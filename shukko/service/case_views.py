@@ -47,7 +47,9 @@ from shukko.service.schemas import (
     WorkerEntry,
     WorkerWagesView,
 )
+from shukko.subsidies.notices import PLAN_FILED_EVENT
 from states import final_states, guard_reason, state_labels
+from states.guards import FACT_EVENTS
 
 # Guards satisfied by what the operator passes with the event, not by recorded facts.
 INPUT_GUARDS = {
@@ -154,9 +156,17 @@ def _offer_summary(session: Session, table, offer_id: int) -> OfferSummary:
     )
 
 
-def next_steps(session: Session, case: Case, facts, today: date) -> list[NextStep]:
-    """Events allowed now, each with the recorded facts it still lacks (blocked_by) and what
-    the operator must pass with it (needs)."""
+# Steps that record a fact (states.FACT_EVENTS, the terms, the plan's filing): once the fact
+# is recorded, the step is a correction.
+RECORDED_BY = {**FACT_EVENTS, "fix_terms": "terms_fixed", PLAN_FILED_EVENT: "plan_filed"}
+
+
+def next_steps(
+    session: Session, case: Case, facts, today: date, plan_filed: bool = False
+) -> list[NextStep]:
+    """Events allowed now, each with the recorded facts it still lacks (blocked_by), what
+    the operator must pass with it (needs), and whether its fact is recorded already."""
+    recorded = {**vars(facts), "plan_filed": plan_filed}
     waiting = pending_consent(session=session, case_id=case.id)
     no_input = guard_arguments(on=today, worker_id=waiting[0] if waiting else None)
     steps = []
@@ -173,6 +183,7 @@ def next_steps(session: Session, case: Case, facts, today: date) -> list[NextSte
                 needs=[str(reason) for reason in needs],
                 blocked_by_reasons=[RefusalEntry.of(reason) for reason in blocked],
                 needs_reasons=[RefusalEntry.of(reason) for reason in needs],
+                recorded=recorded.get(RECORDED_BY.get(event, ""), False) is True,
             )
         )
     return steps
@@ -229,7 +240,7 @@ def case_view(
         terms=(
             {key: getattr(terms, key) for key in ContractTermsBase.model_fields} if terms else None
         ),
-        next_steps=next_steps(session, case, facts, today),
+        next_steps=next_steps(session, case, facts, today, plan_filed=_filed(history)),
         post_return=_post_return(session, case, today),
         plan_filing=_plan_filing(case, history),
         owner=owner_name(session, case.owner_id),
@@ -268,6 +279,11 @@ def _post_return(session: Session, case: Case, today: date) -> PostReturnView | 
             for w in check.workers
         ],
     )
+
+
+def _filed(history) -> bool:
+    """Whether the plan's filing (出向実施計画届) is recorded in the case's log."""
+    return any(entry.event == PLAN_FILED_EVENT for entry in history)
 
 
 def _plan_filing(case: Case, history) -> PlanFilingView | None:

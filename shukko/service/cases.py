@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlmodel import Session
 
+from models import Case, CaseEvent
 from models.reference import prefecture_code
 from shukko.case_rules import CaseRules
 from shukko.cases.transitions import (
@@ -173,6 +175,14 @@ def open_case_between(
     )  # fmt: skip
 
 
+def listed(text: str | None) -> list[str]:
+    """A list typed in one field (qualifications), separated by ; 、 or , as the intake's
+    cells are."""
+    from shukko.intake.schemas import split_list
+
+    return split_list(text)
+
+
 def add_worker(
     *,
     session: Session,
@@ -207,10 +217,6 @@ def saved_already(*, session: Session, request: CaseStep) -> bool:
     """Whether a step refused as a conflict was this very step, saved before: the case is one
     version past the form's and its newest entry is this event by this actor (a form sent
     twice), rather than someone else's change."""
-    from sqlalchemy import select
-
-    from models import Case, CaseEvent
-
     version = session.scalar(select(Case.version).where(Case.id == request.case_id))
     newest = session.execute(
         select(CaseEvent.event, CaseEvent.actor)

@@ -20,8 +20,6 @@ from shukko.limits import InputLimits, check_text
 from shukko.service.schemas import NoteEntry, OwnerChanged
 from shukko.service.sessions import Account
 
-KINDS = ("case", "registrant")
-
 
 @dataclass(frozen=True)
 class Subject:
@@ -55,12 +53,14 @@ def offices_and_owner(session: Session, subject: Subject) -> tuple[tuple[str, ..
 
 
 def assign_owner(
-    *, session: Session, subject: Subject, to: str, by: Account | None, actor: str, today: date
-) -> OwnerChanged:
+    *, session: Session, subject: Subject, to: str, by: Account | None, actor: str, today: date,
+    limits: InputLimits = InputLimits(),
+) -> OwnerChanged:  # fmt: skip
     """Make the user named `to` the subject's owner. `by` is the account acting (None: an
     operator at the server). Refused with the reason as data: a user of another office, a
     consultant assigning someone else or taking an owned subject, an office admin of
     another office; the owner changed meanwhile by someone else is a conflict."""
+    check_text(actor, "actor", limits)
     offices, owner_id = offices_and_owner(session, subject)
     user = session.scalar(select(UserAccount).where(UserAccount.name == to))
     if user is None or user.disabled:
@@ -117,6 +117,7 @@ def add_note(
 ) -> NoteEntry:  # fmt: skip
     """メモ: a consultant's words on the subject, bounded like other free text."""
     offices_and_owner(session, subject)  # the subject exists
+    check_text(actor, "actor", limits)
     words = (check_text(text, "text", limits) or "").strip()
     if not words:
         raise InvalidInput(code="input.note_empty", fields=("text",))

@@ -104,6 +104,7 @@ class NextStep(Result):
     needs: list[str]
     blocked_by_reasons: list[RefusalEntry] = []
     needs_reasons: list[RefusalEntry] = []
+    recorded: bool = False  # the fact it records is recorded: sending it again corrects it
 
 
 class LogEntry(Result):

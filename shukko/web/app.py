@@ -21,6 +21,7 @@ from shukko.case_rules import case_rules
 from shukko.clock import era_date
 from shukko.limits import input_limits
 from shukko.service.accounts import ROLES
+from shukko.service.reference import programme_name
 from shukko.service.sessions import SignInPolicy
 from shukko.web import labels
 from shukko.web.auth import CsrfRefused, SignInRequired
@@ -112,6 +113,8 @@ def _templates() -> Jinja2Templates:
     templates.env.filters["industry"] = labels.industry_name
     templates.env.filters["occupation"] = labels.occupation_name
     templates.env.filters["area"] = labels.area_name
+    templates.env.filters["programme"] = programme_name
+    templates.env.filters["notice_kind"] = labels.notice_kind
     templates.env.filters["yen"] = lambda value: "" if value is None else f"{value:,}円"
     templates.env.filters["era"] = lambda value: "" if value is None else era_date(value)
     return templates

@@ -36,14 +36,6 @@ BANK_EVENTS = {
 }
 KINDS = {"secondment": "在籍型出向", "transfer": "移籍"}
 OFFER_KINDS = {**KINDS, "either": "在籍型出向・移籍のどちらも可"}
-# Steps that record a fact: once it is recorded, sending them again is a correction.
-RECORDED_BY = {
-    "record_union_agreement": "union_agreed",
-    "record_rules_update": "rules_updated",
-    "record_transfer_consent": "transfer_consented",
-    "fix_terms": "terms_fixed",
-    "record_plan_filed": "plan_filed",
-}
 FACTS = {
     "workers_assigned": "対象労働者（人数）",
     "workers_consented": "本人同意（人数）",
@@ -89,15 +81,11 @@ def area_name(area: str) -> str:
     return prefecture.name if prefecture else area
 
 
-def recorded_steps(case) -> set[str]:
-    """The steps of a case's page whose fact is recorded already (offered as corrections)."""
-    done = set()
-    for step in case.next_steps:
-        fact = RECORDED_BY.get(step.event)
-        if fact == "plan_filed":
-            recorded = bool(case.plan_filing and case.plan_filing.filed_on)
-        else:
-            recorded = fact is not None and getattr(case.facts, fact) is True
-        if recorded:
-            done.add(step.event)
-    return done
+
+def notice_kind(kind: str) -> str:
+    """A notice written to a company: the first one, or a reminder N days before the
+    recommended filing day (reminder-N)."""
+    if kind.startswith("reminder-"):
+        return f"計画届のお知らせ（推奨提出日の{kind.removeprefix('reminder-')}日前）"
+    return "助成金のご案内" if kind == "notice" else kind
+

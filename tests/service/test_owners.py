@@ -116,12 +116,16 @@ def test_the_cli_assigns_and_notes(shukko_env, engine):
     }  # fmt: skip
     refused = runner.invoke(app, ["case", "assign", str(case_id), "--to", "far"])
     assert refused.exit_code == 1 and "--to" in refused.output and "office 27" in refused.output
+    long_name = runner.invoke(app, ["case", "note", str(case_id), "--text", "x",
+                                    "--by", "b" * 2001])  # fmt: skip
+    assert long_name.exit_code == 1 and "--by" in long_name.output  # said, nothing written
     noted = runner.invoke(app, ["case", "note", str(case_id), "--text", "先方は来週回答"])
     assert noted.exit_code == 0, noted.output
     shown = runner.invoke(app, ["case", "show", str(case_id)])
     assert "owner     sato" in shown.output and "先方は来週回答" in shown.output
     data = json.loads(runner.invoke(app, ["case", "show", str(case_id), "--json"]).output)
     assert data["owner"] == "sato" and data["notes"][-1]["text"] == "先方は来週回答"
+    assert len(data["notes"]) == 2  # the owner's change and the one note
 
 
 def test_a_conflicting_owner_change_is_a_conflict(session, monkeypatch):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from datetime import date
 
 import pytest
 from typer.testing import CliRunner
@@ -22,7 +23,9 @@ CLI_WORDS = re.compile(r"--[a-z]|shukko [a-z]+")  # an option or a command of th
 CODE_WORDS = re.compile(
     r"\b(proposed|interviewing|preparing|contracted|active|returned|transferred|withdrawn|"
     r"hired|registered|counselled|introduced|closed|secondment|transfer|either|full_time|"
-    r"part_time|via_company|teinen|keizoku|record_[a-z_]+|schedule_interview|sign_contract)\b"
+    r"part_time|via_company|teinen|keizoku|record_[a-z_]+|schedule_interview|sign_contract|"
+    r"koyo-iji|skill-up)\b"
+    r"|(?<![-\w])reminder-\d+(?![-\w.])"  # a notice's kind (its file's name may hold it)
 )
 pytestmark = pytest.mark.slow
 
@@ -415,10 +418,17 @@ def test_no_page_shows_an_option_or_a_command_of_the_cli(
 ):
     """Every page an office admin reaches from the worklist, and the refusal of every step
     sent as it stands, in the Center's words: no CLI option, no CLI command."""
+    from models import Notice
     from tests.bank.test_bank import enrol
 
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
     registrant = enrol(session, office_code="13").id
+    for kind in ("notice", "reminder-14"):  # a subsidy notice and a reminder, by their names
+        session.add(Notice(key=f"n-{kind}", case_id=preparing_case, company_id=1,
+                           side="sending", kind=kind, programme="koyo-iji",
+                           start_date=date(2024, 7, 1), filing_deadline=date(2024, 6, 20),
+                           written_on=date(2024, 6, 3),
+                           path=f"case-000001/2024-06-03-{kind}-sending.md"))  # fmt: skip
     session.commit()
     page = signed_in_page(chromium, web, "suzuki")
     seen: set[str] = set()

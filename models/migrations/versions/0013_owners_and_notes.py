@@ -32,7 +32,7 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("text", sa.String(), nullable=True),
         sa.Column("owner_id", sa.Integer(), nullable=True),
-        sa.Column("actor", sa.String(length=64), nullable=False),
+        sa.Column("actor", sa.String(), nullable=False),
         sa.Column("written_on", sa.Date(), nullable=False),
         sa.Column("written_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint(

@@ -4,7 +4,6 @@ opened from an offer's page."""
 from __future__ import annotations
 
 import logging
-import re
 from pathlib import Path
 
 from fastapi import APIRouter, Request
@@ -66,7 +65,6 @@ def case_page(
         request, "case.html", status, account=account, case=view, notices=notices,
         waiting=[w.worker_id for w in view.workers if not w.consented], personal=personal,
         may_act=account.acts_on(*offices), states=state_names(view.kind),
-        recorded=labels.recorded_steps(view),
         **owner_context(session, account, offices, view, request.app.state.limits), **context,
     )  # fmt: skip
 
@@ -159,14 +157,14 @@ def assign_worker(
     for field, value in (("name", name), ("birth_date", born)):
         if value is None and field not in reader.errors:
             reader.errors[field] = "入力してください"
-    qualifications = [q.strip() for q in re.split(r"[;、,]", reader.text("qualifications") or "")]
+    qualifications = case_service.listed(reader.text("qualifications"))
     values = {key: form.get(key) for key in WORKER_FIELDS}
     try:
         reader.done()
         assigned = case_service.add_worker(
             session=session, case_id=case_id, name=name, birth_date=born,
             gender=GENDERS.get(reader.text("gender") or ""),
-            qualifications=[q for q in qualifications if q], actor=account.name,
+            qualifications=qualifications, actor=account.name,
             today=business_day(request), limits=request.app.state.limits,
         )  # fmt: skip
         flash(request, session, f"/cases/{case_id}",

@@ -20,10 +20,16 @@ LIST_ROWS = 50
 REGISTRANT_STATES = state_names("registrant")
 
 
-def _paging(page: int, total: int) -> tuple[int, int]:
-    """The page asked for, within the pages there are, and their count."""
-    pages = max(1, -(-total // LIST_ROWS))
-    return max(1, min(page, pages)), pages
+def _page_of(listing_from, page: int) -> tuple[int, int, int, list]:
+    """A page of a listing, `listing_from(offset)`: the page asked for (the last one when it
+    lies past the end, known from the first call's count). Total, page, pages, rows."""
+    page = max(1, page)
+    listed = listing_from((page - 1) * LIST_ROWS)
+    pages = max(1, -(-listed.total // LIST_ROWS))
+    if page > pages:
+        page = pages
+        listed = listing_from((page - 1) * LIST_ROWS)
+    return listed.total, page, pages, list(listed.rows)
 
 
 @router.get("/offers")
@@ -35,19 +41,19 @@ def offers_list(
     office = office if office in labels.PREFECTURES_BY_CODE else None
     status = status if status in ("open", "all") else "open"
     q = q[:100]
-    listed = list_offers(session=session, kind=side, office=office, only_open=status == "open",
-                         company=q or None, limit=0)  # fmt: skip
-    page, pages = _paging(page, listed.total)
-    rows = list(list_offers(session=session, kind=side, office=office,
-                            only_open=status == "open", company=q or None, limit=LIST_ROWS,
-                            offset=(page - 1) * LIST_ROWS).rows)  # fmt: skip
+    total, page, pages, rows = _page_of(
+        lambda offset: list_offers(session=session, kind=side, office=office,
+                                   only_open=status == "open", company=q or None,
+                                   limit=LIST_ROWS, offset=offset),
+        page,
+    )  # fmt: skip
     kept = {"side": side, "office": office, "status": status, "q": q}
 
     def link(**changes) -> str:
         return "/offers?" + urlencode({k: v for k, v in {**kept, **changes}.items() if v})
 
     return render(
-        request, "offers.html", account=account, rows=rows, total=listed.total, page=page,
+        request, "offers.html", account=account, rows=rows, total=total, page=page,
         pages=pages, side=side, office=office, offer_status=status, q=q, link=link,
         offices=labels.PREFECTURES_BY_CODE,
     )  # fmt: skip
@@ -61,16 +67,17 @@ def registrants_list(
     shown = office if account.role == "hq" and office in labels.PREFECTURES_BY_CODE else None
     shown = shown or account.office
     where = RegistrantFilter(state=state if state in REGISTRANT_STATES else None, office=shown)
-    listed = list_registrants(session=session, where=where, limit=0)
-    page, pages = _paging(page, listed.total)
-    rows = list(list_registrants(session=session, where=where, limit=LIST_ROWS,
-                                 offset=(page - 1) * LIST_ROWS).rows)  # fmt: skip
+    total, page, pages, rows = _page_of(
+        lambda offset: list_registrants(session=session, where=where, limit=LIST_ROWS,
+                                        offset=offset),
+        page,
+    )  # fmt: skip
     kept = {"state": where.state, "office": shown if shown != account.office else None}
 
     def link(**changes) -> str:
         return "/registrants?" + urlencode({k: v for k, v in {**kept, **changes}.items() if v})
 
     return render(
-        request, "registrants.html", account=account, rows=rows, total=listed.total, page=page,
+        request, "registrants.html", account=account, rows=rows, total=total, page=page,
         pages=pages, state=where.state, office=shown, link=link, states=REGISTRANT_STATES,
     )  # fmt: skip

@@ -56,7 +56,7 @@ def take_or_assign(
     try:
         changed = owners.assign_owner(
             session=session, subject=subject, to=to, by=account, actor=account.name,
-            today=business_day(request),
+            today=business_day(request), limits=request.app.state.limits,
         )  # fmt: skip
         flash(request, session, f"/{kind}/{subject_id}", f"担当者: {changed.owner}")
         session.commit()

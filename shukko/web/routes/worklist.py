@@ -37,7 +37,8 @@ def home(
         shown = office
     if view not in worklists.VIEWS:  # headquarters owns nothing: the office as a whole
         view = "all" if account.role == "hq" else "mine"
-    colleagues = office_users(session, (shown,))
+    # One colleague's cases: a choice in the whole office's view only.
+    colleagues = office_users(session, (shown,)) if view == "all" else {}
     owner = owner if view == "all" and owner in colleagues else None
     query = worklists.WorklistQuery(
         office=shown,
