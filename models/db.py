@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -67,7 +68,7 @@ def _end_reading_with_commit(engine: Engine) -> None:
 
     @event.listens_for(engine, "before_cursor_execute")
     def _executing(connection, _cursor, statement: str, *_rest) -> None:
-        if statement.lstrip()[:6].upper() != "SELECT":
+        if not _only_reads(statement):
             connection.info[_WROTE] = True
 
     @event.listens_for(engine, "rollback")
@@ -78,6 +79,18 @@ def _end_reading_with_commit(engine: Engine) -> None:
         reading = not connection.info.get(_WROTE)
         if reading and dbapi_connection.info.transaction_status == TransactionStatus.INTRANS:
             dbapi_connection.commit()  # psycopg's rollback then finds nothing to end
+
+
+_WRITING = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
+
+
+def _only_reads(statement: str) -> bool:
+    """A SELECT, or a WITH query none of whose parts writes (a data-modifying CTE names
+    INSERT, UPDATE, DELETE or MERGE; a read taken for a write only costs its plans)."""
+    head = statement.lstrip()[:6].upper()
+    if head == "SELECT":
+        return True
+    return head.startswith("WITH") and not _WRITING.search(statement)
 
 
 def _migration_connection(dbapi_connection, _record) -> None:
