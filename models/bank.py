@@ -50,6 +50,11 @@ class Registrant(SQLModel, table=True):
     state: str = Field(index=True)
     version: int = Field(default=1, sa_column=_registrant_version)
     last_seq: int = 0
+    programme: str = Field(
+        default="career_bank", sa_type=String(16),
+        sa_column_kwargs={"server_default": "career_bank"},
+        description="career_bank (キャリア人材バンク) or transfer (移籍の求職者)",
+    )  # fmt: skip
     route: str = Field(sa_type=String(16), description="via_company (支援依頼) or self")
     former_company_id: int | None = Field(default=None, foreign_key="company.id")
     registered_on: date
@@ -138,7 +143,8 @@ class Opening(SQLModel, table=True):
 
 
 class Introduction(SQLModel, table=True):
-    """紹介: an opening introduced to a registrant (with consent); hired when it led there."""
+    """紹介 (応募): an opening introduced to a registrant (with consent), its interview
+    (採用面接), its outcome (内定, 不採用, 辞退) and the day it led to a hire."""
 
     __tablename__ = "bank_introduction"
     __table_args__ = (UniqueConstraint("registrant_id", "opening_id"),)
@@ -147,6 +153,12 @@ class Introduction(SQLModel, table=True):
     registrant_id: int = Field(foreign_key="registrant.id", index=True)
     opening_id: int = Field(foreign_key="opening.id", index=True)
     introduced_on: date
+    interview_on: date | None = None  # 採用面接: the day scheduled last
+    outcome: str | None = Field(
+        default=None, sa_type=String(16), description="offered (内定), rejected, declined"
+    )  # rejected: 不採用 (the company's), declined: 辞退 (the person's)
+    outcome_on: date | None = None
+    start_on: date | None = None  # 入社予定日, agreed with the offer
     hired_on: date | None = None
 
 

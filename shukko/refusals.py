@@ -86,6 +86,22 @@ _BANK = {
         "opening {opening} was not introduced to this registrant: introduce it first"
     ),
     "bank.reason_given": "a reason is needed",
+    "bank.still_open": "the introduction to opening {opening} has ended (不採用 or 辞退 recorded)",
+    "bank.not_offered_yet": "opening {opening} has already made its offer (内定)",
+    "bank.interview_held": (
+        "no interview (採用面接) with opening {opening} on or before this day: an offer "
+        "follows the interview"
+    ),
+    "bank.outcome_given": "the outcome is needed: rejected (不採用) or declined (辞退)",
+    "bank.offer_made": "opening {opening} has made no offer (内定) to this person",
+    "bank.left_by_start": (
+        "the first day at the new employer comes before the leaving day {leaving_on} at the "
+        "former one"
+    ),
+    "bank.hired_without_interview": (
+        "a job seeker is hired after the receiving company's offer (内定): record the "
+        "interview and the offer first"
+    ),
     "bank.ineligible": "not eligible for the career bank: {reasons}",
     "bank.too_young_at_leaving": (
         "aged {age} on the leaving day {leaving_on}; the career bank is for people leaving "
@@ -146,6 +162,7 @@ _INPUT = {
     "input.office": "{value!r} is not a prefecture (a code 01-47 or a name like 東京都)",
     "input.offer_key": "{value!r}: give an offer as OFFICE:OFFER_ID, e.g. 13:S-0001",
     "input.opening_key": "{value!r} is not OFFICE:OPENING_ID (e.g. 13:K-0001)",
+    "input.outcome": "{value!r} is not an outcome: rejected (不採用) or declined (辞退)",
     "input.case_kind": "{value!r} is not secondment or transfer",
     "input.side": "{value!r} is not sending or receiving",
     "input.offer_both_sides": "{offer} is both a sending and a receiving offer: name the side",

@@ -1,4 +1,5 @@
-"""A registrant's steps through the machine: counsel, record_consent, introduce, hire, close.
+"""A registrant's steps through the machine: counsel, record_consent, introduce,
+schedule_interview, offer, record_outcome, hire, close.
 
 Every step reads what is recorded (consents by company, introductions), asks the guards and
 names what is missing when they refuse, sends the event through the machine, appends the log
@@ -23,6 +24,8 @@ from shukko.errors import ConcurrentChange, EventNotAllowed, InvalidInput, NotFo
 from shukko.refusals import Refusal
 from states import transition_table
 from states.bank import (
+    CLOSING_OUTCOMES,
+    OFFERED,
     OpeningFacts,
     RegistrantFacts,
     RegistrantGuards,
@@ -44,6 +47,12 @@ class BankEvent:
     opening: str | None = None  # OFFICE:OPENING_ID
     note: str | None = None
     expected_version: int | None = None
+    outcome: str | None = None  # record_outcome: rejected (不採用) or declined (辞退)
+    start_on: date | None = None  # offer: the first day agreed (入社予定日)
+
+
+# The step whose day may lie ahead: an interview is scheduled for a day to come.
+DAY_AHEAD_EVENTS = ("schedule_interview",)
 
 
 def parse_opening_key(text: str) -> tuple[str, str]:
@@ -106,24 +115,32 @@ def opening_facts(session: Session, opening: Opening, on: date) -> OpeningFacts:
     )
 
 
-def registrant_facts(session: Session, registrant_id: int) -> RegistrantFacts:
+def registrant_facts(session: Session, registrant: Registrant) -> RegistrantFacts:
     consents = session.execute(
         select(Opening.company_id)
         .select_from(RegistrantEvent)
         .outerjoin(Opening, RegistrantEvent.opening_id == Opening.id)
         .where(
-            RegistrantEvent.registrant_id == registrant_id,
+            RegistrantEvent.registrant_id == registrant.id,
             RegistrantEvent.event == "record_consent",
         )
     ).scalars()
     companies = list(consents)
-    introduced = session.scalars(
-        select(Introduction.opening_id).where(Introduction.registrant_id == registrant_id)
-    )
+    introductions = session.execute(
+        select(Introduction.opening_id, Introduction.interview_on, Introduction.outcome).where(
+            Introduction.registrant_id == registrant.id
+        )
+    ).all()
     return RegistrantFacts(
         consented_all=None in companies,
         consented_companies={c for c in companies if c is not None},
-        introduced_openings=set(introduced),
+        introduced_openings={row.opening_id for row in introductions},
+        interviews={
+            row.opening_id: row.interview_on for row in introductions if row.interview_on
+        },
+        outcomes={row.opening_id: row.outcome for row in introductions if row.outcome},
+        programme=registrant.programme,
+        leaving_on=registrant.leaving_on,
     )
 
 
@@ -138,16 +155,15 @@ def allowed_events(registrant: Registrant) -> list[str]:
     return allowed_in(KIND, registrant.state)
 
 
-def blocking(
-    registrant: Registrant, facts: RegistrantFacts, event: str, opening, note
-) -> list[str]:
-    """Names of the guards of `event` that do not hold now."""
+def blocking(registrant: Registrant, facts: RegistrantFacts, event: str, **arguments) -> list[str]:
+    """Names of the guards of `event` that do not hold now, given the step's arguments
+    (opening, note, on, outcome)."""
     target = transition_table(KIND).get((registrant.state, event))
     if target is None:
         return []
     check = RegistrantGuards()
     check.facts = facts
-    return failing_guards(check, target[1], {"opening": opening, "note": note})
+    return failing_guards(check, target[1], arguments)
 
 
 # The write of a registrant, as a case's (shukko.cases.log): the values a step sets, then the
@@ -174,20 +190,30 @@ def _write_registrant(session: Session, registrant, read_version: int) -> None:
         raise ConcurrentChange(registrant.id, what=KIND)
 
 
-def _record_introduction(session: Session, registrant_id: int, event: str, opening, on) -> None:
-    """紹介 and 採用: an introduction to the opening, or the day its registrant was hired."""
-    if event == "introduce":
+def _record_introduction(session: Session, registrant_id: int, request: BankEvent, opening,
+                         on: date) -> None:  # fmt: skip
+    """紹介, 採用面接, 内定, 不採用・辞退 and 採用 on the introduction to the opening."""
+    if request.event == "introduce":
         introduction = Introduction(
             registrant_id=registrant_id, opening_id=opening.id, introduced_on=on
         )
         session.add(introduction)
-    elif event == "hire":
-        introduction = session.scalar(
-            select(Introduction).where(
-                Introduction.registrant_id == registrant_id,
-                Introduction.opening_id == opening.id,
-            )
+        return
+    if request.event not in ("schedule_interview", "offer", "record_outcome", "hire"):
+        return
+    introduction = session.scalar(
+        select(Introduction).where(
+            Introduction.registrant_id == registrant_id, Introduction.opening_id == opening.id
         )
+    )
+    if request.event == "schedule_interview":
+        introduction.interview_on = on
+    elif request.event == "offer":
+        introduction.outcome, introduction.outcome_on = OFFERED, on
+        introduction.start_on = request.start_on
+    elif request.event == "record_outcome":
+        introduction.outcome, introduction.outcome_on = request.outcome, on
+    else:
         introduction.hired_on = on
 
 
@@ -198,15 +224,20 @@ def fire_bank_event(*, session: Session, request: BankEvent, today: date) -> dic
         raise ConcurrentChange(registrant.id, what=KIND)
     refuse_disallowed(KIND, registrant.state, request.event, KIND, registrant.id)
     on = request.on or today
-    if on > today:
+    if on > today and request.event not in DAY_AHEAD_EVENTS:
         raise InvalidInput(code="input.date_in_future", fields=("at",), field="at", day=on)
+    if request.outcome is not None and request.outcome not in CLOSING_OUTCOMES:
+        raise InvalidInput(code="input.outcome", fields=("outcome",), value=request.outcome)
     opening = find_opening(session, request.opening) if request.opening else None
-    snapshot = opening_facts(session, opening, on) if opening else None
-    facts = registrant_facts(session, registrant.id)
-    missing = blocking(registrant, facts, request.event, snapshot, request.note)
+    snapshot = opening_facts(session, opening, min(on, today)) if opening else None
+    facts = registrant_facts(session, registrant)
+    arguments = {"opening": snapshot, "note": request.note, "on": on, "outcome": request.outcome}
+    missing = blocking(registrant, facts, request.event, **arguments)
     if missing:
         company = session.get(Company, opening.company_id).name if opening else ""
-        reasons = [Refusal(*bank_guard_reason(g, snapshot, company)) for g in missing]
+        reasons = [
+            Refusal(*bank_guard_reason(g, snapshot, company, facts.leaving_on)) for g in missing
+        ]
         raise EventNotAllowed(
             code="bank.blocked",
             fields=tuple(f for reason in reasons for f in reason.fields),
@@ -220,10 +251,10 @@ def fire_bank_event(*, session: Session, request: BankEvent, today: date) -> dic
     # case is, and the session's object read afresh.
     moved = SimpleNamespace(
         id=registrant.id, state=before, last_seq=registrant.last_seq + 1,
-        last_activity_on=max(registrant.last_activity_on, on), updated_at=utcnow(),
+        last_activity_on=max(registrant.last_activity_on, min(on, today)), updated_at=utcnow(),
     )  # fmt: skip
-    RegistrantMachine(moved, facts).send(request.event, opening=snapshot, note=request.note)
-    _record_introduction(session, moved.id, request.event, opening, on)
+    RegistrantMachine(moved, facts).send(request.event, **arguments)
+    _record_introduction(session, moved.id, request, opening, on)
     _write_registrant(session, moved, read_version)
     session.expire(registrant)
     entry = RegistrantEvent(

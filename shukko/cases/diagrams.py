@@ -10,7 +10,7 @@ from states.guards import CaseFacts
 TITLES = {
     "secondment": "在籍型出向 (secondment)",
     "transfer": "移籍 (transfer)",
-    "registrant": "キャリア人材バンク (career bank registrant)",
+    "registrant": "再就職支援: キャリア人材バンクの登録者・移籍の求職者 (re-employment)",
 }
 
 

@@ -191,9 +191,24 @@ def bank_note(
 @app.command("event")
 def bank_event(
     registrant_id: Annotated[int, typer.Argument(metavar="ID")],
-    event: Annotated[str, typer.Argument(help="counsel|record_consent|introduce|hire|close")],
+    event: Annotated[
+        str,
+        typer.Argument(
+            help="counsel|record_consent|introduce|schedule_interview|offer|record_outcome|"
+            "hire|close"
+        ),
+    ],
     opening: Annotated[str | None, typer.Option(help="the opening, OFFICE:OPENING_ID")] = None,
-    on: Annotated[str | None, typer.Option(help="the hiring day (for hire)")] = None,
+    on: Annotated[
+        str | None,
+        typer.Option(help="the hiring day (hire), the interview's day (schedule_interview)"),
+    ] = None,
+    outcome: Annotated[
+        str | None, typer.Option(help="record_outcome: rejected (不採用) or declined (辞退)")
+    ] = None,
+    start: Annotated[
+        str | None, typer.Option(help="offer: the first day agreed (入社予定日)")
+    ] = None,
     at: Annotated[str | None, typer.Option(help="date of the step (default today)")] = None,
     by: Annotated[str | None, typer.Option(help="who did it (default: you)")] = None,
     note: Annotated[str | None, typer.Option(help="note; the reason for close")] = None,
@@ -215,6 +230,8 @@ def bank_event(
         opening=opening,
         note=note,
         expected_version=expect_version,
+        outcome=outcome,
+        start_on=parse_date(start, "--start"),
     )
     with session() as opened:
         result = fire(session=opened, request=request, today=today(), limits=limits())

@@ -20,7 +20,7 @@ OPTIONS = {
 # Worded as the plain sentence after the option it concerns ("--note: 2,345 characters; ...").
 AFTER_OPTION = (
     "input.text_too_long", "input.date_outside", "input.date_in_future", "input.office",
-    "input.offer_key", "input.opening_key", "input.case_kind", "input.side",
+    "input.offer_key", "input.opening_key", "input.outcome", "input.case_kind", "input.side",
     "input.registrant_state", "input.top", "input.limit", "input.role", "input.user_name",
     "input.user_exists", "input.password_short", "input.password_long", "input.name_empty",
     "input.birth_date", "input.leaving_reason", "input.employment_type", "input.wage",
@@ -36,7 +36,8 @@ AS_PLAIN = (
     "guard.blocked", "guard.union_agreed", "guard.majority_agreed", "guard.rules_updated",
     "guard.transfer_consented", "guard.start_date_reached", "guard.under_a_programme",
     "bank.blocked", "bank.opening_available", "bank.not_introduced_yet",
-    "bank.introduced_to_opening", "bank.ineligible", "event.final",
+    "bank.introduced_to_opening", "bank.ineligible", "bank.still_open", "bank.not_offered_yet",
+    "bank.offer_made", "bank.hired_without_interview", "bank.interview_held", "event.final",
     "event.not_allowed", "event.workers_after_contract", "event.not_skill_programme",
     "input.too_many_workers", "conflict.batch", "case.cannot_open", "case.offer_missing",
     "case.offer_kind", "case.headcount_exceeds", "case.same_company",
@@ -95,6 +96,11 @@ OWN = {
         "record it with record_consent (--opening {opening} for this company only)"
     ),
     "bank.reason_given": "a reason is needed: give --note",
+    "bank.outcome_given": "the outcome is needed: give --outcome rejected|declined",
+    "bank.left_by_start": (
+        "--on: the first day at the new employer comes before the leaving day {leaving_on} "
+        "at the former one"
+    ),
     "bank.request_after_leaving": (
         "--leaving-on: {leaving_on} has passed; a company's request (支援依頼) registers an "
         "employee before the leaving day — register them on their own (without "

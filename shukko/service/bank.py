@@ -129,12 +129,17 @@ def _opening_key(opening: Opening) -> str:
 
 
 def _introductions(session: Session, registrant_id: int) -> list[IntroductionEntry]:
-    """紹介: each opening introduced, to which company, and the day of hiring if any."""
+    """紹介: each opening introduced, to which company, its interview and outcome, and the
+    day of hiring if any."""
     return [
         IntroductionEntry(
             opening=_opening_key(opening),
             company=company,
             introduced_on=intro.introduced_on,
+            interview_on=intro.interview_on,
+            outcome=intro.outcome,
+            outcome_on=intro.outcome_on,
+            start_on=intro.start_on,
             hired_on=intro.hired_on,
         )
         for intro, opening, company in session.execute(
@@ -190,7 +195,7 @@ def registrant_view(
     *, session: Session, registrant_id: int, with_personal_data: bool = False
 ) -> RegistrantView:
     registrant = get_registrant(session, registrant_id)
-    facts = registrant_facts(session, registrant.id)
+    facts = registrant_facts(session, registrant)
     former = (
         session.get(Company, registrant.former_company_id).name
         if registrant.former_company_id
@@ -244,6 +249,7 @@ def fire(
     check_text(request.note, "note", limits)
     check_text(request.actor, "actor", limits)
     check_date(request.on, "at", limits, today)
+    check_date(request.start_on, "start", limits, today)
     return BankEventResult(**fire_bank_event(session=session, request=request, today=today))
 
 

@@ -28,9 +28,16 @@ class RegistrantRow(Result):
 
 
 class IntroductionEntry(Result):
+    """紹介 (応募): its interview, its outcome (offered 内定, rejected 不採用, declined 辞退)
+    and the day it led to a hire."""
+
     opening: str
     company: str
     introduced_on: date
+    interview_on: date | None = None
+    outcome: str | None = None
+    outcome_on: date | None = None
+    start_on: date | None = None
     hired_on: date | None
 
 

@@ -283,6 +283,10 @@ def _registrants(session: Session, office: str) -> list[RegistrantItem]:
             detail = "面談（カウンセリング）を記録"
         elif state == "counselled":
             detail = f"紹介候補 {suggested}件: 紹介先を検討"
+        elif state == "interviewing":
+            detail = "採用面接: 内定・不採用を記録"
+        elif state == "offered":
+            detail = "内定: 入社日に採用を記録"
         else:
             detail = f"紹介先 {introduced}件: 採用結果を確認"
         item = RegistrantItem(

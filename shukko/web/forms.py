@@ -34,6 +34,8 @@ FIELD_LABELS = {
     "gender": "性別",
     "qualifications": "資格",
     "text": "メモ",
+    "outcome": "結果",
+    "start": "入社予定日",
 }
 
 
@@ -129,6 +131,8 @@ def bank_event(form, *, registrant_id: int, event: str, actor: str):
         opening=reader.text("opening"),
         note=reader.text("note"),
         expected_version=version,
+        outcome=reader.text("outcome"),
+        start_on=reader.day("start"),
     )
     reader.done()
     return request

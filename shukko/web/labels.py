@@ -31,9 +31,14 @@ BANK_EVENTS = {
     "counsel": "面談（カウンセリング）を記録",
     "record_consent": "企業への情報提供の同意を記録",
     "introduce": "求人に紹介",
+    "schedule_interview": "採用面接の日を記録",
+    "offer": "内定を記録",
+    "record_outcome": "不採用・辞退を記録",
     "hire": "採用（再就職）を記録",
     "close": "登録を終了",
 }
+# An introduction's outcome (応募の結果).
+OUTCOMES = {"offered": "内定", "rejected": "不採用", "declined": "辞退"}
 KINDS = {"secondment": "在籍型出向", "transfer": "移籍"}
 OFFER_KINDS = {**KINDS, "either": "在籍型出向・移籍のどちらも可"}
 FACTS = {

@@ -71,6 +71,19 @@ _BANK = {
         "求人 {opening} はこの登録者に紹介していません。先に紹介を記録してください。"
     ),
     "bank.reason_given": "理由をメモに入力してください。",
+    "bank.still_open": "求人 {opening} への応募は不採用または辞退で終わっています。",
+    "bank.not_offered_yet": "求人 {opening} からはすでに内定が出ています。",
+    "bank.interview_held": (
+        "求人 {opening} の採用面接がこの日までに記録されていません。内定は面接の後に記録します。"
+    ),
+    "bank.outcome_given": "結果（不採用・辞退）を選んでください。",
+    "bank.offer_made": "求人 {opening} からの内定が記録されていません。",
+    "bank.left_by_start": (
+        "入社日が前の勤務先の離職日（{leaving_on}）より前です。離職日以降の日にしてください。"
+    ),
+    "bank.hired_without_interview": (
+        "移籍の求職者は、受入企業の採用面接と内定を記録してから採用を記録します。"
+    ),
     "bank.ineligible": "キャリア人材バンクに登録できません。{reasons}",
     "bank.too_young_at_leaving": (
         "離職日（{leaving_on}）に {age}歳です。{min_age}歳以上で離職する方が対象です。"
@@ -125,6 +138,7 @@ _INPUT = {
     "input.office": "「{value}」は都道府県ではありません（コード 01〜47 か、東京都のような名称）。",
     "input.offer_key": "「{value}」は受付番号の形ではありません（例: 13:S-0001）。",
     "input.opening_key": "「{value}」は求人番号の形ではありません（例: 13:K-0001）。",
+    "input.outcome": "「{value}」は結果として選べません（不採用・辞退）。",
     "input.case_kind": "「{value}」は在籍型出向でも移籍でもありません。",
     "input.side": "「{value}」は送出情報でも受入情報でもありません。",
     "input.offer_both_sides": (

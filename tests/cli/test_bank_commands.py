@@ -70,6 +70,13 @@ def test_the_career_bank_from_intake_to_re_employment(shukko_env, tmp_path):
     assert best[0]["opening"] == "13:K-0001" and set(best[0]["breakdown"]) == {
         "occupation", "area", "employment", "wage", "qualifications"}  # fmt: skip
     assert shukko("bank", "event", rid, "introduce", "--opening", "13:K-0001").exit_code == 0
+    blocked = shukko("bank", "event", rid, "record_outcome", "--opening", "13:K-0001")
+    assert blocked.exit_code == 1 and "--outcome rejected|declined" in blocked.output
+    assert shukko("bank", "event", rid, "schedule_interview", "--opening", "13:K-0001",
+                  "--on", str(DAY)).exit_code == 0  # fmt: skip
+    offered = shukko("bank", "event", rid, "offer", "--opening", "13:K-0001", "--start",
+                     str(DAY), "--json")  # fmt: skip
+    assert json.loads(offered.output)["to"] == "offered", offered.output
     hired = shukko("bank", "event", rid, "hire", "--opening", "13:K-0001", "--on",
                    str(DAY), "--json")  # fmt: skip
     assert json.loads(hired.output)["to"] == "hired"
@@ -77,7 +84,9 @@ def test_the_career_bank_from_intake_to_re_employment(shukko_env, tmp_path):
     shown = json.loads(shukko("bank", "show", rid, "--json").output)
     assert shown["state"] == "hired" and "name" not in shown
     assert [h["event"] for h in shown["history"]] == [
-        "create", "counsel", "record_consent", "introduce", "hire"]  # fmt: skip
+        "create", "counsel", "record_consent", "introduce", "schedule_interview", "offer",
+        "hire"]  # fmt: skip
+    assert shown["introductions"][0]["outcome"] == "offered"
     personal = json.loads(shukko("bank", "show", rid, "--json", "--with-personal-data").output)
     assert personal["name"] == "見本 太郎"
     text = shukko("bank", "show", rid).output

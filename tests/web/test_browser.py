@@ -290,6 +290,44 @@ def test_a_registrant_of_the_career_bank_is_counselled_from_the_worklist(
     assert other.goto(f"{web.url}/registrants/{registrant}").status == 404
 
 
+def test_an_interview_an_offer_and_a_rejection_are_recorded_on_the_registrants_page(
+    chromium, web, session, users
+):
+    from tests.bank.test_bank import enrol, opening
+    from tests.bank.test_bank import step as bank_step
+
+    registrant = enrol(session, office_code="23")
+    for key in ("A", "B"):
+        opening(session, key)
+    bank_step(session, registrant, "counsel")
+    bank_step(session, registrant, "record_consent")
+    for key in ("A", "B"):
+        bank_step(session, registrant, "introduce", opening=f"13:{key}")
+    page = signed_in_page(chromium, web, "sato")
+    page.goto(f"{web.url}/registrants/{registrant.id}")
+    for key in ("13:A", "13:B"):
+        form = step(page, "schedule_interview")
+        form.locator("select[name=opening]").select_option(key)
+        form.locator("input[name=at]").fill("2024-05-30")
+        form.locator("button").click()
+        assert "記録しました" in page.locator(".message.ok").inner_text()
+    assert page.locator(".state-label").inner_text() == "採用面接"
+    form = step(page, "record_outcome")
+    form.locator("select[name=opening]").select_option("13:A")
+    form.locator("select[name=outcome]").select_option("rejected")
+    form.locator("button").click()
+    offer = step(page, "offer")
+    assert offer.locator("select[name=opening] option").all_inner_texts() == ["13:B"]
+    offer.locator("input[name=start]").fill("2024-07-01")
+    offer.locator("button").click()
+    assert page.locator(".state-label").inner_text() == "内定"
+    rows = page.locator("tr[data-outcome]").all_inner_texts()
+    assert "不採用" in rows[0] and "内定" in rows[1] and "2024-07-01" in rows[1]
+    history = page.locator("table.history").inner_text()
+    assert "採用面接の日を記録" in history and "内定を記録" in history
+    assert not CLI_WORDS.search(page.inner_text("body"))
+
+
 def test_an_offer_page_shows_counterparts_and_opens_a_case_with_one(
     chromium, web, session, preparing_case
 ):
