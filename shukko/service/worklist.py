@@ -36,7 +36,9 @@ from shukko.service.worklist_statements import (
 )
 from states import guard_reason, state_labels
 
-__all__ = ["GROUPS", "OPEN_STATES", "PAGE_ROWS", "PREVIEW_ROWS", "VIEWS", "WorklistQuery", "worklist"]
+__all__ = [
+    "GROUPS", "OPEN_STATES", "PAGE_ROWS", "PREVIEW_ROWS", "VIEWS", "WorklistQuery", "worklist",
+]  # fmt: skip
 
 PAGE_ROWS = 100
 PREVIEW_ROWS = 20  # of each group on the overview; a group's own page shows PAGE_ROWS
