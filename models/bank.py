@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, Integer, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.common import list_field, timestamp_field
@@ -17,6 +17,7 @@ class LeavingReason(StrEnum):
 
     teinen = "teinen"  # 定年
     keizoku = "keizoku"  # 継続雇用期間・雇用確保措置の終了
+    adjustment = "adjustment"  # 雇用調整 (a transfer's company request)
     other = "other"  # その他
 
 
@@ -39,6 +40,19 @@ class WantedEmployment(StrEnum):
 _registrant_version = Column("version", Integer, nullable=False, default=1)
 
 
+def _one_target(table: str) -> tuple:
+    """A row names one opening or one receiving offer, each at most once per person."""
+    return (
+        UniqueConstraint("registrant_id", "opening_id"),
+        UniqueConstraint(
+            "registrant_id", "receiving_offer_id", name=f"uq_{table}_registrant_receiving_offer"
+        ),
+        CheckConstraint(
+            "(opening_id IS NULL) <> (receiving_offer_id IS NULL)", name=f"ck_{table}_one_target"
+        ),
+    )
+
+
 class Registrant(SQLModel, table=True):
     """登録者: what the bank knows of a person's work and wishes; no name here."""
 
@@ -56,6 +70,10 @@ class Registrant(SQLModel, table=True):
         description="career_bank (キャリア人材バンク) or transfer (移籍の求職者)",
     )  # fmt: skip
     route: str = Field(sa_type=String(16), description="via_company (支援依頼) or self")
+    request_id: int | None = Field(
+        default=None, foreign_key="sending_offer.id", index=True,
+        description="a job seeker's company request (再就職支援の依頼: a sending offer)",
+    )  # fmt: skip
     former_company_id: int | None = Field(default=None, foreign_key="company.id")
     registered_on: date
     leaving_on: date
@@ -106,6 +124,7 @@ class RegistrantEvent(SQLModel, table=True):
     recorded_at: datetime | None = timestamp_field()
     note: str | None = None
     opening_id: int | None = Field(default=None, foreign_key="opening.id")
+    receiving_offer_id: int | None = Field(default=None, foreign_key="receiving_offer.id")
 
 
 class Opening(SQLModel, table=True):
@@ -147,11 +166,15 @@ class Introduction(SQLModel, table=True):
     (採用面接), its outcome (内定, 不採用, 辞退) and the day it led to a hire."""
 
     __tablename__ = "bank_introduction"
-    __table_args__ = (UniqueConstraint("registrant_id", "opening_id"),)
+    __table_args__ = _one_target("bank_introduction")
 
     id: int | None = Field(default=None, primary_key=True)
     registrant_id: int = Field(foreign_key="registrant.id", index=True)
-    opening_id: int = Field(foreign_key="opening.id", index=True)
+    # What was introduced: an opening (the career bank) or a receiving offer (a job seeker).
+    opening_id: int | None = Field(default=None, foreign_key="opening.id", index=True)
+    receiving_offer_id: int | None = Field(
+        default=None, foreign_key="receiving_offer.id", index=True
+    )
     introduced_on: date
     interview_on: date | None = None  # 採用面接: the day scheduled last
     outcome: str | None = Field(
@@ -167,11 +190,14 @@ class Suggestion(SQLModel, table=True):
     broken down. Never an introduction; never made twice for the same pair."""
 
     __tablename__ = "bank_suggestion"
-    __table_args__ = (UniqueConstraint("registrant_id", "opening_id"),)
+    __table_args__ = _one_target("bank_suggestion")
 
     id: int | None = Field(default=None, primary_key=True)
     registrant_id: int = Field(foreign_key="registrant.id", index=True)
-    opening_id: int = Field(foreign_key="opening.id")
+    opening_id: int | None = Field(default=None, foreign_key="opening.id")
+    receiving_offer_id: int | None = Field(
+        default=None, foreign_key="receiving_offer.id", index=True
+    )
     score: float
     breakdown: dict = Field(default_factory=dict, sa_type=JSON)
     suggested_on: date

@@ -19,7 +19,7 @@ from models import Office
 from models.reference import PREFECTURES
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-SCHEMA_HEAD = "0014"  # the newest migration's revision
+SCHEMA_HEAD = "0015"  # the newest migration's revision
 
 
 def alembic_config(url: str):

@@ -29,6 +29,8 @@ _NOT_FOUND = {
     "not_found.offer": "no offer {offer}",
     "not_found.side_offer": "no {side} offer {offer}",
     "not_found.opening": "no opening {opening}",
+    "not_found.transfer_offer": "no receiving offer {opening} open to transfers (移籍)",
+    "not_found.request": "no sending offer {request}",
     "not_found.registrant": "registrant {registrant_id} does not exist",
     "not_found.user": "no user {name!r}",
     "not_found.company": (
@@ -103,6 +105,17 @@ _BANK = {
         "interview and the offer first"
     ),
     "bank.ineligible": "not eligible for the career bank: {reasons}",
+    "seeker.request_needed": (
+        "a job seeker registers from their company's request (再就職支援の依頼): name the "
+        "sending offer"
+    ),
+    "seeker.request_not_transfer": (
+        "sending offer {request} is not an open request for transfers (移籍)"
+    ),
+    "seeker.request_full": (
+        "sending offer {request} names {headcount} people, and as many job seekers are "
+        "registered from it"
+    ),
     "bank.too_young_at_leaving": (
         "aged {age} on the leaving day {leaving_on}; the career bank is for people leaving "
         "at {min_age} or over"
@@ -163,6 +176,7 @@ _INPUT = {
     "input.offer_key": "{value!r}: give an offer as OFFICE:OFFER_ID, e.g. 13:S-0001",
     "input.opening_key": "{value!r} is not OFFICE:OPENING_ID (e.g. 13:K-0001)",
     "input.outcome": "{value!r} is not an outcome: rejected (不採用) or declined (辞退)",
+    "input.programme": "{value!r} is not a programme: career_bank or transfer",
     "input.case_kind": "{value!r} is not secondment or transfer",
     "input.side": "{value!r} is not sending or receiving",
     "input.offer_both_sides": "{offer} is both a sending and a receiving offer: name the side",

@@ -19,6 +19,7 @@ from sqlmodel import Session
 from models import Company, Introduction, Opening, Registrant, RegistrantEvent
 from models.bulk import DriverRows, DriverValues
 from models.common import utcnow
+from shukko.bank.targets import TARGETS
 from shukko.cases.transitions import allowed_in, failing_guards, refuse_disallowed
 from shukko.errors import ConcurrentChange, EventNotAllowed, InvalidInput, NotFound
 from shukko.refusals import Refusal
@@ -26,7 +27,6 @@ from states import transition_table
 from states.bank import (
     CLOSING_OUTCOMES,
     OFFERED,
-    OpeningFacts,
     RegistrantFacts,
     RegistrantGuards,
     RegistrantMachine,
@@ -55,30 +55,6 @@ class BankEvent:
 DAY_AHEAD_EVENTS = ("schedule_interview",)
 
 
-def parse_opening_key(text: str) -> tuple[str, str]:
-    from models.reference import prefecture_code
-
-    office, _, opening_id = text.partition(":")
-    if not opening_id.strip():
-        raise InvalidInput(code="input.opening_key", fields=("opening",), value=text)
-    try:
-        return prefecture_code(office), opening_id.strip()
-    except ValueError:
-        raise InvalidInput(code="input.opening_key", fields=("opening",), value=text) from None
-
-
-def find_opening(session: Session, text: str) -> Opening:
-    office, opening_id = parse_opening_key(text)
-    opening = session.scalar(
-        select(Opening).where(Opening.office_code == office, Opening.opening_id == opening_id)
-    )
-    if opening is None:
-        raise NotFound(
-            code="not_found.opening", fields=("opening",), opening=f"{office}:{opening_id}"
-        )
-    return opening
-
-
 def hires_by_opening():
     """A subquery: (opening_id, hired) — the places each opening has filled."""
     return (
@@ -94,32 +70,12 @@ def open_on(day: date):
     return Opening.is_open & (Opening.open_until.is_(None) | (Opening.open_until >= day))
 
 
-def places_left(session: Session, opening: Opening) -> int:
-    hired = session.scalar(
-        select(func.count())
-        .select_from(Introduction)
-        .where(Introduction.opening_id == opening.id, Introduction.hired_on.is_not(None))
-    )
-    return opening.headcount - hired
-
-
-def opening_facts(session: Session, opening: Opening, on: date) -> OpeningFacts:
-    still_open = opening.is_open and (opening.open_until is None or opening.open_until >= on)
-    # (the same rule as open_on, for one row already read)
-    return OpeningFacts(
-        id=opening.id,
-        key=f"{opening.office_code}:{opening.opening_id}",
-        company_id=opening.company_id,
-        is_open=still_open,
-        places_left=places_left(session, opening),
-    )
-
-
 def registrant_facts(session: Session, registrant: Registrant) -> RegistrantFacts:
+    target = TARGETS[registrant.programme]
     consents = session.execute(
-        select(Opening.company_id)
+        select(target.table.company_id)
         .select_from(RegistrantEvent)
-        .outerjoin(Opening, RegistrantEvent.opening_id == Opening.id)
+        .outerjoin(target.table, target.of(RegistrantEvent) == target.table.id)
         .where(
             RegistrantEvent.registrant_id == registrant.id,
             RegistrantEvent.event == "record_consent",
@@ -127,18 +83,20 @@ def registrant_facts(session: Session, registrant: Registrant) -> RegistrantFact
     ).scalars()
     companies = list(consents)
     introductions = session.execute(
-        select(Introduction.opening_id, Introduction.interview_on, Introduction.outcome).where(
-            Introduction.registrant_id == registrant.id
-        )
+        select(
+            target.of(Introduction).label("target_id"),
+            Introduction.interview_on,
+            Introduction.outcome,
+        ).where(Introduction.registrant_id == registrant.id)
     ).all()
     return RegistrantFacts(
         consented_all=None in companies,
         consented_companies={c for c in companies if c is not None},
-        introduced_openings={row.opening_id for row in introductions},
+        introduced_openings={row.target_id for row in introductions},
         interviews={
-            row.opening_id: row.interview_on for row in introductions if row.interview_on
+            row.target_id: row.interview_on for row in introductions if row.interview_on
         },
-        outcomes={row.opening_id: row.outcome for row in introductions if row.outcome},
+        outcomes={row.target_id: row.outcome for row in introductions if row.outcome},
         programme=registrant.programme,
         leaving_on=registrant.leaving_on,
     )
@@ -190,20 +148,20 @@ def _write_registrant(session: Session, registrant, read_version: int) -> None:
         raise ConcurrentChange(registrant.id, what=KIND)
 
 
-def _record_introduction(session: Session, registrant_id: int, request: BankEvent, opening,
+def _record_introduction(session: Session, registrant, request: BankEvent, target_row,
                          on: date) -> None:  # fmt: skip
-    """紹介, 採用面接, 内定, 不採用・辞退 and 採用 on the introduction to the opening."""
+    """紹介, 採用面接, 内定, 不採用・辞退 and 採用 on the introduction to the target."""
+    target = TARGETS[registrant.programme]
     if request.event == "introduce":
-        introduction = Introduction(
-            registrant_id=registrant_id, opening_id=opening.id, introduced_on=on
-        )
+        introduction = Introduction(registrant_id=registrant.id, introduced_on=on)
+        setattr(introduction, target.column, target_row.id)
         session.add(introduction)
         return
     if request.event not in ("schedule_interview", "offer", "record_outcome", "hire"):
         return
     introduction = session.scalar(
         select(Introduction).where(
-            Introduction.registrant_id == registrant_id, Introduction.opening_id == opening.id
+            Introduction.registrant_id == registrant.id, target.of(Introduction) == target_row.id
         )
     )
     if request.event == "schedule_interview":
@@ -228,8 +186,9 @@ def fire_bank_event(*, session: Session, request: BankEvent, today: date) -> dic
         raise InvalidInput(code="input.date_in_future", fields=("at",), field="at", day=on)
     if request.outcome is not None and request.outcome not in CLOSING_OUTCOMES:
         raise InvalidInput(code="input.outcome", fields=("outcome",), value=request.outcome)
-    opening = find_opening(session, request.opening) if request.opening else None
-    snapshot = opening_facts(session, opening, min(on, today)) if opening else None
+    target = TARGETS[registrant.programme]
+    opening = target.find(session, request.opening) if request.opening else None
+    snapshot = target.facts(session, opening, min(on, today)) if opening else None
     facts = registrant_facts(session, registrant)
     arguments = {"opening": snapshot, "note": request.note, "on": on, "outcome": request.outcome}
     missing = blocking(registrant, facts, request.event, **arguments)
@@ -254,7 +213,7 @@ def fire_bank_event(*, session: Session, request: BankEvent, today: date) -> dic
         last_activity_on=max(registrant.last_activity_on, min(on, today)), updated_at=utcnow(),
     )  # fmt: skip
     RegistrantMachine(moved, facts).send(request.event, **arguments)
-    _record_introduction(session, moved.id, request, opening, on)
+    _record_introduction(session, registrant, request, opening, on)
     _write_registrant(session, moved, read_version)
     session.expire(registrant)
     entry = RegistrantEvent(
@@ -266,8 +225,9 @@ def fire_bank_event(*, session: Session, request: BankEvent, today: date) -> dic
         actor=request.actor,
         occurred_on=on,
         note=request.note,
-        opening_id=opening.id if opening else None,
     )
+    if opening is not None:
+        setattr(entry, target.column, opening.id)
     session.add(entry)
     try:
         session.flush()

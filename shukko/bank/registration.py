@@ -1,8 +1,11 @@
-"""登録: who may register with the career bank, and the registration itself.
+"""登録: who may register for re-employment support, and the registration itself.
 
-Two routes (DESIGN.md section 10): via a company (支援依頼), for an employee leaving at 60 or
-over, registered before the leaving day; or on one's own, aged 60 to 70 at registration and
-within 12 months of leaving. Personal data (name, birth date, contact) goes to its own table.
+The career bank (DESIGN.md section 10) has two routes: via a company (支援依頼), for an
+employee leaving at 60 or over, registered before the leaving day; or on one's own, aged 60 to
+70 at registration and within 12 months of leaving. A transfer's job seeker (移籍の求職者,
+section 13) registers from their company's request (再就職支援の依頼: a sending offer open to
+transfers), up to the number of people it names. Personal data (name, birth date, contact)
+goes to its own table.
 """
 
 from __future__ import annotations
@@ -10,10 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
-from models import Company, Registrant, RegistrantEvent, RegistrantPerson
+from models import Company, Registrant, RegistrantEvent, RegistrantPerson, SendingOffer
 from models.bank import LeavingReason, WantedEmployment
 from models.reference import OCCUPATIONS, prefecture_code
 from shukko.bank.rules import BankRules
@@ -21,6 +24,7 @@ from shukko.clock import add_months
 from shukko.errors import InvalidInput, NotFound
 from shukko.refusals import Refusal
 from states import CREATE_EVENT, initial_state
+from states.bank import CAREER_BANK, TRANSFER
 
 
 def age_on(birth_date: date, day: date) -> int:
@@ -36,7 +40,7 @@ class Registration:
     name: str
     birth_date: date
     leaving_on: date
-    reason: str
+    reason: str  # a job seeker's may be empty: their company request's
     via_company: str | None = None  # corporate number or name
     occupations: list[str] = field(default_factory=list)
     qualifications: list[str] = field(default_factory=list)
@@ -45,10 +49,13 @@ class Registration:
     wage_yen: int | None = None
     hours_per_week: int | None = None
     contact: str | None = None
+    programme: str = CAREER_BANK
+    request: str | None = None  # a job seeker's company request, OFFICE:OFFER_ID
 
 
 def eligibility_problems(reg: Registration, today: date, rules: BankRules) -> list[Refusal]:
-    """Why this person may not register (empty when they may), each as a refusal."""
+    """Why this person may not register with the career bank (empty when they may), each
+    as a refusal."""
     problems = []
     at_leaving = age_on(reg.birth_date, reg.leaving_on)
     if at_leaving < rules.min_age:
@@ -140,6 +147,32 @@ def _former_company(session: Session, text: str | None) -> int | None:
     return company_id
 
 
+def _request(session: Session, reg: Registration):
+    """A job seeker's company request: a sending offer open to transfers, still open, with
+    fewer job seekers registered from it than the people it names."""
+    from shukko.bank.targets import TRANSFER_KINDS, parse_key
+
+    if not reg.request:
+        raise InvalidInput(code="seeker.request_needed", fields=("request",))
+    office, own = parse_key(reg.request, field="request")
+    request = session.scalar(
+        select(SendingOffer).where(SendingOffer.office_code == office,
+                                   SendingOffer.offer_id == own)
+    )  # fmt: skip
+    if request is None:
+        raise NotFound(code="not_found.request", fields=("request",), request=reg.request)
+    key = f"{office}:{own}"
+    if str(request.kind) not in TRANSFER_KINDS or not request.is_open:
+        raise InvalidInput(code="seeker.request_not_transfer", fields=("request",), request=key)
+    registered = session.scalar(
+        select(func.count()).select_from(Registrant).where(Registrant.request_id == request.id)
+    )
+    if registered >= request.headcount:
+        raise InvalidInput(code="seeker.request_full", fields=("request",), request=key,
+                           headcount=request.headcount)  # fmt: skip
+    return request
+
+
 def _checked(
     reg: Registration, today: date, rules: BankRules
 ) -> tuple[str, LeavingReason, WantedEmployment]:
@@ -153,8 +186,8 @@ def _checked(
         raise InvalidInput(code="input.name_empty", fields=("name",), whose="registrant's")
     if reg.birth_date >= today:
         raise InvalidInput(code="input.birth_date", fields=("birth_date",), value=reg.birth_date)
-    try:
-        reason = LeavingReason(reg.reason)
+    try:  # a job seeker's is their company request's
+        reason = LeavingReason(reg.reason or ("other" if reg.programme == TRANSFER else ""))
     except ValueError:
         raise InvalidInput(
             code="input.leaving_reason", fields=("reason",), value=reg.reason
@@ -169,6 +202,10 @@ def _checked(
         ) from None
     if reg.wage_yen is not None and not 0 < reg.wage_yen <= 10_000_000:
         raise InvalidInput(code="input.wage", fields=("wage",), value=reg.wage_yen)
+    if reg.programme == TRANSFER:
+        return office, reason, wanted  # the request is checked when it is read
+    if reg.programme != CAREER_BANK:
+        raise InvalidInput(code="input.programme", fields=("programme",), value=reg.programme)
     problems = eligibility_problems(reg, today, rules)
     if problems:
         raise InvalidInput(
@@ -184,14 +221,21 @@ def register(
 ) -> Registrant:
     """Check and store a registration; logs `create` (no name in the log)."""
     office, reason, wanted = _checked(reg, today, rules)
+    request = _request(session, reg) if reg.programme == TRANSFER else None
+    if request is not None and not reg.reason:
+        reason = LeavingReason.adjustment if request.reason == "雇用調整" else LeavingReason.other
     # A wage under 10,000 yen is an hourly wage (時給), above it a monthly one (月給).
     hourly = reg.wage_yen if reg.wage_yen is not None and reg.wage_yen < 10_000 else None
     monthly = reg.wage_yen if reg.wage_yen is not None and hourly is None else None
     registrant = Registrant(
         office_code=office,
         state=initial_state("registrant"),
-        route="via_company" if reg.via_company else "self",
-        former_company_id=_former_company(session, reg.via_company),
+        programme=reg.programme,
+        request_id=request.id if request else None,
+        route="via_company" if reg.via_company or request else "self",
+        former_company_id=request.company_id if request else _former_company(
+            session, reg.via_company
+        ),
         registered_on=today,
         leaving_on=reg.leaving_on,
         leaving_reason=reason,
@@ -225,7 +269,7 @@ def register(
             to_state=registrant.state,
             actor=actor,
             occurred_on=today,
-            note="via company" if reg.via_company else "self",
+            note="request" if request else "via company" if reg.via_company else "self",
         )
     )
     session.flush()

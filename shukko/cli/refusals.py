@@ -29,6 +29,7 @@ AFTER_OPTION = (
     "input.monthly_wage", "input.month", "input.month_outside", "input.month_ahead",
     "bank.too_young_at_leaving", "bank.self_age", "bank.self_too_long_ago",
     "owner.other_office", "owner.taken", "owner.headquarters", "input.note_empty",
+    "input.programme", "seeker.request_not_transfer", "seeker.request_full",
 )  # fmt: skip
 
 # Worded as the plain sentence: nothing of the CLI's would help more.
@@ -55,6 +56,15 @@ OWN = {
     "not_found.offer": "no offer {offer} (see `shukko offers list`)",
     "not_found.side_offer": "no {side} offer {offer} (see `shukko offers list`)",
     "not_found.opening": "--opening: no opening {opening} (see `shukko openings list`)",
+    "not_found.transfer_offer": (
+        "--opening: no receiving offer {opening} open to transfers (移籍) (see `shukko offers "
+        "list --side receiving`)"
+    ),
+    "not_found.request": "--request: no sending offer {request} (see `shukko offers list`)",
+    "seeker.request_needed": (
+        "a job seeker registers from their company's request (再就職支援の依頼): give "
+        "--request OFFICE:OFFER_ID"
+    ),
     "not_found.registrant": "registrant {registrant_id} does not exist (see `shukko bank list`)",
     "not_found.user": "no user {name!r} (see `shukko user list`)",
     "not_found.company": (

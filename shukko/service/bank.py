@@ -16,6 +16,7 @@ from models import (
     Registrant,
     RegistrantEvent,
     RegistrantPerson,
+    SendingOffer,
     Suggestion,
 )
 from shukko.bank.lifecycle import (
@@ -31,6 +32,7 @@ from shukko.bank.lifecycle import (
 from shukko.bank.registration import Registration, register
 from shukko.bank.rules import BankRules
 from shukko.bank.suggest import best_for, suggest
+from shukko.bank.targets import TARGETS
 from shukko.errors import InvalidInput
 from shukko.limits import InputLimits, check_date, check_text
 from shukko.service.bank_schemas import (
@@ -53,6 +55,7 @@ from states import final_states, state_labels
 class RegistrantFilter:
     state: str | None = None
     office: str | None = None  # prefecture code
+    programme: str | None = None  # career_bank or transfer (job seekers)
 
 
 def rules_from(settings) -> BankRules:
@@ -97,6 +100,8 @@ def list_registrants(
         statement = statement.where(Registrant.state == where.state)
     if where.office:
         statement = statement.where(Registrant.office_code == where.office)
+    if where.programme:
+        statement = statement.where(Registrant.programme == where.programme)
     labels = state_labels(KIND)
     return listing(
         session,
@@ -124,16 +129,19 @@ def registrant_office(*, session: Session, registrant_id: int) -> str:
     return get_registrant(session, registrant_id).office_code
 
 
-def _opening_key(opening: Opening) -> str:
-    return f"{opening.office_code}:{opening.opening_id}"
+def _request_key(session: Session, request_id: int | None) -> str | None:
+    """A job seeker's company request as OFFICE:OFFER_ID."""
+    request = session.get(SendingOffer, request_id) if request_id else None
+    return f"{request.office_code}:{request.offer_id}" if request else None
 
 
-def _introductions(session: Session, registrant_id: int) -> list[IntroductionEntry]:
-    """紹介: each opening introduced, to which company, its interview and outcome, and the
-    day of hiring if any."""
+def _introductions(session: Session, registrant: Registrant) -> list[IntroductionEntry]:
+    """紹介: each opening (or receiving offer) introduced, to which company, its interview
+    and outcome, and the day of hiring if any."""
+    target = TARGETS[registrant.programme]
     return [
         IntroductionEntry(
-            opening=_opening_key(opening),
+            opening=target.key(row),
             company=company,
             introduced_on=intro.introduced_on,
             interview_on=intro.interview_on,
@@ -142,50 +150,53 @@ def _introductions(session: Session, registrant_id: int) -> list[IntroductionEnt
             start_on=intro.start_on,
             hired_on=intro.hired_on,
         )
-        for intro, opening, company in session.execute(
-            select(Introduction, Opening, Company.name)
-            .join(Opening, Opening.id == Introduction.opening_id)
-            .join(Company, Company.id == Opening.company_id)
-            .where(Introduction.registrant_id == registrant_id)
+        for intro, row, company in session.execute(
+            select(Introduction, target.table, Company.name)
+            .join(target.table, target.table.id == target.of(Introduction))
+            .join(Company, Company.id == target.table.company_id)
+            .where(Introduction.registrant_id == registrant.id)
             .order_by(Introduction.id)
         )
     ]
 
 
-def _suggestions(session: Session, registrant_id: int) -> list[SuggestionEntry]:
-    """The openings matching suggested, best first, each score explained."""
+def _suggestions(session: Session, registrant: Registrant) -> list[SuggestionEntry]:
+    """The targets matching suggested, best first, each score explained."""
+    target = TARGETS[registrant.programme]
     return [
         SuggestionEntry(
-            opening=_opening_key(opening),
+            opening=target.key(row),
             company=company,
             score=suggestion.score,
             breakdown=suggestion.breakdown,
             suggested_on=suggestion.suggested_on,
         )
-        for suggestion, opening, company in session.execute(
-            select(Suggestion, Opening, Company.name)
-            .join(Opening, Opening.id == Suggestion.opening_id)
-            .join(Company, Company.id == Opening.company_id)
-            .where(Suggestion.registrant_id == registrant_id)
+        for suggestion, row, company in session.execute(
+            select(Suggestion, target.table, Company.name)
+            .join(target.table, target.table.id == target.of(Suggestion))
+            .join(Company, Company.id == target.table.company_id)
+            .where(Suggestion.registrant_id == registrant.id)
             .order_by(Suggestion.score.desc(), Suggestion.id)
         )
     ]
 
 
-def _history(session: Session, registrant_id: int) -> list[BankHistoryEntry]:
-    """The registrant's log, each step with the opening it concerned."""
-    openings = dict(
-        session.execute(
-            select(Opening.id, Opening.office_code + ":" + Opening.opening_id)
-            .join(RegistrantEvent, RegistrantEvent.opening_id == Opening.id)
-            .where(RegistrantEvent.registrant_id == registrant_id)
-        ).all()
-    )
+def _history(session: Session, registrant: Registrant) -> list[BankHistoryEntry]:
+    """The registrant's log, each step with the opening (or receiving offer) it concerned."""
+    target = TARGETS[registrant.programme]
+    keys = {
+        row.id: target.key(row)
+        for row in session.scalars(
+            select(target.table)
+            .join(RegistrantEvent, target.of(RegistrantEvent) == target.table.id)
+            .where(RegistrantEvent.registrant_id == registrant.id)
+        )
+    }
     return [
-        BankHistoryEntry(**BankHistoryEntry.common(e), opening=openings.get(e.opening_id))
+        BankHistoryEntry(**BankHistoryEntry.common(e), opening=keys.get(target.of(e)))
         for e in session.scalars(
             select(RegistrantEvent)
-            .where(RegistrantEvent.registrant_id == registrant_id)
+            .where(RegistrantEvent.registrant_id == registrant.id)
             .order_by(RegistrantEvent.seq)
         )
     ]
@@ -212,6 +223,8 @@ def registrant_view(
         version=registrant.version,
         office=registrant.office_code,
         route=registrant.route,
+        programme=registrant.programme,
+        request=_request_key(session, registrant.request_id),
         former_company=former,
         registered_on=registrant.registered_on,
         leaving_on=registrant.leaving_on,
@@ -225,10 +238,10 @@ def registrant_view(
         desired_hourly_wage_yen=registrant.desired_hourly_wage_yen,
         hours_per_week=registrant.hours_per_week,
         consent={"any_company": facts.consented_all, "companies": consent_companies},
-        introductions=_introductions(session, registrant.id),
-        suggestions=_suggestions(session, registrant.id),
+        introductions=_introductions(session, registrant),
+        suggestions=_suggestions(session, registrant),
         allowed_events=allowed_events(registrant),
-        history=_history(session, registrant.id),
+        history=_history(session, registrant),
         owner=owner_name(session, registrant.owner_id),
         notes=notes_of(session, Subject("registrant", registrant.id)),
     )

@@ -63,6 +63,8 @@ class RegistrantView(Result):
     version: int
     office: str
     route: str
+    programme: str = "career_bank"  # or transfer: a job seeker (移籍の求職者)
+    request: str | None = None  # a job seeker's company request, OFFICE:OFFER_ID
     former_company: str | None
     registered_on: date
     leaving_on: date

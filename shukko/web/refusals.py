@@ -19,6 +19,8 @@ _NOT_FOUND = {
     "not_found.offer": "{offer} の受入情報・送出情報は見つかりません。",
     "not_found.side_offer": "{side_label} {offer} は見つかりません。",
     "not_found.opening": "求人 {opening} は見つかりません。",
+    "not_found.transfer_offer": "移籍を受け入れる受入情報 {opening} は見つかりません。",
+    "not_found.request": "送出情報 {request} は見つかりません。",
     "not_found.registrant": "登録者 {registrant_id} は見つかりません。",
     "not_found.user": "利用者「{name}」は見つかりません。",
     "not_found.company": (
@@ -85,6 +87,11 @@ _BANK = {
         "移籍の求職者は、受入企業の採用面接と内定を記録してから採用を記録します。"
     ),
     "bank.ineligible": "キャリア人材バンクに登録できません。{reasons}",
+    "seeker.request_needed": "求職者は企業からの再就職支援の依頼（送出情報）から登録します。",
+    "seeker.request_not_transfer": "送出情報 {request} は受付中の移籍の依頼ではありません。",
+    "seeker.request_full": (
+        "送出情報 {request} の対象者 {headcount}名の全員が求職者として登録済みです。"
+    ),
     "bank.too_young_at_leaving": (
         "離職日（{leaving_on}）に {age}歳です。{min_age}歳以上で離職する方が対象です。"
     ),
@@ -139,6 +146,7 @@ _INPUT = {
     "input.offer_key": "「{value}」は受付番号の形ではありません（例: 13:S-0001）。",
     "input.opening_key": "「{value}」は求人番号の形ではありません（例: 13:K-0001）。",
     "input.outcome": "「{value}」は結果として選べません（不採用・辞退）。",
+    "input.programme": "「{value}」は支援の区分として選べません。",
     "input.case_kind": "「{value}」は在籍型出向でも移籍でもありません。",
     "input.side": "「{value}」は送出情報でも受入情報でもありません。",
     "input.offer_both_sides": (

@@ -86,20 +86,6 @@ def test_the_first_day_comes_on_or_after_the_leaving_day(session):
     assert step(session, registrant, "hire", opening="13:A", on=TODAY)["to"] == "hired"
 
 
-def test_a_job_seeker_is_hired_only_after_the_offer(session):
-    """The transfer's variant: the bank may record a re-employment from the introduction;
-    a job seeker goes through the receiving company's interview and offer."""
-    registrant = enrol(session)
-    registrant.programme = "transfer"
-    session.commit()
-    introduced_to(session, registrant, "A")
-    with pytest.raises(EventNotAllowed, match="hired after the receiving company's offer"):
-        step(session, registrant, "hire", opening="13:A")
-    step(session, registrant, "schedule_interview", opening="13:A", on=TODAY)
-    step(session, registrant, "offer", opening="13:A")
-    assert step(session, registrant, "hire", opening="13:A")["to"] == "hired"
-
-
 def test_an_events_alternatives_differ_only_by_the_guards_that_route():
     """Where one event leads from one state to different states, the alternatives are tried
     in order; the last has the event's own guards (the ones a refusal names), the others add

@@ -1,0 +1,110 @@
+"""What a person in re-employment support is introduced to, by programme: the career bank's
+openings (求人) or, for a transfer's job seeker (移籍の求職者), the receiving offers (受入情報)
+open to transfers. Each is keyed OFFICE:ID; the engine (lifecycle, suggestions, pages) asks
+the programme's target and never names the table.
+
+An introduction, a suggestion and a log entry name their target in the programme's column
+(`opening_id` or `receiving_offer_id`); one person's targets all come from one table, so
+the guards' facts key them by row id without a clash.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from models import Case, Introduction, Opening, ReceivingOffer
+from shukko.errors import InvalidInput, NotFound
+from states.bank import CAREER_BANK, TRANSFER, OpeningFacts
+
+# A receiving offer a job seeker may apply to: open to transfers.
+TRANSFER_KINDS = ("transfer", "either")
+
+
+@dataclass(frozen=True)
+class Target:
+    """A programme's targets: their table, the column naming one of them in introductions,
+    suggestions and the log, and the column of their own id within an office."""
+
+    programme: str
+    table: type
+    column: str  # in bank_introduction, bank_suggestion, registrant_event
+    own_id: str  # opening_id (求人番号) or offer_id (受付番号)
+    not_found: str  # the refusal code of an unknown key
+
+    def of(self, model) -> object:
+        """The column of `model` (Introduction, Suggestion, RegistrantEvent) naming a target."""
+        return getattr(model, self.column)
+
+    def key(self, row) -> str:
+        return f"{row.office_code}:{getattr(row, self.own_id)}"
+
+    def find(self, session: Session, text: str):
+        """The target a key names (OFFICE:ID; an office by code or name)."""
+        office, own = parse_key(text)
+        row = session.scalar(
+            select(self.table).where(
+                self.table.office_code == office, getattr(self.table, self.own_id) == own
+            )
+        )
+        if row is None or (self.programme == TRANSFER and str(row.kind) not in TRANSFER_KINDS):
+            raise NotFound(code=self.not_found, fields=("opening",), opening=f"{office}:{own}")
+        return row
+
+    def is_open(self, row, on: date) -> bool:
+        if not row.is_open:
+            return False
+        if self.programme == TRANSFER:  # the latest start the company takes
+            return row.start_until >= on
+        return row.open_until is None or row.open_until >= on
+
+    def places_left(self, session: Session, row) -> int:
+        """Its persons not yet hired (a receiving offer's also not in a case: withdrawn
+        cases free theirs)."""
+        hired = session.scalar(
+            select(func.count())
+            .select_from(Introduction)
+            .where(self.of(Introduction) == row.id, Introduction.hired_on.is_not(None))
+        )
+        left = row.headcount - hired
+        if self.programme == TRANSFER:
+            in_cases = session.scalar(
+                select(func.coalesce(func.sum(Case.headcount), 0)).where(
+                    Case.receiving_offer_id == row.id, Case.state != "withdrawn"
+                )
+            )
+            left -= int(in_cases or 0)
+        return max(left, 0)
+
+    def facts(self, session: Session, row, on: date) -> OpeningFacts:
+        return OpeningFacts(
+            id=row.id,
+            key=self.key(row),
+            company_id=row.company_id,
+            is_open=self.is_open(row, on),
+            places_left=self.places_left(session, row),
+        )
+
+
+TARGETS = {
+    CAREER_BANK: Target(CAREER_BANK, Opening, "opening_id", "opening_id", "not_found.opening"),
+    TRANSFER: Target(
+        TRANSFER, ReceivingOffer, "receiving_offer_id", "offer_id", "not_found.transfer_offer"
+    ),
+}
+
+
+def parse_key(text: str, field: str = "opening") -> tuple[str, str]:
+    """OFFICE:ID as (office code, id); the office by code or name."""
+    from models.reference import prefecture_code
+
+    office, _, own = text.partition(":")
+    if not own.strip():
+        raise InvalidInput(code="input.opening_key", fields=(field,), value=text)
+    try:
+        return prefecture_code(office), own.strip()
+    except ValueError:
+        raise InvalidInput(code="input.opening_key", fields=(field,), value=text) from None

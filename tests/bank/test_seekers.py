@@ -1,0 +1,113 @@
+"""移籍, person by person: a company's request (再就職支援の依頼) for three employees, each
+registered as a job seeker (求職者), introduced to receiving offers (受入情報: 応募), interviewed,
+one offered (内定) and hired on the first day at the new employer (入社日)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from models import Introduction, RegistrantPerson
+from shukko.bank.lifecycle import BankEvent, fire_bank_event
+from shukko.bank.registration import Registration, register
+from shukko.bank.rules import BankRules
+from shukko.cases.offers import add_company, add_offer
+from shukko.errors import EventNotAllowed, InvalidInput, NotFound
+
+TODAY = date(2024, 6, 3)
+LEAVING = date(2024, 6, 30)
+
+
+@pytest.fixture
+def request_for_three(session):
+    """A manufacturer in Aichi asks the Center to help three employees it will let go."""
+    sender = add_company(session=session, name="依頼元製作所", industry_code="29",
+                         prefecture_code="23")  # fmt: skip
+    add_offer(session=session, side="sending", office_code="23", offer_id="S-T1", company=sender,
+              received_on=date(2024, 5, 20), headcount=3, kind="transfer", reason="雇用調整",
+              start_from=LEAVING)  # fmt: skip
+    for n, kind in enumerate(("transfer", "either", "secondment"), start=1):
+        receiver = add_company(session=session, name=f"受入商事{n}", industry_code="44",
+                               prefecture_code="23")  # fmt: skip
+        add_offer(session=session, side="receiving", office_code="23", offer_id=f"R-{n}",
+                  company=receiver, received_on=date(2024, 5, 1), headcount=1, kind=kind,
+                  monthly_wage_yen=260_000)  # fmt: skip
+    session.commit()
+    return "23:S-T1"
+
+
+def seeker(session, request, name="求職 一郎", **changes):
+    values = dict(office_code="23", name=name, birth_date=date(1980, 4, 1), leaving_on=LEAVING,
+                  reason="", occupations=["H"], areas=["愛知県"], employment_type="full_time",
+                  wage_yen=250_000, programme="transfer", request=request)  # fmt: skip
+    values.update(changes)
+    person = register(session=session, reg=Registration(**values), actor="担当A", today=TODAY,
+                      rules=BankRules())  # fmt: skip
+    session.commit()
+    return person
+
+
+def step(session, person, event, on=TODAY, **options):
+    result = fire_bank_event(
+        session=session,
+        request=BankEvent(registrant_id=person.id, event=event, actor="担当A", on=on, **options),
+        today=TODAY + timedelta(days=60),
+    )
+    session.commit()
+    return result
+
+
+def test_three_employees_of_one_request_and_the_one_who_is_hired(session, request_for_three):
+    people = [seeker(session, request_for_three, name=f"求職 {n}郎") for n in "一二三"]
+    first = people[0]
+    assert (first.programme, first.route, first.leaving_reason) == (
+        "transfer", "via_company", "adjustment"
+    )  # fmt: skip
+    assert session.get(RegistrantPerson, first.id).name == "求職 一郎"  # kept apart
+    with pytest.raises(InvalidInput, match="names 3 people"):
+        seeker(session, request_for_three, name="求職 四郎")
+
+    step(session, first, "counsel")
+    with pytest.raises(EventNotAllowed, match="consent to share the profile with 受入商事1"):
+        step(session, first, "introduce", opening="23:R-1")
+    step(session, first, "record_consent")
+    step(session, first, "introduce", opening="23:R-1")
+    step(session, first, "introduce", opening="23:R-2")  # open to either: fine
+    with pytest.raises(NotFound, match="no receiving offer 23:R-3 open to transfers"):
+        step(session, first, "introduce", opening="23:R-3")  # secondment only
+    with pytest.raises(EventNotAllowed, match="hired after the receiving company's offer"):
+        step(session, first, "hire", opening="23:R-1", on=date(2024, 7, 1))
+    step(session, first, "schedule_interview", opening="23:R-1", on=date(2024, 6, 10))
+    step(session, first, "schedule_interview", opening="23:R-2", on=date(2024, 6, 11))
+    step(session, first, "record_outcome", opening="23:R-2", on=date(2024, 6, 12),
+         outcome="rejected")  # fmt: skip
+    step(session, first, "offer", opening="23:R-1", on=date(2024, 6, 14),
+         start_on=date(2024, 7, 1))  # fmt: skip
+    # 入社日 before the leaving day at the sender: refused, naming the leaving day.
+    with pytest.raises(EventNotAllowed, match="before the leaving day 2024-06-30"):
+        step(session, first, "hire", opening="23:R-1", on=date(2024, 6, 20))
+    assert step(session, first, "hire", opening="23:R-1", on=date(2024, 7, 1))["to"] == "hired"
+    hired = session.scalar(select(Introduction).where(Introduction.hired_on.is_not(None)))
+    assert (hired.receiving_offer_id is not None, hired.opening_id) == (True, None)
+
+    # The offer's one place is taken: the next job seeker cannot be introduced to it.
+    second = people[1]
+    step(session, second, "counsel")
+    step(session, second, "record_consent")
+    with pytest.raises(EventNotAllowed, match="23:R-1 is closed or has no places left"):
+        step(session, second, "introduce", opening="23:R-1")
+
+
+def test_a_job_seeker_registers_only_from_a_request_open_to_transfers(session, request_for_three):
+    with pytest.raises(InvalidInput, match="registers from their company's request"):
+        seeker(session, None)
+    with pytest.raises(NotFound, match="no sending offer 23:NOPE"):
+        seeker(session, "23:NOPE")
+    sender = add_company(session=session, name="出向元工業", industry_code="29",
+                         prefecture_code="23")  # fmt: skip
+    add_offer(session=session, side="sending", office_code="23", offer_id="S-S1", company=sender,
+              received_on=date(2024, 5, 20), kind="secondment")  # fmt: skip
+    with pytest.raises(InvalidInput, match="not an open request for transfers"):
+        seeker(session, "23:S-S1")
