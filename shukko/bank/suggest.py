@@ -1,4 +1,7 @@
-"""Suggestions: for every counselled registrant who consented, the openings that fit best.
+"""Suggestions: for every counselled registrant who consented, the openings that fit best;
+for every counselled job seeker of a transfer (移籍の求職者) who consented, the receiving
+offers open to transfers that fit best — one scorer for both (a receiving offer is full-time
+work at its monthly wage; one without a wage scores 0.5 on wage).
 
 Hard rules: the opening is open, not past its date, has places left, lies in a prefecture the
 registrant wants (blocks and 全国 expanded; none given means the registrant's own office's
@@ -17,16 +20,32 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import Session
 
-from models import Introduction, Opening, Registrant, RegistrantEvent, Suggestion
-from models.reference import PREFECTURES, PREFECTURES_BY_CODE
-from shukko.bank.lifecycle import hires_by_opening, open_on
+from models import (
+    Introduction,
+    Registrant,
+    Suggestion,
+)
+from models.reference import PREFECTURES
+from shukko.bank.arrays import (
+    PREFECTURE_INDEX,
+    TYPES,
+    OpeningArrays,
+    RegistrantArrays,
+    area_prefectures,
+    eligible_registrants,
+    open_targets,
+    registrant_arrays,
+)
+from shukko.bank.targets import TARGETS
+from states.bank import CAREER_BANK
+
+__all__ = ["area_prefectures", "best_for", "suggest"]
 
 WEIGHTS = {
     "occupation": 0.35,
@@ -35,153 +54,6 @@ WEIGHTS = {
     "wage": 0.25,
     "qualifications": 0.10,
 }
-ELIGIBLE_STATES = ("counselled", "introduced")
-WEEKS_PER_MONTH = 52 / 12
-DEFAULT_HOURS = {"full_time": 40, "part_time": 20, "contract": 30, "either": 30}
-TYPES = {"full_time": 0, "part_time": 1, "contract": 2, "either": 3}
-OCCUPATION_LETTERS = "ABCDEFGHIJKL"
-
-
-def area_prefectures(areas: list[str], office_code: str) -> set[str]:
-    """The prefectures a registrant's areas cover (blocks and 全国 expanded)."""
-    if not areas:
-        return {office_code}
-    wanted: set[str] = set()
-    for area in areas:
-        if area == "全国":
-            return {p.code for p in PREFECTURES}
-        if area in PREFECTURES_BY_CODE:
-            wanted.add(area)
-        else:
-            wanted |= {p.code for p in PREFECTURES if p.block == area}
-    return wanted
-
-
-def _monthly(monthly, hourly, hours) -> float:
-    if monthly:
-        return float(monthly)
-    if hourly:
-        return float(hourly) * hours * WEEKS_PER_MONTH
-    return 0.0
-
-
-PREFECTURE_INDEX = {p.code: n for n, p in enumerate(PREFECTURES)}
-
-
-@dataclass
-class RegistrantArrays:
-    ids: np.ndarray
-    home: np.ndarray  # prefecture index of the registrant's office
-    prefectures: list[set[str]]
-    occupations: np.ndarray  # bit mask of experience
-    wanted_type: np.ndarray
-    hours: np.ndarray  # 0 = not given
-    wage: np.ndarray  # monthly equivalent wished, 0 = not given
-    quals: list[frozenset[str]]
-    qual_mask: np.ndarray | None = None  # words of bits over the openings' vocabulary
-
-
-@dataclass
-class OpeningArrays:
-    ids: np.ndarray
-    keys: list[str]
-    prefecture: np.ndarray  # prefecture index
-    occupation: np.ndarray  # bit of the occupation
-    type: np.ndarray
-    hours: np.ndarray
-    wage: np.ndarray  # monthly equivalent
-    required: list[frozenset[str]]
-    required_mask: np.ndarray | None = None
-
-
-def eligible_registrants(session: Session, office: str | None = None) -> RegistrantArrays:
-    """Counselled or introduced registrants with a consent on record."""
-    consented = (
-        select(RegistrantEvent.registrant_id)
-        .where(RegistrantEvent.event == "record_consent")
-        .distinct()
-    )
-    query = select(Registrant).where(
-        Registrant.state.in_(ELIGIBLE_STATES), Registrant.id.in_(consented)
-    )
-    if office:
-        query = query.where(Registrant.office_code == office)
-    return registrant_arrays(list(session.scalars(query.order_by(Registrant.id))))
-
-
-def registrant_arrays(rows: list[Registrant]) -> RegistrantArrays:
-    return RegistrantArrays(
-        ids=np.array([r.id for r in rows], dtype=np.int64),
-        home=np.array([PREFECTURE_INDEX[r.office_code] for r in rows], dtype=np.int16),
-        prefectures=[area_prefectures(r.areas, r.office_code) for r in rows],
-        occupations=np.array(
-            [sum(1 << OCCUPATION_LETTERS.index(o) for o in set(r.occupations)) for r in rows],
-            dtype=np.int64,
-        ),
-        wanted_type=np.array([TYPES[str(r.employment_type)] for r in rows], dtype=np.int8),
-        hours=np.array([r.hours_per_week or 0 for r in rows], dtype=np.float32),
-        wage=np.array(
-            [
-                _monthly(
-                    r.desired_monthly_wage_yen,
-                    r.desired_hourly_wage_yen,
-                    r.hours_per_week or DEFAULT_HOURS[str(r.employment_type)],
-                )
-                for r in rows
-            ],
-            dtype=np.float32,
-        ),
-        quals=[frozenset(r.qualifications) for r in rows],
-    )
-
-
-def open_openings(session: Session, as_of: date) -> OpeningArrays:
-    """Openings open on the day with places left (headcount minus hires); read as plain
-    columns (a national table of ORM objects would cost seconds)."""
-    hired = hires_by_opening()
-    query = (
-        select(
-            Opening.id,
-            Opening.office_code,
-            Opening.opening_id,
-            Opening.work_prefecture,
-            Opening.occupation,
-            Opening.employment_type,
-            Opening.hours_per_week,
-            Opening.monthly_wage_yen,
-            Opening.hourly_wage_yen,
-            Opening.required_qualifications,
-        )
-        .outerjoin(hired, hired.c.opening_id == Opening.id)
-        .where(
-            open_on(as_of),
-            Opening.received_on <= as_of,
-            Opening.headcount > func.coalesce(hired.c.hired, 0),
-        )
-        .order_by(Opening.id)
-    )
-    rows = session.execute(query).all()
-    kinds = [str(r.employment_type) for r in rows]
-    return OpeningArrays(
-        ids=np.array([r.id for r in rows], dtype=np.int64),
-        keys=[f"{r.office_code}:{r.opening_id}" for r in rows],
-        prefecture=np.array([PREFECTURE_INDEX[r.work_prefecture] for r in rows], np.int16),
-        occupation=np.array([1 << OCCUPATION_LETTERS.index(r.occupation) for r in rows], np.int64),
-        type=np.array([TYPES[k] for k in kinds], dtype=np.int8),
-        hours=np.array([r.hours_per_week or 0 for r in rows], dtype=np.float32),
-        wage=np.array(
-            [
-                _monthly(
-                    r.monthly_wage_yen, r.hourly_wage_yen, r.hours_per_week or DEFAULT_HOURS[k]
-                )
-                for r, k in zip(rows, kinds, strict=True)
-            ],
-            dtype=np.float32,
-        ),
-        required=[frozenset(r.required_qualifications or ()) for r in rows],
-    )
-
-
 def qualification_masks(reg: RegistrantArrays, op: OpeningArrays) -> None:
     """Bits over the qualifications the openings require (64 to a word), for both sides."""
     vocabulary = {q: n for n, q in enumerate(sorted(set().union(*op.required)))}
@@ -223,6 +95,7 @@ def components(
     hours_fit = np.where((r_hours > 0) & (o_hours > 0), one - gap, one)
     r_wage, o_wage = reg.wage[ri], op.wage[oj]
     wage = np.where(r_wage > 0, np.minimum(one, o_wage / np.maximum(r_wage, one)), one)
+    wage = np.where(o_wage < 0, np.float32(0.5), wage)  # the offer names no wage
     required = op.required_mask[oj]  # (..., words)
     requires = np.any(required != 0, axis=-1)
     if not requires.any():  # nothing required here: every pair holds
@@ -316,28 +189,36 @@ def explained(reg, op, rows, openings, scores) -> list[tuple[int, int, float, di
     ]
 
 
-def _excluded(session: Session) -> set[int]:
-    """Pairs introduced or suggested already, as registrant id << 32 | opening id."""
+def _excluded(session: Session, programme: str) -> set[int]:
+    """Pairs introduced or suggested already, as registrant id << 32 | target id."""
+    target = TARGETS[programme]
     excluded: set[int] = set()
     for table in (Introduction, Suggestion):
-        for registrant, opening in session.execute(select(table.registrant_id, table.opening_id)):
-            excluded.add(registrant << 32 | opening)
+        column = target.of(table)
+        for registrant, row in session.execute(
+            select(table.registrant_id, column).where(column.is_not(None))
+        ):
+            excluded.add(registrant << 32 | row)
     return excluded
 
 
 def suggest(
-    session: Session, *, as_of: date, per_registrant: int, office: str | None = None
-) -> dict:
-    """Store new suggestions for every eligible registrant; returns counts and the new rows
-    (ids and scores only)."""
-    reg = eligible_registrants(session, office)
-    op = open_openings(session, as_of)
-    excluded = _excluded(session)
+    session: Session, *, as_of: date, per_registrant: int, office: str | None = None,
+    programme: str = CAREER_BANK,
+) -> dict:  # fmt: skip
+    """Store new suggestions for every eligible person of the programme; returns counts and
+    the new rows (ids and scores only)."""
+    reg = eligible_registrants(session, office, programme)
+    op = open_targets(session, programme, as_of)
+    excluded = _excluded(session, programme)
+    column = TARGETS[programme].column
     pairs = explained(reg, op, *best_pairs(reg, op, per_registrant, excluded))
     rows = [
         {
             "registrant_id": registrant,
-            "opening_id": int(op.ids[index]),
+            "opening_id": None,
+            "receiving_offer_id": None,
+            column: int(op.ids[index]),
             "score": score,
             "breakdown": parts,
             "suggested_on": as_of,
@@ -352,24 +233,29 @@ def suggest(
         "suggested": len(rows),
         "registrants_with_new": len({row["registrant_id"] for row in rows}),
         "had_before": len(excluded),
-        "rows": [{k: row[k] for k in ("registrant_id", "opening_id", "score")} for row in rows],
+        "rows": [
+            {"registrant_id": r["registrant_id"], "opening_id": r[column], "score": r["score"]}
+            for r in rows
+        ],
     }
 
 
 def best_for(session: Session, *, registrant_id: int, top: int, as_of: date) -> list[dict]:
-    """One registrant's best openings now (already introduced ones left out); stores nothing.
-    Works for any open registrant, consent or not (the consultant is looking)."""
+    """One person's best openings (or receiving offers) now, those already introduced left
+    out; stores nothing. Works for any open registrant, consent or not (the consultant is
+    looking)."""
     registrant = session.get(Registrant, registrant_id)
     if registrant is None:
         from shukko.errors import NotFound
 
         raise NotFound(code="not_found.registrant", registrant_id=registrant_id)
+    target = TARGETS[registrant.programme]
     reg = registrant_arrays([registrant])
-    op = open_openings(session, as_of)
+    op = open_targets(session, registrant.programme, as_of)
     introduced = {
-        registrant_id << 32 | opening
-        for opening in session.scalars(
-            select(Introduction.opening_id).where(Introduction.registrant_id == registrant_id)
+        registrant_id << 32 | row
+        for row in session.scalars(
+            select(target.of(Introduction)).where(Introduction.registrant_id == registrant_id)
         )
     }
     pairs = explained(reg, op, *best_pairs(reg, op, top, introduced))

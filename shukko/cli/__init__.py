@@ -10,6 +10,7 @@ last night import Prefect (shukko/cli/flows.py), so every other command answers 
     reports.py         shukko report, shukko demo, shukko diagram
     db.py              shukko db upgrade
     bank.py            shukko bank register|list|show|event|match, shukko openings list
+    seekers.py         shukko seekers register|list|show|event|match|assign|note
     web.py             shukko web, shukko user add|list|disable|passwd, shukko audit
 """
 
@@ -17,7 +18,18 @@ from __future__ import annotations
 
 import typer
 
-from shukko.cli import bank, cases, db, flows, followthrough, matching, offers, reports, web
+from shukko.cli import (
+    bank,
+    cases,
+    db,
+    flows,
+    followthrough,
+    matching,
+    offers,
+    reports,
+    seekers,
+    web,
+)
 
 app = typer.Typer(
     help="shukko (出向): secondment and transfer casework for the 産業雇用安定センター.",
@@ -30,6 +42,7 @@ app.command("intake")(offers.intake)
 app.add_typer(offers.app, name="offers")
 app.add_typer(bank.app, name="bank")
 app.add_typer(bank.openings_app, name="openings")
+app.add_typer(seekers.app, name="seekers")
 app.command("match")(matching.match)
 app.command("notices")(followthrough.notices)
 app.command("followups")(followthrough.followups)

@@ -69,7 +69,6 @@ def bank_register(
     as_json: JsonOption = False,
 ) -> None:
     """登録: register a person with the career bank (eligibility checked)."""
-    from shukko.service.bank import register_person
     from shukko.service.cases import office_code
     from shukko.service.inputs import NewRegistrant
 
@@ -88,6 +87,13 @@ def bank_register(
         hours_per_week=hours,
         contact=contact,
     )
+    save_registration(registration, by, as_json)
+
+
+def save_registration(registration, by: str | None, as_json: bool) -> None:
+    """登録 of a registrant or a job seeker; prints the view (no name)."""
+    from shukko.service.bank import register_person
+
     with session() as opened:
         view = register_person(
             session=opened,
@@ -100,7 +106,8 @@ def bank_register(
     if as_json:
         print_json(view)
     else:
-        console.print(f"registrant {view.id} registered ({view.state}, {view.route})")
+        who = "job seeker" if view.programme == "transfer" else "registrant"
+        console.print(f"{who} {view.id} registered ({view.state}, {view.route})")
 
 
 @app.command("list")
@@ -112,13 +119,19 @@ def bank_list(
     as_json: JsonOption = False,
 ) -> None:
     """List registrants (no names)."""
+    list_people("career_bank", state, office, limit, every, as_json)
+
+
+def list_people(programme: str, state: str | None, office: str | None, limit: int | None,
+                every: bool, as_json: bool) -> None:  # fmt: skip
+    """Registrants of the career bank or a transfer's job seekers (no names)."""
     from shukko.service.bank import RegistrantFilter, list_registrants
     from shukko.service.cases import office_code
 
     with session() as opened:
         listing = list_registrants(
             session=opened,
-            where=RegistrantFilter(state=state, office=office_code(office)),
+            where=RegistrantFilter(state=state, office=office_code(office), programme=programme),
             limit=row_limit(limit, every, as_json),
         )
         show_listing(
@@ -135,7 +148,7 @@ def bank_list(
                 str(row.age_at_leaving),
                 row.employment_type,
             ),
-            "registrant(s)",
+            "registrant(s)" if programme == "career_bank" else "job seeker(s)",
         )
 
 
@@ -148,6 +161,10 @@ def bank_show(
     as_json: JsonOption = False,
 ) -> None:
     """A registrant: wishes, consent, introductions, suggestions, next steps, history."""
+    show_person(registrant_id, with_personal_data, as_json)
+
+
+def show_person(registrant_id: int, with_personal_data: bool, as_json: bool) -> None:
     from shukko.service.bank import registrant_view
 
     with session() as opened:
@@ -218,6 +235,17 @@ def bank_event(
     as_json: JsonOption = False,
 ) -> None:
     """Send an event to a registrant."""
+    send_event(registrant_id, event, opening, on=on, at=at, by=by, note=note,
+               expect_version=expect_version, outcome=outcome, start=start,
+               as_json=as_json)  # fmt: skip
+
+
+def send_event(
+    registrant_id: int, event: str, target: str | None, *, on: str | None, at: str | None,
+    by: str | None, note: str | None, expect_version: int | None, outcome: str | None,
+    start: str | None, as_json: bool, who: str = "registrant",
+) -> None:  # fmt: skip
+    """One step of a registrant or a job seeker (the same engine)."""
     from shukko.service.bank import fire
     from shukko.service.inputs import RegistrantStep
 
@@ -227,7 +255,7 @@ def bank_event(
         event=event,
         actor=by or default_actor(),
         on=day,
-        opening=opening,
+        opening=target,
         note=note,
         expected_version=expect_version,
         outcome=outcome,
@@ -238,9 +266,9 @@ def bank_event(
     if as_json:
         print_json(result)
     else:
-        target = f" ({result.opening})" if result.opening else ""
+        shown = f" ({result.opening})" if result.opening else ""
         console.print(
-            f"registrant {registrant_id}: {result.event}{target} ({result.from_} -> "
+            f"{who} {registrant_id}: {result.event}{shown} ({result.from_} -> "
             f"{result.to}), event #{result.seq}"
         )
 
@@ -256,34 +284,42 @@ def bank_match(
     as_json: JsonOption = False,
 ) -> None:
     """Suggestions: openings that fit each counselled registrant who consented."""
+    run_matching("career_bank", as_of, office, registrant, top, as_json)
+
+
+def run_matching(programme: str, as_of: str | None, office: str | None, person: int | None,
+                 top: int, as_json: bool) -> None:  # fmt: skip
+    """Suggestions for everyone of the programme, or one person's best (creating nothing)."""
     from shukko.service.bank import match_all, match_one
     from shukko.service.cases import office_code
 
     day = parse_date(as_of, "--as-of") or today()
     with session() as opened:
-        if registrant is not None:
-            rows = match_one(session=opened, registrant_id=registrant, top=top, as_of=day)
+        if person is not None:
+            rows = match_one(session=opened, registrant_id=person, top=top, as_of=day)
             if as_json:
                 print_json(rows)
                 return
             from rich.table import Table
 
-            table = Table("opening", "company", "score", "breakdown")
+            table = Table("opening" if programme == "career_bank" else "offer", "company",
+                          "score", "breakdown")  # fmt: skip
             for row in rows:
                 parts = ", ".join(f"{k} {v:.2f}" for k, v in row.breakdown.items())
                 table.add_row(row.opening, row.company or "", f"{row.score:.3f}", parts)
             console.print(table)
             return
-        result = match_all(
-            session=opened, as_of=day, rules=_bank_rules(), office=office_code(office)
-        )
+        result = match_all(session=opened, as_of=day, rules=_bank_rules(),
+                           office=office_code(office), programme=programme)  # fmt: skip
     if as_json:
         print_json(result)
     else:
+        people, targets = (("registrant(s)", "opening(s)") if programme == "career_bank"
+                           else ("job seeker(s)", "receiving offer(s)"))  # fmt: skip
         console.print(
             f"{result['suggested']} suggestion(s) for {result['registrants_with_new']} of "
-            f"{result['registrants']} eligible registrant(s) over {result['openings']} open "
-            "opening(s)"
+            f"{result['registrants']} eligible {people} over {result['openings']} open "
+            f"{targets}"
         )
 
 

@@ -57,8 +57,8 @@ OWN = {
     "not_found.side_offer": "no {side} offer {offer} (see `shukko offers list`)",
     "not_found.opening": "--opening: no opening {opening} (see `shukko openings list`)",
     "not_found.transfer_offer": (
-        "--opening: no receiving offer {opening} open to transfers (移籍) (see `shukko offers "
-        "list --side receiving`)"
+        "--offer: no receiving offer {opening} open to transfers (移籍) (see `shukko offers "
+        "list --kind receiving`)"
     ),
     "not_found.request": "--request: no sending offer {request} (see `shukko offers list`)",
     "seeker.request_needed": (

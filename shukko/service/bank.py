@@ -267,24 +267,28 @@ def fire(
 
 
 def match_all(
-    *, session: Session, as_of: date, rules: BankRules, office: str | None = None
-) -> dict:
-    """Suggestions for every eligible registrant (stored; never the same pair twice)."""
-    return suggest(session, as_of=as_of, per_registrant=rules.suggestions, office=office)
+    *, session: Session, as_of: date, rules: BankRules, office: str | None = None,
+    programme: str = "career_bank",
+) -> dict:  # fmt: skip
+    """Suggestions for every eligible registrant of the career bank, or every job seeker of
+    a transfer (stored; never the same pair twice)."""
+    return suggest(session, as_of=as_of, per_registrant=rules.suggestions, office=office,
+                   programme=programme)  # fmt: skip
 
 
 def match_one(
     *, session: Session, registrant_id: int, top: int, as_of: date
 ) -> list[SuggestionEntry]:
-    """One registrant's best openings now; creates nothing."""
+    """One person's best openings (a job seeker's: receiving offers) now; creates nothing."""
     if top < 1:
         raise InvalidInput(code="input.top", fields=("top",), value=top)
+    target = TARGETS[get_registrant(session, registrant_id).programme]
     rows = best_for(session, registrant_id=registrant_id, top=top, as_of=as_of)
     companies = dict(
         session.execute(
-            select(Opening.id, Company.name)
-            .join(Company, Company.id == Opening.company_id)
-            .where(Opening.id.in_([row["opening_id"] for row in rows]))
+            select(target.table.id, Company.name)
+            .join(Company, Company.id == target.table.company_id)
+            .where(target.table.id.in_([row["opening_id"] for row in rows]))
         ).all()
     )
     return [

@@ -50,17 +50,23 @@ def matching(
 
 
 def bank_matching(engine: Engine, settings, day: date, *, office: str | None = None) -> dict:
-    """キャリア人材バンク: openings suggested to counselled registrants who consented."""
+    """キャリア人材バンク: openings suggested to counselled registrants who consented; and
+    receiving offers open to transfers suggested to counselled job seekers who consented
+    (under "job_seekers")."""
     from shukko.bank.rules import bank_rules
     from shukko.bank.suggest import suggest
 
     rules = bank_rules(settings)
-    return run_in_transaction(
-        engine,
-        lambda session: suggest(
-            session, as_of=day, per_registrant=rules.suggestions, office=office
-        ),
-    )
+
+    def both(session) -> dict:
+        figures = suggest(session, as_of=day, per_registrant=rules.suggestions, office=office)
+        figures["job_seekers"] = suggest(
+            session, as_of=day, per_registrant=rules.suggestions, office=office,
+            programme="transfer",
+        )  # fmt: skip
+        return figures
+
+    return run_in_transaction(engine, both)
 
 
 def notices(engine: Engine, settings, day: date, *, case_id: int | None = None) -> list[dict]:
