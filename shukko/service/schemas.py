@@ -390,9 +390,11 @@ class WorkItem(Result):
 
 
 class RegistrantItem(Result):
-    """One line of the worklist's career-bank group: a registrant (no name) and what next."""
+    """One line of the worklist's career-bank or job-seeker group: a registrant or a job seeker
+    (no name) and what next."""
 
     registrant_id: int
+    programme: str = "career_bank"  # or transfer: a job seeker
     state_label: str
     route: str
     age_at_leaving: int

@@ -10,7 +10,9 @@ Groups (each row links to its case):
 - ending      終了1か月前: active secondments ending within a month (return, extension or
               transfer to decide)
 - bank        キャリア人材バンク: the office's open registrants, by their last activity: to
-              counsel, to introduce (suggestions waiting), introduced (hire or close)
+              counsel, to introduce (suggestions waiting), introduced (hire or close), an
+              interview's result to record (by its day), an offer's first day (by that day)
+- seekers     移籍の求職者: the office's job seekers, the same steps and order
 """
 
 from __future__ import annotations
@@ -35,11 +37,13 @@ from shukko.service.worklist_statements import (
     lines_statement,
 )
 from states import guard_reason, state_labels
+from states.bank import CAREER_BANK, TRANSFER
 
 __all__ = [
     "GROUPS", "OPEN_STATES", "PAGE_ROWS", "PREVIEW_ROWS", "VIEWS", "WorklistQuery", "worklist",
 ]  # fmt: skip
 
+PEOPLE_GROUPS = ("bank", "seekers")  # registrants and job seekers, not cases
 PAGE_ROWS = 100
 PREVIEW_ROWS = 20  # of each group on the overview; a group's own page shows PAGE_ROWS
 SOON_DAYS = 14
@@ -51,6 +55,7 @@ GROUPS = {
     "follow_ups": "フォローアップ（期限到来・超過）",
     "ending": "出向終了1か月前（復帰・延長・移籍の判断）",
     "bank": "キャリア人材バンク（面談・紹介・採用の確認）",
+    "seekers": "移籍の求職者（面談・応募・採用面接・内定）",
 }
 CLOSING_EVENT = {"secondment": "sign_contract", "transfer": "hire"}
 FOLLOW_UP_KINDS = {
@@ -115,16 +120,18 @@ def worklist(*, session: Session, query: WorklistQuery, rules: CaseRules = CaseR
         pages[query.group] = last
     items: dict[str, list] = {group: _typed(session, group, rows, query.as_of, rules)
                               for group, rows in shown.items()}  # fmt: skip
-    # The career bank's registrants have no kind, case state or other office: a filter on
+    # Registrants and job seekers have no kind, case state or other office: a filter on
     # those leaves them out.
     filtered = query.kind or query.state or query.other_office or query.overdue_only
-    bank = [item for item in registrants if not filtered and query.owned(item.owner_id)]
-    bank.sort(key=lambda item: (item.on, item.id), reverse=query.newest_first)
-    counts["bank"] = len(bank)
-    page = max(1, min(query.page, _page_count(len(bank)))) if query.group == "bank" else 1
-    size = PAGE_ROWS if query.group == "bank" else PREVIEW_ROWS
-    items["bank"] = bank[(page - 1) * PAGE_ROWS : (page - 1) * PAGE_ROWS + size]
-    pages["bank"] = page
+    for group, programme in (("bank", CAREER_BANK), ("seekers", TRANSFER)):
+        people = [item for item in registrants if item.programme == programme
+                  and not filtered and query.owned(item.owner_id)]  # fmt: skip
+        people.sort(key=lambda item: (item.on, item.id), reverse=query.newest_first)
+        counts[group] = len(people)
+        page = max(1, min(query.page, _page_count(len(people)))) if query.group == group else 1
+        size = PAGE_ROWS if query.group == group else PREVIEW_ROWS
+        items[group] = people[(page - 1) * PAGE_ROWS : (page - 1) * PAGE_ROWS + size]
+        pages[group] = page
     return Worklist(
         office=query.office,
         as_of=query.as_of,
@@ -158,7 +165,7 @@ def _shown_lines(session: Session, query: WorklistQuery) -> tuple[dict[str, int]
         "paged": query.group or "", "first": first, "last": first + PAGE_ROWS,
         "preview": PREVIEW_ROWS,
     }  # fmt: skip
-    counts = {group: 0 for group in GROUPS if group != "bank"}
+    counts = {group: 0 for group in GROUPS if group not in PEOPLE_GROUPS}
     shown: dict[str, list] = {group: [] for group in counts}
     for row in session.connection().execute(statement, values).all():
         counts[row.grp] = row.n
@@ -252,22 +259,27 @@ def _registrants(session: Session, office: str) -> list[RegistrantItem]:
     labels = state_labels(KIND)
     rows = session.connection().execute(OPEN_REGISTRANTS, {"office": office}).all()
     items = []
-    for registrant_id, state, route, age, occupations, last, owner_id, owner, suggested, \
-            introduced in rows:  # fmt: skip
+    for (registrant_id, state, route, age, occupations, last, owner_id, owner, suggested,
+         introduced, programme, interview_on, start_on) in rows:  # fmt: skip
+        on = last
         if state == "registered":
             detail = "面談（カウンセリング）を記録"
         elif state == "counselled":
             detail = f"紹介候補 {suggested}件: 紹介先を検討"
-        elif state == "interviewing":
-            detail = "採用面接: 内定・不採用を記録"
+        elif state == "interviewing" and interview_on:
+            on = interview_on  # this week's interviews first
+            detail = f"採用面接 {era_date(interview_on, weekday=False)}: 内定・不採用を記録"
+        elif state == "offered" and start_on:
+            on = start_on
+            detail = f"内定（入社予定日 {era_date(start_on, weekday=False)}）: 入社日に採用を記録"
         elif state == "offered":
             detail = "内定: 入社日に採用を記録"
         else:
             detail = f"紹介先 {introduced}件: 採用結果を確認"
         item = RegistrantItem(
             registrant_id=registrant_id, state_label=labels[state], route=route,
-            age_at_leaving=age, occupations=occupations, on=last, detail=detail,
-            owner_id=owner_id, owner=owner,
+            age_at_leaving=age, occupations=occupations, on=on, detail=detail,
+            owner_id=owner_id, owner=owner, programme=programme,
         )  # fmt: skip
         items.append(item)
     return items

@@ -242,6 +242,14 @@ OPEN_REGISTRANTS = select(
     _name_of(Registrant.owner_id),
     _count_of(Suggestion.registrant_id),
     _count_of(Introduction.registrant_id),
+    Registrant.programme,
+    # The next interview still waiting for its result, and the first day an offer agreed.
+    select(func.min(Introduction.interview_on))
+    .where(Introduction.registrant_id == Registrant.id, Introduction.outcome.is_(None))
+    .scalar_subquery(),
+    select(func.min(Introduction.start_on))
+    .where(Introduction.registrant_id == Registrant.id, _is(Introduction.outcome, "offered"))
+    .scalar_subquery(),
 ).where(Registrant.office_code == _OFFICE, _among(Registrant.state, REGISTRANT_OPEN))
 OWNERS_OF_OPEN_CASES = (
     select(Case.owner_id, func.count())

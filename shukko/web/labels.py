@@ -66,7 +66,9 @@ def office_name(code: str) -> str:
 
 
 EMPLOYMENT_TYPES = {"full_time": "フルタイム", "part_time": "パートタイム", "either": "どちらでも"}
-LEAVING_REASONS = {"teinen": "定年", "keizoku": "継続雇用の終了", "other": "その他"}
+LEAVING_REASONS = {
+    "teinen": "定年", "keizoku": "継続雇用の終了", "adjustment": "雇用調整", "other": "その他",
+}  # fmt: skip
 
 
 def industry_name(code: str | None) -> str:

@@ -22,7 +22,12 @@ LEAVING = date(2024, 6, 30)
 
 @pytest.fixture
 def request_for_three(session):
-    """A manufacturer in Aichi asks the Center to help three employees it will let go."""
+    return transfer_request(session)
+
+
+def transfer_request(session) -> str:
+    """A manufacturer in Aichi asks the Center to help three employees it will let go; three
+    receiving offers in Aichi (open to transfers, to either, to secondments only)."""
     sender = add_company(session=session, name="依頼元製作所", industry_code="29",
                          prefecture_code="23")  # fmt: skip
     add_offer(session=session, side="sending", office_code="23", offer_id="S-T1", company=sender,

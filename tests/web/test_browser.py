@@ -328,6 +328,36 @@ def test_an_interview_an_offer_and_a_rejection_are_recorded_on_the_registrants_p
     assert not CLI_WORDS.search(page.inner_text("body"))
 
 
+def test_a_job_seeker_is_in_the_worklist_and_applies_to_a_receiving_offer(
+    chromium, web, session, users
+):
+    from tests.bank.test_seekers import seeker, transfer_request
+    from tests.bank.test_seekers import step as seeker_step
+
+    request = transfer_request(session)
+    person = seeker(session, request)
+    seeker_step(session, person, "counsel")
+    seeker_step(session, person, "record_consent")
+    seeker_step(session, person, "introduce", opening="23:R-1")
+    seeker_step(session, person, "schedule_interview", opening="23:R-1", on=date(2024, 6, 5))
+    page = signed_in_page(chromium, web, "sato")
+    page.click(".views a[data-view=all]")
+    assert page.locator(".count[data-group=seekers]").inner_text() == "1"
+    assert page.locator(".count[data-group=bank]").inner_text() == "0"
+    row = page.locator("#seekers tbody tr").first
+    assert "採用面接 令和6年6月5日: 内定・不採用を記録" in row.inner_text()
+    row.locator("a").click()
+    assert page.locator("h1").inner_text().startswith("移籍の求職者")
+    assert "再就職支援の依頼（依頼元製作所・送出情報 23:S-T1）" in page.inner_text("body")
+    assert "求職 一郎" not in page.inner_text("body")
+    assert page.locator("tr[data-outcome]").first.inner_text().startswith("23:R-1\t受入商事1")
+    offer = step(page, "offer")
+    offer.locator("input[name=start]").fill("2024-07-01")
+    offer.locator("button").click()  # the interview is on 6/5, after today (6/3): refused
+    assert "採用面接がこの日までに記録されていません" in step(page, "offer").inner_text()
+    assert not CLI_WORDS.search(page.inner_text("body"))
+
+
 def test_an_offer_page_shows_counterparts_and_opens_a_case_with_one(
     chromium, web, session, preparing_case
 ):
