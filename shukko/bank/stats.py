@@ -14,6 +14,7 @@ from models import Introduction, Office, Opening, Registrant
 from models.reference import OCCUPATIONS
 
 FISCAL_MONTHS = (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)
+_BANK = Registrant.programme == "career_bank"  # a transfer's job seekers: the 移籍 tables
 
 
 def bank_tables(session: Session, fiscal_year: int, first: date, last: date) -> dict:
@@ -28,14 +29,16 @@ def bank_tables(session: Session, fiscal_year: int, first: date, last: date) -> 
     registered = dict(
         session.execute(
             select(Registrant.office_code, func.count())
-            .where(Registrant.registered_on.between(first, last))
+            .where(Registrant.registered_on.between(first, last), _BANK)
             .group_by(Registrant.office_code)
         ).all()
     )
     placed = dict(
         session.execute(
             select(Registrant.office_code, func.count())
-            .where(Registrant.registered_on.between(first, last), Registrant.state == "hired")
+            .where(
+                Registrant.registered_on.between(first, last), _BANK, Registrant.state == "hired"
+            )
             .group_by(Registrant.office_code)
         ).all()
     )

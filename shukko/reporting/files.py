@@ -67,7 +67,31 @@ def tables(report: dict) -> dict[str, tuple[list[str], list[list]]]:
                 for c in report["cases_by_state"]
             ],
         ),
+        **_transfer_tables(report["transfers"]),
         **_bank_tables(report["bank"]),
+    }
+
+
+def _transfer_tables(transfers: dict) -> dict[str, tuple[list[str], list[list]]]:
+    """移籍: persons placed by month (transfer cases and job seekers), both industries, and
+    the job seekers' ages."""
+    division_header = ["大分類", "業種", "成立数", "構成比"]
+
+    def divisions(rows: list[dict]) -> list[list]:
+        return [[d["division"], d["name"], d["persons"], d["share"]] for d in rows]
+
+    return {
+        "移籍 月別成立数": (
+            ["月", "移籍案件", "求職者", "成立数"],
+            [[m["month"], m["cases"], m["seekers"], m["persons"]] for m in transfers["monthly"]]
+            + [["合計", transfers["cases_persons"], transfers["seekers"], transfers["persons"]]],
+        ),
+        "移籍 送出業種": (division_header, divisions(transfers["sending_by_division"])),
+        "移籍 受入業種": (division_header, divisions(transfers["receiving_by_division"])),
+        "移籍 求職者の年齢（離職時）": (
+            ["年齢", "人数", "構成比"],
+            [[a["group"], a["persons"], a["share"]] for a in transfers["ages"]],
+        ),
     }
 
 
@@ -113,6 +137,10 @@ CSV_NAMES = {
     "異業種間": "cross_industry.csv",
     "紹介元": "referrals.csv",
     "案件の状態": "cases_by_state.csv",
+    "移籍 月別成立数": "transfer_monthly.csv",
+    "移籍 送出業種": "transfer_sending_by_division.csv",
+    "移籍 受入業種": "transfer_receiving_by_division.csv",
+    "移籍 求職者の年齢（離職時）": "transfer_ages.csv",
     "キャリア人材バンク 月別再就職数": "bank_monthly_hires.csv",
     "キャリア人材バンク 受入職種": "bank_occupations.csv",
     "キャリア人材バンク 事務所別": "bank_by_office.csv",

@@ -27,6 +27,7 @@ from models import (
 from models.reference import BROCHURE_MONTHS, INDUSTRY_DIVISIONS, industry_division
 from shukko.bank.stats import bank_tables
 from shukko.cases.offers import join_offers_and_companies
+from shukko.reporting.transfers import seekers_hired, transfer_tables
 from shukko.subsidies.programmes import PURPOSE_LABELS
 from states import state_labels
 
@@ -89,6 +90,14 @@ def build_report(session: Session, fiscal_year: int) -> dict:
         receiving_divisions[row["receiving_division"]] += row["persons"]
         cross += row["persons"] * (row["sending_division"] != row["receiving_division"])
     all_persons = sum(by_kind.values())
+    transfers = transfer_tables(
+        fiscal_year,
+        [row for row in established if row["kind"] == "transfer"],
+        seekers_hired(session, first, last),
+    )
+    transfers["sending_by_division"] = _divisions(transfers.pop("sending"))
+    transfers["receiving_by_division"] = _divisions(transfers.pop("receiving"))
+    by_kind["transfer"] = transfers["persons"]  # the cases' persons and the job seekers hired
     return {
         "fiscal_year": fiscal_year,
         "from": first,
@@ -109,6 +118,7 @@ def build_report(session: Session, fiscal_year: int) -> dict:
         "secondments_by_purpose": _by_purpose(established),
         "referrals": _referrals(session, first, last, established),
         "cases_by_state": _cases_by_state(session, first, last),
+        "transfers": transfers,
         "bank": bank_tables(session, fiscal_year, first, last),
         "notes": _notes(fiscal_year),
     }

@@ -116,3 +116,32 @@ def test_a_job_seeker_registers_only_from_a_request_open_to_transfers(session, r
               received_on=date(2024, 5, 20), kind="secondment")  # fmt: skip
     with pytest.raises(InvalidInput, match="not an open request for transfers"):
         seeker(session, "23:S-S1")
+
+
+def test_the_report_counts_a_hired_job_seeker_as_a_transfer_by_the_first_day(
+    session, request_for_three
+):
+    from shukko.reporting.files import tables
+    from shukko.reporting.report import build_report
+
+    person = seeker(session, request_for_three, birth_date=date(1975, 1, 1))
+    other = seeker(session, request_for_three, name="求職 二郎")
+    for event, options in (("counsel", {}), ("record_consent", {}),
+                           ("introduce", {"opening": "23:R-1"}),
+                           ("schedule_interview", {"opening": "23:R-1"}),
+                           ("offer", {"opening": "23:R-1"})):  # fmt: skip
+        step(session, person, event, **options)
+    step(session, person, "hire", opening="23:R-1", on=date(2024, 7, 1))
+    report = build_report(session, 2024)
+    transfers = report["transfers"]
+    assert (transfers["seekers"], transfers["persons"]) == (1, 1)
+    assert [m["seekers"] for m in transfers["monthly"]][:4] == [0, 0, 0, 1]  # 7月
+    assert transfers["sending_by_division"][0]["division"] == "E"  # 製造業
+    assert transfers["receiving_by_division"][0]["division"] == "H"  # 運輸業，郵便業 (44)
+    assert {a["group"]: a["persons"] for a in transfers["ages"]}["40〜49歳"] == 1
+    by_kind = {k["kind"]: k["persons"] for k in report["established_by_kind"]}
+    assert by_kind["transfer"] == 1
+    # The career bank's tables keep to its registrants.
+    assert report["bank"]["registrations"] == 0 and other.state == "registered"
+    header, rows = tables(report)["移籍 月別成立数"]
+    assert header == ["月", "移籍案件", "求職者", "成立数"] and rows[-1] == ["合計", 0, 1, 1]
