@@ -124,6 +124,10 @@ class Settings(BaseSettings):
     bank_suggestions: int = Field(
         default=5, ge=1, le=50, description="openings suggested per registrant"
     )
+    seeker_retention_months: list[int] = Field(
+        default=[1, 6],
+        description="移籍の求職者: 定着確認 this many months after the first day (入社日)",
+    )
 
     @classmethod
     def settings_customise_sources(
@@ -158,6 +162,13 @@ class Settings(BaseSettings):
         if any(days < 1 for days in value):
             raise ValueError("reminder_days: each offset is a number of days >= 1")
         return sorted(set(value), reverse=True)
+
+    @field_validator("seeker_retention_months")
+    @classmethod
+    def _months_after_hire(cls, value: list[int]) -> list[int]:
+        if any(not 1 <= months <= 36 for months in value):
+            raise ValueError("seeker_retention_months: each is a number of months, 1 to 36")
+        return sorted(set(value))
 
     @field_validator("block_overrides")
     @classmethod

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Index, String
+from sqlalchemy import JSON, CheckConstraint, Index, String
 from sqlmodel import Field, SQLModel
 
 from models.common import timestamp_field
@@ -50,16 +50,26 @@ class DocumentCounter(SQLModel, table=True):
 class FollowUp(SQLModel, table=True):
     """A follow-up due on a date: for an active secondment, periodic or the decision one month
     before the end (return, extension or transfer); after a skill-development secondment,
-    the wage of a month after return that is due and not recorded (wage_report)."""
+    the wage of a month after return that is due and not recorded (wage_report); after a job
+    seeker's hire, the check that they stay (定着確認, retention)."""
 
     __tablename__ = "follow_up"
     # The follow-ups scheduled up to a day (the worklist, the night): by status, then date.
-    __table_args__ = (Index("ix_follow_up_status_due_on", "status", "due_on"),)
+    __table_args__ = (
+        Index("ix_follow_up_status_due_on", "status", "due_on"),
+        CheckConstraint(
+            "(case_id IS NULL) <> (registrant_id IS NULL)", name="ck_follow_up_one_subject"
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=64, unique=True)
-    case_id: int = Field(foreign_key="cases.id", index=True)
-    kind: str = Field(sa_type=String(16), description="periodic, end_decision or wage_report")
+    # A case's, or a person's (a job seeker's 定着確認 after the hire).
+    case_id: int | None = Field(default=None, foreign_key="cases.id", index=True)
+    registrant_id: int | None = Field(default=None, foreign_key="registrant.id", index=True)
+    kind: str = Field(
+        sa_type=String(16), description="periodic, end_decision, wage_report or retention"
+    )
     due_on: date = Field(index=True)
     status: str = Field(
         default="scheduled",

@@ -112,6 +112,7 @@ _BANK = {
     "seeker.request_not_transfer": (
         "sending offer {request} is not an open request for transfers (移籍)"
     ),
+    "seeker.no_retention_due": "job seeker {registrant_id} has no follow-up (定着確認) open",
     "seeker.request_full": (
         "sending offer {request} names {headcount} people, and as many job seekers are "
         "registered from it"

@@ -19,6 +19,8 @@ from sqlmodel import Session
 from models import Company, Introduction, Opening, Registrant, RegistrantEvent
 from models.bulk import DriverRows, DriverValues
 from models.common import utcnow
+from shukko.bank.retention import schedule_retention
+from shukko.bank.rules import BankRules
 from shukko.bank.targets import TARGETS
 from shukko.cases.transitions import allowed_in, failing_guards, refuse_disallowed
 from shukko.errors import ConcurrentChange, EventNotAllowed, InvalidInput, NotFound
@@ -27,6 +29,7 @@ from states import transition_table
 from states.bank import (
     CLOSING_OUTCOMES,
     OFFERED,
+    TRANSFER,
     RegistrantFacts,
     RegistrantGuards,
     RegistrantMachine,
@@ -175,7 +178,9 @@ def _record_introduction(session: Session, registrant, request: BankEvent, targe
         introduction.hired_on = on
 
 
-def fire_bank_event(*, session: Session, request: BankEvent, today: date) -> dict:
+def fire_bank_event(
+    *, session: Session, request: BankEvent, today: date, rules: BankRules = BankRules()
+) -> dict:
     """Send one event to one registrant; returns the log entry as data (no name)."""
     registrant = get_registrant(session, request.registrant_id)
     if request.expected_version is not None and registrant.version != request.expected_version:
@@ -214,6 +219,8 @@ def fire_bank_event(*, session: Session, request: BankEvent, today: date) -> dic
     )  # fmt: skip
     RegistrantMachine(moved, facts).send(request.event, **arguments)
     _record_introduction(session, registrant, request, opening, on)
+    if request.event == "hire" and registrant.programme == TRANSFER:
+        schedule_retention(session, registrant.id, on, rules.retention_months)
     _write_registrant(session, moved, read_version)
     session.expire(registrant)
     entry = RegistrantEvent(

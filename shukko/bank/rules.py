@@ -7,13 +7,15 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class BankRules:
-    """Eligibility, expiry and suggestions of the career bank (DESIGN.md section 10)."""
+    """Eligibility, expiry and suggestions of the career bank (DESIGN.md section 10), and a
+    job seeker's follow-ups after the hire (section 13)."""
 
     min_age: int = 60  # at leaving
     self_max_age: int = 70  # at self-registration
     self_within_months: int = 12  # self-registration at most this long after leaving
     inactive_months: int = 12  # an idle registration is closed
     suggestions: int = 5  # openings suggested per registrant
+    retention_months: tuple[int, ...] = (1, 6)  # a job seeker's 定着確認 after the hire
 
 
 def bank_rules(settings) -> BankRules:
@@ -24,4 +26,5 @@ def bank_rules(settings) -> BankRules:
         self_within_months=settings.bank_self_within_months,
         inactive_months=settings.bank_inactive_months,
         suggestions=settings.bank_suggestions,
+        retention_months=tuple(settings.seeker_retention_months),
     )

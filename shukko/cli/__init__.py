@@ -10,7 +10,7 @@ last night import Prefect (shukko/cli/flows.py), so every other command answers 
     reports.py         shukko report, shukko demo, shukko diagram
     db.py              shukko db upgrade
     bank.py            shukko bank register|list|show|event|match, shukko openings list
-    seekers.py         shukko seekers register|list|show|event|match|assign|note
+    seekers.py         shukko seekers register|list|show|event|match|follow-up|assign|note
     web.py             shukko web, shukko user add|list|disable|passwd, shukko audit
 """
 

@@ -262,7 +262,8 @@ def send_event(
         start_on=parse_date(start, "--start"),
     )
     with session() as opened:
-        result = fire(session=opened, request=request, today=today(), limits=limits())
+        result = fire(session=opened, request=request, today=today(), limits=limits(),
+                      rules=_bank_rules())  # fmt: skip
     if as_json:
         print_json(result)
     else:

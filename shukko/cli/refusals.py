@@ -48,6 +48,7 @@ AS_PLAIN = (
     "terms.purpose_not_for_kind", "terms.period_too_long", "terms.wage_below_pre",
     "terms.date_outside", "terms.no_file", "terms.unreadable", "terms.not_json_yaml",
     "terms.too_large", "signin.refused", "signin.throttled", "owner.not_allowed",
+    "seeker.no_retention_due",
 )  # fmt: skip
 
 # The CLI's own words: the option or command that helps.

@@ -69,7 +69,10 @@ def render_notes(view: dict) -> None:
     """The owner (担当者) and the notes and owner changes, beside the history."""
     console.print(f"  owner     {view.get('owner') or 'nobody (unowned)'}")
     for note in view.get("notes", []):
-        what = note["text"] if note["kind"] == "note" else f"owner now {note['owner']}"
+        if note["kind"] == "follow_up":
+            what = f"定着確認 {note['text'] or ''}".strip()
+        else:
+            what = note["text"] if note["kind"] == "note" else f"owner now {note['owner']}"
         console.print(f"  note      {note['on']} {note['by']}: {what}")
 
 

@@ -183,3 +183,26 @@ def seekers_match(
     """Suggestions: receiving offers open to transfers that fit each counselled job seeker
     who consented (occupation, area, employment, wage, qualifications; each explained)."""
     run_matching("transfer", as_of, office, seeker, top, as_json)
+
+
+@app.command("follow-up")
+def seekers_follow_up(
+    seeker_id: Annotated[int, typer.Argument(metavar="ID")],
+    at: Annotated[str | None, typer.Option(help="the day it was done (default today)")] = None,
+    note: Annotated[str | None, typer.Option(help="note; no personal data")] = None,
+    by: Annotated[str | None, typer.Option(help="who did it (default: you)")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """定着確認: record the earliest open follow-up after the hire as done."""
+    from shukko.cli.common import console, default_actor, limits, print_json, session, today
+    from shukko.service.bank import record_follow_up
+
+    with session() as opened:
+        result = record_follow_up(
+            session=opened, registrant_id=seeker_id, on=parse_date(at, "--at"),
+            actor=by or default_actor(), note=note, today=today(), limits=limits(),
+        )  # fmt: skip
+    if as_json:
+        print_json(result)
+    else:
+        console.print(f"job seeker {seeker_id}: 定着確認 due {result.due_on} done {result.done_on}")

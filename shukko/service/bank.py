@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from models import (
     Company,
+    FollowUp,
     Introduction,
     Opening,
     Registrant,
@@ -30,6 +31,7 @@ from shukko.bank.lifecycle import (
     registrant_facts,
 )
 from shukko.bank.registration import Registration, register
+from shukko.bank.retention import record_retention
 from shukko.bank.rules import BankRules
 from shukko.bank.suggest import best_for, suggest
 from shukko.bank.targets import TARGETS
@@ -38,10 +40,12 @@ from shukko.limits import InputLimits, check_date, check_text
 from shukko.service.bank_schemas import (
     BankEventResult,
     BankHistoryEntry,
+    FollowUpEntry,
     IntroductionEntry,
     OpeningRow,
     RegistrantRow,
     RegistrantView,
+    RetentionResult,
     SuggestionEntry,
 )
 from shukko.service.inputs import NewRegistrant, RegistrantStep
@@ -244,6 +248,14 @@ def registrant_view(
         history=_history(session, registrant),
         owner=owner_name(session, registrant.owner_id),
         notes=notes_of(session, Subject("registrant", registrant.id)),
+        follow_ups=[
+            FollowUpEntry(kind=f.kind, due_on=f.due_on, status=f.status, done_on=f.done_on)
+            for f in session.scalars(
+                select(FollowUp)
+                .where(FollowUp.registrant_id == registrant.id)
+                .order_by(FollowUp.due_on, FollowUp.id)
+            )
+        ],
     )
     if with_personal_data:
         person = session.get(RegistrantPerson, registrant.id)
@@ -257,13 +269,31 @@ def fire(
     request: RegistrantStep | BankEvent,  # a RegistrantStep is a BankEvent
     today: date,
     limits: InputLimits = InputLimits(),
+    rules: BankRules = BankRules(),
 ) -> BankEventResult:
     """One step of a registrant; free text and the date within their limits first."""
     check_text(request.note, "note", limits)
     check_text(request.actor, "actor", limits)
     check_date(request.on, "at", limits, today)
     check_date(request.start_on, "start", limits, today)
-    return BankEventResult(**fire_bank_event(session=session, request=request, today=today))
+    result = fire_bank_event(session=session, request=request, today=today, rules=rules)
+    return BankEventResult(**result)
+
+
+def record_follow_up(
+    *, session: Session, registrant_id: int, on: date | None, actor: str, note: str | None,
+    today: date, limits: InputLimits = InputLimits(),
+) -> RetentionResult:  # fmt: skip
+    """定着確認: the earliest open follow-up of a hired job seeker, done on the day."""
+    check_text(note, "note", limits)
+    check_text(actor, "actor", limits)
+    day = check_date(on, "at", limits, today) or today
+    if day > today:
+        raise InvalidInput(code="input.date_in_future", fields=("at",), field="at", day=day)
+    get_registrant(session, registrant_id)
+    done = record_retention(session, registrant_id=registrant_id, on=day, actor=actor,
+                            note=note)  # fmt: skip
+    return RetentionResult(registrant_id=registrant_id, due_on=done.due_on, done_on=day)
 
 
 def match_all(

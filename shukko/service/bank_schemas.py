@@ -27,6 +27,23 @@ class RegistrantRow(Result):
     last_activity_on: date
 
 
+class FollowUpEntry(Result):
+    """定着確認 after a job seeker's hire: due on a day, done or not."""
+
+    kind: str
+    due_on: date
+    status: str
+    done_on: date | None = None
+
+
+class RetentionResult(Result):
+    """定着確認 recorded: which follow-up (by its due day) was done, and when."""
+
+    registrant_id: int
+    due_on: date
+    done_on: date
+
+
 class IntroductionEntry(Result):
     """紹介 (応募): its interview, its outcome (offered 内定, rejected 不採用, declined 辞退)
     and the day it led to a hire."""
@@ -84,6 +101,7 @@ class RegistrantView(Result):
     history: list[BankHistoryEntry]
     owner: str | None = None  # 担当者 (none: unowned)
     notes: list[NoteEntry] = Field(default_factory=list)  # メモ and owner changes
+    follow_ups: list[FollowUpEntry] = Field(default_factory=list)  # 定着確認 after a hire
     # personal data: set only when asked for
     name: str | None = None
     birth_date: date | None = None

@@ -105,7 +105,7 @@ def worklist(*, session: Session, query: WorklistQuery, rules: CaseRules = CaseR
     shown are read in full (their companies, owner, a preparing case's facts, a follow-up's
     kinds), so a page costs the same whether the office has sixty open cases or six hundred."""
     owners = session.connection().execute(OWNERS_OF_OPEN_CASES, {"office": query.office}).all()
-    registrants = _registrants(session, query.office)
+    registrants = _registrants(session, query.office, query.as_of)
     views = {}
     for view in VIEWS:  # each tab's count (cases and registrants)
         in_view = replace(query, view=view, owner_id=None)
@@ -252,17 +252,22 @@ def _follow_ups_of(session: Session, case_ids: list[int], soon: date) -> dict[in
     return due
 
 
-def _registrants(session: Session, office: str) -> list[RegistrantItem]:
-    """The office's open registrants, each with what the consultant does next."""
+def _registrants(session: Session, office: str, as_of: date) -> list[RegistrantItem]:
+    """The office's open registrants and job seekers (and the hired ones with a 定着確認
+    due), each with what the consultant does next."""
     from shukko.bank.lifecycle import KIND
 
     labels = state_labels(KIND)
-    rows = session.connection().execute(OPEN_REGISTRANTS, {"office": office}).all()
+    soon = as_of + timedelta(days=SOON_DAYS)
+    rows = session.connection().execute(OPEN_REGISTRANTS, {"office": office, "soon": soon}).all()
     items = []
     for (registrant_id, state, route, age, occupations, last, owner_id, owner, suggested,
-         introduced, programme, interview_on, start_on) in rows:  # fmt: skip
-        on = last
-        if state == "registered":
+         introduced, programme, interview_on, start_on, retention_on) in rows:  # fmt: skip
+        on, overdue = last, False
+        if state == "hired" and retention_on:
+            on, overdue = retention_on, retention_on < as_of
+            detail = f"定着確認（期限 {era_date(retention_on, weekday=False)}）を記録"
+        elif state == "registered":
             detail = "面談（カウンセリング）を記録"
         elif state == "counselled":
             detail = f"紹介候補 {suggested}件: 紹介先を検討"
@@ -279,7 +284,7 @@ def _registrants(session: Session, office: str) -> list[RegistrantItem]:
         item = RegistrantItem(
             registrant_id=registrant_id, state_label=labels[state], route=route,
             age_at_leaving=age, occupations=occupations, on=on, detail=detail,
-            owner_id=owner_id, owner=owner, programme=programme,
+            owner_id=owner_id, owner=owner, programme=programme, overdue=overdue,
         )  # fmt: skip
         items.append(item)
     return items

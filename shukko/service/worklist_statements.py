@@ -231,6 +231,13 @@ def _name_of(user_id):
     return select(UserAccount.name).where(UserAccount.id == user_id).scalar_subquery()
 
 
+# A person's 定着確認 open and due by `soon` (after a job seeker's hire), and the earliest.
+_RETENTION_OPEN = (
+    FollowUp.registrant_id == Registrant.id,
+    _is(FollowUp.status, "scheduled"),
+    FollowUp.due_on <= _SOON,
+)
+_RETENTION_DUE = select(func.min(FollowUp.due_on)).where(*_RETENTION_OPEN)
 OPEN_REGISTRANTS = select(
     Registrant.id,
     Registrant.state,
@@ -250,7 +257,15 @@ OPEN_REGISTRANTS = select(
     select(func.min(Introduction.start_on))
     .where(Introduction.registrant_id == Registrant.id, _is(Introduction.outcome, "offered"))
     .scalar_subquery(),
-).where(Registrant.office_code == _OFFICE, _among(Registrant.state, REGISTRANT_OPEN))
+    _RETENTION_DUE.scalar_subquery(),
+).where(
+    Registrant.office_code == _OFFICE,
+    # Open, or hired with a 定着確認 due by the worklist's horizon.
+    or_(
+        _among(Registrant.state, REGISTRANT_OPEN),
+        select(FollowUp.id).where(*_RETENTION_OPEN).exists(),
+    ),
+)
 OWNERS_OF_OPEN_CASES = (
     select(Case.owner_id, func.count())
     .where(_OF_OFFICE, _among(Case.state, OPEN_STATES))

@@ -21,6 +21,7 @@ from shukko.case_rules import case_rules
 from shukko.clock import era_date
 from shukko.limits import input_limits
 from shukko.service.accounts import ROLES
+from shukko.service.bank import rules_from as bank_rules_from
 from shukko.service.reference import programme_name
 from shukko.service.sessions import SignInPolicy
 from shukko.web import labels
@@ -53,6 +54,7 @@ def create_app(settings, *, engine=None, as_of: date | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine or current_engine(settings)
     app.state.rules = case_rules(settings)
+    app.state.bank_rules = bank_rules_from(settings)
     app.state.limits = input_limits(settings)
     app.state.policy = SignInPolicy.from_settings(settings)
     app.state.as_of = as_of

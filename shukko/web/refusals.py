@@ -89,6 +89,7 @@ _BANK = {
     "bank.ineligible": "キャリア人材バンクに登録できません。{reasons}",
     "seeker.request_needed": "求職者は企業からの再就職支援の依頼（送出情報）から登録します。",
     "seeker.request_not_transfer": "送出情報 {request} は受付中の移籍の依頼ではありません。",
+    "seeker.no_retention_due": "この求職者に未実施の定着確認はありません。",
     "seeker.request_full": (
         "送出情報 {request} の対象者 {headcount}名の全員が求職者として登録済みです。"
     ),

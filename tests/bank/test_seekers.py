@@ -145,3 +145,36 @@ def test_the_report_counts_a_hired_job_seeker_as_a_transfer_by_the_first_day(
     assert report["bank"]["registrations"] == 0 and other.state == "registered"
     header, rows = tables(report)["移籍 月別成立数"]
     assert header == ["月", "移籍案件", "求職者", "成立数"] and rows[-1] == ["合計", 0, 1, 1]
+
+
+def test_after_the_hire_the_center_checks_that_the_person_stays(session, request_for_three):
+    from shukko.service.bank import record_follow_up, registrant_view
+    from shukko.service.worklist import WorklistQuery, worklist
+
+    person = seeker(session, request_for_three)
+    for event, options in (("counsel", {}), ("record_consent", {}),
+                           ("introduce", {"opening": "23:R-1"}),
+                           ("schedule_interview", {"opening": "23:R-1"}),
+                           ("offer", {"opening": "23:R-1"})):  # fmt: skip
+        step(session, person, event, **options)
+    step(session, person, "hire", opening="23:R-1", on=date(2024, 7, 1))
+    view = registrant_view(session=session, registrant_id=person.id)
+    assert [(f.due_on, f.status) for f in view.follow_ups] == [
+        (date(2024, 8, 1), "scheduled"), (date(2025, 1, 1), "scheduled")]  # fmt: skip
+
+    def seekers_group(day):
+        work = worklist(session=session, query=WorklistQuery(office="23", as_of=day))
+        return [(item.registrant_id, item.on, item.detail, item.overdue)
+                for item in work.groups["seekers"]]  # fmt: skip
+
+    assert seekers_group(date(2024, 7, 10)) == []  # hired, nothing due within 14 days
+    assert seekers_group(date(2024, 8, 5)) == [
+        (person.id, date(2024, 8, 1), "定着確認（期限 令和6年8月1日）を記録", True)]  # fmt: skip
+    done = record_follow_up(session=session, registrant_id=person.id, on=date(2024, 8, 5),
+                            actor="担当A", note="定着を確認", today=date(2024, 8, 5))  # fmt: skip
+    session.commit()
+    assert (done.due_on, done.done_on) == (date(2024, 8, 1), date(2024, 8, 5))
+    assert seekers_group(date(2024, 8, 6)) == []
+    view = registrant_view(session=session, registrant_id=person.id)
+    assert [f.status for f in view.follow_ups] == ["done", "scheduled"]
+    assert [(n.kind, n.text) for n in view.notes] == [("follow_up", "定着を確認")]

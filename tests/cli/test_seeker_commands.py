@@ -77,3 +77,5 @@ def test_a_job_seeker_from_request_to_the_first_day(shukko_env, db_url):
     assert json.loads(shukko("bank", "list", "--json").output) == []
     text = shukko("seekers", "show", sid).output
     assert "求職" not in text
+    early = shukko("seekers", "follow-up", sid)
+    assert early.exit_code == 1 and "has no follow-up (定着確認) open" in early.output

@@ -358,6 +358,32 @@ def test_a_job_seeker_is_in_the_worklist_and_applies_to_a_receiving_offer(
     assert not CLI_WORDS.search(page.inner_text("body"))
 
 
+def test_a_hired_job_seekers_follow_up_is_recorded_on_the_page(chromium, web, session, users):
+    from tests.bank.test_seekers import seeker, transfer_request
+    from tests.bank.test_seekers import step as seeker_step
+
+    person = seeker(session, transfer_request(session), leaving_on=date(2024, 4, 30))
+    for event, options in (("counsel", {}), ("record_consent", {}),
+                           ("introduce", {"opening": "23:R-1"}),
+                           ("schedule_interview", {"opening": "23:R-1", "on": date(2024, 4, 20)}),
+                           ("offer", {"opening": "23:R-1", "on": date(2024, 4, 22)}),
+                           ("hire", {"opening": "23:R-1", "on": date(2024, 5, 1)})):  # fmt: skip
+        seeker_step(session, person, event, **options)
+    page = signed_in_page(chromium, web, "sato")
+    page.click(".views a[data-view=all]")
+    row = page.locator("#seekers tbody tr").first
+    assert "定着確認（期限 令和6年6月1日）を記録" in row.inner_text()  # due 6/1, today 6/3
+    assert "overdue" in row.get_attribute("class")
+    row.locator("a").click()
+    assert page.locator("table.follow-ups tr[data-status=scheduled]").count() == 2
+    form = page.locator("form[data-event=follow_up]")
+    form.locator("input[name=note]").fill("本人・受入先とも問題なし")
+    form.locator("button").click()
+    assert "記録しました: 定着確認" in page.locator(".message.ok").inner_text()
+    assert "実施済み" in page.locator("table.follow-ups tr").nth(1).inner_text()
+    assert "本人・受入先とも問題なし" in page.locator("table.history").inner_text()
+
+
 def test_an_offer_page_shows_counterparts_and_opens_a_case_with_one(
     chromium, web, session, preparing_case
 ):

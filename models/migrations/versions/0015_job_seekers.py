@@ -1,6 +1,7 @@
 """job seekers: a transfer's job seekers (移籍の求職者) registered from a company's request
 (再就職支援の依頼: a sending offer), introduced to receiving offers (受入情報) — an
-introduction, a suggestion and a log entry name an opening or a receiving offer
+introduction, a suggestion and a log entry name an opening or a receiving offer; a follow-up
+(定着確認 after a hire) is a case's or a person's
 
 Revision ID: 0015
 Revises: 0014
@@ -45,9 +46,26 @@ def upgrade() -> None:
             batch_op.create_check_constraint(
                 f"ck_{table}_one_target", "(opening_id IS NULL) <> (receiving_offer_id IS NULL)"
             )
+    with op.batch_alter_table("follow_up", schema=None) as batch_op:
+        batch_op.alter_column("case_id", existing_type=sa.Integer(), nullable=True)
+        batch_op.add_column(sa.Column("registrant_id", sa.Integer(), nullable=True))
+        batch_op.create_index("ix_follow_up_registrant_id", ["registrant_id"], unique=False)
+        batch_op.create_foreign_key(
+            "fk_follow_up_registrant_id_registrant", "registrant", ["registrant_id"], ["id"]
+        )
+        batch_op.create_check_constraint(
+            "ck_follow_up_one_subject", "(case_id IS NULL) <> (registrant_id IS NULL)"
+        )
 
 
 def downgrade() -> None:
+    op.execute("DELETE FROM follow_up WHERE case_id IS NULL")
+    with op.batch_alter_table("follow_up", schema=None) as batch_op:
+        batch_op.drop_constraint("ck_follow_up_one_subject", type_="check")
+        batch_op.drop_constraint("fk_follow_up_registrant_id_registrant", type_="foreignkey")
+        batch_op.drop_index("ix_follow_up_registrant_id")
+        batch_op.drop_column("registrant_id")
+        batch_op.alter_column("case_id", existing_type=sa.Integer(), nullable=False)
     for table, required in reversed(TARGETED.items()):
         with op.batch_alter_table(table, schema=None) as batch_op:
             if required:

@@ -14,7 +14,7 @@ from shukko.service.reference import state_names
 from shukko.service.sessions import Account
 from shukko.web import labels
 from shukko.web.deps import Database, Form, Posting, RowId, SignedIn
-from shukko.web.forms import FormErrors, bank_event
+from shukko.web.forms import FormErrors, FormReader, bank_event
 from shukko.web.pages import (
     CONFLICT,
     Page,
@@ -71,7 +71,7 @@ def registrant_event(
         step = bank_event(form, registrant_id=registrant_id, event=event, actor=account.name)
         bank_service.fire(
             session=session, request=step, today=business_day(request),
-            limits=request.app.state.limits,
+            limits=request.app.state.limits, rules=request.app.state.bank_rules,
         )  # fmt: skip
         words = labels.BANK_EVENTS.get(event, event)
         flash(request, session, f"/registrants/{registrant_id}", f"記録しました: {words}")
@@ -90,4 +90,41 @@ def registrant_event(
                                refusal=None if field else message,
                                errors={field: message} if field else {})  # fmt: skip
     log.info("registrant %s: %s by %s", registrant_id, event, account.name)
+    return RedirectResponse(f"/registrants/{registrant_id}", status_code=303)
+
+
+@router.post("/registrants/{registrant_id}/follow-up")
+def registrant_follow_up(
+    request: Request, registrant_id: RowId, account: Posting, form: Form, session: Database
+):
+    """定着確認: the earliest open follow-up after a job seeker's hire, done."""
+    try:
+        office = bank_service.registrant_office(session=session, registrant_id=registrant_id)
+    except NotFound:
+        raise not_found() from None
+    if not account.sees(office):
+        raise not_found()
+    if not account.acts_on(office):
+        raise Page(403, READ_ONLY)
+    try:
+        reader = FormReader(form)
+        day, note = reader.day("at"), reader.text("note")
+        reader.done()
+        bank_service.record_follow_up(
+            session=session, registrant_id=registrant_id, on=day, actor=account.name, note=note,
+            today=business_day(request), limits=request.app.state.limits,
+        )  # fmt: skip
+        flash(request, session, f"/registrants/{registrant_id}", "記録しました: 定着確認")
+        session.commit()
+    except FormErrors as exc:
+        session.rollback()
+        return registrant_page(request, session, account, registrant_id, 422,
+                               form_event="follow_up", errors=exc.errors)  # fmt: skip
+    except InvalidInput as exc:
+        session.rollback()
+        field, message = refusal_of(exc, form)
+        return registrant_page(request, session, account, registrant_id, 422,
+                               form_event="follow_up", refusal=None if field else message,
+                               errors={field: message} if field else {})  # fmt: skip
+    log.info("registrant %s: follow_up by %s", registrant_id, account.name)
     return RedirectResponse(f"/registrants/{registrant_id}", status_code=303)
