@@ -33,11 +33,13 @@ def publish_notices(written: list[dict], as_of: date) -> dict:
         for n in written[:1000]
     ]
     counts = {"notices": sum(n["kind"] == "notice" for n in written)}
-    counts["reminders"] = len(written) - counts["notices"]
+    counts["hiring_letters"] = sum(n["kind"] == "hiring" for n in written)
+    counts["reminders"] = len(written) - counts["notices"] - counts["hiring_letters"]
     create_table_artifact(
         key="subsidy-notices",
         table=rows,
-        description=f"{as_of}: {counts['notices']} notice(s), {counts['reminders']} reminder(s)",
+        description=f"{as_of}: {counts['notices']} notice(s), {counts['reminders']} reminder(s), "
+        f"{counts['hiring_letters']} letter(s) after a job seeker's hire",
     )
     return counts
 

@@ -18,13 +18,22 @@ class Notice(SQLModel, table=True):
     """
 
     __tablename__ = "notice"
+    __table_args__ = (
+        CheckConstraint(
+            "(case_id IS NULL) <> (registrant_id IS NULL)", name="ck_notice_one_subject"
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=96, unique=True)
-    case_id: int = Field(foreign_key="cases.id", index=True)
+    # A case's, or a person's (the receiver's letter after a job seeker's hire).
+    case_id: int | None = Field(default=None, foreign_key="cases.id", index=True)
+    registrant_id: int | None = Field(default=None, foreign_key="registrant.id", index=True)
     company_id: int = Field(foreign_key="company.id")
     side: str = Field(sa_type=String(16), description="sending or receiving")
-    kind: str = Field(sa_type=String(24), description="notice, or reminder-N (days before)")
+    kind: str = Field(
+        sa_type=String(24), description="notice, reminder-N (days before) or hiring"
+    )
     programme: str | None = Field(default=None, max_length=32)
     start_date: date
     filing_deadline: date | None = None

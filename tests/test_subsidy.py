@@ -47,7 +47,7 @@ def test_koyo_iji_takes_plans_filed_by_2023_10_31_whatever_the_start():
     assert SKILL.paid_to == ["sending"]
 
 
-@pytest.mark.parametrize("name", ["subsidies.toml", "sme.toml"])
+@pytest.mark.parametrize("name", ["subsidies.toml", "sme.toml", "hiring_subsidies.toml"])
 def test_every_figure_and_date_in_the_config_names_its_source(name):
     unsourced = []
     for number, line in enumerate((CONFIG_DIR / name).read_text().splitlines(), 1):

@@ -70,19 +70,21 @@ def bank_matching(engine: Engine, settings, day: date, *, office: str | None = N
 
 
 def notices(engine: Engine, settings, day: date, *, case_id: int | None = None) -> list[dict]:
-    """助成金のご案内: the notices and reminders due on the day, each written once."""
+    """助成金のご案内: the notices and reminders due on the day, and the letters to receivers
+    that hired a job seeker (not for one case's run), each written once."""
+    from shukko.subsidies.hiring import write_hiring_letters
     from shukko.subsidies.notices import write_due_notices
 
-    return run_in_transaction(
-        engine,
-        lambda session: write_due_notices(
-            session=session,
-            outbox=settings.folder("outbox") / "notices",
-            as_of=day,
-            reminder_days=settings.reminder_days,
-            case_id=case_id,
-        ),
-    )
+    outbox = settings.folder("outbox") / "notices"
+
+    def work(session) -> list[dict]:
+        written = write_due_notices(session=session, outbox=outbox, as_of=day,
+                                    reminder_days=settings.reminder_days, case_id=case_id)
+        if case_id is None:
+            written += write_hiring_letters(session=session, outbox=outbox, as_of=day)
+        return written
+
+    return run_in_transaction(engine, work)
 
 
 def follow_up(engine: Engine, settings, day: date) -> dict:

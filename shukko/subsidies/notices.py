@@ -405,6 +405,7 @@ def notice_row(n: Notice) -> dict:
     return {
         "id": n.id,
         "case_id": n.case_id,
+        "registrant_id": n.registrant_id,  # a letter after a job seeker's hire
         "side": n.side,
         "kind": n.kind,
         "programme": n.programme,

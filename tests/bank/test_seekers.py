@@ -5,6 +5,7 @@ one offered (内定) and hired on the first day at the new employer (入社日).
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -178,3 +179,38 @@ def test_after_the_hire_the_center_checks_that_the_person_stays(session, request
     view = registrant_view(session=session, registrant_id=person.id)
     assert [f.status for f in view.follow_ups] == ["done", "scheduled"]
     assert [(n.kind, n.text) for n in view.notes] == [("follow_up", "定着を確認")]
+
+
+def hire(session, person, on: date, offer: str = "23:R-1") -> None:
+    for event, options in (("counsel", {}), ("record_consent", {}),
+                           ("introduce", {"opening": offer}),
+                           ("schedule_interview", {"opening": offer}),
+                           ("offer", {"opening": offer})):  # fmt: skip
+        step(session, person, event, **options)
+    step(session, person, "hire", opening=offer, on=on)
+
+
+def test_the_receiver_gets_a_sourced_letter_once_after_the_hire(session, request_for_three,
+                                                                tmp_path):  # fmt: skip
+    from shukko.subsidies.hiring import write_hiring_letters
+
+    early = seeker(session, request_for_three)  # leaves 6/30, starts 7/1
+    late = seeker(session, request_for_three, name="求職 二郎", leaving_on=date(2024, 3, 31))
+    hire(session, early, date(2024, 7, 1))
+    hire(session, late, date(2024, 7, 10), offer="23:R-2")  # 3 months and 10 days after
+    written = write_hiring_letters(session=session, outbox=tmp_path, as_of=date(2024, 7, 12))
+    session.commit()
+    assert [(w["registrant_id"], w["within_months"]) for w in written] == [
+        (early.id, True), (late.id, False)]  # fmt: skip
+    letter = Path(written[0]["path"]).read_text(encoding="utf-8")
+    # Named as it is from 2024-04-01 (早期再就職支援等助成金), the rule and amount as sourced.
+    assert "早期再就職支援等助成金（雇入れ支援コース）のご案内" in letter
+    assert "受入商事1 御中" in letter and "令和6年7月1日" in letter
+    assert "離職後3か月以内の雇入れです。" in letter
+    assert "令和4年12月2日以降に提出された再就職援助計画等の対象者" in letter
+    assert "支給対象者1人につき300,000円" in letter
+    assert "再就職援助計画（または求職活動支援基本計画書）の対象者であること" in letter
+    assert "求職 一郎" not in letter  # the person by number only
+    other = Path(written[1]["path"]).read_text(encoding="utf-8")
+    assert "離職後3か月を過ぎた雇入れのため、対象とならない場合があります。" in other
+    assert write_hiring_letters(session=session, outbox=tmp_path, as_of=date(2024, 7, 13)) == []

@@ -38,14 +38,14 @@ def test_nightly_runs_every_stage_and_a_rerun_changes_nothing(shukko_env, engine
         "intake", "matching", "bank-matching", "subsidy-notice", "follow-up", "report"]  # fmt: skip
     assert result["bank-matching"]["suggested"] == 0  # no registrants yet
     assert result["report"]["fiscal_year"] == 2023 and result["report"]["files"] >= 9
-    assert result["subsidy-notice"] == {"notices": 2, "reminders": 0}
+    assert result["subsidy-notice"] == {"notices": 2, "reminders": 0, "hiring_letters": 0}
     assert result["follow-up"]["started"] == 1
     assert (shukko_env / "outbox" / "notices" / f"case-{heading:06d}").is_dir()
     assert "Completed" in latest_artifact("nightly-stages")
     assert str(heading) in latest_artifact("subsidy-notices")
 
     again = nightly_flow(night)
-    assert again["subsidy-notice"] == {"notices": 0, "reminders": 0}
+    assert again["subsidy-notice"] == {"notices": 0, "reminders": 0, "hiring_letters": 0}
     assert again["follow-up"]["started"] == 0
     with Session(engine) as session:
         assert session.scalar(select(func.count()).select_from(Notice)) == 2

@@ -1,7 +1,8 @@
 """job seekers: a transfer's job seekers (移籍の求職者) registered from a company's request
 (再就職支援の依頼: a sending offer), introduced to receiving offers (受入情報) — an
 introduction, a suggestion and a log entry name an opening or a receiving offer; a follow-up
-(定着確認 after a hire) is a case's or a person's
+(定着確認 after a hire) and a notice (the receiver's letter after a hire) are a case's or a
+person's
 
 Revision ID: 0015
 Revises: 0014
@@ -19,6 +20,8 @@ depends_on: str | Sequence[str] | None = None
 
 # Tables whose rows name what a person was introduced to, and whether one target is required.
 TARGETED = {"bank_introduction": True, "bank_suggestion": True, "registrant_event": False}
+# Tables whose rows were a case's and may now be a person's.
+PERSONS_TOO = ("follow_up", "notice")
 
 
 def upgrade() -> None:
@@ -46,26 +49,28 @@ def upgrade() -> None:
             batch_op.create_check_constraint(
                 f"ck_{table}_one_target", "(opening_id IS NULL) <> (receiving_offer_id IS NULL)"
             )
-    with op.batch_alter_table("follow_up", schema=None) as batch_op:
-        batch_op.alter_column("case_id", existing_type=sa.Integer(), nullable=True)
-        batch_op.add_column(sa.Column("registrant_id", sa.Integer(), nullable=True))
-        batch_op.create_index("ix_follow_up_registrant_id", ["registrant_id"], unique=False)
-        batch_op.create_foreign_key(
-            "fk_follow_up_registrant_id_registrant", "registrant", ["registrant_id"], ["id"]
-        )
-        batch_op.create_check_constraint(
-            "ck_follow_up_one_subject", "(case_id IS NULL) <> (registrant_id IS NULL)"
-        )
+    for table in PERSONS_TOO:
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.alter_column("case_id", existing_type=sa.Integer(), nullable=True)
+            batch_op.add_column(sa.Column("registrant_id", sa.Integer(), nullable=True))
+            batch_op.create_index(f"ix_{table}_registrant_id", ["registrant_id"], unique=False)
+            batch_op.create_foreign_key(
+                f"fk_{table}_registrant_id_registrant", "registrant", ["registrant_id"], ["id"]
+            )
+            batch_op.create_check_constraint(
+                f"ck_{table}_one_subject", "(case_id IS NULL) <> (registrant_id IS NULL)"
+            )
 
 
 def downgrade() -> None:
-    op.execute("DELETE FROM follow_up WHERE case_id IS NULL")
-    with op.batch_alter_table("follow_up", schema=None) as batch_op:
-        batch_op.drop_constraint("ck_follow_up_one_subject", type_="check")
-        batch_op.drop_constraint("fk_follow_up_registrant_id_registrant", type_="foreignkey")
-        batch_op.drop_index("ix_follow_up_registrant_id")
-        batch_op.drop_column("registrant_id")
-        batch_op.alter_column("case_id", existing_type=sa.Integer(), nullable=False)
+    for table in reversed(PERSONS_TOO):
+        op.execute(f"DELETE FROM {table} WHERE case_id IS NULL")
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_constraint(f"ck_{table}_one_subject", type_="check")
+            batch_op.drop_constraint(f"fk_{table}_registrant_id_registrant", type_="foreignkey")
+            batch_op.drop_index(f"ix_{table}_registrant_id")
+            batch_op.drop_column("registrant_id")
+            batch_op.alter_column("case_id", existing_type=sa.Integer(), nullable=False)
     for table, required in reversed(TARGETED.items()):
         with op.batch_alter_table(table, schema=None) as batch_op:
             if required:
