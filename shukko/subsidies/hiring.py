@@ -87,7 +87,7 @@ class Hire:
 
     @property
     def relative_path(self) -> Path:
-        return Path(self.office) / f"hiring-{self.introduction_id}-{self.hired_on}.md"
+        return Path(f"person-{self.registrant_id:06d}") / f"{self.hired_on.isoformat()}-hiring.md"
 
 
 def hires_to_write(session: Session, as_of: date) -> list[Hire]:
