@@ -65,6 +65,15 @@ def step(session, person, event, on=TODAY, **options):
     return result
 
 
+def hire(session, person, on: date, offer: str = "23:R-1") -> None:
+    for event, options in (("counsel", {}), ("record_consent", {}),
+                           ("introduce", {"opening": offer}),
+                           ("schedule_interview", {"opening": offer}),
+                           ("offer", {"opening": offer})):  # fmt: skip
+        step(session, person, event, **options)
+    step(session, person, "hire", opening=offer, on=on)
+
+
 def test_three_employees_of_one_request_and_the_one_who_is_hired(session, request_for_three):
     people = [seeker(session, request_for_three, name=f"求職 {n}郎") for n in "一二三"]
     first = people[0]
@@ -127,12 +136,7 @@ def test_the_report_counts_a_hired_job_seeker_as_a_transfer_by_the_first_day(
 
     person = seeker(session, request_for_three, birth_date=date(1975, 1, 1))
     other = seeker(session, request_for_three, name="求職 二郎")
-    for event, options in (("counsel", {}), ("record_consent", {}),
-                           ("introduce", {"opening": "23:R-1"}),
-                           ("schedule_interview", {"opening": "23:R-1"}),
-                           ("offer", {"opening": "23:R-1"})):  # fmt: skip
-        step(session, person, event, **options)
-    step(session, person, "hire", opening="23:R-1", on=date(2024, 7, 1))
+    hire(session, person, date(2024, 7, 1))
     report = build_report(session, 2024)
     transfers = report["transfers"]
     assert (transfers["seekers"], transfers["persons"]) == (1, 1)
@@ -153,12 +157,7 @@ def test_after_the_hire_the_center_checks_that_the_person_stays(session, request
     from shukko.service.worklist import WorklistQuery, worklist
 
     person = seeker(session, request_for_three)
-    for event, options in (("counsel", {}), ("record_consent", {}),
-                           ("introduce", {"opening": "23:R-1"}),
-                           ("schedule_interview", {"opening": "23:R-1"}),
-                           ("offer", {"opening": "23:R-1"})):  # fmt: skip
-        step(session, person, event, **options)
-    step(session, person, "hire", opening="23:R-1", on=date(2024, 7, 1))
+    hire(session, person, date(2024, 7, 1))
     view = registrant_view(session=session, registrant_id=person.id)
     assert [(f.due_on, f.status) for f in view.follow_ups] == [
         (date(2024, 8, 1), "scheduled"), (date(2025, 1, 1), "scheduled")]  # fmt: skip
@@ -179,15 +178,6 @@ def test_after_the_hire_the_center_checks_that_the_person_stays(session, request
     view = registrant_view(session=session, registrant_id=person.id)
     assert [f.status for f in view.follow_ups] == ["done", "scheduled"]
     assert [(n.kind, n.text) for n in view.notes] == [("follow_up", "定着を確認")]
-
-
-def hire(session, person, on: date, offer: str = "23:R-1") -> None:
-    for event, options in (("counsel", {}), ("record_consent", {}),
-                           ("introduce", {"opening": offer}),
-                           ("schedule_interview", {"opening": offer}),
-                           ("offer", {"opening": offer})):  # fmt: skip
-        step(session, person, event, **options)
-    step(session, person, "hire", opening=offer, on=on)
 
 
 def test_the_receiver_gets_a_sourced_letter_once_after_the_hire(session, request_for_three,

@@ -54,11 +54,9 @@ def show_registrant(request: Request, registrant_id: RowId, account: SignedIn, s
     return registrant_page(request, session, account, registrant_id)
 
 
-@router.post("/registrants/{registrant_id}/events/{event}")
-def registrant_event(
-    request: Request, registrant_id: RowId, event: str, account: Posting, form: Form,
-    session: Database,
-):  # fmt: skip
+def _may_act(session, account, registrant_id: int) -> None:
+    """404 for a registrant of an office the account does not see (none told apart from
+    one that does not exist), 403 where it only reads."""
     try:
         office = bank_service.registrant_office(session=session, registrant_id=registrant_id)
     except NotFound:
@@ -67,6 +65,14 @@ def registrant_event(
         raise not_found()
     if not account.acts_on(office):
         raise Page(403, READ_ONLY)
+
+
+@router.post("/registrants/{registrant_id}/events/{event}")
+def registrant_event(
+    request: Request, registrant_id: RowId, event: str, account: Posting, form: Form,
+    session: Database,
+):  # fmt: skip
+    _may_act(session, account, registrant_id)
     try:
         step = bank_event(form, registrant_id=registrant_id, event=event, actor=account.name)
         bank_service.fire(
@@ -98,14 +104,7 @@ def registrant_follow_up(
     request: Request, registrant_id: RowId, account: Posting, form: Form, session: Database
 ):
     """定着確認: the earliest open follow-up after a job seeker's hire, done."""
-    try:
-        office = bank_service.registrant_office(session=session, registrant_id=registrant_id)
-    except NotFound:
-        raise not_found() from None
-    if not account.sees(office):
-        raise not_found()
-    if not account.acts_on(office):
-        raise Page(403, READ_ONLY)
+    _may_act(session, account, registrant_id)
     try:
         reader = FormReader(form)
         day, note = reader.day("at"), reader.text("note")
