@@ -66,6 +66,8 @@ class FollowUp(SQLModel, table=True):
     # The follow-ups scheduled up to a day (the worklist, the night): by status, then date.
     __table_args__ = (
         Index("ix_follow_up_status_due_on", "status", "due_on"),
+        # A person's follow-ups by status and day (the worklist's 定着確認).
+        Index("ix_follow_up_registrant_id", "registrant_id", "status", "due_on"),
         CheckConstraint(
             "(case_id IS NULL) <> (registrant_id IS NULL)", name="ck_follow_up_one_subject"
         ),
@@ -75,7 +77,7 @@ class FollowUp(SQLModel, table=True):
     key: str = Field(max_length=64, unique=True)
     # A case's, or a person's (a job seeker's 定着確認 after the hire).
     case_id: int | None = Field(default=None, foreign_key="cases.id", index=True)
-    registrant_id: int | None = Field(default=None, foreign_key="registrant.id", index=True)
+    registrant_id: int | None = Field(default=None, foreign_key="registrant.id")
     kind: str = Field(
         sa_type=String(16), description="periodic, end_decision, wage_report or retention"
     )

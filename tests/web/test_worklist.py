@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
+
 from models import Notice
 from shukko.service.worklist import PAGE_ROWS, PREVIEW_ROWS, WorklistQuery, worklist
 from shukko.web.refusals import refusal_words
@@ -127,3 +129,22 @@ def test_views_and_filters_choose_the_cases_and_every_tab_is_counted(session):
     item = groups(session, view="mine", user_id=sato)[0].groups["review"][0]
     assert item.owner == "sato"
     assert item.sending_company.startswith("送出") and item.receiving_company.startswith("受入")
+
+
+def test_a_persons_follow_ups_are_read_by_the_persons_index(session):
+    """The worklist asks each registrant's 定着確認 due; SQLite (which plans without statistics)
+    once chose the national (status, due_on) index for it and read every scheduled follow-up
+    of the country per registrant: 31 ms a page for Tokyo's 47 registrants."""
+    from shukko.service.worklist_statements import OPEN_REGISTRANTS
+
+    if session.get_bind().dialect.name != "sqlite":
+        pytest.skip("SQLite's plan: PostgreSQL plans from its statistics")
+    compiled = OPEN_REGISTRANTS.compile(session.get_bind())
+    values = compiled.construct_params({"office": "13", "soon": TODAY})
+    arguments = tuple(
+        values[name].isoformat() if hasattr(values[name], "isoformat") else values[name]
+        for name in compiled.positiontup
+    )
+    plan = session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}", arguments)
+    follow_up_reads = [row[3] for row in plan if "follow_up" in row[3]]
+    assert follow_up_reads and all("ix_follow_up_registrant_id" in r for r in follow_up_reads)

@@ -53,7 +53,12 @@ def upgrade() -> None:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.alter_column("case_id", existing_type=sa.Integer(), nullable=True)
             batch_op.add_column(sa.Column("registrant_id", sa.Integer(), nullable=True))
-            batch_op.create_index(f"ix_{table}_registrant_id", ["registrant_id"], unique=False)
+            # A person's follow-ups are asked by status and day (the worklist): the index says
+            # so, or SQLite prefers the national (status, due_on) one and reads thousands.
+            columns = ["registrant_id", "status", "due_on"] if table == "follow_up" else [
+                "registrant_id"
+            ]
+            batch_op.create_index(f"ix_{table}_registrant_id", columns, unique=False)
             batch_op.create_foreign_key(
                 f"fk_{table}_registrant_id_registrant", "registrant", ["registrant_id"], ["id"]
             )
