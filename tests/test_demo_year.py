@@ -46,6 +46,11 @@ def test_the_demo_offers_reproduce_the_brochures_months(engine, tmp_path):
         assert month["receiving_info"] == BROCHURE_MONTHS[(2021, number)].receiving_info
         assert month["sending_info"] == BROCHURE_MONTHS[(2021, number)].sending_info
     assert report["totals"]["established"] > 0 and report["cases_by_state"]
+    # The transfers' job seekers: registered from the requests, applying and interviewed (the
+    # first hires come later: a leaving day, an interview, then a first day weeks ahead).
+    seekers = totals["seekers"]
+    assert seekers["registered"] > 20 and seekers["schedule_interview"] > 0
+    assert report["transfers"]["seekers"] == seekers.get("hire", 0)
     assert (tmp_path / "home" / "outbox" / "notices").is_dir()
     inbox = tmp_path / "home" / "inbox"
     assert not any(inbox.iterdir())  # every file was taken in

@@ -261,6 +261,7 @@ def follow_up_row(row: FollowUp, as_of: date) -> dict:
     return {
         "id": row.id,
         "case_id": row.case_id,
+        "registrant_id": row.registrant_id,  # a job seeker's 定着確認 after the hire
         "kind": row.kind,
         "due_on": row.due_on,
         "status": row.status,

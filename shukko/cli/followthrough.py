@@ -61,9 +61,11 @@ def followups(
     every: AllOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Open follow-ups of active secondments by due date, overdue ones flagged.
+    """Open follow-ups of active secondments (and job seekers' 定着確認) by due date, overdue
+    ones flagged.
 
-    Record one with `shukko case event ID record_follow_up --note ...`."""
+    Record one with `shukko case event ID record_follow_up --note ...` (a job seeker's with
+    `shukko seekers follow-up ID`)."""
     from shukko.service.followthrough import blocked_starts, list_follow_ups
 
     day = parse_date(as_of, "--as-of") or today()
@@ -88,7 +90,7 @@ def followups(
             as_json,
             ("case", "kind", "due", "overdue"),
             lambda row: (
-                str(row.case_id),
+                str(row.case_id) if row.case_id else f"seeker {row.registrant_id}",
                 row.kind,
                 str(row.due_on),
                 f"[red]{row.overdue_days} day(s)[/red]" if row.overdue else "",

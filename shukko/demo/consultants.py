@@ -221,7 +221,9 @@ class Consultants(Desk):
         """Visits for follow-ups falling due: mostly on time, some a few weeks late."""
         due = session.execute(
             select(FollowUp.id, FollowUp.case_id, FollowUp.kind).where(
-                FollowUp.status == "scheduled", FollowUp.due_on <= day + timedelta(days=3)
+                FollowUp.case_id.is_not(None),  # a job seeker's 定着確認 is the seekers' desk's
+                FollowUp.status == "scheduled",
+                FollowUp.due_on <= day + timedelta(days=3),
             )
         ).all()
         for follow_up_id, case_id, kind in due:

@@ -20,6 +20,7 @@ from shukko.clock import is_business_day
 from shukko.demo.bank import BankDesk
 from shukko.demo.consultants import Consultants
 from shukko.demo.offer_files import plan_year, write_day_files
+from shukko.demo.seekers import SeekerDesk
 from shukko.matching.rules import load_rules
 from shukko.reporting.report import fiscal_year_bounds
 from shukko.service.database import run_in_transaction
@@ -54,6 +55,7 @@ def run_demo_year(
         last = min(last, first + timedelta(days=days - 1))
     consultants = Consultants(random.Random(seed + 1), case_rules(settings))
     bank = BankDesk(random.Random(seed + 2), bank_rules(settings))
+    seekers = SeekerDesk(random.Random(seed + 3), bank_rules(settings))
     rules = load_rules()
     inbox = settings.folder("inbox")
     totals = {
@@ -71,6 +73,7 @@ def run_demo_year(
         run_in_transaction(engine, lambda session, day=day: consultants.work(session, day))
         business = is_business_day(day)
         run_in_transaction(engine, lambda s, day=day, b=business: bank.work(s, day, b))
+        run_in_transaction(engine, lambda s, day=day, b=business: seekers.work(s, day, b))
         if day in plan:
             write_day_files(plan[day], inbox, rng)
         if business:
@@ -93,5 +96,6 @@ def run_demo_year(
         day += timedelta(days=1)
     totals["events_by_consultants"] = consultants.counts["events"]
     totals["bank"] = dict(bank.counts)
+    totals["seekers"] = dict(seekers.counts)
     totals["from"], totals["to"] = first, last
     return totals

@@ -324,8 +324,11 @@ class NoticeRow(Result):
 
 
 class FollowUpRow(Result):
+    """A follow-up due: a case's, or a job seeker's 定着確認 after the hire (registrant_id)."""
+
     id: int
-    case_id: int
+    case_id: int | None
+    registrant_id: int | None = None
     kind: str
     due_on: date
     status: str
