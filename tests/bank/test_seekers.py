@@ -204,3 +204,35 @@ def test_the_receiver_gets_a_sourced_letter_once_after_the_hire(session, request
     other = Path(written[1]["path"]).read_text(encoding="utf-8")
     assert "離職後3か月を過ぎた雇入れのため、対象とならない場合があります。" in other
     assert write_hiring_letters(session=session, outbox=tmp_path, as_of=date(2024, 7, 13)) == []
+
+
+def test_the_holdout_request_three_employees_one_placed(session, request_for_three):
+    """Each of the three registers, is counselled, applies to two receiving offers and is
+    interviewed at both; one gets 内定 and starts; 移籍成立 counts one person, in the month of
+    the first day."""
+    from shukko.reporting.report import build_report
+
+    people = [seeker(session, request_for_three, name=f"求職 {n}郎") for n in "一二三"]
+    for person in people:
+        for event in ("counsel", "record_consent"):
+            step(session, person, event)
+        for key in ("23:R-1", "23:R-2"):
+            step(session, person, "introduce", opening=key)
+            step(session, person, "schedule_interview", opening=key, on=date(2024, 6, 20))
+    assert {p.state for p in people} == {"interviewing"}
+    placed, *others = people
+    step(session, placed, "record_outcome", opening="23:R-2", on=date(2024, 6, 21),
+         outcome="declined")  # fmt: skip
+    step(session, placed, "offer", opening="23:R-1", on=date(2024, 6, 21),
+         start_on=date(2024, 7, 1))  # fmt: skip
+    for person in others:
+        for key in ("23:R-1", "23:R-2"):
+            step(session, person, "record_outcome", opening=key, on=date(2024, 6, 21),
+                 outcome="rejected")  # fmt: skip
+        with pytest.raises(EventNotAllowed, match="opening 23:R-1 has ended"):
+            step(session, person, "schedule_interview", opening="23:R-1")  # 不採用 recorded
+    assert [p.state for p in others] == ["introduced", "introduced"]
+    assert step(session, placed, "hire", opening="23:R-1", on=date(2024, 7, 1))["to"] == "hired"
+    transfers = build_report(session, 2024)["transfers"]
+    assert transfers["seekers"] == 1
+    assert [m["seekers"] for m in transfers["monthly"]][3] == 1  # 7月: the first day's month
