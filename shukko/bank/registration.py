@@ -36,7 +36,7 @@ def age_on(birth_date: date, day: date) -> int:
 class Registration:
     """What a consultant enters to register someone (validated by `check`)."""
 
-    office_code: str
+    office_code: str  # a job seeker's: their company request's office (this is not read)
     name: str
     birth_date: date
     leaving_on: date
@@ -150,11 +150,12 @@ def _former_company(session: Session, text: str | None) -> int | None:
 def _request(session: Session, reg: Registration):
     """A job seeker's company request: a sending offer open to transfers, still open, with
     fewer job seekers registered from it than the people it names."""
-    from shukko.bank.targets import TRANSFER_KINDS, parse_key
+    from shukko.bank.targets import TRANSFER_KINDS
+    from shukko.cases.offers import parse_offer_key
 
     if not reg.request:
         raise InvalidInput(code="seeker.request_needed", fields=("request",))
-    office, own = parse_key(reg.request, field="request")
+    office, own = parse_offer_key(reg.request, "request")
     request = session.scalar(
         select(SendingOffer).where(SendingOffer.office_code == office,
                                    SendingOffer.offer_id == own)
@@ -178,8 +179,8 @@ def _checked(
 ) -> tuple[str, LeavingReason, WantedEmployment]:
     """The registration's office, reason and wanted employment, once every value is valid
     and the person is eligible (each refusal naming its field)."""
-    try:
-        office = prefecture_code(reg.office_code)
+    try:  # a job seeker's office is their company request's (read with it)
+        office = "" if reg.programme == TRANSFER else prefecture_code(reg.office_code)
     except ValueError:
         raise InvalidInput(code="input.office", fields=("office",), value=reg.office_code) from None
     if not reg.name.strip():
@@ -222,6 +223,8 @@ def register(
     """Check and store a registration; logs `create` (no name in the log)."""
     office, reason, wanted = _checked(reg, today, rules)
     request = _request(session, reg) if reg.programme == TRANSFER else None
+    if request is not None:
+        office = request.office_code
     if request is not None and not reg.reason:
         reason = LeavingReason.adjustment if request.reason == "雇用調整" else LeavingReason.other
     # A wage under 10,000 yen is an hourly wage (時給), above it a monthly one (月給).

@@ -16,8 +16,9 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from models import Case, Introduction, Opening, ReceivingOffer
-from shukko.errors import InvalidInput, NotFound
+from models import Introduction, Opening, ReceivingOffer
+from shukko.cases.offers import parse_offer_key, persons_in_cases
+from shukko.errors import NotFound
 from states.bank import CAREER_BANK, TRANSFER, OpeningFacts
 
 # A receiving offer a job seeker may apply to: open to transfers.
@@ -34,6 +35,7 @@ class Target:
     column: str  # in bank_introduction, bank_suggestion, registrant_event
     own_id: str  # opening_id (求人番号) or offer_id (受付番号)
     not_found: str  # the refusal code of an unknown key
+    key_refusal: str  # the refusal code of a key not written OFFICE:ID
 
     def of(self, model) -> object:
         """The column of `model` (Introduction, Suggestion, RegistrantEvent) naming a target."""
@@ -44,7 +46,7 @@ class Target:
 
     def find(self, session: Session, text: str):
         """The target a key names (OFFICE:ID; an office by code or name)."""
-        office, own = parse_key(text)
+        office, own = parse_offer_key(text, "opening", self.key_refusal)
         row = session.scalar(
             select(self.table).where(
                 self.table.office_code == office, getattr(self.table, self.own_id) == own
@@ -71,12 +73,7 @@ class Target:
         )
         left = row.headcount - hired
         if self.programme == TRANSFER:
-            in_cases = session.scalar(
-                select(func.coalesce(func.sum(Case.headcount), 0)).where(
-                    Case.receiving_offer_id == row.id, Case.state != "withdrawn"
-                )
-            )
-            left -= int(in_cases or 0)
+            left -= persons_in_cases(session, "receiving", row.id)
         return max(left, 0)
 
     def facts(self, session: Session, row, on: date) -> OpeningFacts:
@@ -90,21 +87,12 @@ class Target:
 
 
 TARGETS = {
-    CAREER_BANK: Target(CAREER_BANK, Opening, "opening_id", "opening_id", "not_found.opening"),
+    CAREER_BANK: Target(
+        CAREER_BANK, Opening, "opening_id", "opening_id", "not_found.opening", "input.opening_key"
+    ),
     TRANSFER: Target(
-        TRANSFER, ReceivingOffer, "receiving_offer_id", "offer_id", "not_found.transfer_offer"
+        TRANSFER, ReceivingOffer, "receiving_offer_id", "offer_id", "not_found.transfer_offer",
+        "input.offer_key",
     ),
 }
 
-
-def parse_key(text: str, field: str = "opening") -> tuple[str, str]:
-    """OFFICE:ID as (office code, id); the office by code or name."""
-    from models.reference import prefecture_code
-
-    office, _, own = text.partition(":")
-    if not own.strip():
-        raise InvalidInput(code="input.opening_key", fields=(field,), value=text)
-    try:
-        return prefecture_code(office), own.strip()
-    except ValueError:
-        raise InvalidInput(code="input.opening_key", fields=(field,), value=text) from None

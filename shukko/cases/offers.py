@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
-from models import Company, ReceivingOffer, SendingOffer
+from models import Case, Company, ReceivingOffer, SendingOffer
 from models.reference import prefecture_code
 from shukko.errors import InvalidInput, NotFound
 
@@ -19,15 +19,29 @@ OFFER_TABLES: dict[str, type[SendingOffer] | type[ReceivingOffer]] = {
 }
 
 
-def parse_offer_key(text: str, field: str = "offer") -> tuple[str, str]:
-    """'13:S-0001' or '東京:S-0001' -> ('13', 'S-0001'); a refusal names `field`."""
+def parse_offer_key(
+    text: str, field: str = "offer", code: str = "input.offer_key"
+) -> tuple[str, str]:
+    """'13:S-0001' or '東京:S-0001' -> ('13', 'S-0001'); a refusal (`code`) names `field`.
+    The career bank's openings are keyed the same way (13:K-0001, input.opening_key)."""
     office, sep, offer_id = text.partition(":")
     if not sep or not offer_id.strip():
-        raise InvalidInput(code="input.offer_key", fields=(field,), value=text)
+        raise InvalidInput(code=code, fields=(field,), value=text)
     try:
         return prefecture_code(office), offer_id.strip()
     except ValueError:
-        raise InvalidInput(code="input.offer_key", fields=(field,), value=text) from None
+        raise InvalidInput(code=code, fields=(field,), value=text) from None
+
+
+def persons_in_cases(session: Session, side: Side, offer_id: int) -> int:
+    """The persons of an offer's cases (withdrawn cases free theirs)."""
+    column = Case.sending_offer_id if side == "sending" else Case.receiving_offer_id
+    used = session.scalar(
+        select(func.coalesce(func.sum(Case.headcount), 0)).where(
+            column == offer_id, Case.state != "withdrawn"
+        )
+    )
+    return int(used or 0)
 
 
 def find_offer(

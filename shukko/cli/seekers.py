@@ -60,11 +60,10 @@ def seekers_register(
 ) -> None:
     """登録: register an employee of a company's request as a job seeker (with their consent
     to the Center's support)."""
-    from shukko.service.cases import office_code
     from shukko.service.inputs import NewRegistrant
 
     registration = NewRegistrant(
-        office_code=office_code(request.partition(":")[0]) or "",
+        office_code="",  # the request's
         name=name,
         birth_date=parse_date(birth_date, "--birth-date", window=False),
         leaving_on=parse_date(leaving_on, "--leaving-on"),

@@ -94,7 +94,7 @@ class SeekerDesk(Desk):
         leaving = max(request.start_from, day) + timedelta(days=self.rng.randint(0, 45))
         born = leaving.replace(year=leaving.year - age, day=min(leaving.day, 28))
         person = Registration(
-            office_code=request.office_code,
+            office_code="",  # the request's
             name=f"{self.rng.choice(FAMILY)} {self.rng.choice(GIVEN)}",
             birth_date=born - timedelta(days=self.rng.randint(0, 300)),
             leaving_on=leaving,

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date
 from itertools import chain, islice
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import Session
 
-from models import Case, Company, ReceivingOffer, SendingOffer
+from models import Company, ReceivingOffer, SendingOffer
 from shukko.errors import InvalidInput, NotFound
 from shukko.service.listing import listing
 from shukko.service.schemas import (
@@ -192,10 +192,6 @@ def counterparts(
 
 def _remaining(session: Session, side: str, row) -> int:
     """The offer's persons not in a case (withdrawn cases free theirs)."""
-    column = Case.sending_offer_id if side == "sending" else Case.receiving_offer_id
-    used = session.scalar(
-        select(func.coalesce(func.sum(Case.headcount), 0)).where(
-            column == row.id, Case.state != "withdrawn"
-        )
-    )
-    return max(row.headcount - int(used or 0), 0)
+    from shukko.cases.offers import persons_in_cases
+
+    return max(row.headcount - persons_in_cases(session, side, row.id), 0)

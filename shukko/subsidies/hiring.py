@@ -5,8 +5,9 @@ seeker (移籍の求職者) — the subsidy for hiring a person who left under a
 (hired within three months of leaving; the amount for plans submitted from a date) and checks
 the one it can (the months between the leaving day and the first day); what the Center cannot
 know (the re-employment plan and its date, indefinite employment) the company confirms with
-the labour bureau. Written once per hire (a notice row keyed by the introduction), in the
-caller's transaction; the person is named by number only.
+the labour bureau. A letter written before the day the sourced rules start from states no
+rule and no amount: it asks the company to confirm them. Written once per hire (a notice row
+keyed by the introduction), in the caller's transaction; the person is named by number only.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ class HiringProgramme(BaseModel):
     key: str
     name: str
     hire_within_months_of_leaving: int
+    rules_sourced_from: date
     paid_to: str
     renamed: list[Renamed] = []
     amount: list[Amount] = []
@@ -121,9 +123,12 @@ def hires_to_write(session: Session, as_of: date) -> list[Hire]:
     ]
 
 
-def within_months(hire: Hire, months: int) -> bool:
-    """Hired within `months` of leaving (the day after the leaving day counts as the first)."""
-    return hire.hired_on <= add_months(hire.leaving_on, months)
+def within_months(hire: Hire, programme: HiringProgramme, as_of: date) -> bool | None:
+    """Hired within the programme's months of leaving; None where a letter written on
+    `as_of` may state no rule (before the day the sourced rules start from)."""
+    if as_of < programme.rules_sourced_from:
+        return None
+    return hire.hired_on <= add_months(hire.leaving_on, programme.hire_within_months_of_leaving)
 
 
 def render(hire: Hire, programme: HiringProgramme, as_of: date, number: str | None):
@@ -132,7 +137,7 @@ def render(hire: Hire, programme: HiringProgramme, as_of: date, number: str | No
     name = programme.name_on(hire.hired_on)
     section = letters.Sections()
     months = programme.hire_within_months_of_leaving
-    within = within_months(hire, months)
+    within = within_months(hire, programme, as_of)
     blocks = letters.head(
         office_code=hire.office,
         company_name=hire.company,
@@ -140,40 +145,51 @@ def render(hire: Hire, programme: HiringProgramme, as_of: date, number: str | No
         subject=f"{name}のご案内",
         document_number=number,
     )
-    outcome = (
-        f"離職後{months}か月以内の雇入れです。"
-        if within
-        else f"離職後{months}か月を過ぎた雇入れのため、対象とならない場合があります。"
-    )
-    amounts = [
-        f"{era_date(a.plans_from, weekday=False)}以降に提出された再就職援助計画等の対象者を"
-        f"雇い入れた場合（通常助成）: 支給対象者1人につき{letters.yen(a.per_person_yen)}"
-        for a in programme.amount
-    ]
     thanks = (
         f"当センターの受入情報（{hire.offer_key}）へのご紹介により、求職者（番号 "
         f"{hire.registrant_id}）を{era_date(hire.hired_on, weekday=False)}に雇い入れていただき"
         "ました。誠にありがとうございます。雇入れに係る助成金について、次のとおりご案内します。"
     )
+    dates = [
+        f"前の勤務先の離職日: {era_date(hire.leaving_on, weekday=False)}",
+        f"貴社への入社日: {era_date(hire.hired_on, weekday=False)}",
+    ]
+    blocks += [doc.paragraph(thanks), section("対象となる雇入れ")]
+    to_confirm = list(programme.to_confirm.items)
+    if within is None:  # written before the day the sourced rules start from
+        blocks += [
+            doc.paragraph(
+                f"{name}の支給要件と助成額は、前の勤務先の再就職援助計画が提出された時期によって"
+                "異なり、この時期のものは当センターで確認できた公表資料に含まれていません。"
+                "支給要件・助成額とも、労働局にご確認ください。"
+            ),
+            doc.bullets(dates),
+        ]
+        to_confirm.insert(0, f"離職後{months}か月以内の雇入れであることが要件となるかどうか")
+    else:
+        outcome = (
+            f"離職後{months}か月以内の雇入れです。"
+            if within
+            else f"離職後{months}か月を過ぎた雇入れのため、対象とならない場合があります。"
+        )
+        amounts = [
+            f"{era_date(a.plans_from, weekday=False)}以降に提出された再就職援助計画等の対象者を"
+            f"雇い入れた場合（通常助成）: 支給対象者1人につき{letters.yen(a.per_person_yen)}"
+            for a in programme.amount
+        ]
+        blocks += [
+            doc.paragraph(
+                f"{name}は、再就職援助計画等の対象者を離職後{months}か月以内に期間の定めのない"
+                "労働者として雇い入れ、継続して雇用することが確実である事業主が対象とされています。"
+            ),
+            doc.bullets([*dates, outcome]),
+            section("助成額"),
+            doc.bullets(amounts),
+            doc.paragraph("助成額は見込みであり、支給を約束するものではありません。"),
+        ]
     blocks += [
-        doc.paragraph(thanks),
-        section("対象となる雇入れ"),
-        doc.paragraph(
-            f"{name}は、再就職援助計画等の対象者を離職後{months}か月以内に期間の定めのない"
-            "労働者として雇い入れ、継続して雇用することが確実である事業主が対象とされています。"
-        ),
-        doc.bullets(
-            [
-                f"前の勤務先の離職日: {era_date(hire.leaving_on, weekday=False)}",
-                f"貴社への入社日: {era_date(hire.hired_on, weekday=False)}",
-                outcome,
-            ]
-        ),
-        section("助成額"),
-        doc.bullets(amounts),
-        doc.paragraph("助成額は見込みであり、支給を約束するものではありません。"),
         section("労働局にご確認いただきたいこと"),
-        doc.bullets(programme.to_confirm.items),
+        doc.bullets(to_confirm),
         *letters.closing(hire.office),
         *letters.contact(hire.office),
     ]
@@ -205,7 +221,6 @@ def write_hiring_letters(*, session: Session, outbox: Path, as_of: date) -> list
             for h in mine
         ]
     )
-    months = programme.hire_within_months_of_leaving
     return [
         {
             "case_id": None,
@@ -215,7 +230,7 @@ def write_hiring_letters(*, session: Session, outbox: Path, as_of: date) -> list
             "kind": KIND,
             "programme": programme.key,
             "filing_deadline": None,
-            "within_months": within_months(hire, months),
+            "within_months": within_months(hire, programme, as_of),
             "document_number": numbers[hire.key],
             "path": str(outbox / hire.relative_path),
         }

@@ -126,6 +126,8 @@ def test_a_job_seeker_registers_only_from_a_request_open_to_transfers(session, r
               received_on=date(2024, 5, 20), kind="secondment")  # fmt: skip
     with pytest.raises(InvalidInput, match="not an open request for transfers"):
         seeker(session, "23:S-S1")
+    # The request's office takes the job seeker, whatever office a caller names.
+    assert seeker(session, request_for_three, office_code="13").office_code == "23"
 
 
 def test_the_report_counts_a_hired_job_seeker_as_a_transfer_by_the_first_day(
@@ -204,6 +206,47 @@ def test_the_receiver_gets_a_sourced_letter_once_after_the_hire(session, request
     other = Path(written[1]["path"]).read_text(encoding="utf-8")
     assert "離職後3か月を過ぎた雇入れのため、対象とならない場合があります。" in other
     assert write_hiring_letters(session=session, outbox=tmp_path, as_of=date(2024, 7, 13)) == []
+
+
+def test_a_letter_written_before_the_sourced_rules_states_no_rule_and_no_amount(
+    session, tmp_path
+):
+    """The sources give the requirements and amounts for plans submitted from 2022-12-02: a
+    hire of FY2021 (the demo year) gets a letter that asks the company to confirm both."""
+    from shukko.subsidies.hiring import write_hiring_letters
+
+    sender = add_company(session=session, name="旧依頼元工業", industry_code="29",
+                         prefecture_code="23")  # fmt: skip
+    add_offer(session=session, side="sending", office_code="23", offer_id="S-21", company=sender,
+              received_on=date(2021, 5, 6), headcount=1, kind="transfer",
+              start_from=date(2021, 6, 30))  # fmt: skip
+    receiver = add_company(session=session, name="受入運輸", industry_code="44",
+                           prefecture_code="23")  # fmt: skip
+    add_offer(session=session, side="receiving", office_code="23", offer_id="R-21",
+              company=receiver, received_on=date(2021, 5, 1), kind="transfer")  # fmt: skip
+    session.commit()
+    person = register(session=session, reg=Registration(
+        office_code="23", name="求職 五郎", birth_date=date(1972, 4, 1),
+        leaving_on=date(2021, 6, 30), reason="", programme="transfer", request="23:S-21",
+    ), actor="担当A", today=date(2021, 5, 20), rules=BankRules())  # fmt: skip
+    session.commit()
+    day = date(2021, 7, 1)
+    for event, options in (("counsel", {}), ("record_consent", {}),
+                           ("introduce", {"opening": "23:R-21"}),
+                           ("schedule_interview", {"opening": "23:R-21"}),
+                           ("offer", {"opening": "23:R-21"}),
+                           ("hire", {"opening": "23:R-21"})):  # fmt: skip
+        fire_bank_event(session=session, today=day, request=BankEvent(
+            registrant_id=person.id, event=event, actor="担当A", on=day, **options))
+    session.commit()
+    written = write_hiring_letters(session=session, outbox=tmp_path, as_of=date(2021, 7, 2))
+    letter = Path(written[0]["path"]).read_text(encoding="utf-8")
+    assert written[0]["within_months"] is None
+    assert "労働移動支援助成金（早期雇入れ支援コース）のご案内" in letter
+    assert "支給要件・助成額とも、労働局にご確認ください。" in letter
+    assert "円" not in letter and "令和4年" not in letter  # no amount, no later rule
+    assert "離職後3か月以内の雇入れであることが要件となるかどうか" in letter
+    assert "令和3年6月30日" in letter and "令和3年7月1日" in letter
 
 
 def test_the_holdout_request_three_employees_one_placed(session, request_for_three):

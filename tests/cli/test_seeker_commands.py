@@ -51,6 +51,9 @@ def test_a_job_seeker_from_request_to_the_first_day(shukko_env, db_url):
     refused = shukko("seekers", "register", "--name", "求職 二郎", "--birth-date", "1981-01-01",
                      "--leaving-on", str(LEAVING), "--request", "23:NOPE")  # fmt: skip
     assert refused.exit_code == 1 and "--request: no sending offer 23:NOPE" in refused.output
+    malformed = shukko("seekers", "register", "--name", "求職 三郎", "--birth-date",
+                       "1981-01-01", "--leaving-on", str(LEAVING), "--request", "S-T1")  # fmt: skip
+    assert malformed.exit_code == 1 and "--request: 'S-T1'" in malformed.output
 
     assert shukko("seekers", "event", sid, "counsel").exit_code == 0
     assert shukko("seekers", "event", sid, "record_consent").exit_code == 0
