@@ -128,3 +128,30 @@ BROCHURE_MONTHS: dict[tuple[int, int], BrochureMonth] = {
     )
     for row in _data_rows("brochure_monthly_zaiseki.csv")
 }
+
+
+@dataclass(frozen=True)
+class BrochureYear:
+    """One fiscal year of the brochure's annual table (persons, every kind of offer)."""
+
+    fiscal_year: int
+    secondment_established: int
+    transfer_established: int
+    total_established: int
+    receiving_info: int
+    sending_info: int
+
+
+# The annual table's columns run one year late against the monthly tables (its 出向成立
+# labelled 2019-2021 are the monthly tables' FY2020-FY2022 totals; brochure_facts.md): the
+# column labelled Y holds fiscal year Y+1, and the one labelled 2021 covers April-January.
+ANNUAL_LABEL_LAG = 1
+BROCHURE_YEARS: dict[int, BrochureYear] = {
+    int(row["fiscal_year"]) + ANNUAL_LABEL_LAG: BrochureYear(
+        **{
+            **{key: int(value) for key, value in row.items()},
+            "fiscal_year": int(row["fiscal_year"]) + ANNUAL_LABEL_LAG,
+        }
+    )
+    for row in _data_rows("brochure_annual.csv")
+}

@@ -114,8 +114,8 @@ _BANK = {
     ),
     "seeker.no_retention_due": "job seeker {registrant_id} has no follow-up (定着確認) open",
     "seeker.request_full": (
-        "sending offer {request} names {headcount} people, and as many job seekers are "
-        "registered from it"
+        "sending offer {request} names {headcount} people, and as many are registered from "
+        "it as job seekers or in its cases"
     ),
     "bank.too_young_at_leaving": (
         "aged {age} on the leaving day {leaving_on}; the career bank is for people leaving "

@@ -9,9 +9,15 @@ from sqlmodel import Session
 from config import Settings
 from models import Case, CaseEvent, ContractTerms, FollowUp, Notice
 from models.db import make_engine
-from models.reference import BROCHURE_MONTHS
+from models.reference import BROCHURE_MONTHS, BROCHURE_YEARS
 from models.schema import upgrade
-from shukko.demo.offer_files import month_targets, pattern_note, plan_year, split_persons
+from shukko.demo.offer_files import (
+    month_targets,
+    pattern_note,
+    plan_year,
+    split_persons,
+    transfer_targets,
+)
 from shukko.demo.year import run_demo_year
 from shukko.reporting.report import build_report
 
@@ -114,3 +120,30 @@ def test_a_year_after_2022_12_has_skill_development_secondments_and_their_letter
         "other",  # 技術支援・交流等: a row of its own, none in the demo
     }
     assert report["notes"] and "2023年度" in report["notes"][0]
+
+
+def test_a_years_offers_of_every_kind_add_up_to_the_brochures_annual_row():
+    """FY2021: 140,403 受入情報 and 19,454 送出情報 of every kind (the annual table's column
+    labelled 2020), the 在籍型出向 months still exact, the rest transfers."""
+    plan = plan_year(2021, seed=1)
+    persons = {("receiving", "出向"): 0, ("receiving", "移籍"): 0,
+               ("sending", "出向"): 0, ("sending", "移籍"): 0}  # fmt: skip
+    for day in plan.values():
+        for side, rows in day.rows.items():
+            for row in rows:
+                persons[(side, row["kind"])] += int(row["headcount"])
+    annual = BROCHURE_YEARS[2021]
+    assert (annual.receiving_info, annual.sending_info) == (140_403, 19_454)
+    assert persons[("receiving", "出向")] + persons[("receiving", "移籍")] == 140_403
+    assert persons[("sending", "出向")] + persons[("sending", "移籍")] == 19_454
+    assert persons[("receiving", "出向")] == sum(
+        BROCHURE_MONTHS[(2021, m)].receiving_info for m in range(1, 13)
+    )
+    # FY2022's annual column covers April-January: its months carry it, February and March
+    # take their mean.
+    fy2022 = transfer_targets(2022)
+    covered = [fy2022[m]["receiving"] for m in (4, 5, 6, 7, 8, 9, 10, 11, 12, 1)]
+    assert sum(covered) == BROCHURE_YEARS[2022].receiving_info - sum(
+        BROCHURE_MONTHS[(2022, m)].receiving_info for m in (4, 5, 6, 7, 8, 9, 10, 11, 12, 1)
+    )
+    assert fy2022[2]["receiving"] == fy2022[3]["receiving"] > 0

@@ -56,6 +56,23 @@ def test_offers_count_persons_in_the_month_received_within_the_fiscal_year(sessi
     assert months["2026-03"]["receiving_info"] == 5
     assert months["2025-05"]["sending_info"] == 5
     assert report["totals"] == {"receiving_info": 10, "sending_info": 5, "established": 0}
+    # The year beside the brochure's annual table counts offers of every kind.
+    annual = {row["label"]: row for row in report["annual"]}
+    assert annual["受入情報（全区分）"]["persons"] == 10
+    assert annual["送出情報（全区分）"]["persons"] == 14  # the transfer request's 9 too
+    assert annual["受入情報（全区分）"]["brochure"] is None  # no annual column for FY2025
+
+
+def test_the_brochures_annual_column_is_read_for_the_year_it_holds():
+    """The column labelled 2020 holds FY2021 (its 出向成立 5,611 is FY2021's months' sum)."""
+    from models.reference import BROCHURE_MONTHS, BROCHURE_YEARS
+
+    fy2021 = BROCHURE_YEARS[2021]
+    assert (fy2021.receiving_info, fy2021.sending_info) == (140_403, 19_454)
+    assert fy2021.transfer_established == 8_349
+    assert fy2021.secondment_established == sum(
+        BROCHURE_MONTHS[(2021, m)].established for m in range(1, 13)
+    )
 
 
 def test_established_persons_by_contract_date_industries_and_the_cross_industry_share(session):

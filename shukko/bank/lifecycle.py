@@ -22,7 +22,12 @@ from models.common import utcnow
 from shukko.bank.retention import schedule_retention
 from shukko.bank.rules import BankRules
 from shukko.bank.targets import TARGETS
-from shukko.cases.transitions import allowed_in, failing_guards, refuse_disallowed
+from shukko.cases.transitions import (
+    allowed_in,
+    failing_guards,
+    refuse_disallowed,
+    thread_machines,
+)
 from shukko.errors import ConcurrentChange, EventNotAllowed, InvalidInput, NotFound
 from shukko.refusals import Refusal
 from states import transition_table
@@ -32,7 +37,6 @@ from states.bank import (
     TRANSFER,
     RegistrantFacts,
     RegistrantGuards,
-    RegistrantMachine,
     bank_guard_reason,
 )
 
@@ -214,10 +218,10 @@ def fire_bank_event(
     # The machine moves a plain copy; the registrant is written below, version-checked as a
     # case is, and the session's object read afresh.
     moved = SimpleNamespace(
-        id=registrant.id, state=before, last_seq=registrant.last_seq + 1,
+        id=registrant.id, state=before, last_seq=registrant.last_seq + 1, kind=KIND,
         last_activity_on=max(registrant.last_activity_on, min(on, today)), updated_at=utcnow(),
     )  # fmt: skip
-    RegistrantMachine(moved, facts).send(request.event, **arguments)
+    thread_machines().send(moved, facts, request.event, arguments)  # one machine, re-pointed
     _record_introduction(session, registrant, request, opening, on)
     if request.event == "hire" and registrant.programme == TRANSFER:
         schedule_retention(session, registrant.id, on, rules.retention_months)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import Session
 
 from models import Company, Registrant, RegistrantEvent, RegistrantPerson, SendingOffer
@@ -149,9 +149,9 @@ def _former_company(session: Session, text: str | None) -> int | None:
 
 def _request(session: Session, reg: Registration):
     """A job seeker's company request: a sending offer open to transfers, still open, with
-    fewer job seekers registered from it than the people it names."""
+    fewer people registered from it or in its cases than it names (each person once)."""
     from shukko.bank.targets import TRANSFER_KINDS
-    from shukko.cases.offers import parse_offer_key
+    from shukko.cases.offers import parse_offer_key, persons_taken
 
     if not reg.request:
         raise InvalidInput(code="seeker.request_needed", fields=("request",))
@@ -165,10 +165,7 @@ def _request(session: Session, reg: Registration):
     key = f"{office}:{own}"
     if str(request.kind) not in TRANSFER_KINDS or not request.is_open:
         raise InvalidInput(code="seeker.request_not_transfer", fields=("request",), request=key)
-    registered = session.scalar(
-        select(func.count()).select_from(Registrant).where(Registrant.request_id == request.id)
-    )
-    if registered >= request.headcount:
+    if persons_taken(session, "sending", request.id) >= request.headcount:
         raise InvalidInput(code="seeker.request_full", fields=("request",), request=key,
                            headcount=request.headcount)  # fmt: skip
     return request

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from models import Introduction, Opening, ReceivingOffer
-from shukko.cases.offers import parse_offer_key, persons_in_cases
+from shukko.cases.offers import parse_offer_key, persons_taken
 from shukko.errors import NotFound
 from states.bank import CAREER_BANK, TRANSFER, OpeningFacts
 
@@ -66,15 +66,14 @@ class Target:
     def places_left(self, session: Session, row) -> int:
         """Its persons not yet hired (a receiving offer's also not in a case: withdrawn
         cases free theirs)."""
+        if self.programme == TRANSFER:
+            return max(row.headcount - persons_taken(session, "receiving", row.id), 0)
         hired = session.scalar(
             select(func.count())
             .select_from(Introduction)
             .where(self.of(Introduction) == row.id, Introduction.hired_on.is_not(None))
         )
-        left = row.headcount - hired
-        if self.programme == TRANSFER:
-            left -= persons_in_cases(session, "receiving", row.id)
-        return max(left, 0)
+        return max(row.headcount - hired, 0)
 
     def facts(self, session: Session, row, on: date) -> OpeningFacts:
         return OpeningFacts(

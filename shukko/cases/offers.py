@@ -8,7 +8,7 @@ from typing import Literal
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from models import Case, Company, ReceivingOffer, SendingOffer
+from models import Case, Company, Introduction, ReceivingOffer, Registrant, SendingOffer
 from models.reference import prefecture_code
 from shukko.errors import InvalidInput, NotFound
 
@@ -35,13 +35,50 @@ def parse_offer_key(
 
 def persons_in_cases(session: Session, side: Side, offer_id: int) -> int:
     """The persons of an offer's cases (withdrawn cases free theirs)."""
+    return persons_taken_by_offer(session, side, offer_id).get(offer_id, 0)
+
+
+def persons_taken(session: Session, side: Side, offer_id: int) -> int:
+    """The persons of an offer no longer to be placed: those in its cases and its job seekers
+    (移籍の求職者: a request's employees registered, a receiving offer's places they filled)."""
+    cases = persons_taken_by_offer(session, side, offer_id)
+    seekers = job_seekers_by_offer(session, side, offer_id)
+    return cases.get(offer_id, 0) + seekers.get(offer_id, 0)
+
+
+def persons_taken_by_offer(
+    session: Session, side: Side, offer_id: int | None = None
+) -> dict[int, int]:
+    """Persons in cases per offer of a side (one offer's, or every offer's)."""
     column = Case.sending_offer_id if side == "sending" else Case.receiving_offer_id
-    used = session.scalar(
-        select(func.coalesce(func.sum(Case.headcount), 0)).where(
-            column == offer_id, Case.state != "withdrawn"
-        )
-    )
-    return int(used or 0)
+    query = select(column, func.sum(Case.headcount)).where(Case.state != "withdrawn")
+    if offer_id is not None:
+        query = query.where(column == offer_id)
+    return {key: int(n) for key, n in session.execute(query.group_by(column)) if key}
+
+
+def job_seekers_by_offer(
+    session: Session, side: Side, offer_id: int | None = None
+) -> dict[int, int]:
+    """Job seekers per offer: registered from a request (sending), hired through a receiving
+    offer (receiving); one offer's or every offer's."""
+    if side == "sending":
+        column, query = Registrant.request_id, select(Registrant.request_id, func.count())
+    else:
+        column = Introduction.receiving_offer_id
+        query = select(column, func.count()).where(Introduction.hired_on.is_not(None))
+    query = query.where(column.is_not(None))
+    if offer_id is not None:
+        query = query.where(column == offer_id)
+    return {key: int(n) for key, n in session.execute(query.group_by(column))}
+
+
+def persons_taken_all(session: Session, side: Side) -> dict[int, int]:
+    """`persons_taken` of every offer of a side that has any, in two queries."""
+    taken = persons_taken_by_offer(session, side)
+    for key, n in job_seekers_by_offer(session, side).items():
+        taken[key] = taken.get(key, 0) + n
+    return taken
 
 
 def find_offer(

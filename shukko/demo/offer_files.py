@@ -1,9 +1,11 @@
 """Offices' intake files for the demo year, generated to the brochure's monthly figures.
 
 For every month the persons offered in secondment offers (受入情報, 送出情報) add up exactly
-to the brochure's row; offers are spread over the month's business days, written per day as
-files with Japanese headers (a share in Shift_JIS/CP932, some XLSX), with a few bad rows as
-real files have (they are rejected and do not count). Transfer (移籍) offers come on top.
+to the brochure's monthly row; transfer (移籍) offers — receivers' job offers and senders'
+requests for re-employment support (再就職支援の依頼) — bring the year's persons of every kind
+to the brochure's annual row (transfer_targets). Offers are spread over the month's business
+days, written per day as files with Japanese headers (a share in Shift_JIS/CP932, some XLSX),
+with a few bad rows as real files have (they are rejected and do not count).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from pathlib import Path
 
 from stdnum.jp import cn
 
-from models.reference import BROCHURE_MONTHS, PREFECTURES
+from models.reference import BROCHURE_MONTHS, BROCHURE_YEARS, PREFECTURES
 from shukko.clock import is_business_day
 from shukko.intake.columns import COMMON, RECEIVING_ONLY, SENDING_ONLY
 from shukko.reporting.report import FISCAL_MONTHS
@@ -70,8 +72,14 @@ HEADCOUNTS = {
     "receiving": ([1, 2, 3, 4, 5], [30, 25, 20, 15, 10]),
     "sending": ([1, 2, 3, 4], [45, 30, 15, 10]),
 }
+# Transfers: a receiver's job offer names a few places; a sender's request names the
+# employees leaving with an employment adjustment or a closure, sometimes dozens (the demo's
+# assumption: a mean of about 3 and 6 persons).
+TRANSFER_HEADCOUNTS = {
+    "receiving": ([1, 2, 3, 4, 5, 10], [30, 25, 15, 10, 12, 8]),
+    "sending": ([1, 2, 3, 5, 10, 20, 30], [25, 20, 15, 15, 12, 8, 5]),
+}
 BAD_ROW_SHARE = 0.008
-TRANSFER_SHARE = 0.08  # transfer offers on top of the secondment figures
 
 
 @dataclass
@@ -115,6 +123,29 @@ def month_targets(fiscal_year: int) -> dict[int, dict[str, int]]:
     }
 
 
+def transfer_targets(fiscal_year: int) -> dict[int, dict[str, int]]:
+    """Persons offered per month in transfer offers: what the brochure's annual row
+    (BROCHURE_YEARS, every kind) holds beyond its secondment months, spread evenly over the
+    months it covers (the first months take the remainder); a month it does not cover takes
+    the mean. Zero where the pattern year has no annual row."""
+    pattern = pattern_year(fiscal_year)
+    annual = BROCHURE_YEARS.get(pattern)
+    known = [m for m in FISCAL_MONTHS if (pattern, m) in BROCHURE_MONTHS]
+    out = {month: {"receiving": 0, "sending": 0} for month in FISCAL_MONTHS}
+    if annual is None or not known:
+        return out
+    for side, column in (("receiving", "receiving_info"), ("sending", "sending_info")):
+        secondment = sum(getattr(BROCHURE_MONTHS[(pattern, m)], column) for m in known)
+        rest = max(getattr(annual, column) - secondment, 0)
+        share, remainder = divmod(rest, len(known))
+        for index, month in enumerate(known):
+            out[month][side] = share + (index < remainder)
+        for month in FISCAL_MONTHS:
+            if month not in known:
+                out[month][side] = share
+    return out
+
+
 def business_days(year: int, month: int) -> list[date]:
     day, days = date(year, month, 1), []
     while day.month == month:
@@ -124,9 +155,11 @@ def business_days(year: int, month: int) -> list[date]:
     return days
 
 
-def split_persons(total: int, side: str, rng: random.Random) -> list[int]:
+def split_persons(
+    total: int, side: str, rng: random.Random, headcounts: dict = HEADCOUNTS
+) -> list[int]:
     """Headcounts of offers that add up to exactly `total` persons."""
-    sizes, weights = HEADCOUNTS[side]
+    sizes, weights = headcounts[side]
     out, left = [], total
     while left > 0:
         size = min(rng.choices(sizes, weights)[0], left)
@@ -197,7 +230,8 @@ class OfferMaker:
         }
         if side == "sending":
             row["acceptable_area"] = rng.choice(["", "", prefecture.block, "全国"])
-            row["reason"] = rng.choice(["雇用調整", "雇用調整", "人材育成"])
+            reasons = ["雇用調整", "雇用調整", "人材育成" if kind == "出向" else "その他"]
+            row["reason"] = rng.choice(reasons)
             row["dismissals"] = "有" if rng.random() < 0.05 else "無"
         else:
             row["work_prefecture"] = prefecture.name
@@ -219,23 +253,25 @@ class OfferMaker:
 
 
 def plan_year(fiscal_year: int, seed: int) -> dict[date, DayFiles]:
-    """Every business day's rows for the fiscal year; secondment persons match the targets."""
+    """Every business day's rows for the fiscal year; secondment persons match the monthly
+    targets, transfer persons the annual ones (transfer_targets)."""
     rng = random.Random(seed)
     maker = OfferMaker(rng)
     days: dict[date, DayFiles] = {}
+    transfers = transfer_targets(fiscal_year)
     for month, targets in month_targets(fiscal_year).items():
         year = fiscal_year + (month < 4)
         open_days = business_days(year, month)
         for side in ("receiving", "sending"):
-            sizes = split_persons(targets[side], side, rng)
-            sizes += [0] * round(len(sizes) * TRANSFER_SHARE)  # 0 marks a transfer offer
-            for size in sizes:
+            offers = [(size, "出向") for size in split_persons(targets[side], side, rng)]
+            offers += [
+                (size, "移籍")
+                for size in split_persons(transfers[month][side], side, rng, TRANSFER_HEADCOUNTS)
+            ]
+            for size, kind in offers:
                 day = rng.choice(open_days)
                 entry = days.setdefault(day, DayFiles(day))
-                if size:
-                    entry.rows[side].append(maker.row(side, day, size))
-                else:
-                    entry.rows[side].append(maker.row(side, day, rng.randint(1, 2), "移籍"))
+                entry.rows[side].append(maker.row(side, day, size, kind))
                 if rng.random() < BAD_ROW_SHARE:
                     entry.bad[side].append(maker.bad_row(side, day))
     for entry in days.values():

@@ -8,10 +8,11 @@ from datetime import date
 from functools import lru_cache
 
 import numpy as np
-from sqlalchemy import Text, cast, func, select
+from sqlalchemy import Text, cast, select
 from sqlmodel import Session
 
 from models import Case, Company, ReceivingOffer, SendingOffer
+from shukko.cases.offers import persons_taken_all
 from shukko.cases.records import NewCase, open_cases
 from shukko.faults import crash_point
 from shukko.matching.candidates import OfferRecord, breakdown, generate
@@ -21,28 +22,17 @@ from shukko.matching.rules import MatchingRules
 ACTOR = "matching"
 
 
-def _persons_in_cases(session: Session, column) -> dict[int, int]:
-    """Persons already in cases per offer (withdrawn cases free their persons)."""
-    return dict(
-        session.execute(
-            select(column, func.sum(Case.headcount))
-            .where(Case.state != "withdrawn")
-            .group_by(column)
-        ).all()
-    )
-
-
 def load_open_offers(
     *, session: Session, as_of: date
 ) -> tuple[list[OfferRecord], list[OfferRecord]]:
     """Open offers whose start window has not closed, with remaining headcounts (which may
-    be zero: see `propose`). Read as plain columns, not ORM objects: there are many."""
+    be zero: see `propose`): a case's persons and job seekers (a request's employees
+    registered, a receiving offer's places they filled) are not placed twice. Read as
+    plain columns, not ORM objects: there are many."""
     sides = []
     for table in (SendingOffer, ReceivingOffer):
         is_sending = table is SendingOffer
-        used = _persons_in_cases(
-            session, Case.sending_offer_id if is_sending else Case.receiving_offer_id
-        )
+        used = persons_taken_all(session, "sending" if is_sending else "receiving")
         if is_sending:
             lists = [table.skills, table.qualifications, table.acceptable_area]
         else:

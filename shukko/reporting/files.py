@@ -27,6 +27,10 @@ def tables(report: dict) -> dict[str, tuple[list[str], list[list]]]:
     cross = report["cross_industry"]
     return {
         "月別実績": (MONTHLY_HEADER, _monthly_rows(report)),
+        "年間実績": (
+            ["区分", "人数", "人数（パンフレット）"],
+            [[a["label"], a["persons"], a["brochure"]] for a in report["annual"]],
+        ),
         "出向・移籍": (
             ["区分", "成立数"],
             [[k["label"], k["persons"]] for k in report["established_by_kind"]],
@@ -130,6 +134,7 @@ def _bank_tables(bank: dict) -> dict[str, tuple[list[str], list[list]]]:
 
 CSV_NAMES = {
     "月別実績": "monthly.csv",
+    "年間実績": "annual.csv",
     "出向・移籍": "by_kind.csv",
     "出向の目的": "by_purpose.csv",
     "送出業種": "sending_by_division.csv",
@@ -154,6 +159,11 @@ def markdown(report: dict) -> str:
         doc.paragraph(
             "受入情報・送出情報は受付日の月に数えた在籍型出向の人数、成立数は出向契約締結日の月に"
             "数えた人数です。（パンフレット）の列はセンターのパンフレットに掲載された数値です。"
+        ),
+        doc.paragraph(
+            "年間実績の受入情報・送出情報は出向・移籍・いずれもの全区分の人数、移籍成立は移籍の"
+            "案件の人数と移籍の求職者の入社の合計です。パンフレットの年表は見出しの年度が月次表より"
+            "一年早く付いているため、月次表と一致する年度に読み替えて並べています。"
         ),
         *(doc.note(note) for note in report.get("notes", [])),
     ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -24,7 +24,12 @@ from models import (
     ReceivingOffer,
     SendingOffer,
 )
-from models.reference import BROCHURE_MONTHS, INDUSTRY_DIVISIONS, industry_division
+from models.reference import (
+    BROCHURE_MONTHS,
+    BROCHURE_YEARS,
+    INDUSTRY_DIVISIONS,
+    industry_division,
+)
 from shukko.bank.stats import bank_tables
 from shukko.cases.offers import join_offers_and_companies
 from shukko.reporting.transfers import seekers_hired, transfer_tables
@@ -98,12 +103,14 @@ def build_report(session: Session, fiscal_year: int) -> dict:
     transfers["sending_by_division"] = _divisions(transfers.pop("sending"))
     transfers["receiving_by_division"] = _divisions(transfers.pop("receiving"))
     by_kind["transfer"] = transfers["persons"]  # the cases' persons and the job seekers hired
+    annual = _annual(session, fiscal_year, first, last, by_kind)
     return {
         "fiscal_year": fiscal_year,
         "from": first,
         "to": last,
         "monthly": monthly,
         "totals": totals,
+        "annual": annual,
         "established_by_kind": [
             {"kind": kind, "label": label, "persons": by_kind[kind]}
             for kind, label in (("secondment", "在籍型出向"), ("transfer", "移籍"))
@@ -122,6 +129,43 @@ def build_report(session: Session, fiscal_year: int) -> dict:
         "bank": bank_tables(session, fiscal_year, first, last),
         "notes": _notes(fiscal_year),
     }
+
+
+ANNUAL_ROWS = (
+    ("receiving_info", "受入情報（全区分）"),
+    ("sending_info", "送出情報（全区分）"),
+    ("secondment_established", "出向成立"),
+    ("transfer_established", "移籍成立"),
+    ("total_established", "成立合計"),
+)
+
+
+def _annual(session: Session, fiscal_year: int, first: date, last: date, by_kind) -> list[dict]:
+    """The year beside the brochure's annual table: persons offered in offers of every kind
+    (出向, 移籍, いずれも) by the day received, and persons placed by kind."""
+    figures = {
+        "secondment_established": by_kind["secondment"],
+        "transfer_established": by_kind["transfer"],
+        "total_established": by_kind["secondment"] + by_kind["transfer"],
+    }
+    for key, table in (("receiving_info", ReceivingOffer), ("sending_info", SendingOffer)):
+        figures[key] = int(
+            session.scalar(
+                select(func.coalesce(func.sum(table.headcount), 0)).where(
+                    table.received_on.between(first, last)
+                )
+            )
+        )
+    brochure = BROCHURE_YEARS.get(fiscal_year)
+    return [
+        {
+            "key": key,
+            "label": label,
+            "persons": figures[key],
+            "brochure": getattr(brochure, key) if brochure else None,
+        }
+        for key, label in ANNUAL_ROWS
+    ]
 
 
 PURPOSES = tuple(PURPOSE_LABELS.items())  # 雇用維持, 人材育成, 技術支援・交流等

@@ -191,7 +191,7 @@ def counterparts(
 
 
 def _remaining(session: Session, side: str, row) -> int:
-    """The offer's persons not in a case (withdrawn cases free theirs)."""
-    from shukko.cases.offers import persons_in_cases
+    """The offer's persons not in a case (withdrawn cases free theirs) nor job seekers."""
+    from shukko.cases.offers import persons_taken
 
-    return max(row.headcount - persons_in_cases(session, side, row.id), 0)
+    return max(row.headcount - persons_taken(session, side, row.id), 0)

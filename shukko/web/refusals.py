@@ -91,7 +91,8 @@ _BANK = {
     "seeker.request_not_transfer": "送出情報 {request} は受付中の移籍の依頼ではありません。",
     "seeker.no_retention_due": "この求職者に未実施の定着確認はありません。",
     "seeker.request_full": (
-        "送出情報 {request} の対象者 {headcount}名の全員が求職者として登録済みです。"
+        "送出情報 {request} の対象者 {headcount}名の全員が、求職者として登録済みか"
+        "出向・移籍の案件に入っています。"
     ),
     "bank.too_young_at_leaving": (
         "離職日（{leaving_on}）に {age}歳です。{min_age}歳以上で離職する方が対象です。"

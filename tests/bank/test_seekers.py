@@ -279,3 +279,34 @@ def test_the_holdout_request_three_employees_one_placed(session, request_for_thr
     transfers = build_report(session, 2024)["transfers"]
     assert transfers["seekers"] == 1
     assert [m["seekers"] for m in transfers["monthly"]][3] == 1  # 7月: the first day's month
+
+
+def test_each_person_is_placed_once_by_a_case_or_as_a_job_seeker(session, request_for_three):
+    """A request's employees in a transfer case are not registered again as job seekers, and
+    matching does not offer again the request's people registered nor the receiving offer's
+    places that job seekers filled."""
+    from models import ReceivingOffer, SendingOffer
+    from shukko.cases.records import NewCase, open_cases
+    from shukko.matching.run import load_open_offers
+
+    request = session.scalar(select(SendingOffer).where(SendingOffer.offer_id == "S-T1"))
+    other = add_company(session=session, name="受入運輸", industry_code="44",
+                        prefecture_code="23")  # fmt: skip
+    group = add_offer(session=session, side="receiving", office_code="23", offer_id="R-9",
+                      company=other, received_on=date(2024, 5, 1), headcount=5,
+                      kind="transfer")  # fmt: skip
+    session.flush()
+    open_cases(session=session, actor="担当A", today=TODAY,
+               cases=[NewCase(kind="transfer", sending_offer_id=request.id,
+                              receiving_offer_id=group.id)])  # fmt: skip
+    session.commit()
+    first = seeker(session, request_for_three, name="求職 一郎")
+    seeker(session, request_for_three, name="求職 二郎")
+    with pytest.raises(InvalidInput, match="as job seekers or in its cases"):
+        seeker(session, request_for_three, name="求職 三郎")  # the third is in the case
+
+    hire(session, first, date(2024, 7, 1))
+    sending, receiving = load_open_offers(session=session, as_of=TODAY)
+    left = {r.id: r.remaining for r in (*sending, *receiving)}
+    filled = session.scalar(select(ReceivingOffer.id).where(ReceivingOffer.offer_id == "R-1"))
+    assert left[request.id] == 0 and left[filled] == 0 and left[group.id] == 4
