@@ -21,7 +21,7 @@ class OpeningFacts:
     key: str  # OFFICE:OPENING_ID, for messages
     company_id: int
     is_open: bool
-    places_left: int
+    places_left: int | None  # read only for an event whose guards ask it (opening_available)
 
 
 CAREER_BANK = "career_bank"  # キャリア人材バンク

@@ -16,6 +16,7 @@ from models import Case, Introduction, Opening, ReceivingOffer, Registrant, Regi
 from models.reference import PREFECTURES, PREFECTURES_BY_CODE
 from shukko.bank.lifecycle import hires_by_opening, open_on
 from shukko.bank.targets import TRANSFER_KINDS
+from shukko.cases.offers import holds_a_place
 from states.bank import CAREER_BANK, TRANSFER
 
 ELIGIBLE_STATES = ("counselled", "introduced", "interviewing")
@@ -62,6 +63,7 @@ class RegistrantArrays:
     wage: np.ndarray  # monthly equivalent wished, 0 = not given
     quals: list[frozenset[str]]
     qual_mask: np.ndarray | None = None  # words of bits over the openings' vocabulary
+    earliest_start: np.ndarray | None = None  # day ordinal after leaving (0: any day)
 
 
 @dataclass
@@ -75,6 +77,7 @@ class OpeningArrays:
     wage: np.ndarray  # monthly equivalent
     required: list[frozenset[str]]
     required_mask: np.ndarray | None = None
+    latest_start: np.ndarray | None = None  # day ordinal of the last start taken (max: none)
 
 
 def eligible_registrants(
@@ -119,6 +122,9 @@ def registrant_arrays(rows: list[Registrant]) -> RegistrantArrays:
             dtype=np.float32,
         ),
         quals=[frozenset(r.qualifications) for r in rows],
+        earliest_start=np.array(
+            [r.leaving_on.toordinal() + 1 if r.leaving_on else 0 for r in rows], dtype=np.int32
+        ),
     )
 
 
@@ -138,6 +144,7 @@ def open_openings(session: Session, as_of: date) -> OpeningArrays:
             Opening.monthly_wage_yen,
             Opening.hourly_wage_yen,
             Opening.required_qualifications,
+            Opening.open_until,
         )
         .outerjoin(hired, hired.c.opening_id == Opening.id)
         .where(
@@ -166,16 +173,25 @@ def open_openings(session: Session, as_of: date) -> OpeningArrays:
             dtype=np.float32,
         ),
         required=[frozenset(r.required_qualifications or ()) for r in rows],
+        latest_start=_ordinals([r.open_until for r in rows]),
     )
+
+
+def _ordinals(days: list) -> np.ndarray:
+    """Day ordinals; no day is no limit."""
+    return np.array([d.toordinal() if d else NO_LIMIT for d in days], dtype=np.int32)
+
+
+NO_LIMIT = np.iinfo(np.int32).max
 
 
 def open_transfer_offers(session: Session, as_of: date) -> OpeningArrays:
     """Receiving offers open to transfers on the day with places left (headcount minus the
-    persons of their cases and the job seekers hired), as the scorer's arrays: full-time work
-    at the offer's monthly wage (-1: not given)."""
+    persons of their cases and the job seekers hired or holding an offer), as the scorer's
+    arrays: full-time work at the offer's monthly wage (-1: not given)."""
     hired = (
         select(Introduction.receiving_offer_id, func.count().label("hired"))
-        .where(Introduction.hired_on.is_not(None), Introduction.receiving_offer_id.is_not(None))
+        .where(holds_a_place(), Introduction.receiving_offer_id.is_not(None))
         .group_by(Introduction.receiving_offer_id)
         .subquery()
     )
@@ -194,6 +210,7 @@ def open_transfer_offers(session: Session, as_of: date) -> OpeningArrays:
             ReceivingOffer.occupation,
             ReceivingOffer.monthly_wage_yen,
             ReceivingOffer.required_qualifications,
+            ReceivingOffer.start_until,
         )
         .outerjoin(hired, hired.c.receiving_offer_id == ReceivingOffer.id)
         .outerjoin(in_cases, in_cases.c.receiving_offer_id == ReceivingOffer.id)
@@ -216,6 +233,7 @@ def open_transfer_offers(session: Session, as_of: date) -> OpeningArrays:
         hours=np.full(len(rows), DEFAULT_HOURS["full_time"], dtype=np.float32),
         wage=np.array([r.monthly_wage_yen or -1 for r in rows], dtype=np.float32),
         required=[frozenset(r.required_qualifications or ()) for r in rows],
+        latest_start=_ordinals([r.start_until for r in rows]),
     )
 
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from types import SimpleNamespace
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -77,25 +78,31 @@ def open_on(day: date):
     return Opening.is_open & (Opening.open_until.is_(None) | (Opening.open_until >= day))
 
 
-def registrant_facts(session: Session, registrant: Registrant) -> RegistrantFacts:
-    target = TARGETS[registrant.programme]
-    consents = session.execute(
+@cache
+def _facts_statements(programme: str):
+    """A person's consents (by company; None: to every company) and introductions, as two
+    statements built once per programme (building a statement costs as much as running it)."""
+    target = TARGETS[programme]
+    person = bindparam("registrant")
+    consents = (
         select(target.table.company_id)
         .select_from(RegistrantEvent)
         .outerjoin(target.table, target.of(RegistrantEvent) == target.table.id)
-        .where(
-            RegistrantEvent.registrant_id == registrant.id,
-            RegistrantEvent.event == "record_consent",
-        )
-    ).scalars()
-    companies = list(consents)
-    introductions = session.execute(
-        select(
-            target.of(Introduction).label("target_id"),
-            Introduction.interview_on,
-            Introduction.outcome,
-        ).where(Introduction.registrant_id == registrant.id)
-    ).all()
+        .where(RegistrantEvent.registrant_id == person, RegistrantEvent.event == "record_consent")
+    )
+    introductions = select(
+        target.of(Introduction).label("target_id"),
+        Introduction.interview_on,
+        Introduction.outcome,
+    ).where(Introduction.registrant_id == person)
+    return consents, introductions
+
+
+def registrant_facts(session: Session, registrant: Registrant) -> RegistrantFacts:
+    consents, introduced = _facts_statements(registrant.programme)
+    person = {"registrant": registrant.id}
+    companies = list(session.execute(consents, person).scalars())
+    introductions = session.execute(introduced, person).all()
     return RegistrantFacts(
         consented_all=None in companies,
         consented_companies={c for c in companies if c is not None},
@@ -114,6 +121,28 @@ def get_registrant(session: Session, registrant_id: int) -> Registrant:
     if registrant is None:
         raise NotFound(code="not_found.registrant", registrant_id=registrant_id)
     return registrant
+
+
+STEP_COLUMNS = ("id", "state", "version", "last_seq", "last_activity_on", "programme",
+                "leaving_on")  # fmt: skip
+
+
+_STEP_VIEW = select(*(getattr(Registrant, name) for name in STEP_COLUMNS)).where(
+    Registrant.id == bindparam("registrant")
+)
+
+
+def _step_view(session: Session, registrant_id: int):
+    """What a step reads of a registrant: the session's own object where it holds one (its
+    write is then checked against the version that object was read at), else the columns
+    alone (loading the whole row as an object cost a fifth of a step)."""
+    held = session.identity_map.get(session.identity_key(Registrant, registrant_id))
+    if held is not None:
+        return held
+    row = session.execute(_STEP_VIEW, {"registrant": registrant_id}).one_or_none()
+    if row is None:
+        raise NotFound(code="not_found.registrant", registrant_id=registrant_id)
+    return SimpleNamespace(**dict(zip(STEP_COLUMNS, row, strict=True)))
 
 
 def allowed_events(registrant: Registrant) -> list[str]:
@@ -164,29 +193,30 @@ def _record_introduction(session: Session, registrant, request: BankEvent, targe
         setattr(introduction, target.column, target_row.id)
         session.add(introduction)
         return
-    if request.event not in ("schedule_interview", "offer", "record_outcome", "hire"):
+    if request.event == "schedule_interview":
+        values = {"interview_on": on}
+    elif request.event == "offer":
+        values = {"outcome": OFFERED, "outcome_on": on, "start_on": request.start_on}
+    elif request.event == "record_outcome":
+        values = {"outcome": request.outcome, "outcome_on": on}
+    elif request.event == "hire":
+        values = {"hired_on": on}
+    else:
         return
-    introduction = session.scalar(
-        select(Introduction).where(
+    session.execute(  # one UPDATE; an introduction this session holds is kept in step
+        update(Introduction)
+        .where(
             Introduction.registrant_id == registrant.id, target.of(Introduction) == target_row.id
         )
+        .values(values)
     )
-    if request.event == "schedule_interview":
-        introduction.interview_on = on
-    elif request.event == "offer":
-        introduction.outcome, introduction.outcome_on = OFFERED, on
-        introduction.start_on = request.start_on
-    elif request.event == "record_outcome":
-        introduction.outcome, introduction.outcome_on = request.outcome, on
-    else:
-        introduction.hired_on = on
 
 
 def fire_bank_event(
     *, session: Session, request: BankEvent, today: date, rules: BankRules = BankRules()
 ) -> dict:
     """Send one event to one registrant; returns the log entry as data (no name)."""
-    registrant = get_registrant(session, request.registrant_id)
+    registrant = _step_view(session, request.registrant_id)
     if request.expected_version is not None and registrant.version != request.expected_version:
         raise ConcurrentChange(registrant.id, what=KIND)
     refuse_disallowed(KIND, registrant.state, request.event, KIND, registrant.id)
@@ -197,7 +227,12 @@ def fire_bank_event(
         raise InvalidInput(code="input.outcome", fields=("outcome",), value=request.outcome)
     target = TARGETS[registrant.programme]
     opening = target.find(session, request.opening) if request.opening else None
-    snapshot = target.facts(session, opening, min(on, today)) if opening else None
+    guards = transition_table(KIND).get((registrant.state, request.event), (None, ()))[1]
+    snapshot = None
+    if opening is not None:
+        places = "opening_available" in guards
+        snapshot = target.facts(session, opening, min(on, today), places=places,
+                                holder=registrant.id)  # fmt: skip
     facts = registrant_facts(session, registrant)
     arguments = {"opening": snapshot, "note": request.note, "on": on, "outcome": request.outcome}
     missing = blocking(registrant, facts, request.event, **arguments)
@@ -226,7 +261,8 @@ def fire_bank_event(
     if request.event == "hire" and registrant.programme == TRANSFER:
         schedule_retention(session, registrant.id, on, rules.retention_months)
     _write_registrant(session, moved, read_version)
-    session.expire(registrant)
+    if isinstance(registrant, Registrant):
+        session.expire(registrant)  # written around it: read afresh when next used
     entry = RegistrantEvent(
         registrant_id=moved.id,
         seq=moved.last_seq,

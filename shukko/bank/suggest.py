@@ -6,7 +6,8 @@ work at its monthly wage; one without a wage scores 0.5 on wage).
 Hard rules: the opening is open, not past its date, has places left, lies in a prefecture the
 registrant wants (blocks and 全国 expanded; none given means the registrant's own office's
 prefecture), offers an employment type the registrant takes (full-time or part-time; contract
-work fits both), and the registrant holds every qualification it requires. Never an opening
+work fits both), the registrant holds every qualification it requires, and it still takes
+people on the day after the registrant leaves (a receiving offer's latest start). Never an opening
 already introduced to the registrant, never a pair suggested before.
 
 Score (weights below, each component 0..1, all stored with the suggestion): occupation
@@ -33,6 +34,7 @@ from models import (
 )
 from models.reference import PREFECTURES
 from shukko.bank.arrays import (
+    ELIGIBLE_STATES,
     PREFECTURE_INDEX,
     TYPES,
     OpeningArrays,
@@ -112,7 +114,16 @@ def components(
         "wage": np.broadcast_to(wage, occupation.shape),
         "qualifications": np.broadcast_to(qualifications, occupation.shape),
     }
-    return parts, type_ok & held
+    in_time = _in_time(reg, ri, op, oj)
+    return parts, type_ok & held & in_time
+
+
+def _in_time(reg: RegistrantArrays, ri, op: OpeningArrays, oj):
+    """The opening still takes people on the day after the person leaves (a receiving
+    offer's latest start, an opening's date)."""
+    if reg.earliest_start is None or op.latest_start is None:
+        return np.True_
+    return op.latest_start[oj] >= reg.earliest_start[ri]
 
 
 def best_pairs(
@@ -129,7 +140,9 @@ def best_pairs(
             by_prefecture[PREFECTURE_INDEX[code]].append(i)
     order = np.argsort(op.prefecture, kind="stable")
     bounds = np.searchsorted(op.prefecture[order], np.arange(len(PREFECTURES) + 1))
-    excluded = np.fromiter(exclude, dtype=np.int64, count=len(exclude))
+    # sorted once: each block looks its keys up by bisection (np.isin sorted the whole set
+    # again for every block, most of a night's suggestions once the year has grown)
+    excluded = np.sort(np.fromiter(exclude, dtype=np.int64, count=len(exclude)))
     weights = {name: np.float32(w) for name, w in WEIGHTS.items()}
 
     def block(ri: np.ndarray, oj: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -145,7 +158,7 @@ def best_pairs(
         rows = np.repeat(ri, room)
         openings = oj[top].ravel()
         keys = (reg.ids[rows] << 32) | op.ids[openings]
-        chosen = (scores >= 0) & ~np.isin(keys, excluded)
+        chosen = (scores >= 0) & ~_member(keys, excluded)
         return rows[chosen], openings[chosen], scores[chosen]
 
     work = []
@@ -174,6 +187,14 @@ def best_pairs(
     return rows[best], openings[best], scores[best]
 
 
+def _member(keys: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """Which keys are in the sorted array."""
+    if not len(sorted_set):
+        return np.zeros(keys.shape, dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_set, keys), len(sorted_set) - 1)
+    return sorted_set[at] == keys
+
+
 def explained(reg, op, rows, openings, scores) -> list[tuple[int, int, float, dict]]:
     """(registrant id, opening index, score, components) for chosen pairs."""
     parts, _ok = components(reg, rows, op, openings)
@@ -190,13 +211,16 @@ def explained(reg, op, rows, openings, scores) -> list[tuple[int, int, float, di
 
 
 def _excluded(session: Session, programme: str) -> set[int]:
-    """Pairs introduced or suggested already, as registrant id << 32 | target id."""
+    """Pairs introduced or suggested already, as registrant id << 32 | target id (of the
+    people who may still be suggested: the others' pairs grow with every year)."""
     target = TARGETS[programme]
     excluded: set[int] = set()
     for table in (Introduction, Suggestion):
         column = target.of(table)
         for registrant, row in session.execute(
-            select(table.registrant_id, column).where(column.is_not(None))
+            select(table.registrant_id, column)
+            .join(Registrant, Registrant.id == table.registrant_id)
+            .where(column.is_not(None), Registrant.state.in_(ELIGIBLE_STATES))
         ):
             excluded.add(registrant << 32 | row)
     return excluded

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlmodel import Session
 
-from models import Introduction, Opening, ReceivingOffer
-from shukko.cases.offers import parse_offer_key, persons_taken
+from models import Case, Introduction, Opening, ReceivingOffer
+from shukko.cases.offers import holds_a_place, parse_offer_key
 from shukko.errors import NotFound
-from states.bank import CAREER_BANK, TRANSFER, OpeningFacts
+from states.bank import CAREER_BANK, OFFERED, TRANSFER, OpeningFacts
 
 # A receiving offer a job seeker may apply to: open to transfers.
 TRANSFER_KINDS = ("transfer", "either")
@@ -47,11 +48,7 @@ class Target:
     def find(self, session: Session, text: str):
         """The target a key names (OFFICE:ID; an office by code or name)."""
         office, own = parse_offer_key(text, "opening", self.key_refusal)
-        row = session.scalar(
-            select(self.table).where(
-                self.table.office_code == office, getattr(self.table, self.own_id) == own
-            )
-        )
+        row = session.scalar(_by_key(self.table, self.own_id), {"office": office, "own": own})
         if row is None or (self.programme == TRANSFER and str(row.kind) not in TRANSFER_KINDS):
             raise NotFound(code=self.not_found, fields=("opening",), opening=f"{office}:{own}")
         return row
@@ -63,11 +60,13 @@ class Target:
             return row.start_until >= on
         return row.open_until is None or row.open_until >= on
 
-    def places_left(self, session: Session, row) -> int:
-        """Its persons not yet hired (a receiving offer's also not in a case: withdrawn
-        cases free theirs)."""
+    def places_left(self, session: Session, row, holder: int | None = None) -> int:
+        """Its persons not yet hired. A receiving offer's places are also taken by its cases
+        (withdrawn cases free theirs) and held by its offers (内定) — except the one the
+        `holder` (a registrant id) holds, which is theirs to take."""
         if self.programme == TRANSFER:
-            return max(row.headcount - persons_taken(session, "receiving", row.id), 0)
+            taken = session.scalar(_TAKEN_BUT_HOLDERS, {"offer": row.id, "holder": holder})
+            return max(row.headcount - int(taken), 0)
         hired = session.scalar(
             select(func.count())
             .select_from(Introduction)
@@ -75,15 +74,58 @@ class Target:
         )
         return max(row.headcount - hired, 0)
 
-    def facts(self, session: Session, row, on: date) -> OpeningFacts:
+    def facts(
+        self, session: Session, row, on: date, *, places: bool = True, holder: int | None = None
+    ) -> OpeningFacts:
+        """The target as the guards see it for `holder` (a registrant id); its places left
+        only when asked (`places`: more queries, which only introducing and hiring need)."""
         return OpeningFacts(
             id=row.id,
             key=self.key(row),
             company_id=row.company_id,
             is_open=self.is_open(row, on),
-            places_left=self.places_left(session, row),
+            places_left=self.places_left(session, row, holder) if places else None,
         )
 
+
+@cache
+def _by_key(table, own_id: str):
+    """A target by its office and own id, as a statement built once."""
+    return select(table).where(
+        table.office_code == bindparam("office"), getattr(table, own_id) == bindparam("own")
+    )
+
+
+def _taken_but_holders():
+    """One statement (built once): a receiving offer's places taken by its cases and its job
+    seekers (persons_taken), less the one the holder's own offer (内定) holds."""
+    offer, holder = bindparam("offer"), bindparam("holder")
+    in_cases = (
+        select(func.coalesce(func.sum(Case.headcount), 0))
+        .where(Case.receiving_offer_id == offer, Case.state != "withdrawn")
+        .scalar_subquery()
+    )
+    seekers = (
+        select(func.count())
+        .select_from(Introduction)
+        .where(Introduction.receiving_offer_id == offer, holds_a_place())
+        .scalar_subquery()
+    )
+    own = (
+        select(func.count())
+        .select_from(Introduction)
+        .where(
+            Introduction.registrant_id == holder,
+            Introduction.receiving_offer_id == offer,
+            Introduction.hired_on.is_(None),
+            Introduction.outcome == OFFERED,
+        )
+        .scalar_subquery()
+    )
+    return select(in_cases + seekers - own)
+
+
+_TAKEN_BUT_HOLDERS = _taken_but_holders()
 
 TARGETS = {
     CAREER_BANK: Target(

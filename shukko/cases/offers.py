@@ -61,16 +61,23 @@ def job_seekers_by_offer(
     session: Session, side: Side, offer_id: int | None = None
 ) -> dict[int, int]:
     """Job seekers per offer: registered from a request (sending), hired through a receiving
-    offer (receiving); one offer's or every offer's."""
+    offer or holding its offer (内定: the place is theirs until they start or decline;
+    receiving); one offer's or every offer's."""
     if side == "sending":
         column, query = Registrant.request_id, select(Registrant.request_id, func.count())
     else:
         column = Introduction.receiving_offer_id
-        query = select(column, func.count()).where(Introduction.hired_on.is_not(None))
+        query = select(column, func.count()).where(holds_a_place())
     query = query.where(column.is_not(None))
     if offer_id is not None:
         query = query.where(column == offer_id)
     return {key: int(n) for key, n in session.execute(query.group_by(column))}
+
+
+def holds_a_place():
+    """An introduction that fills or holds one of a receiving offer's places: hired, or
+    offered (内定) and not declined."""
+    return Introduction.hired_on.is_not(None) | (Introduction.outcome == "offered")
 
 
 def persons_taken_all(session: Session, side: Side) -> dict[int, int]:

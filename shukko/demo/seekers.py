@@ -5,9 +5,9 @@ and the person starts on a day on or after leaving; 定着確認 follows.
 
 Volumes are the demo's assumptions, stated as such, set so that a year places about as many
 people by transfer as the brochure's annual table (8,349 in FY2021): nineteen in twenty of a
-request's people register; up to four applications each; an application leads to an offer one
-time in two; nineteen in twenty offers are taken. Its own random stream, so the other sides of
-a year replay as before.
+request's people register; up to five applications each; an application leads to an offer
+three times in five; nineteen in twenty offers are taken. Its own random stream, so the other
+sides of a year replay as before.
 """
 
 from __future__ import annotations
@@ -37,9 +37,9 @@ from shukko.errors import ShukkoError
 
 ACTOR = "demo-consultant"
 REGISTERING = 0.95  # of a request's people
-OFFER_CHANCE = 1 / 2  # of an application interviewed
+OFFER_CHANCE = 0.6  # of an application interviewed
 TAKEN = 0.95  # of the offers made
-MAX_APPLICATIONS = 4
+MAX_APPLICATIONS = 5
 AGES = [28, 34, 38, 42, 45, 48, 51, 53, 55, 57]
 
 
@@ -121,7 +121,7 @@ class SeekerDesk(Desk):
         self._step(session, day, seeker_id, "counsel")
         if self.rng.random() < 0.95:  # most agree to share a profile without name
             self._step(session, day, seeker_id, "record_consent")
-            self.later(day, seeker_id, "introduce", 7, 14)  # after the night's suggestions
+            self.later(day, seeker_id, "introduce", 3, 10)  # after the week's suggestions
         else:
             self.later(day, seeker_id, "close", 20, 60)
 
@@ -141,7 +141,8 @@ class SeekerDesk(Desk):
             .where(
                 Suggestion.registrant_id == seeker_id,
                 ReceivingOffer.is_open,
-                ReceivingOffer.start_until >= day,  # still taking people
+                # still taking people when this person can start
+                ReceivingOffer.start_until >= max(day, seeker.leaving_on + timedelta(days=1)),
             )
             .order_by(Suggestion.score.desc(), Suggestion.id)
         )
@@ -170,7 +171,21 @@ class SeekerDesk(Desk):
             self.later(day, seeker_id, "introduce", 2, 10)
             return
         seeker = session.get(Registrant, seeker_id)
-        start = max(seeker.leaving_on + timedelta(days=1), day + timedelta(days=14))
+        office, own = key.split(":")
+        until = session.scalar(
+            select(ReceivingOffer.start_until).where(
+                ReceivingOffer.office_code == office, ReceivingOffer.offer_id == own
+            )
+        )
+        # The first day: two weeks on, or sooner where the offer's latest start is near.
+        earliest = max(seeker.leaving_on, day) + timedelta(days=1)
+        start = max(earliest, day + timedelta(days=14))
+        if start > until:
+            start = earliest
+        if start > until:  # the company can no longer take this person
+            self._step(session, day, seeker_id, "record_outcome", opening=key, outcome="rejected")
+            self.later(day, seeker_id, "introduce", 2, 10)
+            return
         self._step(session, day, seeker_id, "offer", opening=key, start_on=start)
         if self.rng.random() < TAKEN:
             self.agenda[start].append((seeker_id, f"hire:{key}"))

@@ -310,3 +310,43 @@ def test_each_person_is_placed_once_by_a_case_or_as_a_job_seeker(session, reques
     left = {r.id: r.remaining for r in (*sending, *receiving)}
     filled = session.scalar(select(ReceivingOffer.id).where(ReceivingOffer.offer_id == "R-1"))
     assert left[request.id] == 0 and left[filled] == 0 and left[group.id] == 4
+
+
+def test_an_offer_holds_its_place_until_the_person_starts(session, request_for_three):
+    """内定 holds one of the receiving offer's places: another job seeker cannot be introduced
+    to its last place, matching does not offer it to a case, and the holder still starts."""
+    from models import ReceivingOffer
+    from shukko.matching.run import load_open_offers
+
+    first, second = (seeker(session, request_for_three, name=f"求職 {n}郎") for n in "一二")
+    for event, options in (("counsel", {}), ("record_consent", {}),
+                           ("introduce", {"opening": "23:R-1"}),
+                           ("schedule_interview", {"opening": "23:R-1"}),
+                           ("offer", {"opening": "23:R-1", "start_on": date(2024, 7, 1)})):
+        step(session, first, event, **options)  # fmt: skip
+    step(session, second, "counsel")
+    step(session, second, "record_consent")
+    with pytest.raises(EventNotAllowed, match="23:R-1 is closed or has no places left"):
+        step(session, second, "introduce", opening="23:R-1")
+    _sending, receiving = load_open_offers(session=session, as_of=TODAY)
+    held = session.scalar(select(ReceivingOffer.id).where(ReceivingOffer.offer_id == "R-1"))
+    assert {r.id: r.remaining for r in receiving}[held] == 0
+    assert step(session, first, "hire", opening="23:R-1", on=date(2024, 7, 1))["to"] == "hired"
+
+
+def test_suggestions_leave_out_offers_that_stop_taking_people_before_the_person_leaves(
+    session, request_for_three
+):
+    """A receiving offer whose latest start (start_until) comes before the day after the
+    person's leaving day cannot take them: it is not suggested."""
+    from models import ReceivingOffer
+    from shukko.bank.suggest import best_for
+
+    person = seeker(session, request_for_three, leaving_on=date(2024, 9, 30))
+    step(session, person, "counsel")
+    step(session, person, "record_consent")
+    for offer in session.scalars(select(ReceivingOffer)):
+        offer.start_until = date(2024, 9, 30) if offer.offer_id == "R-1" else date(2024, 10, 1)
+    session.commit()
+    keys = {s["opening"] for s in best_for(session, registrant_id=person.id, top=5, as_of=TODAY)}
+    assert "23:R-1" not in keys and "23:R-2" in keys
