@@ -107,7 +107,9 @@ def demo(
         f"{totals['days']} day(s) simulated in {outcome['seconds']} s: {totals['files']} intake "
         f"file(s), {totals['rows_read']} rows ({totals['rejected']} rejected), "
         f"{totals['proposals']} proposals, {totals['notices']} notices, "
-        f"{totals['started']} secondments started, {totals['closed']} returned."
+        f"{totals['started']} secondments started, {totals['closed']} returned, "
+        f"{totals['seekers'].get('registered', 0)} job seekers registered, "
+        f"{totals['seekers'].get('hire', 0)} hired."
     )
     console.print(f"report files: {outcome['report_folder']}")
     console.print(f"database: {outcome['database']}")
