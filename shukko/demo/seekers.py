@@ -6,7 +6,7 @@ and the person starts on a day on or after leaving; 定着確認 follows.
 Volumes are the demo's assumptions, stated as such, set so that a year places about as many
 people by transfer as the brochure's annual table (8,349 in FY2021): nineteen in twenty of a
 request's people register; up to five applications each; an application leads to an offer
-three times in five; nineteen in twenty offers are taken. Its own random stream, so the other
+about two times in three; nineteen in twenty offers are taken. Its own random stream, so the other
 sides of a year replay as before.
 """
 
@@ -37,7 +37,7 @@ from shukko.errors import ShukkoError
 
 ACTOR = "demo-consultant"
 REGISTERING = 0.95  # of a request's people
-OFFER_CHANCE = 0.6  # of an application interviewed
+OFFER_CHANCE = 0.65  # of an application interviewed
 TAKEN = 0.95  # of the offers made
 MAX_APPLICATIONS = 5
 AGES = [28, 34, 38, 42, 45, 48, 51, 53, 55, 57]

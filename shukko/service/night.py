@@ -121,12 +121,12 @@ def report(engine: Engine, settings, fiscal_year: int, *, folder=None) -> dict:
     return data
 
 
-def _untimed(_stage: str, work):
+def untimed(_stage: str, work):
     return work()
 
 
 def night(
-    engine: Engine, settings, day: date, *, match: bool = True, rules=None, stage=_untimed
+    engine: Engine, settings, day: date, *, match: bool = True, rules=None, stage=untimed
 ) -> dict:
     """One night's stages in order, as the nightly flow runs them (without Prefect; the
     report is left to the end of a replayed year). `stage(name, work)` runs each one (the
