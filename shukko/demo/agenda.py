@@ -6,6 +6,11 @@ import random
 from collections import defaultdict
 from datetime import date, timedelta
 
+from sqlalchemy import select
+from sqlmodel import Session
+
+from models import Registrant
+
 
 class Desk:
     """An agenda of (id, step) per day, the random stream it draws from, and counts."""
@@ -26,3 +31,11 @@ class Desk:
             self.agenda[day + timedelta(days=1)].extend(todo)
             return []
         return sorted(todo)
+
+    @staticmethod
+    def person(session: Session, registrant_id: int):
+        """A registrant's state and leaving day, read as columns (an ORM object the session
+        held would make each of its steps read and write it as one)."""
+        return session.execute(
+            select(Registrant.state, Registrant.leaving_on).where(Registrant.id == registrant_id)
+        ).one_or_none()

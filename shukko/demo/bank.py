@@ -21,7 +21,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlmodel import Session
 
-from models import Company, Introduction, Opening, Registrant, Suggestion
+from models import Company, Introduction, Opening, Suggestion
 from models.reference import PREFECTURES
 from shukko.bank.lifecycle import BankEvent, fire_bank_event
 from shukko.bank.registration import Registration, register
@@ -150,7 +150,7 @@ class BankDesk(Desk):
             self.later(day, registrant_id, "close", 20, 60)
 
     def _introduce(self, session: Session, day: date, registrant_id: int) -> None:
-        registrant = session.get(Registrant, registrant_id)
+        registrant = self.person(session, registrant_id)
         if registrant is None or registrant.state not in ("counselled", "introduced"):
             return
         suggestion = session.execute(
@@ -192,7 +192,7 @@ class BankDesk(Desk):
         self.counts[event] += 1
 
     def _close(self, session: Session, day: date, registrant_id: int) -> None:
-        registrant = session.get(Registrant, registrant_id)
+        registrant = self.person(session, registrant_id)
         if registrant is not None and registrant.state in ("registered", "counselled"):
             self._step(session, day, registrant_id, "close", note="本人の希望により登録終了")
 

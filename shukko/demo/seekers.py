@@ -23,7 +23,6 @@ from models import (
     FollowUp,
     Introduction,
     ReceivingOffer,
-    Registrant,
     SendingOffer,
     Suggestion,
 )
@@ -126,7 +125,7 @@ class SeekerDesk(Desk):
             self.later(day, seeker_id, "close", 20, 60)
 
     def _introduce(self, session: Session, day: date, seeker_id: int) -> None:
-        seeker = session.get(Registrant, seeker_id)
+        seeker = self.person(session, seeker_id)
         if seeker is None or seeker.state not in ("counselled", "introduced", "interviewing"):
             return
         done = set(session.scalars(
@@ -170,7 +169,7 @@ class SeekerDesk(Desk):
             self._step(session, day, seeker_id, "record_outcome", opening=key, outcome="rejected")
             self.later(day, seeker_id, "introduce", 2, 10)
             return
-        seeker = session.get(Registrant, seeker_id)
+        seeker = self.person(session, seeker_id)
         office, own = key.split(":")
         until = session.scalar(
             select(ReceivingOffer.start_until).where(
@@ -210,7 +209,7 @@ class SeekerDesk(Desk):
         self.counts["follow_up"] += 1
 
     def _close(self, session: Session, day: date, seeker_id: int) -> None:
-        seeker = session.get(Registrant, seeker_id)
+        seeker = self.person(session, seeker_id)
         if seeker is not None and seeker.state in ("registered", "counselled", "introduced"):
             self._step(session, day, seeker_id, "close", note="自ら就職先を確保（本人申告）")
 
