@@ -27,7 +27,8 @@ class OpeningFacts:
 CAREER_BANK = "career_bank"  # キャリア人材バンク
 TRANSFER = "transfer"  # 移籍の求職者
 # An introduction's end other than 内定: 不採用 (the company's) or 辞退 (the person's).
-CLOSING_OUTCOMES = ("rejected", "declined")
+DECLINED = "declined"  # 辞退
+CLOSING_OUTCOMES = ("rejected", DECLINED)
 OFFERED = "offered"  # 内定
 
 

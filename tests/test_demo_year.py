@@ -57,7 +57,9 @@ def test_the_demo_offers_reproduce_the_brochures_months(engine, tmp_path):
     seekers = totals["seekers"]
     assert seekers["registered"] > 20 and seekers["schedule_interview"] > 0
     assert report["transfers"]["seekers"] == seekers.get("hire", 0)
-    assert (tmp_path / "home" / "outbox" / "notices").is_dir()
+    letters = list((tmp_path / "home" / "outbox" / "notices").rglob("*.md"))
+    assert letters  # and each one's PDF, laid out in the background, is there when it ends
+    assert all(letter.with_suffix(".pdf").stat().st_size > 1000 for letter in letters)
     inbox = tmp_path / "home" / "inbox"
     assert not any(inbox.iterdir())  # every file was taken in
     archived = sorted(p.suffix for p in (tmp_path / "home" / "archive").iterdir())

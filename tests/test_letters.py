@@ -171,6 +171,32 @@ def test_a_night_of_many_letters_lays_their_pdfs_out_in_worker_processes(tmp_pat
         assert f"株式会社{n}御中" in text and f"{n:,}円" in text  # each its own, in order
 
 
+def test_a_replayed_years_pdfs_are_written_in_the_background_and_all_there_at_the_end(
+    tmp_path,
+):
+    """pdfs_in_background: write_letters returns with the Markdown and HTML written; the PDFs
+    are all written (each its own letter) when the block ends, and a failure is raised."""
+    from shukko.documents import blocks as doc
+    from shukko.documents.pdf import pdfs_in_background
+
+    letters_in = [
+        (tmp_path / f"letter-{n}.md", [doc.title(f"第{n}号"), doc.paragraph(f"株式会社{n} 御中")],
+         f"第{n}号")
+        for n in range(20)
+    ]  # fmt: skip
+    with pdfs_in_background(limit=1) as background:
+        doc.write_letters(letters_in)
+        assert all(path.exists() for path, _b, _s in letters_in)  # Markdown at once
+    assert background is not None
+    for n, (path, _blocks, _subject) in enumerate(letters_in):
+        text = PdfReader(path.with_suffix(".pdf")).pages[0].extract_text().replace(" ", "")
+        assert f"株式会社{n}御中" in text
+    from shukko.documents.pdf import write_later
+
+    with pytest.raises(AttributeError), pdfs_in_background():  # a worker's failure, raised
+        write_later([(tmp_path / "x.pdf", ["not a block"])])
+
+
 def test_a_letter_font_that_is_not_there_is_named(tmp_path, monkeypatch):
     from shukko.documents.pdf import font_file
 

@@ -34,6 +34,7 @@ from shukko.refusals import Refusal
 from states import transition_table
 from states.bank import (
     CLOSING_OUTCOMES,
+    DECLINED,
     OFFERED,
     TRANSFER,
     RegistrantFacts,
@@ -186,8 +187,20 @@ def _write_registrant(session: Session, registrant, read_version: int) -> None:
 
 def _record_introduction(session: Session, registrant, request: BankEvent, target_row,
                          on: date) -> None:  # fmt: skip
-    """紹介, 採用面接, 内定, 不採用・辞退 and 採用 on the introduction to the target."""
+    """紹介, 採用面接, 内定, 不採用・辞退 and 採用 on the introduction to the target; a person who
+    leaves the support while holding an offer declines it (its place is the offer's again)."""
     target = TARGETS[registrant.programme]
+    if request.event == "close":
+        session.execute(
+            update(Introduction)
+            .where(
+                Introduction.registrant_id == registrant.id,
+                Introduction.outcome == OFFERED,
+                Introduction.hired_on.is_(None),
+            )
+            .values(outcome=DECLINED, outcome_on=on)
+        )
+        return
     if request.event == "introduce":
         introduction = Introduction(registrant_id=registrant.id, introduced_on=on)
         setattr(introduction, target.column, target_row.id)

@@ -5,9 +5,9 @@ and the person starts on a day on or after leaving; 定着確認 follows.
 
 Volumes are the demo's assumptions, stated as such, set so that a year places about as many
 people by transfer as the brochure's annual table (8,349 in FY2021): nineteen in twenty of a
-request's people register; up to five applications each; an application leads to an offer
-about two times in three; nineteen in twenty offers are taken. Its own random stream, so the other
-sides of a year replay as before.
+request's people register; up to five applications each, to offers still taking people a
+month on; an application leads to an offer a little under one time in two; nineteen in twenty
+offers are taken. Its own random stream, so the other sides of a year replay as before.
 """
 
 from __future__ import annotations
@@ -36,9 +36,11 @@ from shukko.errors import ShukkoError
 
 ACTOR = "demo-consultant"
 REGISTERING = 0.95  # of a request's people
-OFFER_CHANCE = 0.65  # of an application interviewed
+OFFER_CHANCE = 0.45  # of an application interviewed
 TAKEN = 0.95  # of the offers made
 MAX_APPLICATIONS = 5
+INTERVIEW_MARGIN = timedelta(days=30)  # an offer still takes people a month after applying
+ONE_DAY = timedelta(days=1)
 AGES = [28, 34, 38, 42, 45, 48, 51, 53, 55, 57]
 
 
@@ -134,14 +136,16 @@ class SeekerDesk(Desk):
         if len(done) >= MAX_APPLICATIONS:
             self.later(day, seeker_id, "close", 30, 90)
             return
+        needed_until = max(day + INTERVIEW_MARGIN, seeker.leaving_on + ONE_DAY)
         suggested = session.execute(
             select(ReceivingOffer.id, ReceivingOffer.office_code, ReceivingOffer.offer_id)
             .join(Suggestion, Suggestion.receiving_offer_id == ReceivingOffer.id)
             .where(
                 Suggestion.registrant_id == seeker_id,
                 ReceivingOffer.is_open,
-                # still taking people when this person can start
-                ReceivingOffer.start_until >= max(day, seeker.leaving_on + timedelta(days=1)),
+                # still taking people when this person can start, and in a month's time
+                # (interview, answer, a first day two weeks on)
+                ReceivingOffer.start_until >= needed_until,
             )
             .order_by(Suggestion.score.desc(), Suggestion.id)
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from datetime import date, timedelta
+from functools import partial
 
 from sqlalchemy.engine import Engine
 
@@ -21,6 +22,7 @@ from shukko.demo.bank import BankDesk
 from shukko.demo.consultants import Consultants
 from shukko.demo.offer_files import plan_year, write_day_files
 from shukko.demo.seekers import SeekerDesk
+from shukko.documents.pdf import pdfs_in_background
 from shukko.matching.rules import load_rules
 from shukko.reporting.report import fiscal_year_bounds
 from shukko.service.database import run_in_transaction
@@ -71,37 +73,50 @@ def run_demo_year(
         "started": 0,
         "closed": 0,
     }
-    day = first
-    while day <= last:
-        business = is_business_day(day)
-        for name, desk in (("consultants", lambda s, d=day: consultants.work(s, d)),
-                           ("career-bank desk", lambda s, d=day, b=business: bank.work(s, d, b)),
-                           ("job-seeker desk", lambda s, d=day, b=business: seekers.work(s, d, b))):
-            stage(name, lambda desk=desk: run_in_transaction(engine, desk))  # fmt: skip
-        if day in plan:
-            stage("intake files", lambda entry=plan[day]: write_day_files(entry, inbox, rng))
-        if business:
-            stage("intake files", lambda day=day: bank.write_openings(day, inbox))
-        if day == last and last_night is not None:
-            last_night(day)
-        else:
-            result = night(
-                engine, settings, day, rules=rules, match=weekly_matching_day(day), stage=stage
-            )
-            consultants.take_proposals(result["proposals"], day)
-            totals["files"] += len(result["files"])
-            totals["rows_read"] += sum(r.rows_read for r in result["files"])
-            totals["rejected"] += sum(r.rejected for r in result["files"])
-            totals["proposals"] += len(result["proposals"])
-            totals["notices"] += len(result["notices"])
-            totals["started"] += len(result["follow_up"]["started"])
-            totals["closed"] += len(result["follow_up"]["closed"])
-        totals["days"] += 1
-        if on_day is not None:
-            on_day(day, totals)
-        day += timedelta(days=1)
+    desks = (
+        ("consultants", lambda session, day, business_day: consultants.work(session, day)),
+        ("career-bank desk", bank.work),
+        ("job-seeker desk", seekers.work),
+    )
+    # The letters' PDFs are laid out by worker processes while the next day goes on.
+    with pdfs_in_background() as letters:
+        day = first
+        while day <= last:
+            business = is_business_day(day)
+            for name, work in desks:
+                step = partial(work, day=day, business_day=business)
+                stage(name, partial(run_in_transaction, engine, step))
+            if day in plan:
+                stage("intake files", lambda entry=plan[day]: write_day_files(entry, inbox, rng))
+            if business:
+                stage("intake files", partial(bank.write_openings, day, inbox))
+            if day == last and last_night is not None:
+                if letters is not None:  # the flow's night lays out its own letters
+                    stage("letters' PDFs (waited for)", letters.stop)
+                last_night(day)
+            else:
+                match = weekly_matching_day(day)
+                result = night(engine, settings, day, rules=rules, match=match, stage=stage)
+                consultants.take_proposals(result["proposals"], day)
+                _count_night(totals, result)
+            totals["days"] += 1
+            if on_day is not None:
+                on_day(day, totals)
+            day += timedelta(days=1)
+        if letters is not None:
+            stage("letters' PDFs (waited for)", letters.stop)
     totals["events_by_consultants"] = consultants.counts["events"]
     totals["bank"] = dict(bank.counts)
     totals["seekers"] = dict(seekers.counts)
     totals["from"], totals["to"] = first, last
     return totals
+
+
+def _count_night(totals: dict, result: dict) -> None:
+    totals["files"] += len(result["files"])
+    totals["rows_read"] += sum(r.rows_read for r in result["files"])
+    totals["rejected"] += sum(r.rejected for r in result["files"])
+    totals["proposals"] += len(result["proposals"])
+    totals["notices"] += len(result["notices"])
+    totals["started"] += len(result["follow_up"]["started"])
+    totals["closed"] += len(result["follow_up"]["closed"])

@@ -136,11 +136,13 @@ def write_letters(letters: list[tuple[Path, list[Block], str]]) -> None:
     """Each letter's three files side by side: Markdown, HTML (A4 when printed) and an A4 PDF
     for the post, each written whole or not at all; given as (Markdown path, blocks,
     subject). The PDFs are laid out together (on every core for a night's many letters)."""
-    from shukko.documents.pdf import render_many
+    from shukko.documents.pdf import render_many, write_later
 
     for markdown_path, blocks, subject in letters:
         write_atomically(markdown_path, to_markdown(blocks))
         write_atomically(markdown_path.with_suffix(".html"), to_html(blocks, subject, letter=True))
+    if write_later([(path.with_suffix(".pdf"), blocks) for path, blocks, _subject in letters]):
+        return  # a replayed year: laid out while the next day goes on (pdfs_in_background)
     pdfs = render_many([blocks for _path, blocks, _subject in letters])
     for (markdown_path, _blocks, _subject), pdf in zip(letters, pdfs, strict=True):
         write_atomically(markdown_path.with_suffix(".pdf"), pdf)

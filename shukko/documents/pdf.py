@@ -16,7 +16,9 @@ import multiprocessing
 import os
 import shutil
 import subprocess
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -170,3 +172,64 @@ def render_many(letters: list) -> list[bytes]:
     if pool is None:
         return [to_pdf(blocks) for blocks in letters]
     return list(pool.map(to_pdf, letters, chunksize=4))
+
+
+class Background:
+    """PDFs laid out and written by the worker processes while the caller goes on (a replayed
+    year's nights: the next day's work overlaps the letters' layout). At most `limit` batches
+    wait; `stop()` waits for all, raises the first failure, and lays out in the foreground
+    again."""
+
+    def __init__(self, pool: ProcessPoolExecutor, limit: int) -> None:
+        self.pool, self.limit = pool, limit
+        self.pending: deque[Future] = deque()
+
+    def submit(self, files: list[tuple[Path, object]]) -> None:
+        for start in range(0, len(files), BACKGROUND_BATCH):
+            batch = files[start : start + BACKGROUND_BATCH]
+            self.pending.append(self.pool.submit(_write_pdfs, batch))
+        while len(self.pending) > self.limit:  # memory stays bounded: wait for the oldest
+            self.pending.popleft().result()
+
+    def stop(self) -> None:
+        global _background
+        if _background is self:
+            _background = None
+        while self.pending:
+            self.pending.popleft().result()
+
+
+BACKGROUND_BATCH = 8
+_background: Background | None = None
+
+
+@contextmanager
+def pdfs_in_background(limit: int = 64):
+    """Within, `write_later` hands letters' PDFs to the worker processes and returns at
+    once; leaving waits until every one is written. On one core, nothing changes."""
+    global _background
+    pool = _workers()
+    background = Background(pool, limit) if pool is not None else None
+    _background = background
+    try:
+        yield background
+    finally:
+        if background is not None:
+            background.stop()
+
+
+def write_later(files: list[tuple[Path, object]]) -> bool:
+    """Hand (PDF path, blocks) pairs to the background when one is running; False when not
+    (the caller lays them out now)."""
+    if _background is None or not files:
+        return False
+    _background.submit(files)
+    return True
+
+
+def _write_pdfs(files: list[tuple[Path, object]]) -> None:
+    """In a worker: each letter's PDF laid out and written whole (or not at all)."""
+    from shukko.documents.blocks import write_atomically
+
+    for path, blocks in files:
+        write_atomically(path, to_pdf(blocks))

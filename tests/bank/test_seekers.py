@@ -350,3 +350,20 @@ def test_suggestions_leave_out_offers_that_stop_taking_people_before_the_person_
     session.commit()
     keys = {s["opening"] for s in best_for(session, registrant_id=person.id, top=5, as_of=TODAY)}
     assert "23:R-1" not in keys and "23:R-2" in keys
+
+
+def test_a_person_who_leaves_the_support_holding_an_offer_frees_its_place(
+    session, request_for_three
+):
+    first, second = (seeker(session, request_for_three, name=f"求職 {n}郎") for n in "一二")
+    for event, options in (("counsel", {}), ("record_consent", {}),
+                           ("introduce", {"opening": "23:R-1"}),
+                           ("schedule_interview", {"opening": "23:R-1"}),
+                           ("offer", {"opening": "23:R-1", "start_on": date(2024, 7, 1)}),
+                           ("close", {"note": "家業を継ぐため辞退"})):
+        step(session, first, event, **options)  # fmt: skip
+    declined = session.scalar(select(Introduction).where(Introduction.registrant_id == first.id))
+    assert declined.outcome == "declined"
+    step(session, second, "counsel")
+    step(session, second, "record_consent")
+    assert step(session, second, "introduce", opening="23:R-1")["to"] == "introduced"
