@@ -24,7 +24,7 @@ this process), as a second office machine would not: on two cores it takes CPU f
 server, which the figures include.
 
 The database: --sqlite PATH, a demo year's database (default var/shukko.db when it holds one);
-without one the demo year is run into a temporary home first (about five minutes). With
+without one the demo year is run into a temporary home first (about eight minutes). With
 SHUKKO_TEST_DATABASE_URL set (scripts/start-postgres.sh) the same rows are copied into a scratch
 PostgreSQL database and measured there too.
 
@@ -67,7 +67,7 @@ def demo_database(args) -> Path:
         if candidate and Path(candidate).exists():
             return Path(candidate)
     home = Path(tempfile.mkdtemp(prefix="shukko-web-bench-demo-"))
-    print(f"no demo database: running the demo year into {home} (about five minutes)")
+    print(f"no demo database: running the demo year into {home} (about eight minutes)")
     env = {**os.environ, "SHUKKO_HOME": str(home),
            "SHUKKO_DATABASE_URL": f"sqlite:///{home / 'shukko.db'}"}  # fmt: skip
     subprocess.run([SHUKKO, "demo"], env=env, check=True, stdout=subprocess.DEVNULL)
