@@ -4,9 +4,10 @@ and as a standalone HTML page, so both files always say the same thing."""
 from __future__ import annotations
 
 import html
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from shukko.documents.files import write_atomically
 
 
 @dataclass
@@ -119,17 +120,6 @@ def to_html(blocks: list[Block], page_title: str, *, letter: bool = False) -> st
         + "\n".join(body)
         + "\n</body>\n</html>\n"
     )
-
-
-def write_atomically(path: Path, text: str | bytes) -> None:
-    """Write a whole file or nothing: a crash never leaves half a notice behind."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    if isinstance(text, bytes):
-        partial.write_bytes(text)
-    else:
-        partial.write_text(text, encoding="utf-8")
-    os.replace(partial, path)
 
 
 def write_letters(letters: list[tuple[Path, list[Block], str]]) -> None:

@@ -229,7 +229,7 @@ def write_later(files: list[tuple[Path, object]]) -> bool:
 
 def _write_pdfs(files: list[tuple[Path, object]]) -> None:
     """In a worker: each letter's PDF laid out and written whole (or not at all)."""
-    from shukko.documents.blocks import write_atomically
+    from shukko.documents.files import write_atomically
 
     for path, blocks in files:
         write_atomically(path, to_pdf(blocks))

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from shukko.documents import blocks as doc
 from shukko.documents.exports import write_csv, write_xlsx
+from shukko.documents.files import write_atomically
 
 MONTHLY_HEADER = [
     "月",
@@ -297,7 +298,7 @@ def write_report_files(report: dict, out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     every = tables(report)
     paths = [doc_path := out / "report.md"]
-    doc.write_atomically(doc_path, markdown(report))
+    write_atomically(doc_path, markdown(report))
     paths += [write_csv(out / CSV_NAMES[title], *table) for title, table in every.items()]
     paths.append(write_xlsx(out / "report.xlsx", every))
     paths.append(monthly_chart(report, out / "monthly.png"))
