@@ -12,11 +12,11 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from models import Case, Introduction, Opening, ReceivingOffer, Registrant, RegistrantEvent
+from models import Opening, ReceivingOffer, Registrant, RegistrantEvent
 from models.reference import PREFECTURES, PREFECTURES_BY_CODE
 from shukko.bank.lifecycle import hires_by_opening, open_on
 from shukko.bank.targets import TRANSFER_KINDS
-from shukko.cases.offers import holds_a_place
+from shukko.cases.offers import persons_taken_of
 from states.bank import CAREER_BANK, TRANSFER
 
 ELIGIBLE_STATES = ("counselled", "introduced", "interviewing")
@@ -196,18 +196,6 @@ def open_transfer_offers(session: Session, as_of: date) -> OpeningArrays:
     """Receiving offers open to transfers on the day with places left (headcount minus the
     persons of their cases and the job seekers hired or holding an offer), as the scorer's
     arrays: full-time work at the offer's monthly wage (-1: not given)."""
-    hired = (
-        select(Introduction.receiving_offer_id, func.count().label("hired"))
-        .where(holds_a_place(), Introduction.receiving_offer_id.is_not(None))
-        .group_by(Introduction.receiving_offer_id)
-        .subquery()
-    )
-    in_cases = (
-        select(Case.receiving_offer_id, func.sum(Case.headcount).label("persons"))
-        .where(Case.state != "withdrawn")
-        .group_by(Case.receiving_offer_id)
-        .subquery()
-    )
     rows = session.execute(
         select(
             ReceivingOffer.id,
@@ -219,15 +207,12 @@ def open_transfer_offers(session: Session, as_of: date) -> OpeningArrays:
             ReceivingOffer.required_qualifications,
             ReceivingOffer.start_until,
         )
-        .outerjoin(hired, hired.c.receiving_offer_id == ReceivingOffer.id)
-        .outerjoin(in_cases, in_cases.c.receiving_offer_id == ReceivingOffer.id)
         .where(
             ReceivingOffer.is_open,
             ReceivingOffer.kind.in_(TRANSFER_KINDS),
             ReceivingOffer.received_on <= as_of,
             ReceivingOffer.start_until >= as_of,
-            ReceivingOffer.headcount
-            > func.coalesce(hired.c.hired, 0) + func.coalesce(in_cases.c.persons, 0),
+            ReceivingOffer.headcount > persons_taken_of("receiving", ReceivingOffer.id),
         )
         .order_by(ReceivingOffer.id)
     ).all()

@@ -82,7 +82,8 @@ def open_on(day: date):
 @cache
 def _facts_statements(programme: str):
     """A person's consents (by company; None: to every company) and introductions, as two
-    statements built once per programme (building a statement costs as much as running it)."""
+    statements built once per programme, not at every step (building them showed in a
+    sampled profile of the demo year)."""
     target = TARGETS[programme]
     person = bindparam("registrant")
     consents = (
@@ -136,7 +137,8 @@ _STEP_VIEW = select(*(getattr(Registrant, name) for name in STEP_COLUMNS)).where
 def _step_view(session: Session, registrant_id: int):
     """What a step reads of a registrant: the session's own object where it holds one (its
     write is then checked against the version that object was read at), else the columns
-    alone (loading the whole row as an object cost a fifth of a step)."""
+    alone (loading the whole row as an object took about a fifth of a step in a sampled
+    profile)."""
     held = session.identity_map.get(session.identity_key(Registrant, registrant_id))
     if held is not None:
         return held

@@ -17,8 +17,8 @@ from functools import cache
 from sqlalchemy import bindparam, func, select
 from sqlmodel import Session
 
-from models import Case, Introduction, Opening, ReceivingOffer
-from shukko.cases.offers import holds_a_place, parse_offer_key
+from models import Introduction, Opening, ReceivingOffer
+from shukko.cases.offers import parse_offer_key, persons_taken_of
 from shukko.errors import NotFound
 from states.bank import CAREER_BANK, OFFERED, TRANSFER, OpeningFacts
 
@@ -97,20 +97,9 @@ def _by_key(table, own_id: str):
 
 
 def _taken_but_holders():
-    """One statement (built once): a receiving offer's places taken by its cases and its job
-    seekers (persons_taken), less the one the holder's own offer (内定) holds."""
+    """One statement (built once): a receiving offer's places taken (persons_taken_of), less
+    the one the holder's own offer (内定) holds."""
     offer, holder = bindparam("offer"), bindparam("holder")
-    in_cases = (
-        select(func.coalesce(func.sum(Case.headcount), 0))
-        .where(Case.receiving_offer_id == offer, Case.state != "withdrawn")
-        .scalar_subquery()
-    )
-    seekers = (
-        select(func.count())
-        .select_from(Introduction)
-        .where(Introduction.receiving_offer_id == offer, holds_a_place())
-        .scalar_subquery()
-    )
     own = (
         select(func.count())
         .select_from(Introduction)
@@ -122,7 +111,7 @@ def _taken_but_holders():
         )
         .scalar_subquery()
     )
-    return select(in_cases + seekers - own)
+    return select(persons_taken_of("receiving", offer) - own)
 
 
 _TAKEN_BUT_HOLDERS = _taken_but_holders()

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from models import Case, Company, Introduction, ReceivingOffer, Registrant, SendingOffer
 from models.reference import prefecture_code
 from shukko.errors import InvalidInput, NotFound
+from states.bank import OFFERED
 
 Side = Literal["sending", "receiving"]
 OFFER_TABLES: dict[str, type[SendingOffer] | type[ReceivingOffer]] = {
@@ -33,59 +34,65 @@ def parse_offer_key(
         raise InvalidInput(code=code, fields=(field,), value=text) from None
 
 
-def persons_in_cases(session: Session, side: Side, offer_id: int) -> int:
-    """The persons of an offer's cases (withdrawn cases free theirs)."""
-    return persons_taken_by_offer(session, side, offer_id).get(offer_id, 0)
-
-
 def persons_taken(session: Session, side: Side, offer_id: int) -> int:
-    """The persons of an offer no longer to be placed: those in its cases and its job seekers
-    (移籍の求職者: a request's employees registered, a receiving offer's places they filled)."""
-    cases = persons_taken_by_offer(session, side, offer_id)
-    seekers = job_seekers_by_offer(session, side, offer_id)
-    return cases.get(offer_id, 0) + seekers.get(offer_id, 0)
+    """The persons of an offer no longer to be placed (`persons_taken_of`)."""
+    return int(session.scalar(select(persons_taken_of(side, offer_id))))
 
 
-def persons_taken_by_offer(
-    session: Session, side: Side, offer_id: int | None = None
-) -> dict[int, int]:
-    """Persons in cases per offer of a side (one offer's, or every offer's)."""
-    column = Case.sending_offer_id if side == "sending" else Case.receiving_offer_id
-    query = select(column, func.sum(Case.headcount)).where(Case.state != "withdrawn")
-    if offer_id is not None:
-        query = query.where(column == offer_id)
-    return {key: int(n) for key, n in session.execute(query.group_by(column)) if key}
+def persons_taken_of(side: Side, offer):
+    """The persons of an offer (a row id, a bindparam, or a column to correlate with) no
+    longer to be placed, as one SQL expression: those in its cases (withdrawn cases free
+    theirs) and its job seekers (移籍の求職者: a request's employees registered; a receiving
+    offer's places they filled or hold with an offer, 内定, until they start or decline)."""
+    in_cases = (
+        select(func.coalesce(func.sum(Case.headcount), 0))
+        .where(_case_offer(side) == offer, Case.state != "withdrawn")
+        .scalar_subquery()
+    )
+    column, holding = _seeker_offer(side)
+    seekers = (
+        select(func.count())
+        .select_from(column.table)
+        .where(column == offer, *holding)
+        .scalar_subquery()
+    )
+    return in_cases + seekers
 
 
-def job_seekers_by_offer(
-    session: Session, side: Side, offer_id: int | None = None
-) -> dict[int, int]:
-    """Job seekers per offer: registered from a request (sending), hired through a receiving
-    offer or holding its offer (内定: the place is theirs until they start or decline;
-    receiving); one offer's or every offer's."""
-    if side == "sending":
-        column, query = Registrant.request_id, select(Registrant.request_id, func.count())
-    else:
-        column = Introduction.receiving_offer_id
-        query = select(column, func.count()).where(holds_a_place())
-    query = query.where(column.is_not(None))
-    if offer_id is not None:
-        query = query.where(column == offer_id)
-    return {key: int(n) for key, n in session.execute(query.group_by(column))}
+def persons_taken_all(session: Session, side: Side) -> dict[int, int]:
+    """`persons_taken` of every offer of a side that has any, in two grouped queries (for
+    matching's national run)."""
+    column = _case_offer(side)
+    taken = dict(
+        session.execute(
+            select(column, func.sum(Case.headcount))
+            .where(Case.state != "withdrawn")
+            .group_by(column)
+        ).all()
+    )
+    column, holding = _seeker_offer(side)
+    for key, n in session.execute(
+        select(column, func.count()).where(column.is_not(None), *holding).group_by(column)
+    ):
+        taken[key] = taken.get(key, 0) + n
+    return taken
 
 
 def holds_a_place():
     """An introduction that fills or holds one of a receiving offer's places: hired, or
     offered (内定) and not declined."""
-    return Introduction.hired_on.is_not(None) | (Introduction.outcome == "offered")
+    return Introduction.hired_on.is_not(None) | (Introduction.outcome == OFFERED)
 
 
-def persons_taken_all(session: Session, side: Side) -> dict[int, int]:
-    """`persons_taken` of every offer of a side that has any, in two queries."""
-    taken = persons_taken_by_offer(session, side)
-    for key, n in job_seekers_by_offer(session, side).items():
-        taken[key] = taken.get(key, 0) + n
-    return taken
+def _case_offer(side: Side):
+    return Case.sending_offer_id if side == "sending" else Case.receiving_offer_id
+
+
+def _seeker_offer(side: Side) -> tuple:
+    """The column naming a job seeker's offer on a side, and what makes the seeker count."""
+    if side == "sending":
+        return Registrant.request_id, ()
+    return Introduction.receiving_offer_id, (holds_a_place(),)
 
 
 def find_offer(

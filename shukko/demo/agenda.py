@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from models import Registrant
+from shukko.errors import ShukkoError
 
 
 class Desk:
@@ -31,6 +32,25 @@ class Desk:
             self.agenda[day + timedelta(days=1)].extend(todo)
             return []
         return sorted(todo)
+
+    def work(self, session: Session, day: date, business_day: bool) -> None:
+        """A business day: the day's arrivals (`arrive`), then its steps (`run_step`); a
+        refused step is counted (e.g. the place filled meanwhile) and the day goes on."""
+        todo = self.due(day, business_day)
+        if not business_day:
+            return
+        self.arrive(session, day)
+        for key, step in todo:
+            try:
+                self.run_step(session, day, key, step)
+            except ShukkoError:
+                self.counts["refused"] += 1
+
+    def arrive(self, session: Session, day: date) -> None:
+        """The day's new people (none by default)."""
+
+    def run_step(self, session: Session, day: date, key: int, step: str) -> None:
+        raise NotImplementedError
 
     @staticmethod
     def person(session: Session, registrant_id: int):

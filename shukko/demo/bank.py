@@ -53,17 +53,6 @@ class BankDesk(Desk):
         self.rules = rules
         self.counter = 0
 
-    def work(self, session: Session, day: date, business_day: bool) -> None:
-        todo = self.due(day, business_day)
-        if not business_day:
-            return
-        self._register_some(session, day)
-        for registrant_id, step in todo:
-            try:
-                self.run_step(session, day, registrant_id, step)
-            except ShukkoError:
-                self.counts["refused"] += 1  # e.g. the opening filled meanwhile
-
     def write_openings(self, day: date, inbox: Path) -> Path | None:
         """Today's openings as a CSV in the inbox (UTF-8 or Shift_JIS), a bad row now and then."""
         expected = REGISTRATIONS_PER_OFFICE_MONTH * len(PREFECTURES) * PLACES_PER_REGISTRANT / 21
@@ -103,7 +92,8 @@ class BankDesk(Desk):
             "有効期限": (day + timedelta(days=self.rng.choice([60, 90, 120]))).isoformat(),
         }
 
-    def _register_some(self, session: Session, day: date) -> None:
+    def arrive(self, session: Session, day: date) -> None:
+        """The day's registrations: people aged 60 and over, on their own or from a company."""
         expected = REGISTRATIONS_PER_OFFICE_MONTH * len(PREFECTURES) / 21
         companies = session.scalars(
             select(Company.name).order_by(Company.id.desc()).limit(300)

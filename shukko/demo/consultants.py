@@ -21,7 +21,7 @@ from shukko.case_rules import CaseRules
 from shukko.cases.records import assign_workers, stage_terms
 from shukko.cases.terms import parse_terms
 from shukko.cases.transitions import EventRequest, fire_many
-from shukko.clock import add_months, is_business_day
+from shukko.clock import add_months
 from shukko.demo.agenda import Desk
 from shukko.subsidies.notices import PLAN_FILED_EVENT
 from shukko.subsidies.post_return import WAGE_REPORT, record_wage, wage_check
@@ -61,9 +61,8 @@ class Consultants(Desk):
             else:
                 self.later(day, case_id, "interview", 2, 7)
 
-    def work(self, session: Session, day: date) -> None:
-        """The day's steps (moved to the next business day on a day off)."""
-        business_day = is_business_day(day)
+    def work(self, session: Session, day: date, business_day: bool) -> None:
+        """The day's steps as one batch (moved to the next business day on a day off)."""
         todo = self.due(day, business_day)
         if not business_day:
             return

@@ -52,18 +52,8 @@ class SeekerDesk(Desk):
         self.rules = rules
         self.seen: set[int] = set()  # requests read
 
-    def work(self, session: Session, day: date, business_day: bool) -> None:
-        todo = self.due(day, business_day)
-        if not business_day:
-            return
-        self._register_from_requests(session, day)
-        for seeker_id, step in todo:
-            try:
-                self.run_step(session, day, seeker_id, step)
-            except ShukkoError:
-                self.counts["refused"] += 1  # e.g. the offer filled meanwhile
-
-    def _register_from_requests(self, session: Session, day: date) -> None:
+    def arrive(self, session: Session, day: date) -> None:
+        """The employees of the week's new requests register (most of them)."""
         columns = (
             SendingOffer.id,
             SendingOffer.office_code,

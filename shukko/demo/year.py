@@ -74,7 +74,7 @@ def run_demo_year(
         "closed": 0,
     }
     desks = (
-        ("consultants", lambda session, day, business_day: consultants.work(session, day)),
+        ("consultants", consultants.work),
         ("career-bank desk", bank.work),
         ("job-seeker desk", seekers.work),
     )
@@ -87,7 +87,7 @@ def run_demo_year(
                 step = partial(work, day=day, business_day=business)
                 stage(name, partial(run_in_transaction, engine, step))
             if day in plan:
-                stage("intake files", lambda entry=plan[day]: write_day_files(entry, inbox, rng))
+                stage("intake files", partial(write_day_files, plan[day], inbox, rng))
             if business:
                 stage("intake files", partial(bank.write_openings, day, inbox))
             if day == last and last_night is not None:
